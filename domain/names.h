@@ -1,0 +1,15 @@
+#pragma once
+
+#include <string_view>
+
+#include "absl/strings/string_view.h"
+#include "absl/status/status.h"
+
+namespace warden {
+
+// Checks a user-given object name (token, role, ...): 1-128 characters, valid UTF-8, no
+// control characters. `what` names the field in the error ("token name").
+// Returns INVALID_ARGUMENT saying what is wrong, never echoing more than the name's length.
+absl::Status ValidateName(absl::string_view name, absl::string_view what);
+
+}  // namespace warden

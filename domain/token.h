@@ -1,0 +1,23 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+
+namespace warden {
+
+// What Warden keeps about a token. The token string itself is never part of it.
+struct TokenMetadata {
+  std::string id;  // the JWT's `jti`, a UUIDv4
+  std::string name;
+  std::vector<std::string> roles;
+  absl::Time issued_at;
+  absl::Time expires_at;
+  bool revoked = false;
+  std::optional<absl::Time> revoked_at;
+  std::string created_by;  // Identity::Principal() of the creator
+};
+
+}  // namespace warden

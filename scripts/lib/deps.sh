@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Installs what Warden needs to build, run and test, from Debian's apt and npm.
+#
+# Sourced by scripts/run and scripts/test (then call `warden_install_deps` and, for tests,
+# `warden_install_test_tools`), or run directly: `scripts/lib/deps.sh [test-tools]`.
+# Idempotent: apt is asked (and `apt-get update` run) only when a package is missing.
+# Not root: uses sudo when it exists, otherwise prints the apt command to run and fails.
+
+# The one list of Debian packages. Add new ones here.
+WARDEN_APT_PACKAGES=(
+  build-essential cmake pkg-config
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
+  libabsl-dev libssl-dev libpqxx-dev libgoogle-glog-dev nlohmann-json3-dev
+  catch2 python3-jwt
+  postgresql-15 postgresql-client-15
+)
+
+# Node and npm may come from elsewhere than Debian (e.g. NodeSource, whose nodejs conflicts
+# with Debian's npm), so they are installed from apt only when not already on PATH.
+warden_missing_packages() {
+  local pkg
+  for pkg in "${WARDEN_APT_PACKAGES[@]}"; do
+    if [[ "$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null)" != installed ]]; then
+      echo "$pkg"
+    fi
+  done
+  command -v node >/dev/null 2>&1 || echo nodejs
+  command -v npm >/dev/null 2>&1 || echo npm
+}
+
+warden_install_deps() {
+  local missing sudo=()
+  mapfile -t missing < <(warden_missing_packages)
+  if ((${#missing[@]} == 0)); then
+    return 0
+  fi
+  if ((EUID != 0)); then
+    if ! command -v sudo >/dev/null 2>&1; then
+      echo "warden: missing packages: ${missing[*]}" >&2
+      echo "warden: as root, run: apt-get update && apt-get install -y ${missing[*]}" >&2
+      return 1
+    fi
+    sudo=(sudo)
+  fi
+  echo "warden: installing ${missing[*]}" >&2
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+    "${missing[@]}"
+}
+
+# npm tools for the tests (buf), pinned by tests/tools/package-lock.json. Runs `npm ci`
+# unless node_modules is already newer than the lock file.
+warden_install_test_tools() {
+  local tools
+  tools="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../tests/tools" && pwd)"
+  if [[ -x "$tools/node_modules/.bin/buf" &&
+        "$tools/node_modules/.package-lock.json" -nt "$tools/package-lock.json" ]]; then
+    return 0
+  fi
+  echo "warden: npm ci in $tools" >&2
+  npm ci --prefix "$tools" --no-audit --no-fund
+}
+
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+  set -euo pipefail
+  warden_install_deps
+  if [[ "${1:-}" == test-tools ]]; then
+    warden_install_test_tools
+  fi
+fi

@@ -1,0 +1,63 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include <grpcpp/server.h>
+
+#include "absl/status/statusor.h"
+#include "server/app/state_sync.h"
+#include "server/auth/authenticator.h"
+#include "server/config/server_config.h"
+#include "server/jose/key_ring.h"
+#include "server/rpc/auth_service.h"
+#include "server/rpc/call_gate.h"
+#include "server/rpc/token_service.h"
+#include "server/tokens/token_authority.h"
+#include "storage/executor.h"
+#include "storage/role_store.h"
+#include "storage/token_store.h"
+
+namespace warden {
+
+// The composition root's product: every part of a running server, built in start-up order
+// and torn down in reverse. Listens at once (health NOT_SERVING); becomes SERVING when
+// StateSync has reached the database and loaded the views.
+class WardenServer final {
+ public:
+  // Loads keys and the admin password (generating dev ones in the data dir if configured
+  // so), builds the parts, and starts listening. Errors are start-up configuration errors.
+  static absl::StatusOr<std::unique_ptr<WardenServer>> Start(const ServerConfig& config);
+  ~WardenServer();  // Shutdown()s
+
+  // Stops accepting RPCs, lets in-flight ones finish within the grace period, then stops
+  // the sync thread and the storage executor. Idempotent.
+  void Shutdown();
+
+  int port() const { return port_; }
+
+ private:
+  WardenServer(const ServerConfig& config, jose::KeyRing keys, std::optional<AdminPassword> admin);
+  absl::Status Listen();
+  void OnReady();
+
+  const ServerConfig config_;
+  const jose::KeyRing keys_;
+  storage::StorageExecutor executor_;
+  storage::TokenStore token_store_;
+  storage::RoleStore role_store_;
+  RevocationView revocations_;
+  RoleView roles_;
+  TokenValidator validator_;
+  Authenticator authenticator_;
+  CallGate gate_;
+  TokenAuthority authority_;
+  TokenServiceImpl token_service_;
+  AuthServiceImpl auth_service_;
+  StateSync sync_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  bool shut_down_ = false;
+};
+
+}  // namespace warden

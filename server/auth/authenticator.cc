@@ -1,0 +1,70 @@
+#include "server/auth/authenticator.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "domain/role.h"
+
+namespace warden {
+namespace {
+
+// Splits "Scheme credentials"; the scheme compares case-insensitively (RFC 9110).
+bool HasScheme(absl::string_view header, absl::string_view scheme, absl::string_view* rest) {
+  if (header.size() <= scheme.size() || header[scheme.size()] != ' ') return false;
+  if (!absl::EqualsIgnoreCase(header.substr(0, scheme.size()), scheme)) return false;
+  *rest = absl::StripAsciiWhitespace(header.substr(scheme.size() + 1));
+  return true;
+}
+
+}  // namespace
+
+Authenticator::Authenticator(const TokenValidator& tokens, std::optional<AdminPassword> admin)
+    : tokens_(tokens), admin_(std::move(admin)) {}
+
+absl::StatusOr<Identity> Authenticator::Authenticate(
+    const std::vector<absl::string_view>& headers) const {
+  if (headers.empty()) {
+    return absl::UnauthenticatedError(
+        "credentials required: send an 'authorization: Bearer <token>' header");
+  }
+  if (headers.size() > 1) {
+    return absl::UnauthenticatedError("more than one authorization header; send exactly one");
+  }
+  absl::string_view credentials;
+  if (HasScheme(headers[0], "Bearer", &credentials)) {
+    if (credentials.empty()) return absl::UnauthenticatedError("bearer token is empty");
+    return tokens_.Validate(credentials);
+  }
+  if (HasScheme(headers[0], "Basic", &credentials)) return AuthenticateBasic(credentials);
+  return absl::UnauthenticatedError(
+      "malformed authorization header: expected 'Bearer <token>' or 'Basic <credentials>'");
+}
+
+absl::StatusOr<Identity> Authenticator::AuthenticateBasic(absl::string_view credentials) const {
+  if (!admin_.has_value()) {
+    return absl::UnauthenticatedError("basic authentication is disabled on this server");
+  }
+  std::string decoded;
+  if (!absl::Base64Unescape(credentials, &decoded)) {
+    return absl::UnauthenticatedError("malformed basic credentials: not base64");
+  }
+  size_t colon = decoded.find(':');
+  if (colon == std::string::npos) {
+    return absl::UnauthenticatedError("malformed basic credentials: expected user:password");
+  }
+  absl::string_view user = absl::string_view(decoded).substr(0, colon);
+  absl::string_view password = absl::string_view(decoded).substr(colon + 1);
+  // Check the password even for a wrong user name, so both take the same time.
+  bool password_ok = admin_->Matches(password);
+  if (user != kAdminUserName || !password_ok) {
+    return absl::UnauthenticatedError("invalid user name or password");
+  }
+  Identity identity;
+  identity.kind = IdentityKind::kAdmin;
+  identity.id = kAdminUserName;
+  identity.name = kAdminUserName;
+  identity.roles = {kAdminRoleName};
+  return identity;
+}
+
+}  // namespace warden

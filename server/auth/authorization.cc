@@ -1,0 +1,51 @@
+#include "server/auth/authorization.h"
+
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "glog/logging.h"
+
+namespace warden {
+namespace {
+
+using Table = std::map<std::string, std::vector<Requirement>, std::less<>>;
+
+const Table& MethodTable() {
+  static const Table* table = new Table{
+      {"TokenService.GenerateToken",
+       {{"Access", Access::kRead}, {"Integration", Access::kReadWrite}}},
+      {"TokenService.GetToken", {{"Integration", Access::kRead}}},
+      {"TokenService.ListTokens", {{"Integration", Access::kRead}}},
+      {"TokenService.RevokeToken", {{"Integration", Access::kReadWrite}}},
+      {"TokenService.ListAllowedTokenRoles", {{"Access", Access::kRead}}},
+      // Any authenticated identity may ask who it is, or check a token presented to it.
+      {"AuthService.GetAuthStatus", {}},
+      {"AuthService.ValidateToken", {}},
+  };
+  return *table;
+}
+
+}  // namespace
+
+const std::vector<Requirement>& RequirementsFor(absl::string_view method) {
+  auto it = MethodTable().find(method);
+  CHECK(it != MethodTable().end()) << "method missing from the permission table: " << method;
+  return it->second;
+}
+
+absl::Status Authorize(absl::string_view method, const PermissionMap& permissions) {
+  std::vector<std::string> missing;
+  for (const Requirement& r : RequirementsFor(method)) {
+    Access held = AccessFor(permissions, r.resource);
+    if (held < r.level) {
+      missing.push_back(absl::StrCat(r.resource, " (needs ", AccessName(r.level), ", has ",
+                                     AccessName(held), ")"));
+    }
+  }
+  if (missing.empty()) return absl::OkStatus();
+  return absl::PermissionDeniedError(
+      absl::StrCat(method, " is not allowed: missing ", absl::StrJoin(missing, ", ")));
+}
+
+}  // namespace warden

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "absl/strings/string_view.h"
+#include "absl/status/statusor.h"
+#include "common/clock.h"
+#include "domain/identity.h"
+#include "server/jose/jwt.h"
+#include "server/jose/key_ring.h"
+#include "server/views/revocation_view.h"
+#include "server/views/role_view.h"
+
+namespace warden {
+
+// Validates a presented Warden token from memory alone (SPEC §1): signature and claims
+// (jose::VerifyJwt), then the revocation view, then that every role still exists.
+// Never touches the database. Thread-safe; the referenced objects must outlive it.
+class TokenValidator final {
+ public:
+  TokenValidator(const jose::KeyRing& keys, jose::VerifyOptions options,
+                 const RevocationView& revocations, const RoleView& roles, const Clock& clock);
+
+  // The token's identity, or UNAUTHENTICATED with a reason that never echoes the token.
+  absl::StatusOr<Identity> Validate(absl::string_view token) const;
+
+  const jose::VerifyOptions& options() const { return options_; }
+
+ private:
+  const jose::KeyRing& keys_;
+  const jose::VerifyOptions options_;
+  const RevocationView& revocations_;
+  const RoleView& roles_;
+  const Clock& clock_;
+};
+
+}  // namespace warden

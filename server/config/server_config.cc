@@ -1,0 +1,158 @@
+#include "absl/strings/string_view.h"
+#include "server/config/server_config.h"
+
+#include <map>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+
+namespace warden {
+namespace {
+
+struct Setting {
+  const char* flag;
+  const char* env;
+  const char* default_text;
+  const char* help;
+  // Stores a parsed value; returns false if `value` is not valid for this setting.
+  std::function<bool(ServerConfig&, const std::string& value)> apply;
+};
+
+bool ApplyDuration(absl::Duration& out, const std::string& value, absl::Duration min) {
+  absl::Duration d;
+  if (!absl::ParseDuration(value, &d) || d < min) return false;
+  out = d;
+  return true;
+}
+
+const std::vector<Setting>& Settings() {
+  static const auto* settings = new std::vector<Setting>{
+      {"listen", "WARDEN_LISTEN", "127.0.0.1:8443", "gRPC listen address (host:port)",
+       [](ServerConfig& c, const std::string& v) { c.listen = v; return !v.empty(); }},
+      {"database-url", "WARDEN_DATABASE_URL", "(required)",
+       "PostgreSQL connection string (libpq URL or key=value form)",
+       [](ServerConfig& c, const std::string& v) { c.database_url = v; return !v.empty(); }},
+      {"database-pool-size", "WARDEN_DATABASE_POOL_SIZE", "4",
+       "storage executor threads, each owning one PostgreSQL connection",
+       [](ServerConfig& c, const std::string& v) {
+         return absl::SimpleAtoi(v, &c.database_pool_size) && c.database_pool_size >= 1 &&
+                c.database_pool_size <= 256;
+       }},
+      {"data-dir", "WARDEN_DATA_DIR", "(none)",
+       "directory for a generated dev signing key and admin password",
+       [](ServerConfig& c, const std::string& v) { c.data_dir = v; return true; }},
+      {"signing-keys", "WARDEN_SIGNING_KEYS", "(none: generate a dev key in the data dir)",
+       "comma-separated PEM key files; the first signs, all verify",
+       [](ServerConfig& c, const std::string& v) {
+         c.signing_keys.clear();
+         for (absl::string_view path : absl::StrSplit(v, ',', absl::SkipWhitespace())) {
+           c.signing_keys.emplace_back(absl::StripAsciiWhitespace(path));
+         }
+         return !c.signing_keys.empty();
+       }},
+      {"admin-password-file", "WARDEN_ADMIN_PASSWORD_FILE",
+       "(none: <data dir>/admin-password, generated)", "file holding the admin user's password",
+       [](ServerConfig& c, const std::string& v) { c.admin_password_file = v; return true; }},
+      {"issuer", "WARDEN_ISSUER", "https://warden.local", "the `iss` of minted tokens",
+       [](ServerConfig& c, const std::string& v) { c.issuer = v; return !v.empty(); }},
+      {"audience", "WARDEN_AUDIENCE", "warden", "the `aud` of minted tokens",
+       [](ServerConfig& c, const std::string& v) { c.audience = v; return !v.empty(); }},
+      {"token-max-lifetime", "WARDEN_TOKEN_MAX_LIFETIME", "8760h",
+       "longest lifetime a token may be given",
+       [](ServerConfig& c, const std::string& v) {
+         return ApplyDuration(c.token_max_lifetime, v, absl::Minutes(1));
+       }},
+      {"token-leeway", "WARDEN_TOKEN_LEEWAY", "60s", "clock skew allowed on exp and nbf",
+       [](ServerConfig& c, const std::string& v) {
+         return ApplyDuration(c.token_leeway, v, absl::ZeroDuration()) &&
+                c.token_leeway <= absl::Minutes(10);
+       }},
+      {"reconcile-interval", "WARDEN_RECONCILE_INTERVAL", "5s",
+       "how often revocations and roles are reloaded from PostgreSQL",
+       [](ServerConfig& c, const std::string& v) {
+         return ApplyDuration(c.reconcile_interval, v, absl::Milliseconds(100));
+       }},
+      {"shutdown-grace", "WARDEN_SHUTDOWN_GRACE", "10s",
+       "how long in-flight RPCs may run after SIGTERM",
+       [](ServerConfig& c, const std::string& v) {
+         return ApplyDuration(c.shutdown_grace, v, absl::ZeroDuration());
+       }},
+  };
+  return *settings;
+}
+
+absl::Status Invalid(const Setting& s, const std::string& value) {
+  return absl::InvalidArgumentError(absl::StrCat("invalid value \"", value, "\" for --", s.flag,
+                                                 " (", s.env, "): expected ", s.help,
+                                                 "; default ", s.default_text));
+}
+
+}  // namespace
+
+absl::StatusOr<ServerConfig> ParseServerConfig(const std::vector<std::string>& args,
+                                               const EnvLookup& env, bool* help) {
+  *help = false;
+  std::map<std::string, std::string> flags;
+  for (size_t i = 0; i < args.size(); ++i) {
+    absl::string_view arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      *help = true;
+      return ServerConfig{};
+    }
+    if (!absl::ConsumePrefix(&arg, "--")) {
+      return absl::InvalidArgumentError(absl::StrCat("unexpected argument \"", arg, "\""));
+    }
+    std::string name, value;
+    if (size_t eq = arg.find('='); eq != absl::string_view::npos) {
+      name = std::string(arg.substr(0, eq));
+      value = std::string(arg.substr(eq + 1));
+    } else if (i + 1 < args.size()) {
+      name = std::string(arg);
+      value = args[++i];
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat("flag --", arg, " needs a value"));
+    }
+    flags[name] = value;
+  }
+  ServerConfig config;
+  for (const Setting& s : Settings()) {
+    std::optional<std::string> value;
+    if (auto it = flags.find(s.flag); it != flags.end()) {
+      value = it->second;
+      flags.erase(it);
+    } else {
+      value = env(s.env);
+    }
+    if (value.has_value() && !s.apply(config, *value)) return Invalid(s, *value);
+  }
+  if (!flags.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown flag --", flags.begin()->first, "; see --help"));
+  }
+  if (config.database_url.empty()) {
+    return absl::InvalidArgumentError(
+        "no database configured: set WARDEN_DATABASE_URL or --database-url");
+  }
+  if (config.signing_keys.empty() && config.data_dir.empty()) {
+    return absl::InvalidArgumentError(
+        "no signing key: set WARDEN_SIGNING_KEYS, or WARDEN_DATA_DIR for a generated dev key");
+  }
+  return config;
+}
+
+std::string ServerConfigHelp() {
+  std::string out =
+      "Usage: warden-server [--flag=value ...]\n"
+      "Each flag may also be set by its environment variable; a flag wins.\n"
+      "Durations are Go-style: 90s, 15m, 168h.\n\n";
+  for (const Setting& s : Settings()) {
+    absl::StrAppend(&out, "  --", s.flag, "  (", s.env, ", default ", s.default_text, ")\n      ",
+                    s.help, "\n");
+  }
+  return out;
+}
+
+}  // namespace warden

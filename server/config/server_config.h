@@ -1,0 +1,43 @@
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace warden {
+
+// Everything warden-server is configured with. Built once, by main, from flags and the
+// environment; every part receives only the fields it needs.
+struct ServerConfig {
+  std::string listen = "127.0.0.1:8443";
+  std::string database_url;
+  int database_pool_size = 4;
+  std::string data_dir;                   // dev key and admin password live here if not given
+  std::vector<std::string> signing_keys;  // PEM paths; the first signs, all verify
+  std::string admin_password_file;
+  std::string issuer = "https://warden.local";
+  std::string audience = "warden";
+  absl::Duration token_max_lifetime = absl::Hours(8760);
+  absl::Duration token_leeway = absl::Seconds(60);
+  absl::Duration reconcile_interval = absl::Seconds(5);
+  absl::Duration shutdown_grace = absl::Seconds(10);
+};
+
+// Looks up an environment variable; nullopt when unset.
+using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
+
+// Builds the config from `--flag=value` / `--flag value` arguments, falling back to the
+// environment variable of each setting, then to its default. Unknown flags, bad numbers
+// and bad durations are INVALID_ARGUMENT naming the flag and its variable.
+// `*help` is set when --help was given (the config is then defaults only).
+absl::StatusOr<ServerConfig> ParseServerConfig(const std::vector<std::string>& args,
+                                               const EnvLookup& env, bool* help);
+
+// The --help text: every setting with its flag, variable, default and meaning.
+std::string ServerConfigHelp();
+
+}  // namespace warden

@@ -1,0 +1,56 @@
+// warden-server: the composition root. The only place that reads flags and the
+// environment; it builds the config, starts WardenServer, and waits for SIGTERM/SIGINT.
+
+#include <signal.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "glog/logging.h"
+#include "server/app/warden_server.h"
+#include "server/config/server_config.h"
+
+int main(int argc, char** argv) {
+  FLAGS_logtostderr = true;
+  google::InitGoogleLogging(argv[0]);
+
+  std::vector<std::string> args(argv + 1, argv + argc);
+  bool help = false;
+  absl::StatusOr<warden::ServerConfig> config = warden::ParseServerConfig(
+      args,
+      [](const std::string& name) -> std::optional<std::string> {
+        const char* value = std::getenv(name.c_str());
+        return value == nullptr ? std::nullopt : std::optional<std::string>(value);
+      },
+      &help);
+  if (help) {
+    std::cout << warden::ServerConfigHelp();
+    return 0;
+  }
+  if (!config.ok()) {
+    std::cerr << "warden-server: " << config.status().message() << "\n";
+    return 2;
+  }
+
+  // Block the shutdown signals in every thread (they inherit the mask), then wait for them
+  // here; gRPC's and storage's threads never see them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  absl::StatusOr<std::unique_ptr<warden::WardenServer>> server =
+      warden::WardenServer::Start(*config);
+  if (!server.ok()) {
+    LOG(ERROR) << "cannot start: " << server.status().message();
+    return 1;
+  }
+  int received = 0;
+  sigwait(&signals, &received);
+  LOG(INFO) << "received " << (received == SIGTERM ? "SIGTERM" : "SIGINT");
+  (*server)->Shutdown();
+  return 0;
+}

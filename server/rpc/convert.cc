@@ -1,0 +1,74 @@
+#include "server/rpc/convert.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace warden {
+
+void ToProto(absl::Time t, google::protobuf::Timestamp* out) {
+  timespec ts = absl::ToTimespec(t);
+  out->set_seconds(ts.tv_sec);
+  out->set_nanos(static_cast<int32_t>(ts.tv_nsec));
+}
+
+absl::StatusOr<absl::Time> FromProto(const google::protobuf::Timestamp& ts, const char* field) {
+  // The range google.protobuf.Timestamp documents: 0001-01-01 to 9999-12-31.
+  constexpr int64_t kMinSeconds = -62135596800;
+  constexpr int64_t kMaxSeconds = 253402300799;
+  if (ts.seconds() < kMinSeconds || ts.seconds() > kMaxSeconds || ts.nanos() < 0 ||
+      ts.nanos() > 999999999) {
+    return absl::InvalidArgumentError(absl::StrCat(field, " is not a valid timestamp"));
+  }
+  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
+}
+
+void ToProto(const TokenMetadata& token, v1::TokenMetadata* out) {
+  out->set_id(token.id);
+  out->set_name(token.name);
+  for (const std::string& role : token.roles) out->add_roles(role);
+  ToProto(token.issued_at, out->mutable_issued_at());
+  ToProto(token.expires_at, out->mutable_expiration());
+  out->set_revoked(token.revoked);
+  if (token.revoked_at.has_value()) ToProto(*token.revoked_at, out->mutable_revoked_at());
+  out->set_created_by(token.created_by);
+}
+
+v1::AccessLevel ToProto(Access access) {
+  switch (access) {
+    case Access::kNoAccess:
+      return v1::ACCESS_LEVEL_NO_ACCESS;
+    case Access::kRead:
+      return v1::ACCESS_LEVEL_READ_ACCESS;
+    case Access::kReadWrite:
+      return v1::ACCESS_LEVEL_READ_WRITE_ACCESS;
+  }
+  return v1::ACCESS_LEVEL_UNSPECIFIED;
+}
+
+namespace {
+
+v1::IdentityKind ToProto(IdentityKind kind) {
+  switch (kind) {
+    case IdentityKind::kApiToken:
+      return v1::IDENTITY_KIND_API_TOKEN;
+    case IdentityKind::kAdmin:
+      return v1::IDENTITY_KIND_ADMIN;
+    case IdentityKind::kM2m:
+      return v1::IDENTITY_KIND_M2M;
+  }
+  return v1::IDENTITY_KIND_UNSPECIFIED;
+}
+
+}  // namespace
+
+void ToProto(const Identity& identity, const PermissionMap& permissions, v1::Identity* out) {
+  out->set_kind(ToProto(identity.kind));
+  out->set_id(identity.id);
+  out->set_name(identity.name);
+  for (const std::string& role : identity.roles) out->add_roles(role);
+  for (const auto& [resource, level] : permissions) {
+    if (level != Access::kNoAccess) (*out->mutable_permissions())[resource] = ToProto(level);
+  }
+  if (identity.expires_at.has_value()) ToProto(*identity.expires_at, out->mutable_expiration());
+}
+
+}  // namespace warden

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <optional>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "domain/access.h"
+#include "domain/identity.h"
+#include "domain/token.h"
+#include "google/protobuf/timestamp.pb.h"
+#include "warden/v1/auth.pb.h"
+#include "warden/v1/token.pb.h"
+
+namespace warden {
+
+// Conversions between protobuf messages and domain types. Only the rpc layer uses them.
+
+void ToProto(absl::Time t, google::protobuf::Timestamp* out);
+// INVALID_ARGUMENT if the timestamp is outside the range protobuf allows. `field` names it.
+absl::StatusOr<absl::Time> FromProto(const google::protobuf::Timestamp& ts, const char* field);
+
+void ToProto(const TokenMetadata& token, v1::TokenMetadata* out);
+v1::AccessLevel ToProto(Access access);
+// `permissions` are the identity's resolved permissions.
+void ToProto(const Identity& identity, const PermissionMap& permissions, v1::Identity* out);
+
+}  // namespace warden

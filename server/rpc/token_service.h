@@ -1,0 +1,37 @@
+#pragma once
+
+#include "server/rpc/call_gate.h"
+#include "server/tokens/token_authority.h"
+#include "warden/v1/token.grpc.pb.h"
+
+namespace warden {
+
+// warden.v1.TokenService over the callback API: converts protobuf to domain types and
+// calls TokenAuthority. Database work finishes the reactor from a storage thread; gRPC's
+// threads never block.
+class TokenServiceImpl final : public v1::TokenService::CallbackService {
+ public:
+  TokenServiceImpl(const CallGate& gate, TokenAuthority& authority);
+
+  grpc::ServerUnaryReactor* GenerateToken(grpc::CallbackServerContext* context,
+                                          const v1::GenerateTokenRequest* request,
+                                          v1::GenerateTokenResponse* response) override;
+  grpc::ServerUnaryReactor* GetToken(grpc::CallbackServerContext* context,
+                                     const v1::GetTokenRequest* request,
+                                     v1::GetTokenResponse* response) override;
+  grpc::ServerUnaryReactor* ListTokens(grpc::CallbackServerContext* context,
+                                       const v1::ListTokensRequest* request,
+                                       v1::ListTokensResponse* response) override;
+  grpc::ServerUnaryReactor* RevokeToken(grpc::CallbackServerContext* context,
+                                        const v1::RevokeTokenRequest* request,
+                                        v1::RevokeTokenResponse* response) override;
+  grpc::ServerUnaryReactor* ListAllowedTokenRoles(
+      grpc::CallbackServerContext* context, const v1::ListAllowedTokenRolesRequest* request,
+      v1::ListAllowedTokenRolesResponse* response) override;
+
+ private:
+  const CallGate& gate_;
+  TokenAuthority& authority_;
+};
+
+}  // namespace warden

@@ -1,0 +1,186 @@
+#include "server/tokens/token_authority.h"
+
+#include <algorithm>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/random.h"
+#include "domain/names.h"
+#include "server/auth/privilege_check.h"
+#include "server/jose/jwt.h"
+#include "storage/token_cursor.h"
+
+namespace warden {
+namespace {
+
+absl::Status CheckTokenId(const std::string& id) {
+  if (!IsUuid(id)) {
+    return absl::InvalidArgumentError("id must be a token id (a UUID such as "
+                                      "5f0c3f5e-8d2a-4b5e-9a51-0c1d2e3f4a5b)");
+  }
+  return absl::OkStatus();
+}
+
+// The roles behind `names`, or INVALID_ARGUMENT naming every unknown one.
+absl::StatusOr<std::vector<const Role*>> LookUpRoles(const RoleSnapshot& snapshot,
+                                                     const std::vector<std::string>& names) {
+  std::vector<const Role*> roles;
+  std::vector<std::string> unknown;
+  for (const std::string& name : names) {
+    if (const Role* role = snapshot.Find(name)) {
+      roles.push_back(role);
+    } else {
+      unknown.push_back(name);
+    }
+  }
+  if (!unknown.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown role(s): ", absl::StrJoin(unknown, ", ")));
+  }
+  return roles;
+}
+
+// The creator's own roles that still exist. A creator's deleted role grants nothing.
+std::vector<const Role*> HeldRoles(const RoleSnapshot& snapshot, const Identity& who) {
+  std::vector<const Role*> held;
+  for (const std::string& name : who.roles) {
+    if (const Role* role = snapshot.Find(name)) held.push_back(role);
+  }
+  return held;
+}
+
+}  // namespace
+
+TokenAuthority::TokenAuthority(storage::TokenStore& store, const jose::KeyRing& keys,
+                               const RoleView& roles, RevocationView& revocations,
+                               const Clock& clock, TokenPolicy policy)
+    : store_(store),
+      keys_(keys),
+      roles_(roles),
+      revocations_(revocations),
+      clock_(clock),
+      policy_(std::move(policy)) {}
+
+absl::StatusOr<absl::Time> TokenAuthority::ResolveExpiration(
+    const std::optional<absl::Time>& requested, absl::Time now) const {
+  if (!requested.has_value()) return now + std::min(policy_.default_lifetime, policy_.max_lifetime);
+  if (*requested <= now) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "expiration ", absl::FormatTime(*requested, absl::UTCTimeZone()), " is in the past"));
+  }
+  if (*requested > now + policy_.max_lifetime) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("expiration is beyond the maximum token lifetime of ",
+                     absl::FormatDuration(policy_.max_lifetime), " from now"));
+  }
+  return *requested;
+}
+
+void TokenAuthority::Mint(const Identity& creator, MintRequest request,
+                          std::function<void(absl::StatusOr<MintedToken>)> done) {
+  absl::Status name_ok = ValidateName(request.name, "token name");
+  if (!name_ok.ok()) return done(name_ok);
+  if (request.roles.empty()) return done(absl::InvalidArgumentError("at least one role is required"));
+  // Duplicates add nothing; keep the first occurrence's order.
+  std::vector<std::string> roles;
+  std::set<std::string> seen;
+  for (std::string& role : request.roles) {
+    if (seen.insert(role).second) roles.push_back(std::move(role));
+  }
+  absl::Time now = clock_.Now();
+  absl::StatusOr<absl::Time> expiration = ResolveExpiration(request.expiration, now);
+  if (!expiration.ok()) return done(expiration.status());
+
+  std::shared_ptr<const RoleSnapshot> snapshot = roles_.Snapshot();
+  absl::StatusOr<std::vector<const Role*>> requested = LookUpRoles(*snapshot, roles);
+  if (!requested.ok()) return done(requested.status());
+  absl::Status allowed = CheckNoEscalation(HeldRoles(*snapshot, creator), *requested);
+  if (!allowed.ok()) return done(allowed);
+
+  // JWT times are whole seconds; the metadata says exactly what the token says.
+  jose::JwtClaims claims;
+  claims.issuer = policy_.issuer;
+  claims.audience = {policy_.audience};
+  claims.id = NewUuidV4();
+  claims.issued_at = absl::FromUnixSeconds(absl::ToUnixSeconds(now));
+  claims.not_before = claims.issued_at;
+  claims.expires_at = absl::FromUnixSeconds(absl::ToUnixSeconds(*expiration));
+  claims.name = request.name;
+  claims.roles = roles;
+  absl::StatusOr<std::string> token = jose::SignJwt(keys_.signer(), claims);
+  if (!token.ok()) return done(token.status());
+
+  MintedToken minted;
+  minted.token = std::move(*token);
+  minted.metadata.id = claims.id;
+  minted.metadata.name = std::move(request.name);
+  minted.metadata.roles = std::move(roles);
+  minted.metadata.issued_at = now;
+  minted.metadata.expires_at = claims.expires_at;
+  minted.metadata.created_by = creator.Principal();
+  TokenMetadata row = minted.metadata;
+  store_.Insert(std::move(row), [minted = std::move(minted), done = std::move(done)](
+                                    absl::Status stored) mutable {
+    if (!stored.ok()) return done(stored);
+    done(std::move(minted));
+  });
+}
+
+void TokenAuthority::Get(const std::string& id,
+                         std::function<void(absl::StatusOr<TokenMetadata>)> done) {
+  absl::Status id_ok = CheckTokenId(id);
+  if (!id_ok.ok()) return done(id_ok);
+  store_.Get(id, std::move(done));
+}
+
+void TokenAuthority::List(const TokenListRequest& request,
+                          std::function<void(absl::StatusOr<TokenList>)> done) {
+  if (request.page_size < 0 || request.page_size > kMaxPageSize) {
+    return done(absl::InvalidArgumentError(
+        absl::StrCat("page_size must be between 1 and ", kMaxPageSize, " (0 means ",
+                     kDefaultPageSize, ")")));
+  }
+  storage::TokenListQuery query;
+  query.revoked = request.revoked;
+  query.include_expired = request.include_expired;
+  query.now = clock_.Now();
+  query.page_size = request.page_size == 0 ? kDefaultPageSize : request.page_size;
+  if (!request.page_token.empty()) {
+    absl::StatusOr<storage::TokenCursor> cursor = storage::DecodeCursor(request.page_token);
+    if (!cursor.ok()) return done(cursor.status());
+    query.after = *cursor;
+  }
+  store_.List(query, [done = std::move(done)](absl::StatusOr<storage::TokenPage> page) {
+    if (!page.ok()) return done(page.status());
+    TokenList list;
+    list.tokens = std::move(page->tokens);
+    if (page->next.has_value()) list.next_page_token = storage::EncodeCursor(*page->next);
+    done(std::move(list));
+  });
+}
+
+void TokenAuthority::Revoke(const std::string& id,
+                            std::function<void(absl::StatusOr<TokenMetadata>)> done) {
+  absl::Status id_ok = CheckTokenId(id);
+  if (!id_ok.ok()) return done(id_ok);
+  store_.Revoke(id, clock_.Now(),
+                [this, done = std::move(done)](absl::StatusOr<TokenMetadata> revoked) {
+                  // Committed: make this replica reject the token before answering.
+                  if (revoked.ok()) revocations_.Add(revoked->id, revoked->expires_at);
+                  done(std::move(revoked));
+                });
+}
+
+std::vector<std::string> TokenAuthority::AllowedRoles(const Identity& caller) const {
+  std::shared_ptr<const RoleSnapshot> snapshot = roles_.Snapshot();
+  std::vector<const Role*> held = HeldRoles(*snapshot, caller);
+  std::vector<std::string> allowed;
+  for (const auto& [name, role] : snapshot->all()) {
+    if (name == kNoneRoleName) continue;
+    if (FindEscalations(held, {&role}).empty()) allowed.push_back(name);
+  }
+  return allowed;  // the snapshot's map is ordered by name
+}
+
+}  // namespace warden

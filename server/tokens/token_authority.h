@@ -1,0 +1,85 @@
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/clock.h"
+#include "domain/identity.h"
+#include "domain/token.h"
+#include "server/jose/key_ring.h"
+#include "server/views/revocation_view.h"
+#include "server/views/role_view.h"
+#include "storage/token_store.h"
+
+namespace warden {
+
+struct TokenPolicy {
+  std::string issuer;
+  std::string audience;
+  absl::Duration default_lifetime = absl::Hours(8760);
+  absl::Duration max_lifetime = absl::Hours(8760);
+};
+
+struct MintRequest {
+  std::string name;
+  std::vector<std::string> roles;
+  std::optional<absl::Time> expiration;  // unset: the default lifetime
+};
+
+struct MintedToken {
+  std::string token;  // the only copy; never stored or logged
+  TokenMetadata metadata;
+};
+
+struct TokenListRequest {
+  std::optional<bool> revoked;
+  bool include_expired = false;
+  int page_size = 0;       // 0: the default
+  std::string page_token;  // empty: the first page
+};
+
+struct TokenList {
+  std::vector<TokenMetadata> tokens;
+  std::string next_page_token;  // empty on the last page
+};
+
+// The token use cases: mint, get, list, revoke, and which roles a caller may assign.
+// Validates requests (INVALID_ARGUMENT), enforces the no-escalation rule
+// (PERMISSION_DENIED), signs, and stores metadata through the storage executor.
+// Callbacks run on a storage thread, exactly once. Thread-safe; referenced objects must
+// outlive it. Authorization of the caller for the method is done before, by the caller.
+class TokenAuthority final {
+ public:
+  TokenAuthority(storage::TokenStore& store, const jose::KeyRing& keys, const RoleView& roles,
+                 RevocationView& revocations, const Clock& clock, TokenPolicy policy);
+
+  void Mint(const Identity& creator, MintRequest request,
+            std::function<void(absl::StatusOr<MintedToken>)> done);
+  void Get(const std::string& id, std::function<void(absl::StatusOr<TokenMetadata>)> done);
+  void List(const TokenListRequest& request, std::function<void(absl::StatusOr<TokenList>)> done);
+  // Revokes in PostgreSQL, then at once in this replica's revocation view.
+  void Revoke(const std::string& id, std::function<void(absl::StatusOr<TokenMetadata>)> done);
+
+  // Role names `caller` may put into a token, sorted, never `None`.
+  std::vector<std::string> AllowedRoles(const Identity& caller) const;
+
+  static constexpr int kDefaultPageSize = 100;
+  static constexpr int kMaxPageSize = 1000;
+
+ private:
+  absl::StatusOr<absl::Time> ResolveExpiration(const std::optional<absl::Time>& requested,
+                                               absl::Time now) const;
+
+  storage::TokenStore& store_;
+  const jose::KeyRing& keys_;
+  const RoleView& roles_;
+  RevocationView& revocations_;
+  const Clock& clock_;
+  const TokenPolicy policy_;
+};
+
+}  // namespace warden

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "domain/access.h"
+#include "domain/role.h"
+
+namespace warden {
+
+// An immutable set of roles by name, as loaded from PostgreSQL at one moment.
+class RoleSnapshot final {
+ public:
+  explicit RoleSnapshot(std::vector<Role> roles);
+
+  // nullptr if no role has that name. The pointer lives as long as the snapshot.
+  const Role* Find(const std::string& name) const;
+  // Every role, ordered by name.
+  const std::map<std::string, Role>& all() const { return roles_; }
+  // The union (highest level per resource) of the named roles' permissions, ignoring
+  // scopes. Unknown names contribute nothing.
+  PermissionMap ResolvePermissions(const std::vector<std::string>& role_names) const;
+
+ private:
+  std::map<std::string, Role> roles_;
+};
+
+// The in-memory view of roles used on the validation path. Readers take a snapshot and
+// keep using it without a lock; writers swap in a whole new snapshot. Thread-safe.
+class RoleView final {
+ public:
+  RoleView();
+
+  // Never null; empty until the first Replace.
+  std::shared_ptr<const RoleSnapshot> Snapshot() const;
+  void Replace(std::vector<Role> roles);
+
+ private:
+  mutable absl::Mutex mu_;
+  std::shared_ptr<const RoleSnapshot> snapshot_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace warden

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "absl/time/time.h"
+
+namespace warden::storage {
+
+// Adds libpq's connect_timeout and, if given, a server-side statement_timeout (through the
+// `options` connection parameter) to `url`, which may be a URI ("postgresql://...") or a
+// keyword/value string ("host=... dbname=..."). Settings already present in `url` win.
+// Internal to storage/.
+std::string WithConnectionOptions(const std::string& url, absl::Duration connect_timeout,
+                                  std::optional<absl::Duration> statement_timeout);
+
+}  // namespace warden::storage

@@ -1,0 +1,132 @@
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+
+// Forward declaration, so that code above storage/ that builds an executor never includes
+// libpqxx. Work functions receive the connection; only storage/ code writes them.
+namespace pqxx {
+class connection_base;
+}  // namespace pqxx
+
+namespace warden::storage {
+
+struct DatabaseOptions {
+  std::string url;  // libpq URI or keyword/value string
+  int pool_size = 4;
+  absl::Duration connect_timeout = absl::Seconds(3);
+  absl::Duration statement_timeout = absl::Seconds(10);  // server-side, per statement
+};
+
+// Runs database work off the caller's thread: a fixed pool of `pool_size` threads, each
+// owning one connection, fed from one FIFO queue. gRPC reactors hand work here and are
+// finished from `done`, so they never block on PostgreSQL.
+//
+// Each task runs on some pool thread's connection. Exceptions thrown by `work` are mapped
+// by storage/errors.h; ABORTED (serialization failure, deadlock) reruns `work` up to
+// kMaxRetries more times, so `work` must open and commit its own transaction and be safe to
+// rerun. A lost connection is dropped and reopened for the next task. While the database is
+// unreachable, tasks fail fast with UNAVAILABLE for kReconnectBackoff after each failed
+// connect instead of each waiting for a connect timeout.
+//
+// Thread-safe. Connections are opened lazily, by the first task on each thread.
+class StorageExecutor final {
+ public:
+  using Work = std::function<absl::Status(pqxx::connection_base&)>;
+  using Done = std::function<void(absl::Status)>;
+
+  static constexpr int kMaxRetries = 3;
+  static constexpr absl::Duration kReconnectBackoff = absl::Seconds(1);
+
+  // REQUIRES: options.pool_size >= 1. Starts the threads; does not connect.
+  explicit StorageExecutor(DatabaseOptions options);
+  // Calls Shutdown().
+  ~StorageExecutor();
+
+  StorageExecutor(const StorageExecutor&) = delete;
+  StorageExecutor& operator=(const StorageExecutor&) = delete;
+
+  // Registers a prepared statement that every connection prepares when it opens (and
+  // connections already open prepare before their next task). Statements are sent to the
+  // server lazily, on first use. Stores call this from their constructors.
+  // REQUIRES: `name` not registered yet.
+  void Prepare(std::string name, std::string sql);
+
+  // Queues `work`; `done` is then called exactly once with its status, on a pool thread.
+  // After Shutdown() has begun, `done` is called inline with UNAVAILABLE instead.
+  void Run(Work work, Done done);
+
+  // Typed variant: `done` receives the value `work` returned, or its error.
+  // Use as `executor.Run<TokenMetadata>(work, done)`.
+  template <typename T>
+  void Run(std::function<absl::StatusOr<T>(pqxx::connection_base&)> work,
+           std::function<void(absl::StatusOr<T>)> done);
+
+  // Runs `SELECT 1` on a pool connection and waits for it. Blocking.
+  // REQUIRES: not called on a pool thread.
+  absl::Status Ping();
+
+  // Stops accepting work, finishes everything queued, joins the threads. Idempotent.
+  // REQUIRES: not called on a pool thread (e.g. from a `done`).
+  void Shutdown();
+
+ private:
+  struct Task {
+    Work work;
+    Done done;
+  };
+  struct Worker;  // one pool thread's connection and bookkeeping (executor.cc)
+
+  bool HasWorkOrStopping() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void Loop(Worker& worker);
+  absl::Status Execute(Worker& worker, const Work& work);
+  absl::Status EnsureConnected(Worker& worker);
+
+  const DatabaseOptions options_;
+  const std::string connection_string_;  // options_.url plus timeouts
+
+  absl::Mutex mu_;
+  std::deque<Task> queue_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::vector<std::pair<std::string, std::string>> statements_ ABSL_GUARDED_BY(mu_);
+  absl::Time reconnect_after_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+  std::string last_connect_error_ ABSL_GUARDED_BY(mu_);
+
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::vector<std::thread> threads_;
+  absl::Mutex join_mu_;  // serializes Shutdown() callers
+};
+
+template <typename T>
+void StorageExecutor::Run(std::function<absl::StatusOr<T>(pqxx::connection_base&)> work,
+                          std::function<void(absl::StatusOr<T>)> done) {
+  // The value of the last attempt; read by `done` only when that attempt returned OK.
+  auto result = std::make_shared<std::optional<absl::StatusOr<T>>>();
+  Run(
+      [work = std::move(work), result](pqxx::connection_base& conn) -> absl::Status {
+        result->reset();
+        *result = work(conn);
+        return (*result)->status();
+      },
+      [done = std::move(done), result](absl::Status status) {
+        if (status.ok()) {
+          done(std::move(**result));
+        } else {
+          done(std::move(status));
+        }
+      });
+}
+
+}  // namespace warden::storage

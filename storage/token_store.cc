@@ -1,0 +1,212 @@
+#include "storage/token_store.h"
+
+#include <cstdint>
+#include <pqxx/pqxx>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/random.h"
+#include "common/status_macros.h"
+#include "storage/sql_values.h"
+
+namespace warden::storage {
+namespace {
+
+// The columns ReadToken expects, in order.
+#define WARDEN_TOKEN_COLUMNS                                                      \
+  "id::text, name, array_to_json(roles)::text, (extract(epoch FROM issued_at) * " \
+  "1000000)::bigint, "                                                            \
+  "(extract(epoch FROM expires_at) * 1000000)::bigint, revoked, "                 \
+  "(extract(epoch FROM revoked_at) * 1000000)::bigint, created_by"
+
+// $1 id, $2 name, $3 roles (text[] literal), $4 issued_at, $5 expires_at (micros),
+// $6 revoked, $7 revoked_at (micros; ignored unless revoked), $8 created_by.
+constexpr char kInsert[] = "warden_token_insert";
+constexpr char kInsertSql[] = R"sql(
+INSERT INTO tokens (id, name, roles, issued_at, expires_at, revoked, revoked_at, created_by)
+VALUES ($1::uuid, $2, $3::text[],
+        'epoch'::timestamptz + $4::bigint * interval '1 microsecond',
+        'epoch'::timestamptz + $5::bigint * interval '1 microsecond',
+        $6::boolean,
+        CASE WHEN $6::boolean
+             THEN 'epoch'::timestamptz + $7::bigint * interval '1 microsecond' END,
+        $8))sql";
+
+// $1 id.
+constexpr char kGet[] = "warden_token_get";
+constexpr char kGetSql[] = "SELECT " WARDEN_TOKEN_COLUMNS " FROM tokens WHERE id = $1::uuid";
+
+// $1 revoked filter (NULL: any), $2 include_expired, $3 now (micros),
+// $4 after.issued_at (micros; NULL on the first page), $5 after.id (NULL on the first page),
+// $6 limit. The row comparison lets the (issued_at, id) index start at the cursor.
+constexpr char kList[] = "warden_token_list";
+constexpr char kListSql[] = "SELECT " WARDEN_TOKEN_COLUMNS R"sql(
+FROM tokens
+WHERE ($1::boolean IS NULL OR revoked = $1::boolean)
+  AND ($2::boolean OR expires_at > 'epoch'::timestamptz + $3::bigint * interval '1 microsecond')
+  AND (issued_at, id) >
+      (COALESCE('epoch'::timestamptz + $4::bigint * interval '1 microsecond', '-infinity'),
+       COALESCE($5::uuid, '00000000-0000-0000-0000-000000000000'))
+ORDER BY issued_at, id
+LIMIT $6)sql";
+
+// $1 id, $2 now (micros). Keeps the first revoked_at.
+constexpr char kRevoke[] = "warden_token_revoke";
+constexpr char kRevokeSql[] = R"sql(
+UPDATE tokens
+SET revoked = true,
+    revoked_at = COALESCE(revoked_at,
+                          'epoch'::timestamptz + $2::bigint * interval '1 microsecond')
+WHERE id = $1::uuid
+RETURNING )sql" WARDEN_TOKEN_COLUMNS;
+
+// $1 channel, $2 payload (the token id). Delivered when the revoking transaction commits.
+constexpr char kNotifyRevoked[] = "warden_token_notify_revoked";
+constexpr char kNotifyRevokedSql[] = "SELECT pg_notify($1, $2)";
+
+// $1 not_expired_before (micros). Served by the partial index on revoked tokens.
+constexpr char kListRevoked[] = "warden_token_list_revoked";
+constexpr char kListRevokedSql[] = R"sql(
+SELECT id::text, (extract(epoch FROM expires_at) * 1000000)::bigint
+FROM tokens
+WHERE revoked AND expires_at > 'epoch'::timestamptz + $1::bigint * interval '1 microsecond'
+ORDER BY expires_at, id)sql";
+
+#undef WARDEN_TOKEN_COLUMNS
+
+absl::StatusOr<TokenMetadata> ReadToken(const pqxx::row& row) {
+  TokenMetadata token;
+  token.id = row[0].as<std::string>();
+  token.name = row[1].as<std::string>();
+  ASSIGN_OR_RETURN(token.roles, ParseJsonTextArray(row[2].as<std::string>()));
+  token.issued_at = FromMicros(row[3].as<int64_t>());
+  token.expires_at = FromMicros(row[4].as<int64_t>());
+  token.revoked = row[5].as<bool>();
+  if (!row[6].is_null()) token.revoked_at = FromMicros(row[6].as<int64_t>());
+  token.created_by = row[7].as<std::string>();
+  return token;
+}
+
+absl::Status CheckId(const std::string& id) {
+  // Never echo it: a caller may have pasted a token string where the id belongs.
+  if (!IsUuid(id)) return absl::InvalidArgumentError("token id is not a valid UUID");
+  return absl::OkStatus();
+}
+
+absl::Status NotFound(const std::string& id) {
+  return absl::NotFoundError(absl::StrCat("token ", id, " not found"));
+}
+
+}  // namespace
+
+TokenStore::TokenStore(StorageExecutor& executor) : executor_(executor) {
+  executor_.Prepare(kInsert, kInsertSql);
+  executor_.Prepare(kGet, kGetSql);
+  executor_.Prepare(kList, kListSql);
+  executor_.Prepare(kRevoke, kRevokeSql);
+  executor_.Prepare(kNotifyRevoked, kNotifyRevokedSql);
+  executor_.Prepare(kListRevoked, kListRevokedSql);
+}
+
+void TokenStore::Insert(TokenMetadata token, std::function<void(absl::Status)> done) {
+  if (absl::Status s = CheckId(token.id); !s.ok()) return done(s);
+  if (token.revoked != token.revoked_at.has_value()) {
+    return done(absl::InvalidArgumentError("token revoked and revoked_at disagree"));
+  }
+  std::string id = token.id;
+  executor_.Run(
+      [token = std::move(token)](pqxx::connection_base& conn) {
+        pqxx::work tx(conn, "token_insert");
+        const int64_t revoked_at = token.revoked_at ? ToMicros(*token.revoked_at) : 0;
+        tx.exec_prepared0(kInsert, token.id, token.name, TextArrayLiteral(token.roles),
+                          ToMicros(token.issued_at), ToMicros(token.expires_at), token.revoked,
+                          revoked_at, token.created_by);
+        tx.commit();
+        return absl::OkStatus();
+      },
+      [id = std::move(id), done = std::move(done)](absl::Status status) {
+        // The primary key is the only unique constraint on tokens.
+        if (absl::IsAlreadyExists(status)) {
+          status = absl::AlreadyExistsError(absl::StrCat("token ", id, " already exists"));
+        }
+        done(std::move(status));
+      });
+}
+
+void TokenStore::Get(std::string id, std::function<void(absl::StatusOr<TokenMetadata>)> done) {
+  if (absl::Status s = CheckId(id); !s.ok()) return done(s);
+  executor_.Run<TokenMetadata>(
+      [id = std::move(id)](pqxx::connection_base& conn) -> absl::StatusOr<TokenMetadata> {
+        pqxx::nontransaction tx(conn, "token_get");
+        const pqxx::result rows = tx.exec_prepared(kGet, id);
+        if (rows.empty()) return NotFound(id);
+        return ReadToken(rows[0]);
+      },
+      std::move(done));
+}
+
+void TokenStore::List(TokenListQuery query, std::function<void(absl::StatusOr<TokenPage>)> done) {
+  if (query.page_size < 1) return done(absl::InvalidArgumentError("page_size must be positive"));
+  if (query.after) {
+    if (absl::Status s = CheckId(query.after->id); !s.ok()) return done(s);
+  }
+  executor_.Run<TokenPage>(
+      [q = std::move(query)](pqxx::connection_base& conn) -> absl::StatusOr<TokenPage> {
+        // libpqxx 6.4 passes a null `const char*` as SQL NULL.
+        const std::string after_micros = q.after ? absl::StrCat(ToMicros(q.after->issued_at)) : "";
+        const char* revoked = !q.revoked ? nullptr : (*q.revoked ? "true" : "false");
+        pqxx::nontransaction tx(conn, "token_list");
+        const pqxx::result rows = tx.exec_prepared(
+            kList, revoked, q.include_expired, ToMicros(q.now),
+            q.after ? after_micros.c_str() : nullptr, q.after ? q.after->id.c_str() : nullptr,
+            static_cast<int64_t>(q.page_size) + 1);
+        TokenPage page;
+        for (const pqxx::row& row : rows) {
+          if (page.tokens.size() == static_cast<size_t>(q.page_size)) {
+            const TokenMetadata& last = page.tokens.back();
+            page.next = TokenCursor{last.issued_at, last.id};
+            break;
+          }
+          ASSIGN_OR_RETURN(TokenMetadata token, ReadToken(row));
+          page.tokens.push_back(std::move(token));
+        }
+        return page;
+      },
+      std::move(done));
+}
+
+void TokenStore::Revoke(std::string id, absl::Time now,
+                        std::function<void(absl::StatusOr<TokenMetadata>)> done) {
+  if (absl::Status s = CheckId(id); !s.ok()) return done(s);
+  executor_.Run<TokenMetadata>(
+      [id = std::move(id), now](pqxx::connection_base& conn) -> absl::StatusOr<TokenMetadata> {
+        pqxx::work tx(conn, "token_revoke");
+        const pqxx::result rows = tx.exec_prepared(kRevoke, id, ToMicros(now));
+        if (rows.empty()) return NotFound(id);
+        ASSIGN_OR_RETURN(TokenMetadata token, ReadToken(rows[0]));
+        tx.exec_prepared(kNotifyRevoked, kRevocationChannel, token.id);
+        tx.commit();
+        return token;
+      },
+      std::move(done));
+}
+
+void TokenStore::ListRevoked(absl::Time not_expired_before,
+                             std::function<void(absl::StatusOr<std::vector<RevokedToken>>)> done) {
+  executor_.Run<std::vector<RevokedToken>>(
+      [not_expired_before](
+          pqxx::connection_base& conn) -> absl::StatusOr<std::vector<RevokedToken>> {
+        pqxx::nontransaction tx(conn, "token_list_revoked");
+        const pqxx::result rows = tx.exec_prepared(kListRevoked, ToMicros(not_expired_before));
+        std::vector<RevokedToken> revoked;
+        revoked.reserve(rows.size());
+        for (const pqxx::row& row : rows) {
+          revoked.push_back(
+              RevokedToken{row[0].as<std::string>(), FromMicros(row[1].as<int64_t>())});
+        }
+        return revoked;
+      },
+      std::move(done));
+}
+
+}  // namespace warden::storage

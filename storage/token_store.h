@@ -1,0 +1,80 @@
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "domain/token.h"
+#include "storage/executor.h"
+#include "storage/token_cursor.h"
+
+namespace warden::storage {
+
+// What ListTokens asks for. Tokens come ordered by (issued_at, id) ascending.
+struct TokenListQuery {
+  std::optional<bool> revoked;   // unset: both revoked and live tokens
+  bool include_expired = false;  // false hides tokens with expires_at <= now
+  absl::Time now;
+  int page_size = 100;               // REQUIRES: >= 1 (else INVALID_ARGUMENT)
+  std::optional<TokenCursor> after;  // the previous page's `next`
+};
+
+struct TokenPage {
+  std::vector<TokenMetadata> tokens;
+  std::optional<TokenCursor> next;  // set if more tokens follow
+};
+
+// A revoked token that has not expired yet: what every replica must keep rejecting.
+struct RevokedToken {
+  std::string id;
+  absl::Time expires_at;
+};
+
+// Token metadata in PostgreSQL (table `tokens`). Never the token string.
+//
+// Every method returns at once and calls `done` exactly once: on a storage executor thread,
+// or inline on the caller's thread for an invalid argument or a shut-down executor.
+// Times are stored with microsecond precision (absl::Time is truncated).
+// Ids must be UUIDs; any other id is INVALID_ARGUMENT without echoing it.
+// Errors: UNAVAILABLE when the database cannot be reached, as storage/errors.h maps them.
+// Thread-safe.
+class TokenStore final {
+ public:
+  // Registers this store's prepared statements with `executor`, which must outlive it.
+  explicit TokenStore(StorageExecutor& executor);
+
+  // Stores `token`; committed before done(OK). Duplicate id: ALREADY_EXISTS.
+  // REQUIRES: token.revoked == token.revoked_at.has_value().
+  void Insert(TokenMetadata token, std::function<void(absl::Status)> done);
+
+  // NOT_FOUND "token <id> not found" if absent.
+  void Get(std::string id, std::function<void(absl::StatusOr<TokenMetadata>)> done);
+
+  // One page of tokens (keyset pagination: fetches page_size + 1 rows to know whether more
+  // follow). Tokens inserted while a client pages through appear in a later page or not at
+  // all, but never shift, repeat or hide the tokens that existed when it started.
+  void List(TokenListQuery query, std::function<void(absl::StatusOr<TokenPage>)> done);
+
+  // Marks the token revoked at `now`, unless it already is (then the first revoked_at stays;
+  // still OK), and in the same transaction sends NOTIFY warden_revocations with the id.
+  // Returns the token as stored. Unknown id: NOT_FOUND.
+  void Revoke(std::string id, absl::Time now,
+              std::function<void(absl::StatusOr<TokenMetadata>)> done);
+
+  // Every revoked token with expires_at > `not_expired_before`, ordered by expires_at.
+  // Revocations are never deleted from the database; this is what replicas load at start.
+  void ListRevoked(absl::Time not_expired_before,
+                   std::function<void(absl::StatusOr<std::vector<RevokedToken>>)> done);
+
+  // The channel Revoke notifies on; the payload is the token id.
+  static constexpr char kRevocationChannel[] = "warden_revocations";
+
+ private:
+  StorageExecutor& executor_;
+};
+
+}  // namespace warden::storage

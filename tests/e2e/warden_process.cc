@@ -1,0 +1,129 @@
+#include "tests/e2e/warden_process.h"
+
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <catch2/catch.hpp>
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "tests/support/free_port.h"
+
+namespace warden::testing {
+namespace {
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+}  // namespace
+
+void SetDeadline(grpc::ClientContext* context, int seconds) {
+  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(seconds));
+}
+
+WardenProcess::WardenProcess(std::map<std::string, std::string> env) : env_(std::move(env)) {
+  char dir[] = "/tmp/warden-e2e-XXXXXX";
+  REQUIRE(mkdtemp(dir) != nullptr);
+  data_dir_ = dir;
+  address_ = absl::StrCat("127.0.0.1:", FreeTcpPort());
+  env_.try_emplace("WARDEN_LISTEN", address_);
+  env_.try_emplace("WARDEN_DATA_DIR", data_dir_ + "/data");
+  env_.try_emplace("WARDEN_RECONCILE_INTERVAL", "1s");
+  channel_ = grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
+}
+
+WardenProcess::~WardenProcess() {
+  process_.reset();
+  std::error_code ignored;
+  std::filesystem::remove_all(data_dir_, ignored);
+}
+
+void WardenProcess::Start(bool wait_serving) {
+  SubprocessOptions options;
+  options.argv = {WARDEN_SERVER_BINARY};
+  options.env = env_;
+  options.stderr_path = absl::StrCat(data_dir_, "/server-", ++runs_, ".log");
+  options.stdout_path = absl::StrCat(data_dir_, "/server-", runs_, ".out");
+  absl::StatusOr<std::unique_ptr<Subprocess>> started = Subprocess::Start(options);
+  REQUIRE(started.ok());
+  process_ = std::move(*started);
+  if (!wait_serving) return;
+  bool serving = WaitServing(absl::Seconds(60));
+  INFO("server log:\n" << Log());
+  REQUIRE(serving);
+  REQUIRE(!admin_password_.empty());
+}
+
+bool WardenProcess::WaitServing(absl::Duration timeout) {
+  // Health Watch streams every status change, so this waits without polling.
+  auto stub = grpc::health::v1::Health::NewStub(channel_);
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+  context.set_wait_for_ready(true);
+  grpc::health::v1::HealthCheckRequest request;
+  auto reader = stub->Watch(&context, request);
+  grpc::health::v1::HealthCheckResponse response;
+  while (reader->Read(&response)) {
+    if (response.status() == grpc::health::v1::HealthCheckResponse::SERVING) {
+      context.TryCancel();
+      reader->Finish();
+      // Written by the server before it listens; the admin header needs it.
+      admin_password_ = ReadFile(data_dir_ + "/data/admin-password");
+      while (!admin_password_.empty() && admin_password_.back() == '\n') admin_password_.pop_back();
+      return true;
+    }
+  }
+  reader->Finish();
+  return false;
+}
+
+std::string WardenProcess::HealthStatus() {
+  auto stub = grpc::health::v1::Health::NewStub(channel_);
+  grpc::ClientContext context;
+  SetDeadline(&context, 5);
+  grpc::health::v1::HealthCheckRequest request;
+  grpc::health::v1::HealthCheckResponse response;
+  grpc::Status status = stub->Check(&context, request, &response);
+  if (!status.ok()) return absl::StrCat("error ", status.error_code());
+  return grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status());
+}
+
+int WardenProcess::Stop() {
+  REQUIRE(process_ != nullptr);
+  process_->Kill(SIGTERM);
+  int code = process_->Wait();
+  process_.reset();
+  return code;
+}
+
+void WardenProcess::Kill() {
+  REQUIRE(process_ != nullptr);
+  process_->Kill(SIGKILL);
+  process_->Wait();
+  process_.reset();
+}
+
+std::string WardenProcess::Log() const {
+  std::string all;
+  for (int run = 1; run <= runs_; ++run) {
+    absl::StrAppend(&all, ReadFile(absl::StrCat(data_dir_, "/server-", run, ".log")),
+                    ReadFile(absl::StrCat(data_dir_, "/server-", run, ".out")));
+  }
+  return all;
+}
+
+std::string WardenProcess::AdminAuthorization() const {
+  return "Basic " + absl::Base64Escape("admin:" + admin_password_);
+}
+
+}  // namespace warden::testing

@@ -1,0 +1,59 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include <grpcpp/channel.h>
+#include <grpcpp/client_context.h>
+
+#include "tests/support/subprocess.h"
+
+namespace warden::testing {
+
+// The real warden-server binary, run as a user would run it, on a free port with its own
+// data directory (dev signing key and admin password generated there). The data directory
+// and every run's log survive Stop/Start, so a restarted server keeps its keys.
+class WardenProcess final {
+ public:
+  // `env` adds or overrides server environment variables (WARDEN_DATABASE_URL is required).
+  explicit WardenProcess(std::map<std::string, std::string> env);
+  ~WardenProcess();  // SIGKILLs a server still running; removes the data directory
+
+  // Starts the server and, if `wait_serving`, blocks until its health service reports
+  // SERVING (fails the test after 60 s).
+  void Start(bool wait_serving = true);
+  // SIGTERM, then waits for exit; returns the exit code.
+  int Stop();
+  void Kill();  // SIGKILL
+  // Blocks until health reports SERVING (true) or `timeout` passes (false). On SERVING it
+  // also reads the admin password the server generated.
+  bool WaitServing(absl::Duration timeout);
+  // The health service's current status for the whole server: "SERVING", "NOT_SERVING", or
+  // the gRPC error.
+  std::string HealthStatus();
+
+  std::shared_ptr<grpc::Channel> channel() const { return channel_; }
+  const std::string& address() const { return address_; }
+  const std::string& data_dir() const { return data_dir_; }
+  const std::string& admin_password() const { return admin_password_; }
+  // Everything every run of the server has logged so far.
+  std::string Log() const;
+
+  // The `authorization` header value that logs in as the bootstrap admin.
+  std::string AdminAuthorization() const;
+
+ private:
+  std::map<std::string, std::string> env_;
+  std::string data_dir_;
+  std::string address_;
+  std::string admin_password_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<Subprocess> process_;
+  int runs_ = 0;
+};
+
+// A deadline a few seconds from now, for every call the tests make.
+void SetDeadline(grpc::ClientContext* context, int seconds = 10);
+
+}  // namespace warden::testing

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <string>
+
+#include "domain/role.h"
+
+namespace warden::testing {
+
+inline AccessScope Unrestricted() { return {"scope-unrestricted", kUnrestrictedScopeName, "", true}; }
+inline AccessScope Scope(const std::string& name) { return {"scope-" + name, name, "", false}; }
+
+inline Role MakeRole(const std::string& name, PermissionMap permissions,
+                     AccessScope scope = Unrestricted()) {
+  Role role;
+  role.name = name;
+  role.permission_set.id = "ps-" + name;
+  role.permission_set.name = name;
+  role.permission_set.permissions = std::move(permissions);
+  role.access_scope = std::move(scope);
+  return role;
+}
+
+}  // namespace warden::testing

@@ -1,0 +1,60 @@
+#include "server/config/server_config.h"
+
+#include <map>
+
+#include <catch2/catch.hpp>
+
+namespace warden {
+namespace {
+
+absl::StatusOr<ServerConfig> Parse(std::vector<std::string> args,
+                                   std::map<std::string, std::string> env) {
+  bool help = false;
+  return ParseServerConfig(
+      args,
+      [&env](const std::string& name) -> std::optional<std::string> {
+        auto it = env.find(name);
+        return it == env.end() ? std::nullopt : std::optional<std::string>(it->second);
+      },
+      &help);
+}
+
+TEST_CASE("settings come from flags, then the environment, then defaults") {
+  auto config = Parse({"--listen=0.0.0.0:9000", "--token-leeway", "30s"},
+                      {{"WARDEN_DATABASE_URL", "postgresql://db/warden"},
+                       {"WARDEN_LISTEN", "ignored:1"},
+                       {"WARDEN_DATA_DIR", "/tmp/w"},
+                       {"WARDEN_TOKEN_MAX_LIFETIME", "720h"},
+                       {"WARDEN_SIGNING_KEYS", "a.pem, b.pem"}});
+  REQUIRE(config.ok());
+  CHECK(config->listen == "0.0.0.0:9000");
+  CHECK(config->database_url == "postgresql://db/warden");
+  CHECK(config->token_leeway == absl::Seconds(30));
+  CHECK(config->token_max_lifetime == absl::Hours(720));
+  CHECK(config->signing_keys == std::vector<std::string>{"a.pem", "b.pem"});
+  CHECK(config->audience == "warden");
+}
+
+TEST_CASE("bad values name the flag and its variable") {
+  auto config = Parse({}, {{"WARDEN_DATABASE_URL", "x"}, {"WARDEN_DATA_DIR", "d"},
+                           {"WARDEN_TOKEN_MAX_LIFETIME", "a year"}});
+  REQUIRE_FALSE(config.ok());
+  CHECK(config.status().code() == absl::StatusCode::kInvalidArgument);
+  CHECK_THAT(std::string(config.status().message()),
+             Catch::Contains("--token-max-lifetime (WARDEN_TOKEN_MAX_LIFETIME)"));
+  CHECK_FALSE(Parse({"--nope=1"}, {{"WARDEN_DATABASE_URL", "x"}, {"WARDEN_DATA_DIR", "d"}}).ok());
+  CHECK_FALSE(Parse({}, {{"WARDEN_DATA_DIR", "d"}}).ok());       // no database
+  CHECK_FALSE(Parse({}, {{"WARDEN_DATABASE_URL", "x"}}).ok());  // no key source
+}
+
+TEST_CASE("--help lists every variable") {
+  std::string help = ServerConfigHelp();
+  for (const char* var : {"WARDEN_LISTEN", "WARDEN_DATABASE_URL", "WARDEN_SIGNING_KEYS",
+                          "WARDEN_DATA_DIR", "WARDEN_ADMIN_PASSWORD_FILE",
+                          "WARDEN_TOKEN_MAX_LIFETIME"}) {
+    CHECK_THAT(help, Catch::Contains(var));
+  }
+}
+
+}  // namespace
+}  // namespace warden
