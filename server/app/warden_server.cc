@@ -1,6 +1,5 @@
 #include "server/app/warden_server.h"
 
-#include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
@@ -8,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/clock.h"
 #include "glog/logging.h"
-#include "grpc/health/v1/health.pb.h"
+#include "descriptor_set.h"
 #include "server/app/credentials.h"
 
 namespace warden {
@@ -27,6 +26,12 @@ jose::VerifyOptions VerifyOptionsFrom(const ServerConfig& config) {
   options.audience = config.audience;
   options.leeway = config.token_leeway;
   return options;
+}
+
+// What reflection's list_services reports: every service the server registers.
+std::vector<std::string> ServedServices() {
+  return {"warden.v1.TokenService", "warden.v1.AuthService", "grpc.health.v1.Health",
+          "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"};
 }
 
 TokenPolicy TokenPolicyFrom(const ServerConfig& config) {
@@ -66,6 +71,9 @@ WardenServer::WardenServer(const ServerConfig& config, jose::KeyRing keys,
                  TokenPolicyFrom(config)),
       token_service_(gate_, authority_),
       auth_service_(gate_),
+      descriptors_(WardenDescriptorSet()),
+      reflection_v1_(descriptors_, ServedServices()),
+      reflection_v1alpha_(descriptors_, ServedServices()),
       sync_({config.database_url, config.reconcile_interval, config.token_leeway}, token_store_,
             role_store_, revocations_, roles_, RealClock::Get(), [this] { OnReady(); }) {}
 
@@ -73,14 +81,13 @@ WardenServer::~WardenServer() { Shutdown(); }
 
 absl::Status WardenServer::Listen() {
   grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  // Link the standard health descriptors so reflection can describe grpc.health.v1.Health.
-  (void)grpc::health::v1::HealthCheckRequest::descriptor();
 
   grpc::ServerBuilder builder;
   builder.AddListeningPort(config_.listen, grpc::InsecureServerCredentials(), &port_);
   builder.RegisterService(&token_service_);
   builder.RegisterService(&auth_service_);
+  builder.RegisterService(&reflection_v1_);
+  builder.RegisterService(&reflection_v1alpha_);
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port_ == 0) {
     return absl::FailedPreconditionError(

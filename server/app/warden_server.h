@@ -10,6 +10,8 @@
 #include "server/auth/authenticator.h"
 #include "server/config/server_config.h"
 #include "server/jose/key_ring.h"
+#include "server/reflection/descriptor_index.h"
+#include "server/reflection/reflection_service.h"
 #include "server/rpc/auth_service.h"
 #include "server/rpc/call_gate.h"
 #include "server/rpc/token_service.h"
@@ -54,6 +56,9 @@ class WardenServer final {
   TokenAuthority authority_;
   TokenServiceImpl token_service_;
   AuthServiceImpl auth_service_;
+  const DescriptorIndex descriptors_;
+  ReflectionV1Service reflection_v1_;
+  ReflectionV1AlphaService reflection_v1alpha_;
   StateSync sync_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;

@@ -13,6 +13,7 @@
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/support/byte_buffer.h>
 
+#include "grpc/reflection/v1/reflection.grpc.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "tests/e2e/warden_process.h"
 #include "tests/support/test_database.h"
@@ -21,13 +22,17 @@ namespace warden::testing {
 namespace {
 
 namespace pb = google::protobuf;
-namespace refl = grpc::reflection::v1alpha;
 
-// One reflection stream, used the way grpcurl uses it.
+// One reflection stream, used the way grpcurl uses it; `Refl` is the protocol version's
+// namespace struct (see V1 and V1Alpha below).
+template <typename Refl>
 class ReflectionClient {
+  using Request = typename Refl::Request;
+  using Response = typename Refl::Response;
+
  public:
   explicit ReflectionClient(std::shared_ptr<grpc::Channel> channel)
-      : stub_(refl::ServerReflection::NewStub(channel)) {
+      : stub_(Refl::Service::NewStub(channel)) {
     SetDeadline(&context_, 30);
     stream_ = stub_->ServerReflectionInfo(&context_);
   }
@@ -37,9 +42,9 @@ class ReflectionClient {
   }
 
   std::vector<std::string> ListServices() {
-    refl::ServerReflectionRequest request;
+    Request request;
     request.set_list_services("");
-    refl::ServerReflectionResponse response = Ask(request);
+    Response response = Ask(request);
     std::vector<std::string> names;
     for (const auto& s : response.list_services_response().service()) names.push_back(s.name());
     return names;
@@ -47,9 +52,9 @@ class ReflectionClient {
 
   // Adds the file defining `symbol`, and the files it depends on, to the database.
   void LoadSymbol(const std::string& symbol) {
-    refl::ServerReflectionRequest request;
+    Request request;
     request.set_file_containing_symbol(symbol);
-    refl::ServerReflectionResponse response = Ask(request);
+    Response response = Ask(request);
     INFO("symbol " << symbol << ": " << response.error_response().error_message());
     REQUIRE(response.has_file_descriptor_response());
     for (const std::string& bytes : response.file_descriptor_response().file_descriptor_proto()) {
@@ -62,20 +67,30 @@ class ReflectionClient {
   pb::DescriptorPool& pool() { return pool_; }
 
  private:
-  refl::ServerReflectionResponse Ask(const refl::ServerReflectionRequest& request) {
+  Response Ask(const Request& request) {
     REQUIRE(stream_->Write(request));
-    refl::ServerReflectionResponse response;
+    Response response;
     REQUIRE(stream_->Read(&response));
     return response;
   }
 
-  std::unique_ptr<refl::ServerReflection::Stub> stub_;
+  std::unique_ptr<typename Refl::Service::Stub> stub_;
   grpc::ClientContext context_;
-  std::unique_ptr<grpc::ClientReaderWriter<refl::ServerReflectionRequest,
-                                           refl::ServerReflectionResponse>> stream_;
+  std::unique_ptr<grpc::ClientReaderWriter<Request, Response>> stream_;
   std::set<std::string> loaded_;
   pb::SimpleDescriptorDatabase database_;
   pb::DescriptorPool pool_{&database_};
+};
+
+struct V1 {
+  using Service = grpc::reflection::v1::ServerReflection;
+  using Request = grpc::reflection::v1::ServerReflectionRequest;
+  using Response = grpc::reflection::v1::ServerReflectionResponse;
+};
+struct V1Alpha {
+  using Service = grpc::reflection::v1alpha::ServerReflection;
+  using Request = grpc::reflection::v1alpha::ServerReflectionRequest;
+  using Response = grpc::reflection::v1alpha::ServerReflectionResponse;
 };
 
 // Calls `method` with a request given as JSON, using only reflected descriptors.
@@ -117,12 +132,13 @@ TEST_CASE("reflection lists, describes and calls every service without .proto fi
   TestDatabase database;
   WardenProcess server({{"WARDEN_DATABASE_URL", database.url()}});
   server.Start();
-  ReflectionClient reflection(server.channel());
+  ReflectionClient<V1> reflection(server.channel());
 
   std::vector<std::string> services = reflection.ListServices();
   std::set<std::string> names(services.begin(), services.end());
   for (const char* expected : {"warden.v1.TokenService", "warden.v1.AuthService",
                                "grpc.health.v1.Health",
+                               "grpc.reflection.v1.ServerReflection",
                                "grpc.reflection.v1alpha.ServerReflection"}) {
     CHECK(names.count(expected) == 1);
   }
@@ -142,6 +158,15 @@ TEST_CASE("reflection lists, describes and calls every service without .proto fi
 
   const pb::ServiceDescriptor* tokens = reflection.pool().FindServiceByName("warden.v1.TokenService");
   REQUIRE(tokens != nullptr);
+  // The comments reach the client, as grpcurl describe shows them.
+  pb::SourceLocation where;
+  REQUIRE(tokens->FindMethodByName("GenerateToken")->GetSourceLocation(&where));
+  CHECK_THAT(where.leading_comments, Catch::Contains("Mints a signed API token"));
+  const pb::Descriptor* metadata = reflection.pool().FindMessageTypeByName("warden.v1.TokenMetadata");
+  REQUIRE(metadata != nullptr);
+  REQUIRE(metadata->FindFieldByName("created_by")->GetSourceLocation(&where));
+  CHECK_THAT(where.leading_comments, Catch::Contains("Who minted the token"));
+
   auto [minted, minted_json] =
       CallDynamic(server.channel(), *tokens->FindMethodByName("GenerateToken"),
                   R"({"name": "reflected", "roles": ["Analyst"]})", server.AdminAuthorization());
@@ -160,6 +185,19 @@ TEST_CASE("reflection lists, describes and calls every service without .proto fi
       CallDynamic(server.channel(), *health->FindMethodByName("Check"), "{}", "");
   REQUIRE(checked.ok());
   CHECK_THAT(checked_json, Catch::Contains("SERVING"));
+}
+
+TEST_CASE("reflection v1alpha, which older grpcurl uses, describes the same API") {
+  TestDatabase database;
+  WardenProcess server({{"WARDEN_DATABASE_URL", database.url()}});
+  server.Start();
+  ReflectionClient<V1Alpha> reflection(server.channel());
+  CHECK(reflection.ListServices().size() == 5);
+  reflection.LoadSymbol("warden.v1.AuthService.ValidateToken");
+  const pb::MethodDescriptor* validate =
+      reflection.pool().FindMethodByName("warden.v1.AuthService.ValidateToken");
+  REQUIRE(validate != nullptr);
+  CHECK(validate->input_type()->full_name() == "warden.v1.ValidateTokenRequest");
 }
 
 }  // namespace
