@@ -9,18 +9,45 @@ namespace warden {
 
 // The name of the built-in access scope that covers everything.
 inline constexpr char kUnrestrictedScopeName[] = "Unrestricted";
+// The built-in Unrestricted scope's fixed id (storage/migrations/0002_seed.sql).
+inline constexpr char kUnrestrictedScopeId[] = "a0a0a0a0-0000-4000-8000-000000000001";
 // The built-in role that grants nothing; never offered as an assignable token role.
 inline constexpr char kNoneRoleName[] = "None";
 // The role the bootstrap admin user holds.
 inline constexpr char kAdminRoleName[] = "Admin";
 
+// Who manages an object. Only kApi objects may be changed through the API; built-in ones
+// never change, declarative ones only through the declarative configuration file.
+enum class Origin {
+  kBuiltIn,
+  kApi,
+  kDeclarative,
+};
+
+// One namespace of one cluster.
+struct NamespaceRef {
+  std::string cluster;
+  std::string name;
+  bool operator==(const NamespaceRef&) const = default;
+};
+
+// What an access scope lets a role see. Warden stores and reports it; the services that
+// consume tokens enforce it. Empty rules in a non-Unrestricted scope include nothing.
+struct ScopeRules {
+  std::vector<std::string> clusters;      // whole clusters
+  std::vector<NamespaceRef> namespaces;  // single namespaces
+  bool operator==(const ScopeRules&) const = default;
+};
+
 struct AccessScope {
   std::string id;
   std::string name;
   std::string description;
-  bool built_in = false;
+  ScopeRules rules;
+  Origin origin = Origin::kApi;
 
-  bool unrestricted() const { return name == kUnrestrictedScopeName && built_in; }
+  bool built_in() const { return origin == Origin::kBuiltIn; }
+  bool unrestricted() const { return name == kUnrestrictedScopeName && built_in(); }
 };
 
 struct PermissionSet {
@@ -28,7 +55,9 @@ struct PermissionSet {
   std::string name;
   std::string description;
   PermissionMap permissions;
-  bool built_in = false;
+  Origin origin = Origin::kApi;
+
+  bool built_in() const { return origin == Origin::kBuiltIn; }
 };
 
 // A role as the server uses it: its permission set and scope already resolved.
@@ -37,7 +66,46 @@ struct Role {
   std::string description;
   PermissionSet permission_set;
   AccessScope access_scope;
-  bool built_in = false;
+  Origin origin = Origin::kApi;
+
+  bool built_in() const { return origin == Origin::kBuiltIn; }
+};
+
+// What a client asks to create or store; ids are assigned by storage.
+struct PermissionSetSpec {
+  std::string name;
+  std::string description;
+  PermissionMap permissions;
+};
+
+struct AccessScopeSpec {
+  std::string name;
+  std::string description;
+  ScopeRules rules;
+};
+
+// A role refers to its permission set and scope by id (through the API) ...
+struct RoleSpec {
+  std::string name;
+  std::string description;
+  std::string permission_set_id;
+  std::string access_scope_id;
+};
+
+// ... or by name (in the declarative configuration file, where ids are not known).
+struct DeclarativeRoleSpec {
+  std::string name;
+  std::string description;
+  std::string permission_set_name;
+  std::string access_scope_name;  // empty means Unrestricted
+};
+
+// The whole declarative configuration: what the file says should exist. Applying it
+// creates, updates and removes declarative objects so that they match it exactly.
+struct DeclarativeConfig {
+  std::vector<PermissionSetSpec> permission_sets;
+  std::vector<AccessScopeSpec> access_scopes;
+  std::vector<DeclarativeRoleSpec> roles;
 };
 
 }  // namespace warden

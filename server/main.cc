@@ -1,5 +1,6 @@
 // warden-server: the composition root. The only place that reads flags and the
-// environment; it builds the config, starts WardenServer, and waits for SIGTERM/SIGINT.
+// environment; it builds the config, starts WardenServer, reloads the declarative
+// configuration on SIGHUP, and shuts down on SIGTERM/SIGINT.
 
 #include <signal.h>
 
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   absl::StatusOr<std::unique_ptr<warden::WardenServer>> server =
@@ -49,7 +51,10 @@ int main(int argc, char** argv) {
     return 1;
   }
   int received = 0;
-  sigwait(&signals, &received);
+  while (sigwait(&signals, &received) == 0 && received == SIGHUP) {
+    LOG(INFO) << "received SIGHUP: reloading the declarative configuration";
+    (*server)->ReloadDeclarativeConfig();
+  }
   LOG(INFO) << "received " << (received == SIGTERM ? "SIGTERM" : "SIGINT");
   (*server)->Shutdown();
   return 0;

@@ -1,3 +1,5 @@
+// Roles: the table operations (role_tables.h), RoleStore's constructor and its role methods.
+
 #include "storage/role_store.h"
 
 #include <pqxx/pqxx>
@@ -5,72 +7,267 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "storage/role_tables.h"
+#include "storage/sql_values.h"
 
 namespace warden::storage {
+namespace role_tables {
 namespace {
 
-// One row per (role, permission set entry); roles whose set is empty come once, with NULL
-// entry columns. Ordered so that a role's rows are adjacent.
-constexpr char kLoadAll[] = "warden_role_load_all";
-constexpr char kLoadAllSql[] = R"sql(
-SELECT r.name, r.description, r.built_in,
-       ps.id::text, ps.name, ps.description, ps.built_in,
-       s.id::text, s.name, s.description, s.built_in,
+// $1 name (NULL: every role). One row per (role, permission set entry); roles whose set is
+// empty come once, with NULL entry columns. Ordered so that a role's rows are adjacent.
+constexpr char kSelectRoles[] = "warden_role_select";
+constexpr char kSelectRolesSql[] = R"sql(
+SELECT r.name, r.description, r.origin,
+       ps.id::text, ps.name, ps.description, ps.origin,
+       s.id::text, s.name, s.description, s.origin, s.rules::text,
        e.resource, e.access
 FROM roles r
 JOIN permission_sets ps ON ps.id = r.permission_set_id
 JOIN access_scopes s ON s.id = r.access_scope_id
 LEFT JOIN permission_set_entries e ON e.permission_set_id = ps.id
-ORDER BY r.name COLLATE "C", e.resource)sql";
+WHERE $1::text IS NULL OR r.name = $1::text
+ORDER BY r.name COLLATE "C", e.resource COLLATE "C")sql";
 
-absl::StatusOr<Access> ReadAccess(const pqxx::field& field) {
-  const int level = field.as<int>();
-  switch (level) {
-    case 0:
-      return Access::kNoAccess;
-    case 1:
-      return Access::kRead;
-    case 2:
-      return Access::kReadWrite;
+// $1 name. FOR UPDATE (before a delete) conflicts with the FOR KEY SHARE that
+// TokenStore::Insert takes; FOR NO KEY UPDATE (before an update) does not, so editing a
+// role never holds up minting tokens.
+constexpr char kLockRoleForDelete[] = "warden_role_lock_for_delete";
+constexpr char kLockRoleForDeleteSql[] = "SELECT origin FROM roles WHERE name = $1 FOR UPDATE";
+constexpr char kLockRoleForUpdate[] = "warden_role_lock_for_update";
+constexpr char kLockRoleForUpdateSql[] =
+    "SELECT origin FROM roles WHERE name = $1 FOR NO KEY UPDATE";
+
+// $1 name, $2 description, $3 permission set id, $4 access scope id, $5 origin.
+constexpr char kInsertRole[] = "warden_role_insert";
+constexpr char kInsertRoleSql[] = R"sql(
+INSERT INTO roles (name, description, permission_set_id, access_scope_id, origin)
+VALUES ($1, $2, $3::uuid, $4::uuid, $5))sql";
+
+// $1 name, $2 description, $3 permission set id, $4 access scope id.
+constexpr char kUpdateRole[] = "warden_role_update";
+constexpr char kUpdateRoleSql[] = R"sql(
+UPDATE roles SET description = $2, permission_set_id = $3::uuid, access_scope_id = $4::uuid
+WHERE name = $1)sql";
+
+// $1 role name, $2 now (micros), $3 limit. The live tokens holding the role, oldest first,
+// and how many there are in all. Served by tokens_live_roles_idx.
+constexpr char kLiveTokensUsingRole[] = "warden_role_live_tokens_using";
+constexpr char kLiveTokensUsingRoleSql[] = R"sql(
+SELECT id::text, name, count(*) OVER ()
+FROM tokens
+WHERE roles @> ARRAY[$1::text] AND NOT revoked
+  AND expires_at > 'epoch'::timestamptz + $2::bigint * interval '1 microsecond'
+ORDER BY issued_at, id
+LIMIT $3)sql";
+
+// $1 name.
+constexpr char kDeleteRole[] = "warden_role_delete";
+constexpr char kDeleteRoleSql[] = "DELETE FROM roles WHERE name = $1";
+
+}  // namespace
+
+void PrepareRoleStatements(StorageExecutor& executor) {
+  executor.Prepare(kSelectRoles, kSelectRolesSql);
+  executor.Prepare(kLockRoleForDelete, kLockRoleForDeleteSql);
+  executor.Prepare(kLockRoleForUpdate, kLockRoleForUpdateSql);
+  executor.Prepare(kInsertRole, kInsertRoleSql);
+  executor.Prepare(kUpdateRole, kUpdateRoleSql);
+  executor.Prepare(kLiveTokensUsingRole, kLiveTokensUsingRoleSql);
+  executor.Prepare(kDeleteRole, kDeleteRoleSql);
+}
+
+absl::StatusOr<std::vector<Role>> SelectRoles(pqxx::transaction_base& tx,
+                                              const std::optional<std::string>& name) {
+  const pqxx::result rows = tx.exec_prepared(kSelectRoles, name ? name->c_str() : nullptr);
+  std::vector<Role> roles;
+  for (const pqxx::row& row : rows) {
+    const std::string role_name = row[0].as<std::string>();
+    if (roles.empty() || roles.back().name != role_name) {
+      Role role;
+      role.name = role_name;
+      role.description = row[1].as<std::string>();
+      ASSIGN_OR_RETURN(role.origin, ParseOrigin(row[2].as<std::string>()));
+      role.permission_set.id = row[3].as<std::string>();
+      role.permission_set.name = row[4].as<std::string>();
+      role.permission_set.description = row[5].as<std::string>();
+      ASSIGN_OR_RETURN(role.permission_set.origin, ParseOrigin(row[6].as<std::string>()));
+      role.access_scope.id = row[7].as<std::string>();
+      role.access_scope.name = row[8].as<std::string>();
+      role.access_scope.description = row[9].as<std::string>();
+      ASSIGN_OR_RETURN(role.access_scope.origin, ParseOrigin(row[10].as<std::string>()));
+      ASSIGN_OR_RETURN(role.access_scope.rules, ParseRulesJson(row[11].as<std::string>()));
+      roles.push_back(std::move(role));
+    }
+    if (row[12].is_null()) continue;  // a permission set without entries
+    ASSIGN_OR_RETURN(const Access access, ReadAccess(row[13]));
+    roles.back().permission_set.permissions[row[12].as<std::string>()] = access;
   }
-  return absl::InternalError(absl::StrCat("unknown access level ", level, " in the database"));
+  return roles;
+}
+
+void InsertRoleRow(pqxx::transaction_base& tx, const RoleRow& row) {
+  tx.exec_prepared0(kInsertRole, row.name, row.description, row.permission_set_id,
+                    row.access_scope_id, OriginText(row.origin));
+}
+
+void UpdateRoleRow(pqxx::transaction_base& tx, const RoleRow& row) {
+  tx.exec_prepared0(kUpdateRole, row.name, row.description, row.permission_set_id,
+                    row.access_scope_id);
+}
+
+absl::Status CheckRoleUnused(pqxx::transaction_base& tx, const std::string& name, absl::Time now) {
+  const pqxx::result rows =
+      tx.exec_prepared(kLiveTokensUsingRole, name, ToMicros(now), kTokensNamed);
+  if (!rows.empty()) {
+    std::vector<std::string> tokens;
+    for (const pqxx::row& row : rows) {
+      tokens.push_back(absl::StrCat(row[1].as<std::string>(), " (", row[0].as<std::string>(), ")"));
+    }
+    const int64_t total = rows[0][2].as<int64_t>();
+    return absl::FailedPreconditionError(absl::StrCat("role ", name, " is used by ",
+                                                      Counted(total, "live token", "live tokens"),
+                                                      ": ", NamesWithMore(tokens, total)));
+  }
+  // M2M mappings (issue 5) will also hold roles by name: when they exist, refuse here too,
+  // naming the configurations whose mappings grant `name`, under a lock on those rows.
+  return absl::OkStatus();
+}
+
+void DeleteRoleRow(pqxx::transaction_base& tx, const std::string& name) {
+  tx.exec_prepared0(kDeleteRole, name);
+}
+
+}  // namespace role_tables
+
+namespace {
+
+using role_tables::CheckApiWritable;
+using role_tables::CheckUuid;
+using role_tables::RoleRow;
+
+absl::Status NotFound(const std::string& name) {
+  return absl::NotFoundError(absl::StrCat("role ", name, " not found"));
+}
+
+absl::StatusOr<Role> Reread(pqxx::transaction_base& tx, const std::string& name) {
+  ASSIGN_OR_RETURN(std::vector<Role> roles, role_tables::SelectRoles(tx, name));
+  if (roles.empty()) return NotFound(name);
+  return std::move(roles.front());
+}
+
+// Locks the role's permission set and scope FOR KEY SHARE, so that neither can be deleted
+// before the role write commits. INVALID_ARGUMENT naming the first one that does not exist.
+absl::Status LockReferences(pqxx::transaction_base& tx, const RoleSpec& spec) {
+  if (!role_tables::KeySharePermissionSet(tx, spec.permission_set_id)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("permission set ", spec.permission_set_id, " does not exist"));
+  }
+  if (!role_tables::KeyShareAccessScope(tx, spec.access_scope_id)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("access scope ", spec.access_scope_id, " does not exist"));
+  }
+  return absl::OkStatus();
+}
+
+// Checks the origin of the role row that `lock_statement` locked.
+absl::Status CheckLockedRole(const pqxx::result& rows, const std::string& name) {
+  if (rows.empty()) return NotFound(name);
+  ASSIGN_OR_RETURN(const Origin origin, role_tables::ParseOrigin(rows[0][0].as<std::string>()));
+  return CheckApiWritable(absl::StrCat("role ", name), origin);
+}
+
+RoleRow ApiRow(const RoleSpec& spec) {
+  return RoleRow{spec.name, spec.description, spec.permission_set_id, spec.access_scope_id,
+                 Origin::kApi};
+}
+
+absl::Status CheckReferenceIds(const RoleSpec& spec) {
+  RETURN_IF_ERROR(CheckUuid("permission set", spec.permission_set_id));
+  return CheckUuid("access scope", spec.access_scope_id);
 }
 
 }  // namespace
 
-RoleStore::RoleStore(StorageExecutor& executor) : executor_(executor) {
-  executor_.Prepare(kLoadAll, kLoadAllSql);
+int DeclarativeResult::total() const {
+  int total = 0;
+  for (const DeclarativeChanges* c : {&permission_sets, &access_scopes, &roles}) {
+    total += c->created + c->updated + c->deleted;
+  }
+  return total;
 }
 
-void RoleStore::LoadAll(std::function<void(absl::StatusOr<std::vector<Role>>)> done) {
+RoleStore::RoleStore(StorageExecutor& executor) : executor_(executor) {
+  role_tables::PreparePermissionSetStatements(executor_);
+  role_tables::PrepareAccessScopeStatements(executor_);
+  role_tables::PrepareRoleStatements(executor_);
+  role_tables::PrepareDeclarativeStatements(executor_);
+}
+
+void RoleStore::LoadAll(Done<std::vector<Role>> done) {
   executor_.Run<std::vector<Role>>(
       [](pqxx::connection_base& conn) -> absl::StatusOr<std::vector<Role>> {
         pqxx::nontransaction tx(conn, "role_load_all");
-        const pqxx::result rows = tx.exec_prepared(kLoadAll);
-        std::vector<Role> roles;
-        for (const pqxx::row& row : rows) {
-          const std::string name = row[0].as<std::string>();
-          if (roles.empty() || roles.back().name != name) {
-            Role role;
-            role.name = name;
-            role.description = row[1].as<std::string>();
-            role.built_in = row[2].as<bool>();
-            role.permission_set.id = row[3].as<std::string>();
-            role.permission_set.name = row[4].as<std::string>();
-            role.permission_set.description = row[5].as<std::string>();
-            role.permission_set.built_in = row[6].as<bool>();
-            role.access_scope.id = row[7].as<std::string>();
-            role.access_scope.name = row[8].as<std::string>();
-            role.access_scope.description = row[9].as<std::string>();
-            role.access_scope.built_in = row[10].as<bool>();
-            roles.push_back(std::move(role));
-          }
-          if (row[11].is_null()) continue;  // a permission set without entries
-          absl::StatusOr<Access> access = ReadAccess(row[12]);
-          if (!access.ok()) return access.status();
-          roles.back().permission_set.permissions[row[11].as<std::string>()] = *access;
-        }
-        return roles;
+        return role_tables::SelectRoles(tx, std::nullopt);
+      },
+      std::move(done));
+}
+
+void RoleStore::GetRole(std::string name, Done<Role> done) {
+  executor_.Run<Role>(
+      [name = std::move(name)](pqxx::connection_base& conn) -> absl::StatusOr<Role> {
+        pqxx::nontransaction tx(conn, "role_get");
+        return Reread(tx, name);
+      },
+      std::move(done));
+}
+
+void RoleStore::CreateRole(RoleSpec spec, Done<Role> done) {
+  if (absl::Status s = CheckReferenceIds(spec); !s.ok()) return done(s);
+  std::string message = absl::StrCat("a role named ", spec.name, " already exists");
+  executor_.Run<Role>(
+      [spec = std::move(spec)](pqxx::connection_base& conn) -> absl::StatusOr<Role> {
+        pqxx::work tx(conn, "role_create");
+        RETURN_IF_ERROR(LockReferences(tx, spec));
+        role_tables::InsertRoleRow(tx, ApiRow(spec));
+        ASSIGN_OR_RETURN(Role stored, Reread(tx, spec.name));
+        tx.commit();
+        return stored;
+      },
+      role_tables::WithAlreadyExistsMessage(std::move(message), std::move(done)));
+}
+
+void RoleStore::UpdateRole(RoleSpec spec, Done<Role> done) {
+  if (absl::Status s = CheckReferenceIds(spec); !s.ok()) return done(s);
+  executor_.Run<Role>(
+      [spec = std::move(spec)](pqxx::connection_base& conn) -> absl::StatusOr<Role> {
+        pqxx::work tx(conn, "role_update");
+        // Set and scope before the role: the lock order in role_tables.h.
+        const absl::Status references = LockReferences(tx, spec);
+        RETURN_IF_ERROR(CheckLockedRole(
+            tx.exec_prepared(role_tables::kLockRoleForUpdate, spec.name), spec.name));
+        RETURN_IF_ERROR(references);
+        role_tables::UpdateRoleRow(tx, ApiRow(spec));
+        ASSIGN_OR_RETURN(Role stored, Reread(tx, spec.name));
+        tx.commit();
+        return stored;
+      },
+      std::move(done));
+}
+
+void RoleStore::DeleteRole(std::string name, absl::Time now, StatusDone done) {
+  executor_.Run(
+      [name = std::move(name), now](pqxx::connection_base& conn) -> absl::Status {
+        pqxx::work tx(conn, "role_delete");
+        // FOR UPDATE: a token insert naming this role waits for this transaction (and then
+        // finds the role gone), or this waits for the insert (and then sees its token).
+        RETURN_IF_ERROR(
+            CheckLockedRole(tx.exec_prepared(role_tables::kLockRoleForDelete, name), name));
+        RETURN_IF_ERROR(role_tables::CheckRoleUnused(tx, name, now));
+        role_tables::DeleteRoleRow(tx, name);
+        tx.commit();
+        return absl::OkStatus();
       },
       std::move(done));
 }

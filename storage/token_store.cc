@@ -1,10 +1,13 @@
 #include "storage/token_store.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <pqxx/pqxx>
+#include <set>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/random.h"
 #include "common/status_macros.h"
 #include "storage/sql_values.h"
@@ -31,6 +34,13 @@ VALUES ($1::uuid, $2, $3::text[],
         CASE WHEN $6::boolean
              THEN 'epoch'::timestamptz + $7::bigint * interval '1 microsecond' END,
         $8))sql";
+
+// $1 role names (text[]). Locks the roles a new token names FOR KEY SHARE until the insert
+// commits: RoleStore::DeleteRole locks the role FOR UPDATE, so either the delete waits and
+// then sees the token, or the insert waits and then finds the role gone.
+constexpr char kLockRoles[] = "warden_token_lock_roles";
+constexpr char kLockRolesSql[] = R"sql(
+SELECT name FROM roles WHERE name = ANY($1::text[]) ORDER BY name COLLATE "C" FOR KEY SHARE)sql";
 
 // $1 id.
 constexpr char kGet[] = "warden_token_get";
@@ -93,6 +103,24 @@ absl::Status CheckId(const std::string& id) {
   return absl::OkStatus();
 }
 
+// FAILED_PRECONDITION naming the roles of `wanted` that `rows` (kLockRoles) lacks.
+absl::Status CheckRolesExist(const std::vector<std::string>& wanted, const pqxx::result& rows) {
+  std::set<std::string> found;
+  for (const pqxx::row& row : rows) found.insert(row[0].as<std::string>());
+  std::vector<std::string> missing;
+  for (const std::string& role : wanted) {
+    if (found.count(role) == 0 &&
+        std::find(missing.begin(), missing.end(), role) == missing.end()) {
+      missing.push_back(role);
+    }
+  }
+  if (missing.empty()) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      missing.size() == 1
+          ? absl::StrCat("role ", missing[0], " no longer exists")
+          : absl::StrCat("roles ", absl::StrJoin(missing, ", "), " no longer exist"));
+}
+
 absl::Status NotFound(const std::string& id) {
   return absl::NotFoundError(absl::StrCat("token ", id, " not found"));
 }
@@ -100,6 +128,7 @@ absl::Status NotFound(const std::string& id) {
 }  // namespace
 
 TokenStore::TokenStore(StorageExecutor& executor) : executor_(executor) {
+  executor_.Prepare(kLockRoles, kLockRolesSql);
   executor_.Prepare(kInsert, kInsertSql);
   executor_.Prepare(kGet, kGetSql);
   executor_.Prepare(kList, kListSql);
@@ -117,10 +146,11 @@ void TokenStore::Insert(TokenMetadata token, std::function<void(absl::Status)> d
   executor_.Run(
       [token = std::move(token)](pqxx::connection_base& conn) {
         pqxx::work tx(conn, "token_insert");
+        const std::string roles = TextArrayLiteral(token.roles);
+        RETURN_IF_ERROR(CheckRolesExist(token.roles, tx.exec_prepared(kLockRoles, roles)));
         const int64_t revoked_at = token.revoked_at ? ToMicros(*token.revoked_at) : 0;
-        tx.exec_prepared0(kInsert, token.id, token.name, TextArrayLiteral(token.roles),
-                          ToMicros(token.issued_at), ToMicros(token.expires_at), token.revoked,
-                          revoked_at, token.created_by);
+        tx.exec_prepared0(kInsert, token.id, token.name, roles, ToMicros(token.issued_at),
+                          ToMicros(token.expires_at), token.revoked, revoked_at, token.created_by);
         tx.commit();
         return absl::OkStatus();
       },

@@ -47,7 +47,10 @@ class TokenStore final {
   // Registers this store's prepared statements with `executor`, which must outlive it.
   explicit TokenStore(StorageExecutor& executor);
 
-  // Stores `token`; committed before done(OK). Duplicate id: ALREADY_EXISTS.
+  // Stores `token`; committed before done(OK). Duplicate id: ALREADY_EXISTS. A role of the
+  // token that does not exist (any more): FAILED_PRECONDITION "role X no longer exists" /
+  // "roles X, Y no longer exist". Race-free against RoleStore::DeleteRole: the roles stay
+  // locked until the insert commits.
   // REQUIRES: token.revoked == token.revoked_at.has_value().
   void Insert(TokenMetadata token, std::function<void(absl::Status)> done);
 

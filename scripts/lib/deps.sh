@@ -11,7 +11,7 @@ WARDEN_APT_PACKAGES=(
   build-essential cmake pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libssl-dev libpqxx-dev libgoogle-glog-dev nlohmann-json3-dev
-  catch2 python3-jwt
+  catch2 python3-jwt libyaml-cpp-dev
   postgresql-15 postgresql-client-15
 )
 

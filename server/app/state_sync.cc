@@ -10,13 +10,14 @@ namespace warden {
 
 StateSync::StateSync(Options options, storage::TokenStore& tokens, storage::RoleStore& roles,
                      RevocationView& revocations, RoleView& role_view, const Clock& clock,
-                     std::function<void()> on_ready)
+                     std::function<void()> after_migrations, std::function<void()> on_ready)
     : options_(std::move(options)),
       tokens_(tokens),
       roles_(roles),
       revocations_(revocations),
       role_view_(role_view),
       clock_(clock),
+      after_migrations_(std::move(after_migrations)),
       on_ready_(std::move(on_ready)) {}
 
 StateSync::~StateSync() { Stop(); }
@@ -31,6 +32,7 @@ void StateSync::Stop() {
 absl::Status StateSync::Bootstrap() {
   absl::Status migrated = storage::ApplyMigrations(options_.database_url);
   if (!migrated.ok()) return migrated;
+  after_migrations_();
   return Reload();
 }
 

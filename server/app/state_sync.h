@@ -16,7 +16,7 @@ namespace warden {
 
 // Brings the in-memory views in step with PostgreSQL, on its own thread:
 // at start-up it retries with backoff until the database is reachable, applies the
-// migrations, loads roles and revocations, then calls `on_ready`; afterwards it reloads
+// migrations, calls `after_migrations`, loads roles and revocations, then calls `on_ready`; afterwards it reloads
 // both every `interval` (the bound within which another replica's revocation or role
 // change is seen here). A failed reload keeps the views as they are: validation stays up
 // on what is known.
@@ -29,7 +29,7 @@ class StateSync final {
   };
   StateSync(Options options, storage::TokenStore& tokens, storage::RoleStore& roles,
             RevocationView& revocations, RoleView& role_view, const Clock& clock,
-            std::function<void()> on_ready);
+            std::function<void()> after_migrations, std::function<void()> on_ready);
   ~StateSync();  // Stop()s
 
   void Start();
@@ -47,6 +47,7 @@ class StateSync final {
   RevocationView& revocations_;
   RoleView& role_view_;
   const Clock& clock_;
+  std::function<void()> after_migrations_;  // e.g. apply the declarative configuration
   std::function<void()> on_ready_;
   absl::Notification stop_;
   std::thread thread_;

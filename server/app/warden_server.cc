@@ -9,6 +9,7 @@
 #include "glog/logging.h"
 #include "descriptor_set.h"
 #include "server/app/credentials.h"
+#include "server/declarative/declarative_config.h"
 
 namespace warden {
 namespace {
@@ -30,7 +31,8 @@ jose::VerifyOptions VerifyOptionsFrom(const ServerConfig& config) {
 
 // What reflection's list_services reports: every service the server registers.
 std::vector<std::string> ServedServices() {
-  return {"warden.v1.TokenService", "warden.v1.AuthService", "grpc.health.v1.Health",
+  return {"warden.v1.TokenService", "warden.v1.AuthService", "warden.v1.RoleService",
+          "grpc.health.v1.Health",
           "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"};
 }
 
@@ -45,6 +47,11 @@ TokenPolicy TokenPolicyFrom(const ServerConfig& config) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<WardenServer>> WardenServer::Start(const ServerConfig& config) {
+  // A broken declarative file stops start-up, before anything is built or served.
+  if (!config.declarative_config.empty()) {
+    absl::Status declarative = LoadDeclarativeConfigFile(config.declarative_config).status();
+    if (!declarative.ok()) return declarative;
+  }
   absl::StatusOr<jose::KeyRing> keys = LoadSigningKeys(config);
   if (!keys.ok()) return keys.status();
   absl::StatusOr<std::optional<AdminPassword>> admin = LoadAdminPassword(config);
@@ -69,13 +76,19 @@ WardenServer::WardenServer(const ServerConfig& config, jose::KeyRing keys,
       gate_(authenticator_, roles_),
       authority_(token_store_, keys_, roles_, revocations_, RealClock::Get(),
                  TokenPolicyFrom(config)),
+      role_authority_(role_store_, roles_, RealClock::Get()),
+      declarative_(config.declarative_config, role_store_, role_authority_, RealClock::Get()),
       token_service_(gate_, authority_),
       auth_service_(gate_),
+      role_service_(gate_, role_authority_),
       descriptors_(WardenDescriptorSet()),
       reflection_v1_(descriptors_, ServedServices()),
       reflection_v1alpha_(descriptors_, ServedServices()),
       sync_({config.database_url, config.reconcile_interval, config.token_leeway}, token_store_,
-            role_store_, revocations_, roles_, RealClock::Get(), [this] { OnReady(); }) {}
+            role_store_, revocations_, roles_, RealClock::Get(),
+            [this] { declarative_.Apply(); }, [this] { OnReady(); }) {}
+
+void WardenServer::ReloadDeclarativeConfig() { declarative_.Apply(); }
 
 WardenServer::~WardenServer() { Shutdown(); }
 
@@ -86,6 +99,7 @@ absl::Status WardenServer::Listen() {
   builder.AddListeningPort(config_.listen, grpc::InsecureServerCredentials(), &port_);
   builder.RegisterService(&token_service_);
   builder.RegisterService(&auth_service_);
+  builder.RegisterService(&role_service_);
   builder.RegisterService(&reflection_v1_);
   builder.RegisterService(&reflection_v1alpha_);
   server_ = builder.BuildAndStart();
@@ -108,6 +122,7 @@ void WardenServer::OnReady() {
 void WardenServer::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
+  if (server_ == nullptr) return;  // never listened: nothing was started
   LOG(INFO) << "shutting down: draining RPCs for up to "
             << absl::FormatDuration(config_.shutdown_grace);
   server_->GetHealthCheckService()->SetServingStatus(false);

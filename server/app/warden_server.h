@@ -13,7 +13,10 @@
 #include "server/reflection/descriptor_index.h"
 #include "server/reflection/reflection_service.h"
 #include "server/rpc/auth_service.h"
+#include "server/app/declarative_roles.h"
+#include "server/roles/role_authority.h"
 #include "server/rpc/call_gate.h"
+#include "server/rpc/role_service.h"
 #include "server/rpc/token_service.h"
 #include "server/tokens/token_authority.h"
 #include "storage/executor.h"
@@ -36,6 +39,10 @@ class WardenServer final {
   // the sync thread and the storage executor. Idempotent.
   void Shutdown();
 
+  // Re-reads and applies the declarative configuration (SIGHUP). Blocks; call from the
+  // signal-handling thread. Errors are logged; the previous state stays.
+  void ReloadDeclarativeConfig();
+
   int port() const { return port_; }
 
  private:
@@ -54,8 +61,11 @@ class WardenServer final {
   Authenticator authenticator_;
   CallGate gate_;
   TokenAuthority authority_;
+  RoleAuthority role_authority_;
+  DeclarativeRoles declarative_;
   TokenServiceImpl token_service_;
   AuthServiceImpl auth_service_;
+  RoleServiceImpl role_service_;
   const DescriptorIndex descriptors_;
   ReflectionV1Service reflection_v1_;
   ReflectionV1AlphaService reflection_v1alpha_;

@@ -19,6 +19,7 @@ struct ServerConfig {
   std::string data_dir;                   // dev key and admin password live here if not given
   std::vector<std::string> signing_keys;  // PEM paths; the first signs, all verify
   std::string admin_password_file;
+  std::string declarative_config;  // YAML roles file, applied at start and on SIGHUP
   std::string issuer = "https://warden.local";
   std::string audience = "warden";
   absl::Duration token_max_lifetime = absl::Hours(8760);

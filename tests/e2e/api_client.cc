@@ -1,26 +1,7 @@
 #include "tests/e2e/api_client.h"
 
-#include "tests/e2e/warden_process.h"
 
 namespace warden::testing {
-namespace {
-
-void Prepare(grpc::ClientContext* context, const std::string& authorization) {
-  SetDeadline(context);
-  if (!authorization.empty()) context->AddMetadata("authorization", authorization);
-}
-
-template <typename Response, typename Request, typename Method>
-Reply<Response> Call(Method method, const std::string& authorization, const Request& request) {
-  grpc::ClientContext context;
-  Prepare(&context, authorization);
-  Reply<Response> reply;
-  reply.status = method(&context, request, &reply.response);
-  return reply;
-}
-
-}  // namespace
-
 std::string Bearer(const std::string& token) { return "Bearer " + token; }
 
 ApiClient::ApiClient(std::shared_ptr<grpc::Channel> channel)
@@ -36,7 +17,7 @@ Reply<v1::GenerateTokenResponse> ApiClient::Generate(const std::string& authoriz
   if (expiration.has_value()) {
     request.mutable_expiration()->set_seconds(absl::ToUnixSeconds(*expiration));
   }
-  return Call<v1::GenerateTokenResponse>(
+  return CallWithAuthorization<v1::GenerateTokenResponse>(
       [this](auto* c, const auto& r, auto* o) { return tokens_->GenerateToken(c, r, o); },
       authorization, request);
 }
@@ -45,14 +26,14 @@ Reply<v1::GetTokenResponse> ApiClient::Get(const std::string& authorization,
                                            const std::string& id) {
   v1::GetTokenRequest request;
   request.set_id(id);
-  return Call<v1::GetTokenResponse>(
+  return CallWithAuthorization<v1::GetTokenResponse>(
       [this](auto* c, const auto& r, auto* o) { return tokens_->GetToken(c, r, o); },
       authorization, request);
 }
 
 Reply<v1::ListTokensResponse> ApiClient::List(const std::string& authorization,
                                               const v1::ListTokensRequest& request) {
-  return Call<v1::ListTokensResponse>(
+  return CallWithAuthorization<v1::ListTokensResponse>(
       [this](auto* c, const auto& r, auto* o) { return tokens_->ListTokens(c, r, o); },
       authorization, request);
 }
@@ -61,20 +42,20 @@ Reply<v1::RevokeTokenResponse> ApiClient::Revoke(const std::string& authorizatio
                                                  const std::string& id) {
   v1::RevokeTokenRequest request;
   request.set_id(id);
-  return Call<v1::RevokeTokenResponse>(
+  return CallWithAuthorization<v1::RevokeTokenResponse>(
       [this](auto* c, const auto& r, auto* o) { return tokens_->RevokeToken(c, r, o); },
       authorization, request);
 }
 
 Reply<v1::ListAllowedTokenRolesResponse> ApiClient::AllowedRoles(
     const std::string& authorization) {
-  return Call<v1::ListAllowedTokenRolesResponse>(
+  return CallWithAuthorization<v1::ListAllowedTokenRolesResponse>(
       [this](auto* c, const auto& r, auto* o) { return tokens_->ListAllowedTokenRoles(c, r, o); },
       authorization, v1::ListAllowedTokenRolesRequest());
 }
 
 Reply<v1::GetAuthStatusResponse> ApiClient::AuthStatus(const std::string& authorization) {
-  return Call<v1::GetAuthStatusResponse>(
+  return CallWithAuthorization<v1::GetAuthStatusResponse>(
       [this](auto* c, const auto& r, auto* o) { return auth_->GetAuthStatus(c, r, o); },
       authorization, v1::GetAuthStatusRequest());
 }
@@ -83,7 +64,7 @@ Reply<v1::ValidateTokenResponse> ApiClient::Validate(const std::string& authoriz
                                                      const std::string& token) {
   v1::ValidateTokenRequest request;
   request.set_token(token);
-  return Call<v1::ValidateTokenResponse>(
+  return CallWithAuthorization<v1::ValidateTokenResponse>(
       [this](auto* c, const auto& r, auto* o) { return auth_->ValidateToken(c, r, o); },
       authorization, request);
 }

@@ -4,7 +4,10 @@
 #include <string>
 #include <vector>
 
+#include <chrono>
+
 #include <grpcpp/channel.h>
+#include <grpcpp/client_context.h>
 
 #include "absl/time/time.h"
 #include "warden/v1/auth.grpc.pb.h"
@@ -21,6 +24,19 @@ struct Reply {
   grpc::StatusCode code() const { return status.error_code(); }
   std::string message() const { return status.error_message(); }
 };
+
+// Makes one unary call with `authorization` (empty: none) and a 10 s deadline.
+// `method` is a stub member bound as [&](auto* context, const auto& request, auto* response).
+template <typename Response, typename Request, typename Method>
+Reply<Response> CallWithAuthorization(Method method, const std::string& authorization,
+                                      const Request& request) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  if (!authorization.empty()) context.AddMetadata("authorization", authorization);
+  Reply<Response> reply;
+  reply.status = method(&context, request, &reply.response);
+  return reply;
+}
 
 // Calls Warden with the generated stubs, as another service would. Each call sends the
 // given `authorization` header value (empty: none) and has a 10 s deadline.

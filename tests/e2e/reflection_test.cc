@@ -192,7 +192,7 @@ TEST_CASE("reflection v1alpha, which older grpcurl uses, describes the same API"
   WardenProcess server({{"WARDEN_DATABASE_URL", database.url()}});
   server.Start();
   ReflectionClient<V1Alpha> reflection(server.channel());
-  CHECK(reflection.ListServices().size() == 5);
+  CHECK(reflection.ListServices().size() == 6);
   reflection.LoadSymbol("warden.v1.AuthService.ValidateToken");
   const pb::MethodDescriptor* validate =
       reflection.pool().FindMethodByName("warden.v1.AuthService.ValidateToken");

@@ -113,6 +113,24 @@ void WardenProcess::Kill() {
   process_.reset();
 }
 
+void WardenProcess::Signal(int signal) {
+  REQUIRE(process_ != nullptr);
+  process_->Kill(signal);
+}
+
+bool WardenProcess::WaitForLog(const std::string& text, int count, absl::Duration timeout) {
+  absl::Time deadline = absl::Now() + timeout;
+  while (true) {
+    std::string log = Log();
+    int found = 0;
+    for (size_t at = log.find(text); at != std::string::npos; at = log.find(text, at + 1)) ++found;
+    if (found >= count) return true;
+    if (absl::Now() > deadline) return false;
+    // The log is a file the server appends to; re-read it shortly (bounded by the deadline).
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+}
+
 std::string WardenProcess::Log() const {
   std::string all;
   for (int run = 1; run <= runs_; ++run) {

@@ -26,6 +26,11 @@ class WardenProcess final {
   // SIGTERM, then waits for exit; returns the exit code.
   int Stop();
   void Kill();  // SIGKILL
+  // Sends `signal` (e.g. SIGHUP) to the running server.
+  void Signal(int signal);
+  // Waits until the log has `count` lines containing `text` (the server reports what it did
+  // on its own schedule, e.g. after SIGHUP). False after `timeout`.
+  bool WaitForLog(const std::string& text, int count, absl::Duration timeout);
   // Blocks until health reports SERVING (true) or `timeout` passes (false). On SERVING it
   // also reads the admin password the server generated.
   bool WaitServing(absl::Duration timeout);

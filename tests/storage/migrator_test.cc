@@ -53,6 +53,36 @@ TEST_CASE("the embedded migrations are 0001_init then 0002_seed", "[migrator]") 
   CHECK(embedded[0].sql.find("CREATE TABLE tokens") != std::string_view::npos);
 }
 
+TEST_CASE("0003 turns built_in into origin and keeps built_in derived from it", "[migrator]") {
+  const auto embedded = EmbeddedMigrations();
+  REQUIRE(embedded.size() >= 3);
+  CHECK(embedded[2].name == "0003_roles_origin");
+
+  warden::testing::TestDatabase db;
+  REQUIRE(ApplyMigrations(db.url()).ok());
+  pqxx::connection conn(db.url());
+  pqxx::work tx(conn);
+  for (const char* table : {"roles", "permission_sets", "access_scopes"}) {
+    INFO(table);
+    const pqxx::row counts =
+        tx.exec1(absl::StrCat("SELECT count(*) FILTER (WHERE origin = 'built_in'), "
+                              "count(*) FILTER (WHERE built_in <> (origin = 'built_in')) FROM ",
+                              table));
+    CHECK(counts[0].as<int>() > 0);  // the seed is built in
+    CHECK(counts[1].as<int>() == 0);
+  }
+  // An API row: built_in follows origin, and origin admits only the three values.
+  tx.exec0(
+      "INSERT INTO access_scopes (id, name, origin) "
+      "VALUES ('c0c0c0c0-0000-4000-8000-000000000001', 'Prod', 'api')");
+  CHECK_FALSE(tx.exec1("SELECT built_in FROM access_scopes WHERE name = 'Prod'")[0].as<bool>());
+  CHECK(
+      tx.exec1("SELECT rules::text FROM access_scopes WHERE name = 'Prod'")[0].as<std::string>() ==
+      R"({"clusters": [], "namespaces": []})");
+  CHECK_THROWS_AS(tx.exec0("UPDATE access_scopes SET origin = 'other' WHERE name = 'Prod'"),
+                  pqxx::check_violation);
+}
+
 TEST_CASE("migrations apply once and a second run is a no-op", "[migrator]") {
   warden::testing::TestDatabase db;
   REQUIRE(ApplyMigrations(db.url()).ok());

@@ -32,6 +32,8 @@ class StorageFixture {
   absl::StatusOr<std::vector<Role>> LoadRoles();
 
   StorageExecutor& executor() { return executor_; }
+  TokenStore& tokens() { return tokens_; }
+  RoleStore& roles() { return roles_; }
 
  private:
   warden::testing::TestDatabase db_;
@@ -39,6 +41,10 @@ class StorageFixture {
   TokenStore tokens_;
   RoleStore roles_;
 };
+
+// The seed's fixed ids (storage/migrations/0002_seed.sql).
+inline constexpr char kUnrestrictedScopeId[] = "a0a0a0a0-0000-4000-8000-000000000001";
+inline constexpr char kAdminPermissionSetId[] = "b0b0b0b0-0000-4000-8000-000000000001";
 
 // A token issued at `issued_at` for a year, with a fresh id and role Analyst.
 TokenMetadata NewToken(absl::Time issued_at, std::string name = "ci token");

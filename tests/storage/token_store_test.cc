@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/time/time.h"
 #include "common/random.h"
+#include "tests/storage/blocking_role_store.h"
 #include "tests/storage/storage_fixture.h"
 
 namespace warden::storage::testing {
@@ -95,8 +96,14 @@ TEST_CASE("names and roles with SQL metacharacters round-trip exactly", "[token_
   TokenMetadata token = NewToken(TestEpoch());
   token.name = "Robert'); DROP TABLE tokens;-- \"quoted\" \\back\\slash\\ $1 ünïcødé 🔑";
   token.roles = {"a,b",      "q\"uote",  "{braces}", "back\\slash", "NULL",
-                 " spaced ", "'single'", "",         "ünï 🔑",       "$$dollar$$"};
+                 " spaced ", "'single'", "ünï 🔑",    "$$dollar$$"};
   token.created_by = "user:o'brien\\";
+  // A token's roles must exist (an empty name cannot be a role).
+  BlockingRoleStore roles(storage.roles());
+  for (const std::string& role : token.roles) {
+    INFO(role);
+    REQUIRE(roles.CreateRole({role, "", kAdminPermissionSetId, kUnrestrictedScopeId}).ok());
+  }
   REQUIRE(storage.Insert(token).ok());
 
   absl::StatusOr<TokenMetadata> got = storage.Get(token.id);

@@ -6,8 +6,20 @@
 
 namespace warden::testing {
 
-inline AccessScope Unrestricted() { return {"scope-unrestricted", kUnrestrictedScopeName, "", true}; }
-inline AccessScope Scope(const std::string& name) { return {"scope-" + name, name, "", false}; }
+inline AccessScope Unrestricted() {
+  AccessScope scope;
+  scope.id = "scope-unrestricted";
+  scope.name = kUnrestrictedScopeName;
+  scope.origin = Origin::kBuiltIn;
+  return scope;
+}
+
+inline AccessScope Scope(const std::string& name) {
+  AccessScope scope;
+  scope.id = "scope-" + name;
+  scope.name = name;
+  return scope;
+}
 
 inline Role MakeRole(const std::string& name, PermissionMap permissions,
                      AccessScope scope = Unrestricted()) {

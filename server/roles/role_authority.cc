@@ -1,0 +1,131 @@
+#include "server/roles/role_authority.h"
+
+#include "glog/logging.h"
+#include "server/roles/role_validation.h"
+
+namespace warden {
+
+RoleAuthority::RoleAuthority(storage::RoleStore& store, RoleView& view, const Clock& clock)
+    : store_(store), view_(view), clock_(clock) {}
+
+void RoleAuthority::RefreshView(DoneStatus done) {
+  store_.LoadAll([this, done = std::move(done)](absl::StatusOr<std::vector<Role>> roles) {
+    if (!roles.ok()) return done(roles.status());
+    view_.Replace(std::move(*roles));
+    done(absl::OkStatus());
+  });
+}
+
+template <typename T>
+RoleAuthority::Done<T> RoleAuthority::RefreshThen(Done<T> done) {
+  return [this, done = std::move(done)](absl::StatusOr<T> written) mutable {
+    if (!written.ok()) return done(std::move(written));
+    auto value = std::make_shared<T>(std::move(*written));
+    RefreshView([done = std::move(done), value](absl::Status refreshed) {
+      // The write is committed either way; a failed reload only delays the view until the
+      // next reconcile, so the caller still hears that the write succeeded.
+      if (!refreshed.ok()) LOG(WARNING) << "role view reload failed: " << refreshed.message();
+      done(std::move(*value));
+    });
+  };
+}
+
+RoleAuthority::DoneStatus RoleAuthority::RefreshThen(DoneStatus done) {
+  return [this, done = std::move(done)](absl::Status written) mutable {
+    if (!written.ok()) return done(written);
+    RefreshView([done = std::move(done)](absl::Status refreshed) {
+      if (!refreshed.ok()) LOG(WARNING) << "role view reload failed: " << refreshed.message();
+      done(absl::OkStatus());
+    });
+  };
+}
+
+void RoleAuthority::ListResources(Done<std::vector<std::string>> done) {
+  store_.ListResources(std::move(done));
+}
+
+void RoleAuthority::ListPermissionSets(Done<std::vector<PermissionSet>> done) {
+  store_.ListPermissionSets(std::move(done));
+}
+
+void RoleAuthority::GetPermissionSet(const std::string& id, Done<PermissionSet> done) {
+  absl::Status valid = ValidateObjectId(id, "permission set id");
+  if (!valid.ok()) return done(valid);
+  store_.GetPermissionSet(id, std::move(done));
+}
+
+void RoleAuthority::CreatePermissionSet(PermissionSetSpec spec, Done<PermissionSet> done) {
+  absl::Status valid = ValidatePermissionSetSpec(spec);
+  if (!valid.ok()) return done(valid);
+  store_.CreatePermissionSet(std::move(spec), RefreshThen(std::move(done)));
+}
+
+void RoleAuthority::UpdatePermissionSet(const std::string& id, PermissionSetSpec spec,
+                                        Done<PermissionSet> done) {
+  absl::Status valid = ValidateObjectId(id, "permission set id");
+  if (valid.ok()) valid = ValidatePermissionSetSpec(spec);
+  if (!valid.ok()) return done(valid);
+  store_.UpdatePermissionSet(id, std::move(spec), RefreshThen(std::move(done)));
+}
+
+void RoleAuthority::DeletePermissionSet(const std::string& id, DoneStatus done) {
+  absl::Status valid = ValidateObjectId(id, "permission set id");
+  if (!valid.ok()) return done(valid);
+  store_.DeletePermissionSet(id, RefreshThen(std::move(done)));
+}
+
+void RoleAuthority::ListAccessScopes(Done<std::vector<AccessScope>> done) {
+  store_.ListAccessScopes(std::move(done));
+}
+
+void RoleAuthority::GetAccessScope(const std::string& id, Done<AccessScope> done) {
+  absl::Status valid = ValidateObjectId(id, "access scope id");
+  if (!valid.ok()) return done(valid);
+  store_.GetAccessScope(id, std::move(done));
+}
+
+void RoleAuthority::CreateAccessScope(AccessScopeSpec spec, Done<AccessScope> done) {
+  absl::Status valid = ValidateAccessScopeSpec(spec);
+  if (!valid.ok()) return done(valid);
+  store_.CreateAccessScope(std::move(spec), RefreshThen(std::move(done)));
+}
+
+void RoleAuthority::UpdateAccessScope(const std::string& id, AccessScopeSpec spec,
+                                      Done<AccessScope> done) {
+  absl::Status valid = ValidateObjectId(id, "access scope id");
+  if (valid.ok()) valid = ValidateAccessScopeSpec(spec);
+  if (!valid.ok()) return done(valid);
+  store_.UpdateAccessScope(id, std::move(spec), RefreshThen(std::move(done)));
+}
+
+void RoleAuthority::DeleteAccessScope(const std::string& id, DoneStatus done) {
+  absl::Status valid = ValidateObjectId(id, "access scope id");
+  if (!valid.ok()) return done(valid);
+  store_.DeleteAccessScope(id, RefreshThen(std::move(done)));
+}
+
+void RoleAuthority::ListRoles(Done<std::vector<Role>> done) { store_.LoadAll(std::move(done)); }
+
+void RoleAuthority::GetRole(const std::string& name, Done<Role> done) {
+  if (name.empty()) return done(absl::InvalidArgumentError("role name is required"));
+  store_.GetRole(name, std::move(done));
+}
+
+void RoleAuthority::CreateRole(RoleSpec spec, Done<Role> done) {
+  absl::Status valid = ValidateRoleSpec(spec);
+  if (!valid.ok()) return done(valid);
+  store_.CreateRole(std::move(spec), RefreshThen(std::move(done)));
+}
+
+void RoleAuthority::UpdateRole(RoleSpec spec, Done<Role> done) {
+  absl::Status valid = ValidateRoleSpec(spec);
+  if (!valid.ok()) return done(valid);
+  store_.UpdateRole(std::move(spec), RefreshThen(std::move(done)));
+}
+
+void RoleAuthority::DeleteRole(const std::string& name, DoneStatus done) {
+  if (name.empty()) return done(absl::InvalidArgumentError("role name is required"));
+  store_.DeleteRole(name, clock_.Now(), RefreshThen(std::move(done)));
+}
+
+}  // namespace warden

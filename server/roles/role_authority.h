@@ -1,0 +1,64 @@
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/clock.h"
+#include "domain/role.h"
+#include "server/views/role_view.h"
+#include "storage/role_store.h"
+
+namespace warden {
+
+// The role-management use cases: validate what a client sends (role_validation.h), let
+// storage enforce what needs the database (duplicates, references, built-in and
+// declarative objects read-only, nothing deleted while in use), and after every write
+// reload this replica's RoleView before answering, so that a change applies to existing
+// tokens at once. Callbacks run exactly once, on a storage thread (or inline for invalid
+// input). Thread-safe; referenced objects must outlive it.
+class RoleAuthority final {
+ public:
+  template <typename T>
+  using Done = std::function<void(absl::StatusOr<T>)>;
+  using DoneStatus = std::function<void(absl::Status)>;
+
+  RoleAuthority(storage::RoleStore& store, RoleView& view, const Clock& clock);
+
+  void ListResources(Done<std::vector<std::string>> done);
+
+  void ListPermissionSets(Done<std::vector<PermissionSet>> done);
+  void GetPermissionSet(const std::string& id, Done<PermissionSet> done);
+  void CreatePermissionSet(PermissionSetSpec spec, Done<PermissionSet> done);
+  void UpdatePermissionSet(const std::string& id, PermissionSetSpec spec, Done<PermissionSet> done);
+  void DeletePermissionSet(const std::string& id, DoneStatus done);
+
+  void ListAccessScopes(Done<std::vector<AccessScope>> done);
+  void GetAccessScope(const std::string& id, Done<AccessScope> done);
+  void CreateAccessScope(AccessScopeSpec spec, Done<AccessScope> done);
+  void UpdateAccessScope(const std::string& id, AccessScopeSpec spec, Done<AccessScope> done);
+  void DeleteAccessScope(const std::string& id, DoneStatus done);
+
+  void ListRoles(Done<std::vector<Role>> done);
+  void GetRole(const std::string& name, Done<Role> done);
+  void CreateRole(RoleSpec spec, Done<Role> done);
+  void UpdateRole(RoleSpec spec, Done<Role> done);
+  void DeleteRole(const std::string& name, DoneStatus done);
+
+  // Reloads the RoleView from storage. Used after every write here, and by the
+  // declarative configuration after it applies.
+  void RefreshView(DoneStatus done);
+
+ private:
+  // Wraps `done` so that on success the view is reloaded first, then `done` gets the value.
+  template <typename T>
+  Done<T> RefreshThen(Done<T> done);
+  DoneStatus RefreshThen(DoneStatus done);
+
+  storage::RoleStore& store_;
+  RoleView& view_;
+  const Clock& clock_;
+};
+
+}  // namespace warden
