@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/env.h"
 
 namespace warden {
 
@@ -28,8 +29,6 @@ struct ServerConfig {
   absl::Duration shutdown_grace = absl::Seconds(10);
 };
 
-// Looks up an environment variable; nullopt when unset.
-using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
 
 // Builds the config from `--flag=value` / `--flag value` arguments, falling back to the
 // environment variable of each setting, then to its default. Unknown flags, bad numbers
