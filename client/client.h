@@ -1,0 +1,88 @@
+#pragma once
+
+#include <grpcpp/channel.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "client/credentials.h"
+#include "client/retry.h"
+#include "warden/v1/auth.grpc.pb.h"
+#include "warden/v1/token.grpc.pb.h"
+
+namespace warden {
+
+// How to reach Warden and as whom.
+struct ClientOptions {
+  // host:port, or any gRPC target ("dns:///warden.internal:8443").
+  std::string endpoint = "127.0.0.1:8443";
+  // TLS when true; plaintext otherwise (development and loopback only).
+  bool use_tls = false;
+  // PEM file with the CA certificates to trust; empty = the system roots. Only with TLS.
+  std::string ca_file;
+  // The name to verify the server's certificate against instead of the endpoint's host
+  // (for an endpoint that is an IP address or a tunnel). Only with TLS.
+  std::string tls_server_name;
+  // Sent as the `authorization` header of every call.
+  Credentials credentials;
+  // The deadline of each call, retries included.
+  absl::Duration timeout = absl::Seconds(10);
+  RetryPolicy retry;
+};
+
+// The channel `options` describe: plaintext or TLS (CA file, server name override), with
+// gRPC's reconnect backoff aligned with `options.retry` and its built-in retries off (the
+// client retries itself, only where that is safe). FAILED_PRECONDITION if the CA file
+// cannot be read. Connects lazily: an unreachable endpoint shows up at the first call.
+absl::StatusOr<std::shared_ptr<grpc::Channel>> CreateWardenChannel(const ClientOptions& options);
+
+// Calls Warden's TokenService and AuthService. Every call carries the credentials and a
+// deadline of `timeout` from its start; idempotent calls (all but GenerateToken) are
+// retried on UNAVAILABLE with jittered exponential backoff within that deadline. Errors are
+// the server's gRPC code and message as an absl::Status (UNAVAILABLE or
+// DEADLINE_EXCEEDED when Warden cannot be reached).
+//
+// Thread-safe: any number of threads may call one Client at once.
+class Client final {
+ public:
+  // Builds the channel (see CreateWardenChannel).
+  static absl::StatusOr<std::unique_ptr<Client>> Create(ClientOptions options);
+
+  // Over an existing channel; `environment` (not owned, must outlive the Client) supplies
+  // time, sleep and randomness to retries — tests pass a fake.
+  Client(std::shared_ptr<grpc::ChannelInterface> channel, ClientOptions options,
+         RetryEnvironment& environment = RealRetryEnvironment::Get());
+
+  // TokenService. GenerateToken is never retried: a lost answer would mean a second token.
+  absl::StatusOr<v1::GenerateTokenResponse> GenerateToken(const v1::GenerateTokenRequest& request);
+  absl::StatusOr<v1::TokenMetadata> GetToken(const std::string& id);
+  // One page; pass the response's next_page_token back (with the same filters) for more.
+  absl::StatusOr<v1::ListTokensResponse> ListTokens(const v1::ListTokensRequest& request);
+  // Revoking an already revoked token succeeds, so this is retried like a read.
+  absl::StatusOr<v1::TokenMetadata> RevokeToken(const std::string& id);
+  absl::StatusOr<std::vector<std::string>> ListAllowedTokenRoles();
+
+  // AuthService. Who the client's own credentials belong to.
+  absl::StatusOr<v1::Identity> GetAuthStatus();
+  // Whose `token` is (a token some caller presented to this service); UNAUTHENTICATED
+  // with the reason if it is not valid. REQUIRES: `token` without "Bearer ".
+  absl::StatusOr<v1::Identity> ValidateToken(const std::string& token);
+
+  const ClientOptions& options() const { return options_; }
+
+ private:
+  // Runs one RPC (`invoke` fills the response from a prepared context) with credentials,
+  // deadline and, if `idempotent`, retries.
+  absl::Status Call(bool idempotent,
+                    const std::function<grpc::Status(grpc::ClientContext*)>& invoke) const;
+
+  const ClientOptions options_;
+  RetryEnvironment& environment_;
+  std::unique_ptr<v1::TokenService::Stub> tokens_;
+  std::unique_ptr<v1::AuthService::Stub> auth_;
+};
+
+}  // namespace warden

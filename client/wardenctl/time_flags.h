@@ -1,0 +1,21 @@
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "client/wardenctl/session.h"
+
+namespace warden::cli {
+
+// The value of --`flag` as a positive duration: Go style ("720h", "90m", "1h30m") or whole
+// days ("30d"). A usage error naming the flag otherwise.
+absl::StatusOr<absl::Duration> ParseLifetime(const Session& session, const std::string& flag,
+                                             const std::string& value);
+
+// The value of --`flag` as an RFC 3339 time ("2030-01-01T00:00:00Z"); a usage error
+// naming the flag otherwise.
+absl::StatusOr<absl::Time> ParseRfc3339(const Session& session, const std::string& flag,
+                                        const std::string& value);
+
+}  // namespace warden::cli

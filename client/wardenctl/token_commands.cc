@@ -1,0 +1,257 @@
+#include "client/wardenctl/token_commands.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "client/wardenctl/output.h"
+#include "client/wardenctl/secret_io.h"
+#include "client/wardenctl/session.h"
+#include "client/wardenctl/time_flags.h"
+#include "common/status_macros.h"
+
+namespace warden::cli {
+namespace {
+
+constexpr int kMaxPageSize = 1000;
+constexpr int kDefaultPageSize = 100;
+
+std::string RevokedCell(const v1::TokenMetadata& token) {
+  if (!token.revoked()) return "no";
+  return FormatTimestamp(token.revoked_at(), "yes");
+}
+
+std::vector<std::pair<std::string, std::string>> TokenFields(const v1::TokenMetadata& token) {
+  return {
+      {"ID", token.id()},
+      {"NAME", token.name()},
+      {"ROLES", absl::StrJoin(token.roles(), ", ")},
+      {"ISSUED", FormatTimestamp(token.issued_at())},
+      {"EXPIRES", FormatTimestamp(token.expiration())},
+      {"REVOKED", RevokedCell(token)},
+      {"CREATED BY", token.created_by()},
+  };
+}
+
+absl::Status RunCreate(Session& session) {
+  const ParsedFlags& flags = session.flags();
+  if (!flags.Has("name")) return session.Usage("--name is required");
+  if (!flags.Has("role")) return session.Usage("at least one --role is required");
+  if (flags.Has("expires-in") && flags.Has("expiration")) {
+    return session.Usage("--expires-in and --expiration are mutually exclusive");
+  }
+  v1::GenerateTokenRequest request;
+  request.set_name(flags.Get("name"));
+  for (const std::string& role : flags.GetAll("role")) request.add_roles(role);
+  if (flags.Has("expires-in")) {
+    ASSIGN_OR_RETURN(absl::Duration lifetime,
+                     ParseLifetime(session, "expires-in", flags.Get("expires-in")));
+    request.mutable_expiration()->set_seconds(absl::ToUnixSeconds(absl::Now() + lifetime));
+  } else if (flags.Has("expiration")) {
+    ASSIGN_OR_RETURN(absl::Time expiration,
+                     ParseRfc3339(session, "expiration", flags.Get("expiration")));
+    request.mutable_expiration()->set_seconds(absl::ToUnixSeconds(expiration));
+  }
+  // Before minting: a token that cannot be saved would be lost at once.
+  std::unique_ptr<PrivateFileWriter> file;
+  const std::string output_file = flags.Get("output-file");
+  if (!output_file.empty()) {
+    absl::StatusOr<std::unique_ptr<PrivateFileWriter>> opened =
+        PrivateFileWriter::Open(output_file);
+    if (!opened.ok()) return LocalError(opened.status());
+    file = *std::move(opened);
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<Client> client, session.Connect());
+  ASSIGN_OR_RETURN(v1::GenerateTokenResponse minted, client->GenerateToken(request));
+  const v1::TokenMetadata& token = minted.metadata();
+
+  if (file != nullptr) {
+    if (absl::Status saved = file->Commit(minted.token() + "\n"); !saved.ok()) {
+      absl::Status revoked = client->RevokeToken(token.id()).status();
+      return LocalError(absl::Status(
+          saved.code(), absl::StrCat(saved.message(), "; the new token ", token.id(),
+                                     revoked.ok() ? " was revoked" : " could not be revoked")));
+    }
+    minted.clear_token();
+    if (session.format() == OutputFormat::kJson) {
+      session.out() << ToJson(minted);
+    } else {
+      auto fields = TokenFields(token);
+      fields.push_back({"TOKEN", absl::StrCat("written to ", output_file, " (mode 0600)")});
+      session.out() << RenderFields(fields);
+    }
+    return absl::OkStatus();
+  }
+  if (session.format() == OutputFormat::kJson) {
+    session.out() << ToJson(minted);
+  } else {
+    // stdout carries the token alone, for TOKEN=$(wardenctl token create ...).
+    session.out() << minted.token() << "\n";
+    session.err() << "Created token " << token.id() << " (expires "
+                  << FormatTimestamp(token.expiration())
+                  << "). It is shown only this once: store it now.\n";
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RunList(Session& session) {
+  const ParsedFlags& flags = session.flags();
+  if (flags.Has("revoked") && flags.Has("active")) {
+    return session.Usage("--revoked and --active are mutually exclusive");
+  }
+  int limit = 0;
+  if (flags.Has("limit") && (!absl::SimpleAtoi(flags.Get("limit"), &limit) || limit < 1)) {
+    return session.Usage("--limit must be a positive number");
+  }
+  v1::ListTokensRequest request;
+  if (flags.Has("revoked")) request.set_revoked(true);
+  if (flags.Has("active")) request.set_revoked(false);
+  request.set_include_expired(flags.Has("all"));
+  request.set_page_size(limit > 0 ? std::min(limit, kMaxPageSize) : kDefaultPageSize);
+
+  ASSIGN_OR_RETURN(std::unique_ptr<Client> client, session.Connect());
+  v1::ListTokensResponse all;
+  do {
+    ASSIGN_OR_RETURN(v1::ListTokensResponse page, client->ListTokens(request));
+    for (v1::TokenMetadata& token : *page.mutable_tokens()) {
+      if (limit > 0 && all.tokens_size() >= limit) break;
+      *all.add_tokens() = std::move(token);
+    }
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty() && (limit == 0 || all.tokens_size() < limit));
+
+  if (session.format() == OutputFormat::kJson) {
+    session.out() << ToJson(all);
+    return absl::OkStatus();
+  }
+  if (all.tokens().empty()) {
+    session.err() << "No tokens found.\n";
+    return absl::OkStatus();
+  }
+  Table table({"ID", "NAME", "ROLES", "EXPIRES", "REVOKED", "CREATED BY"});
+  for (const v1::TokenMetadata& token : all.tokens()) {
+    table.AddRow({token.id(), token.name(), absl::StrJoin(token.roles(), ", "),
+                  FormatTimestamp(token.expiration()), RevokedCell(token), token.created_by()});
+  }
+  session.out() << table.Render();
+  return absl::OkStatus();
+}
+
+absl::Status RunGet(Session& session) {
+  ASSIGN_OR_RETURN(std::unique_ptr<Client> client, session.Connect());
+  ASSIGN_OR_RETURN(v1::TokenMetadata token, client->GetToken(session.invocation().args[0]));
+  if (session.format() == OutputFormat::kJson) {
+    v1::GetTokenResponse response;
+    *response.mutable_token() = std::move(token);
+    session.out() << ToJson(response);
+  } else {
+    session.out() << RenderFields(TokenFields(token));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RunRevoke(Session& session) {
+  ASSIGN_OR_RETURN(std::unique_ptr<Client> client, session.Connect());
+  ASSIGN_OR_RETURN(v1::TokenMetadata token, client->RevokeToken(session.invocation().args[0]));
+  if (session.format() == OutputFormat::kJson) {
+    v1::RevokeTokenResponse response;
+    *response.mutable_token() = std::move(token);
+    session.out() << ToJson(response);
+  } else {
+    session.out() << "Revoked token " << token.id() << " (" << token.name() << ").\n";
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RunAllowedRoles(Session& session) {
+  ASSIGN_OR_RETURN(std::unique_ptr<Client> client, session.Connect());
+  ASSIGN_OR_RETURN(std::vector<std::string> roles, client->ListAllowedTokenRoles());
+  if (session.format() == OutputFormat::kJson) {
+    v1::ListAllowedTokenRolesResponse response;
+    for (std::string& role : roles) response.add_role_names(std::move(role));
+    session.out() << ToJson(response);
+    return absl::OkStatus();
+  }
+  Table table({"ROLE"});
+  for (const std::string& role : roles) table.AddRow({role});
+  session.out() << table.Render();
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+Command TokenCommand() {
+  Command create{
+      .name = "create",
+      .summary = "Mint a token; it is printed (or written to a file) this once only",
+      .description =
+          "Mint a token carrying the given roles; you must hold every permission they grant.\n"
+          "The token goes to stdout, or with --output-file only to that file (mode 0600) while\n"
+          "stdout shows its metadata. Warden never stores it: keep it now. Without\n"
+          "--expires-in or --expiration it expires in one year (or the server's maximum).",
+      .flags = {{.name = "name",
+                 .value_name = "NAME",
+                 .help = "a name people recognise (required)"},
+                {.name = "role",
+                 .value_name = "ROLE",
+                 .help = "a role for the token (required; repeat for more)",
+                 .repeated = true},
+                {.name = "expires-in",
+                 .value_name = "DURATION",
+                 .help = "lifetime from now: 720h, 90m, 30d"},
+                {.name = "expiration",
+                 .value_name = "TIME",
+                 .help = "expiry as RFC 3339, e.g. 2030-01-01T00:00:00Z"},
+                {.name = "output-file",
+                 .value_name = "FILE",
+                 .help = "write the token to FILE (mode 0600) instead of stdout",
+                 .file_value = true}},
+      .examples = {"TOKEN=$(wardenctl token create --name ci --role 'Continuous Integration')",
+                   "wardenctl token create --name ci --role Analyst --expires-in 720h "
+                   "--output-file ci.token"},
+      .run = RunCreate,
+  };
+  Command list{
+      .name = "list",
+      .summary = "List tokens (unexpired ones unless --all)",
+      .description =
+          "List token metadata, oldest first, paging through the server's results.\n"
+          "Expired tokens are hidden unless --all is given.",
+      .flags = {{.name = "revoked", .help = "only revoked tokens"},
+                {.name = "active", .help = "only tokens that are not revoked"},
+                {.name = "all", .help = "include expired tokens"},
+                {.name = "limit", .value_name = "N", .help = "show at most N tokens"}},
+      .examples = {"wardenctl token list --active", "wardenctl token list --all -o json | jq ."},
+      .run = RunList,
+  };
+  Command get{
+      .name = "get",
+      .summary = "Show one token's metadata",
+      .arguments = "ID",
+      .min_args = 1,
+      .max_args = 1,
+      .examples = {"wardenctl token get 0b6c3c1e-5f4e-4e8e-9a57-0d3f3e1b2a10"},
+      .run = RunGet,
+  };
+  Command revoke{
+      .name = "revoke",
+      .summary = "Revoke a token permanently",
+      .arguments = "ID",
+      .description = "Revoke a token permanently. Revoking a revoked token succeeds.",
+      .min_args = 1,
+      .max_args = 1,
+      .run = RunRevoke,
+  };
+  Command allowed_roles{
+      .name = "allowed-roles",
+      .summary = "List the roles you may put into a new token",
+      .run = RunAllowedRoles,
+  };
+  return Command{
+      .name = "token",
+      .summary = "Create, list, show and revoke API tokens",
+      .description = "Create, list, show and revoke API tokens (warden.v1.TokenService).",
+      .subcommands = {create, list, get, revoke, allowed_roles},
+  };
+}
+
+}  // namespace warden::cli

@@ -1,0 +1,177 @@
+// wardenctl as a subprocess where no server is needed: help, usage errors, completion, and
+// an endpoint where nothing listens.
+
+#include <catch2/catch.hpp>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "tests/cli/wardenctl_runner.h"
+#include "tests/support/free_port.h"
+
+namespace warden::testing {
+namespace {
+
+bool OneLine(const std::string& text) {
+  return !text.empty() && text.find('\n') == text.size() - 1;
+}
+
+TEST_CASE("wardenctl --help lists every command, global flag and exit code") {
+  WardenctlRunner cli;
+  CliResult help = cli.Run({"--help"});
+  INFO(Describe(help));
+  CHECK(help.exit_code == 0);
+  for (const char* text :
+       {"login", "logout", "whoami", "token", "completion", "--endpoint", "--token-file",
+        "--ca-file", "--timeout", "-o, --output", "WARDEN_ENDPOINT", "WARDEN_TOKEN", "Exit codes",
+        "3  Warden could not"}) {
+    CHECK(absl::StrContains(help.out, text));
+  }
+  CHECK(cli.Run({}).out == help.out);
+  CHECK(cli.Run({"help"}).out == help.out);
+}
+
+TEST_CASE("every command's --help shows its usage and flags") {
+  WardenctlRunner cli;
+  const std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> commands = {
+      {{"login"}, {"--password-file", "--lifetime", "12h"}},
+      {{"logout"}, {"Revoke the login session"}},
+      {{"whoami"}, {"kind, id, name, roles, expiry"}},
+      {{"token"}, {"create", "list", "get", "revoke", "allowed-roles"}},
+      {{"token", "create"},
+       {"--name", "--role", "--expires-in", "--expiration", "--output-file", "0600"}},
+      {{"token", "list"}, {"--revoked", "--active", "--all", "--limit"}},
+      {{"token", "get"}, {"wardenctl token get [flags] ID"}},
+      {{"token", "revoke"}, {"wardenctl token revoke [flags] ID"}},
+      {{"token", "allowed-roles"}, {"roles"}},
+      {{"completion"}, {"bash"}},
+  };
+  for (const auto& [words, expected] : commands) {
+    std::vector<std::string> args = words;
+    args.push_back("--help");
+    CliResult help = cli.Run(args);
+    INFO(Describe(help));
+    CHECK(help.exit_code == 0);
+    CHECK(help.err.empty());
+    CHECK(absl::StrContains(help.out, "Usage:"));
+    CHECK(absl::StrContains(help.out, "Global flags:"));
+    for (const std::string& text : expected) CHECK(absl::StrContains(help.out, text));
+  }
+  CHECK(cli.Run({"help", "token", "create"}).out == cli.Run({"token", "create", "-h"}).out);
+}
+
+TEST_CASE("usage errors exit 1 with one line that says where to look") {
+  WardenctlRunner cli;
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {{"tokens"}, "wardenctl: unknown command \"tokens\" (see `wardenctl --help`)"},
+      {{"token"}, "a command is required: create, list, get, revoke, allowed-roles"},
+      {{"token", "create", "--role", "Analyst"}, "--name is required"},
+      {{"token", "create", "--name", "x"}, "at least one --role is required"},
+      {{"token", "create", "--name", "x", "--role", "A", "--expires-in", "soon"},
+       "--expires-in must be a positive duration"},
+      {{"token", "create", "--name", "x", "--role", "A", "--expiration", "tomorrow"},
+       "--expiration must be an RFC 3339 time"},
+      {{"token", "create", "--name", "x", "--role", "A", "--expires-in", "1h", "--expiration",
+        "2030-01-01T00:00:00Z"},
+       "mutually exclusive"},
+      {{"token", "get"}, "missing argument ID (see `wardenctl token get --help`)"},
+      {{"token", "revoke", "a", "b"}, "unexpected argument \"b\""},
+      {{"token", "list", "--revoked", "--active"}, "mutually exclusive"},
+      {{"token", "list", "--limit", "0"}, "--limit must be a positive number"},
+      {{"whoami", "--bogus"}, "unknown flag --bogus"},
+      {{"whoami", "-o", "yaml"}, "--output must be one of table, json"},
+      {{"whoami", "--timeout", "forever"}, "--timeout must be a positive duration"},
+      {{"whoami", "--token", "a", "--token-file", "b"}, "mutually exclusive"},
+      {{"whoami", "--token-file", "/nonexistent/token"}, "cannot read token file"},
+      {{"completion", "zsh"}, "only bash is supported"},
+  };
+  for (const Case& c : cases) {
+    CliResult result = cli.Run(c.args);
+    INFO(absl::StrJoin(c.args, " ") << "\n" << Describe(result));
+    CHECK(result.exit_code == 1);
+    CHECK(result.out.empty());
+    CHECK(OneLine(result.err));
+    CHECK(absl::StartsWith(result.err, "wardenctl"));
+    CHECK(absl::StrContains(result.err, c.message));
+  }
+}
+
+TEST_CASE("an endpoint where nothing listens exits 3 and says what to check") {
+  WardenctlRunner cli;
+  const std::string endpoint = absl::StrCat("127.0.0.1:", FreeTcpPort());
+  absl::Time start = absl::Now();
+  CliResult flag = cli.Run({"whoami", "--endpoint", endpoint, "--token", "t"});
+  INFO(Describe(flag));
+  CHECK(flag.exit_code == 3);
+  CHECK(flag.out.empty());
+  CHECK(OneLine(flag.err));
+  CHECK(absl::StartsWith(
+      flag.err, absl::StrCat("wardenctl: UNAVAILABLE: cannot reach Warden at ", endpoint, ": ")));
+  CHECK(absl::StrContains(flag.err, "is the server running? (--endpoint / WARDEN_ENDPOINT)"));
+  CHECK(absl::Now() - start < absl::Seconds(8));  // retried briefly, not for the whole timeout
+
+  CliResult env = cli.Run({"token", "list"}, {{"WARDEN_ENDPOINT", endpoint}});
+  INFO(Describe(env));
+  CHECK(env.exit_code == 3);
+  CHECK(absl::StrContains(env.err, endpoint));
+  // Not retried (a lost answer would be a second token), and the same exit code.
+  CHECK(cli.Run({"token", "create", "--name", "x", "--role", "Analyst", "--endpoint", endpoint})
+            .exit_code == 3);
+}
+
+TEST_CASE("login without a terminal or --password-file asks for the file") {
+  WardenctlRunner cli;
+  // setsid: a new session with no controlling terminal, as in CI.
+  CliResult result = cli.RunProgram({"setsid", "-w", WardenctlBinary(), "login", "--endpoint",
+                                     absl::StrCat("127.0.0.1:", FreeTcpPort())});
+  INFO(Describe(result));
+  CHECK(result.exit_code == 1);
+  CHECK(absl::StrContains(result.err,
+                          "no terminal to ask for the password on; pass "
+                          "--password-file"));
+}
+
+// Runs the completion function as bash would for the words of a command line, the last of
+// which is being completed.
+std::string Complete(const WardenctlRunner& cli, const std::string& line) {
+  std::string script =
+      absl::StrCat("source <(\"", WardenctlBinary(), "\" completion bash) || exit 9\n",
+                   "COMP_WORDS=(", line, "); COMP_CWORD=$((${#COMP_WORDS[@]} - 1))\n", "[[ \"",
+                   line, "\" == *' ' ]] && { COMP_WORDS+=(''); COMP_CWORD=$((COMP_CWORD + 1)); }\n",
+                   "_wardenctl; echo \"${COMPREPLY[*]}\"\n");
+  CliResult result = cli.RunProgram({"bash", "-c", script});
+  INFO(Describe(result));
+  REQUIRE(result.exit_code == 0);
+  return std::string(absl::StripSuffix(result.out, "\n"));
+}
+
+TEST_CASE("bash completion completes commands, flags and flag values") {
+  WardenctlRunner cli;
+  CHECK(Complete(cli, "wardenctl to") == "token");
+  CHECK(Complete(cli, "wardenctl token ") == "create list get revoke allowed-roles");
+  CHECK(Complete(cli, "wardenctl --endpoint h:1 token c") == "create");
+  CHECK(Complete(cli, "wardenctl token create --na") == "--name");
+  CHECK(Complete(cli, "wardenctl token create --expires-in 1h --output") ==
+        "--output-file --output");
+  CHECK(Complete(cli, "wardenctl token list --re") == "--revoked");
+  CHECK(Complete(cli, "wardenctl whoami -o ") == "table json");
+  CHECK(Complete(cli, "wardenctl completion ") == "bash");
+  CHECK(Complete(cli, "wardenctl token get --tok") == "--token --token-file");
+  CHECK(Complete(cli, "wardenctl token create --name ") == "");
+}
+
+TEST_CASE("wardenctl version prints the version") {
+  WardenctlRunner cli;
+  CliResult result = cli.Run({"version"});
+  CHECK(result.exit_code == 0);
+  CHECK(absl::StartsWith(result.out, "wardenctl 0."));
+}
+
+}  // namespace
+}  // namespace warden::testing

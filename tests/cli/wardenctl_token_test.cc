@@ -1,0 +1,174 @@
+// End to end: every `wardenctl token` subcommand against the real server.
+
+#include <algorithm>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "tests/cli/cli_fixture.h"
+
+namespace warden::testing {
+namespace {
+
+int64_t NowSeconds() { return absl::ToUnixSeconds(absl::Now()); }
+
+TEST_CASE_METHOD(CliFixture,
+                 "token create prints the token once: on stdout, or only in the "
+                 "--output-file") {
+  Login();
+  CliResult plain = Ctl({"token", "create", "--name", "ci", "--role", "Analyst"});
+  INFO(Describe(plain));
+  REQUIRE(plain.exit_code == 0);
+  const std::string token(absl::StripSuffix(plain.out, "\n"));
+  CHECK(std::count(token.begin(), token.end(), '.') == 2);
+  CHECK(token.find('\n') == std::string::npos);
+  CHECK(absl::StartsWith(plain.err, "Created token "));
+  CHECK_FALSE(absl::StrContains(plain.err, token));
+  auto validated = api_.Validate(admin_, token);
+  REQUIRE(validated.ok());
+  CHECK(validated.response.identity().name() == "ci");
+  CHECK(validated.response.identity().expiration().seconds() - NowSeconds() ==
+        Approx(365 * 86400).margin(30));
+
+  const std::string file = cli_.directory() + "/ci.token";
+  CliResult to_file =
+      Ctl({"token", "create", "--name", "to file", "--role", "Analyst", "--role",
+           "Continuous Integration", "--expires-in", "720h", "--output-file", file});
+  INFO(Describe(to_file));
+  REQUIRE(to_file.exit_code == 0);
+  CHECK(FileMode(file) == 0600);
+  const std::string saved(absl::StripSuffix(ReadWholeFile(file), "\n"));
+  CHECK_FALSE(absl::StrContains(to_file.out + to_file.err, saved));
+  CHECK(absl::StrContains(to_file.out, "NAME         to file\n"));
+  CHECK(absl::StrContains(to_file.out, "ROLES        Analyst, Continuous Integration\n"));
+  CHECK(absl::StrContains(to_file.out, absl::StrCat("TOKEN        written to ", file)));
+  auto file_identity = api_.Validate(admin_, saved);
+  REQUIRE(file_identity.ok());
+  CHECK(file_identity.response.identity().expiration().seconds() - NowSeconds() ==
+        Approx(720 * 3600).margin(30));
+
+  const std::string in_30_days = absl::FormatTime(
+      "%Y-%m-%dT%H:%M:%SZ", absl::FromUnixSeconds(NowSeconds() + 30 * 86400), absl::UTCTimeZone());
+  nlohmann::json json = Json(Ctl({"token", "create", "--name", "json", "--role", "Analyst",
+                                  "--expiration", in_30_days, "-o", "json"}));
+  CHECK(api_.Validate(admin_, json["token"]).ok());
+  CHECK(json["metadata"]["name"] == "json");
+  CHECK(json["metadata"]["expiration"] == in_30_days);
+  CHECK(json["metadata"]["createdBy"].get<std::string>().rfind("token:", 0) == 0);
+  nlohmann::json json_file = Json(Ctl({"token", "create", "--name", "j", "--role", "Analyst",
+                                       "--output-file", file, "-o", "json"}));
+  CHECK(json_file["token"] == "");  // the file has it
+  CHECK(api_.Validate(admin_, std::string(absl::StripSuffix(ReadWholeFile(file), "\n"))).ok());
+}
+
+TEST_CASE_METHOD(CliFixture,
+                 "token create refuses before minting when it could not save the "
+                 "token, and reports the server's refusals") {
+  Login();
+  const int before = TokenCount();
+  CliResult unwritable = Ctl({"token", "create", "--name", "lost", "--role", "Analyst",
+                              "--output-file", cli_.directory() + "/missing/dir/token"});
+  INFO(Describe(unwritable));
+  CHECK(unwritable.exit_code == 1);
+  CHECK(absl::StrContains(unwritable.err, "cannot write"));
+  CHECK(TokenCount() == before);  // nothing minted
+
+  CliResult unknown_role = Ctl({"token", "create", "--name", "x", "--role", "Wizard"});
+  INFO(Describe(unknown_role));
+  CHECK(unknown_role.exit_code == 2);
+  CHECK(absl::StartsWith(unknown_role.err, "wardenctl: INVALID_ARGUMENT: "));
+  CHECK(unknown_role.out.empty());
+
+  v1::GenerateTokenResponse analyst = Mint("analyst", {"Analyst"});
+  CliResult escalation = Ctl({"token", "create", "--name", "x", "--role", "Admin", "--token-file",
+                              TokenFile("analyst", analyst.token())});
+  INFO(Describe(escalation));
+  CHECK(escalation.exit_code == 2);
+  CHECK(absl::StartsWith(escalation.err, "wardenctl: PERMISSION_DENIED: "));
+  CHECK(escalation.out.empty());
+}
+
+TEST_CASE_METHOD(CliFixture, "token list, get, revoke and allowed-roles") {
+  v1::GenerateTokenResponse admin = Mint("cli admin", {"Admin"});
+  const std::map<std::string, std::string> env = {{"WARDEN_TOKEN", admin.token()}};
+  Mint("alpha", {"Analyst"});
+  const std::string beta = Mint("beta", {"Continuous Integration", "Analyst"}).metadata().id();
+  Mint("gamma with a long name", {"Analyst"});
+
+  CliResult list = Ctl({"token", "list"}, env);
+  INFO(Describe(list));
+  REQUIRE(list.exit_code == 0);
+  std::vector<std::string> lines = absl::StrSplit(absl::StripSuffix(list.out, "\n"), '\n');
+  REQUIRE(lines.size() == 5);
+  CHECK(absl::StartsWith(lines[0], "ID "));
+  const size_t name_column = lines[0].find("NAME");
+  const size_t roles_column = lines[0].find("ROLES");
+  CHECK(lines[0].find("EXPIRES") < lines[0].find("REVOKED"));
+  CHECK(absl::EndsWith(lines[0], "CREATED BY"));
+  CHECK(lines[1].substr(name_column, 9) == "cli admin");
+  CHECK(lines[3].substr(name_column, 4) == "beta");
+  CHECK(lines[3].substr(roles_column, 32) == "Continuous Integration, Analyst ");
+  for (const std::string& line : lines) CHECK(line.back() != ' ');
+
+  CHECK(Json(Ctl({"token", "list", "-o", "json"}, env))["tokens"].size() == 4);
+  CHECK(Json(Ctl({"token", "list", "--limit", "2", "-o", "json"}, env))["tokens"].size() == 2);
+  CHECK(Json(Ctl({"token", "list", "--all", "-o", "json"}, env))["tokens"].size() == 4);
+
+  CliResult revoke = Ctl({"token", "revoke", beta}, env);
+  INFO(Describe(revoke));
+  CHECK(revoke.exit_code == 0);
+  CHECK(revoke.out == absl::StrCat("Revoked token ", beta, " (beta).\n"));
+  CHECK(Ctl({"token", "revoke", beta}, env).exit_code == 0);  // again: fine
+
+  nlohmann::json revoked = Json(Ctl({"token", "list", "--revoked", "-o", "json"}, env));
+  REQUIRE(revoked["tokens"].size() == 1);
+  CHECK(revoked["tokens"][0]["id"] == beta);
+  CHECK(Json(Ctl({"token", "list", "--active", "-o", "json"}, env))["tokens"].size() == 3);
+  CliResult revoked_table = Ctl({"token", "list", "--revoked"}, env);
+  CHECK_FALSE(absl::StrContains(revoked_table.out, "   no   "));
+
+  CliResult get = Ctl({"token", "get", beta}, env);
+  INFO(Describe(get));
+  CHECK(get.exit_code == 0);
+  CHECK(absl::StartsWith(get.out, absl::StrCat("ID           ", beta, "\nNAME         beta\n")));
+  CHECK(absl::StrContains(get.out, "\nCREATED BY   user:admin\n"));
+  nlohmann::json got = Json(Ctl({"token", "get", beta, "-o", "json"}, env))["token"];
+  CHECK(got["revoked"] == true);
+  CHECK(got.contains("revokedAt"));
+  CHECK(got["roles"] == nlohmann::json::array({"Continuous Integration", "Analyst"}));
+
+  CliResult missing = Ctl({"token", "get", "0b6c3c1e-5f4e-4e8e-9a57-0d3f3e1b2a10"}, env);
+  INFO(Describe(missing));
+  CHECK(missing.exit_code == 2);
+  CHECK(absl::StartsWith(missing.err, "wardenctl: NOT_FOUND: "));
+  CliResult malformed = Ctl({"token", "revoke", "not-a-uuid"}, env);
+  CHECK(malformed.exit_code == 2);
+  CHECK(absl::StartsWith(malformed.err, "wardenctl: INVALID_ARGUMENT: "));
+
+  CliResult roles = Ctl({"token", "allowed-roles"}, env);
+  INFO(Describe(roles));
+  CHECK(roles.exit_code == 0);
+  CHECK(absl::StartsWith(roles.out, "ROLE\n"));
+  CHECK(absl::StrContains(roles.out, "\nAdmin\n"));
+  CHECK(absl::StrContains(roles.out, "\nAnalyst\n"));
+  CHECK_FALSE(absl::StrContains(roles.out, "\nNone\n"));
+  nlohmann::json role_names = Json(Ctl({"token", "allowed-roles", "-o", "json"}, env));
+  CHECK(std::count(role_names["roleNames"].begin(), role_names["roleNames"].end(), "Analyst") == 1);
+}
+
+TEST_CASE_METHOD(CliFixture, "token list pages through more than one page") {
+  v1::GenerateTokenResponse admin = Mint("cli admin", {"Admin"});
+  for (int i = 0; i < 120; ++i) Mint(absl::StrCat("bulk ", i), {"Analyst"});
+  const std::map<std::string, std::string> env = {{"WARDEN_TOKEN", admin.token()}};
+  nlohmann::json all = Json(Ctl({"token", "list", "-o", "json"}, env));
+  REQUIRE(all["tokens"].size() == 121);
+  CHECK(all["tokens"][120]["name"] == "bulk 119");  // oldest first, none lost or repeated
+  CHECK(all["nextPageToken"] == "");
+  CHECK(Json(Ctl({"token", "list", "--limit", "110", "-o", "json"}, env))["tokens"].size() == 110);
+  CliResult table = Ctl({"token", "list"}, env);
+  CHECK(std::count(table.out.begin(), table.out.end(), '\n') == 122);
+}
+
+}  // namespace
+}  // namespace warden::testing
