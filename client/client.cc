@@ -69,7 +69,8 @@ Client::Client(std::shared_ptr<grpc::ChannelInterface> channel, ClientOptions op
     : options_(std::move(options)),
       environment_(environment),
       tokens_(v1::TokenService::NewStub(channel)),
-      auth_(v1::AuthService::NewStub(channel)) {}
+      auth_(v1::AuthService::NewStub(channel)),
+      roles_(v1::RoleService::NewStub(channel)) {}
 
 absl::Status Client::Call(bool idempotent,
                           const std::function<grpc::Status(grpc::ClientContext*)>& invoke) const {
@@ -147,6 +148,135 @@ absl::StatusOr<v1::Identity> Client::ValidateToken(const std::string& token) {
     return auth_->ValidateToken(context, request, &response);
   }));
   return std::move(*response.mutable_identity());
+}
+
+template <typename Request, typename Response>
+absl::StatusOr<Response> Client::CallRoles(bool idempotent, RoleMethod<Request, Response> method,
+                                           const Request& request) const {
+  Response response;
+  RETURN_IF_ERROR(Call(idempotent, [&](grpc::ClientContext* context) {
+    return (roles_.get()->*method)(context, request, &response);
+  }));
+  return response;
+}
+
+absl::StatusOr<std::vector<std::string>> Client::ListResources() {
+  ASSIGN_OR_RETURN(
+      v1::ListResourcesResponse response,
+      CallRoles(true, &v1::RoleService::Stub::ListResources, v1::ListResourcesRequest()));
+  return std::vector<std::string>(response.resources().begin(), response.resources().end());
+}
+
+absl::StatusOr<std::vector<v1::PermissionSet>> Client::ListPermissionSets() {
+  ASSIGN_OR_RETURN(
+      v1::ListPermissionSetsResponse response,
+      CallRoles(true, &v1::RoleService::Stub::ListPermissionSets, v1::ListPermissionSetsRequest()));
+  return std::vector<v1::PermissionSet>(response.permission_sets().begin(),
+                                        response.permission_sets().end());
+}
+
+absl::StatusOr<v1::PermissionSet> Client::GetPermissionSet(const std::string& id) {
+  v1::GetPermissionSetRequest request;
+  request.set_id(id);
+  ASSIGN_OR_RETURN(v1::GetPermissionSetResponse response,
+                   CallRoles(true, &v1::RoleService::Stub::GetPermissionSet, request));
+  return std::move(*response.mutable_permission_set());
+}
+
+absl::StatusOr<v1::PermissionSet> Client::CreatePermissionSet(const v1::PermissionSet& set) {
+  v1::CreatePermissionSetRequest request;
+  *request.mutable_permission_set() = set;
+  ASSIGN_OR_RETURN(v1::CreatePermissionSetResponse response,
+                   CallRoles(false, &v1::RoleService::Stub::CreatePermissionSet, request));
+  return std::move(*response.mutable_permission_set());
+}
+
+absl::StatusOr<v1::PermissionSet> Client::UpdatePermissionSet(const v1::PermissionSet& set) {
+  v1::UpdatePermissionSetRequest request;
+  *request.mutable_permission_set() = set;
+  ASSIGN_OR_RETURN(v1::UpdatePermissionSetResponse response,
+                   CallRoles(false, &v1::RoleService::Stub::UpdatePermissionSet, request));
+  return std::move(*response.mutable_permission_set());
+}
+
+absl::Status Client::DeletePermissionSet(const std::string& id) {
+  v1::DeletePermissionSetRequest request;
+  request.set_id(id);
+  return CallRoles(false, &v1::RoleService::Stub::DeletePermissionSet, request).status();
+}
+
+absl::StatusOr<std::vector<v1::AccessScope>> Client::ListAccessScopes() {
+  ASSIGN_OR_RETURN(
+      v1::ListAccessScopesResponse response,
+      CallRoles(true, &v1::RoleService::Stub::ListAccessScopes, v1::ListAccessScopesRequest()));
+  return std::vector<v1::AccessScope>(response.access_scopes().begin(),
+                                      response.access_scopes().end());
+}
+
+absl::StatusOr<v1::AccessScope> Client::GetAccessScope(const std::string& id) {
+  v1::GetAccessScopeRequest request;
+  request.set_id(id);
+  ASSIGN_OR_RETURN(v1::GetAccessScopeResponse response,
+                   CallRoles(true, &v1::RoleService::Stub::GetAccessScope, request));
+  return std::move(*response.mutable_access_scope());
+}
+
+absl::StatusOr<v1::AccessScope> Client::CreateAccessScope(const v1::AccessScope& scope) {
+  v1::CreateAccessScopeRequest request;
+  *request.mutable_access_scope() = scope;
+  ASSIGN_OR_RETURN(v1::CreateAccessScopeResponse response,
+                   CallRoles(false, &v1::RoleService::Stub::CreateAccessScope, request));
+  return std::move(*response.mutable_access_scope());
+}
+
+absl::StatusOr<v1::AccessScope> Client::UpdateAccessScope(const v1::AccessScope& scope) {
+  v1::UpdateAccessScopeRequest request;
+  *request.mutable_access_scope() = scope;
+  ASSIGN_OR_RETURN(v1::UpdateAccessScopeResponse response,
+                   CallRoles(false, &v1::RoleService::Stub::UpdateAccessScope, request));
+  return std::move(*response.mutable_access_scope());
+}
+
+absl::Status Client::DeleteAccessScope(const std::string& id) {
+  v1::DeleteAccessScopeRequest request;
+  request.set_id(id);
+  return CallRoles(false, &v1::RoleService::Stub::DeleteAccessScope, request).status();
+}
+
+absl::StatusOr<std::vector<v1::Role>> Client::ListRoles() {
+  ASSIGN_OR_RETURN(v1::ListRolesResponse response,
+                   CallRoles(true, &v1::RoleService::Stub::ListRoles, v1::ListRolesRequest()));
+  return std::vector<v1::Role>(response.roles().begin(), response.roles().end());
+}
+
+absl::StatusOr<v1::Role> Client::GetRole(const std::string& name) {
+  v1::GetRoleRequest request;
+  request.set_name(name);
+  ASSIGN_OR_RETURN(v1::GetRoleResponse response,
+                   CallRoles(true, &v1::RoleService::Stub::GetRole, request));
+  return std::move(*response.mutable_role());
+}
+
+absl::StatusOr<v1::Role> Client::CreateRole(const v1::Role& role) {
+  v1::CreateRoleRequest request;
+  *request.mutable_role() = role;
+  ASSIGN_OR_RETURN(v1::CreateRoleResponse response,
+                   CallRoles(false, &v1::RoleService::Stub::CreateRole, request));
+  return std::move(*response.mutable_role());
+}
+
+absl::StatusOr<v1::Role> Client::UpdateRole(const v1::Role& role) {
+  v1::UpdateRoleRequest request;
+  *request.mutable_role() = role;
+  ASSIGN_OR_RETURN(v1::UpdateRoleResponse response,
+                   CallRoles(false, &v1::RoleService::Stub::UpdateRole, request));
+  return std::move(*response.mutable_role());
+}
+
+absl::Status Client::DeleteRole(const std::string& name) {
+  v1::DeleteRoleRequest request;
+  request.set_name(name);
+  return CallRoles(false, &v1::RoleService::Stub::DeleteRole, request).status();
 }
 
 }  // namespace warden

@@ -11,6 +11,7 @@
 #include "client/credentials.h"
 #include "client/retry.h"
 #include "warden/v1/auth.grpc.pb.h"
+#include "warden/v1/role.grpc.pb.h"
 #include "warden/v1/token.grpc.pb.h"
 
 namespace warden {
@@ -39,11 +40,12 @@ struct ClientOptions {
 // cannot be read. Connects lazily: an unreachable endpoint shows up at the first call.
 absl::StatusOr<std::shared_ptr<grpc::Channel>> CreateWardenChannel(const ClientOptions& options);
 
-// Calls Warden's TokenService and AuthService. Every call carries the credentials and a
-// deadline of `timeout` from its start; idempotent calls (all but GenerateToken) are
-// retried on UNAVAILABLE with jittered exponential backoff within that deadline. Errors are
-// the server's gRPC code and message as an absl::Status (UNAVAILABLE or
-// DEADLINE_EXCEEDED when Warden cannot be reached).
+// Calls Warden's TokenService, AuthService and RoleService. Every call carries the
+// credentials and a deadline of `timeout` from its start; idempotent calls (reads,
+// RevokeToken, ValidateToken; not GenerateToken or RoleService's writes) are retried on
+// UNAVAILABLE with jittered exponential backoff within that deadline. Errors are the
+// server's gRPC code and message as an absl::Status (UNAVAILABLE or DEADLINE_EXCEEDED when
+// Warden cannot be reached).
 //
 // Thread-safe: any number of threads may call one Client at once.
 class Client final {
@@ -71,6 +73,31 @@ class Client final {
   // with the reason if it is not valid. REQUIRES: `token` without "Bearer ".
   absl::StatusOr<v1::Identity> ValidateToken(const std::string& token);
 
+  // RoleService. Reads are retried; creates, updates and deletes are not (a lost answer to
+  // a retried create would be ALREADY_EXISTS, to a delete NOT_FOUND). Lists come sorted by
+  // name. Creates ignore the message's id and origin and return the object as stored.
+  absl::StatusOr<std::vector<std::string>> ListResources();
+  absl::StatusOr<std::vector<v1::PermissionSet>> ListPermissionSets();
+  absl::StatusOr<v1::PermissionSet> GetPermissionSet(const std::string& id);
+  absl::StatusOr<v1::PermissionSet> CreatePermissionSet(const v1::PermissionSet& set);
+  // Replaces the set with id `set.id()` by `set` (name, description, every permission).
+  absl::StatusOr<v1::PermissionSet> UpdatePermissionSet(const v1::PermissionSet& set);
+  absl::Status DeletePermissionSet(const std::string& id);
+  absl::StatusOr<std::vector<v1::AccessScope>> ListAccessScopes();
+  absl::StatusOr<v1::AccessScope> GetAccessScope(const std::string& id);
+  absl::StatusOr<v1::AccessScope> CreateAccessScope(const v1::AccessScope& scope);
+  // Replaces the scope with id `scope.id()` by `scope` (name, description, rules).
+  absl::StatusOr<v1::AccessScope> UpdateAccessScope(const v1::AccessScope& scope);
+  absl::Status DeleteAccessScope(const std::string& id);
+  absl::StatusOr<std::vector<v1::Role>> ListRoles();
+  absl::StatusOr<v1::Role> GetRole(const std::string& name);
+  // `role.permission_set_id()` and `access_scope_id()` are ids; an empty scope id means
+  // Unrestricted.
+  absl::StatusOr<v1::Role> CreateRole(const v1::Role& role);
+  // Replaces the description, permission set and scope of the role named `role.name()`.
+  absl::StatusOr<v1::Role> UpdateRole(const v1::Role& role);
+  absl::Status DeleteRole(const std::string& name);
+
   const ClientOptions& options() const { return options_; }
 
  private:
@@ -79,10 +106,19 @@ class Client final {
   absl::Status Call(bool idempotent,
                     const std::function<grpc::Status(grpc::ClientContext*)>& invoke) const;
 
+  template <typename Request, typename Response>
+  using RoleMethod = grpc::Status (v1::RoleService::Stub::*)(grpc::ClientContext*, const Request&,
+                                                             Response*);
+  // One RoleService call through Call; defined (and only used) in client.cc.
+  template <typename Request, typename Response>
+  absl::StatusOr<Response> CallRoles(bool idempotent, RoleMethod<Request, Response> method,
+                                     const Request& request) const;
+
   const ClientOptions options_;
   RetryEnvironment& environment_;
   std::unique_ptr<v1::TokenService::Stub> tokens_;
   std::unique_ptr<v1::AuthService::Stub> auth_;
+  std::unique_ptr<v1::RoleService::Stub> roles_;
 };
 
 }  // namespace warden

@@ -4,6 +4,9 @@
 #include "client/wardenctl/completion.h"
 #include "client/wardenctl/help.h"
 #include "client/wardenctl/login_commands.h"
+#include "client/wardenctl/permission_set_commands.h"
+#include "client/wardenctl/role_commands.h"
+#include "client/wardenctl/scope_commands.h"
 #include "client/wardenctl/session.h"
 #include "client/wardenctl/token_commands.h"
 
@@ -11,7 +14,8 @@ namespace warden::cli {
 namespace {
 
 constexpr char kRootDescription[] =
-    R"(wardenctl manages Warden API tokens from a terminal or a script.
+    R"(wardenctl manages Warden API tokens, and the roles, permission sets and access
+scopes they carry, from a terminal or a script.
 
 Log in once with the admin password (`wardenctl login`): wardenctl keeps a
 short-lived session token, never the password, in $XDG_CONFIG_HOME/warden/config.json
@@ -98,14 +102,16 @@ const std::vector<FlagSpec>& GlobalFlags() {
 Command BuildRootCommand() {
   return Command{
       .name = "wardenctl",
-      .summary = "Manage Warden API tokens",
+      .summary = "Manage Warden API tokens and roles",
       .description = kRootDescription,
       .examples = {"wardenctl login",
                    "wardenctl token create --name ci --role 'Continuous "
                    "Integration' --expires-in 720h --output-file ci.token",
-                   "wardenctl token list -o json | jq -r '.tokens[].id'"},
+                   "wardenctl token list -o json | jq -r '.tokens[].id'",
+                   "wardenctl role create 'Token Issuer' --permission-set 'Token Issuer'"},
       .subcommands = {LoginCommand(), LogoutCommand(), WhoamiCommand(), TokenCommand(),
-                      CompletionCommand(), HelpCommand(), VersionCommand()},
+                      RoleCommand(), PermissionSetCommand(), ScopeCommand(), CompletionCommand(),
+                      HelpCommand(), VersionCommand()},
   };
 }
 

@@ -70,7 +70,8 @@ std::string ErrorLine(const absl::Status& status, const ErrorContext& context) {
       hint = "these credentials lack that permission; use a token whose roles grant it";
       break;
     case absl::StatusCode::kNotFound:
-      hint = "check the id (`wardenctl token list --all`)";
+      hint = context.not_found_hint.empty() ? "check the id (`wardenctl token list --all`)"
+                                            : context.not_found_hint;
       break;
     default:
       break;

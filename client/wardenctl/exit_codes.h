@@ -30,6 +30,9 @@ int ExitCodeFor(const absl::Status& status);
 struct ErrorContext {
   std::string endpoint;     // where wardenctl tried to reach Warden
   bool logging_in = false;  // UNAUTHENTICATED means a wrong password, not a stale token
+  // What to do about NOT_FOUND, e.g. "check the name (`wardenctl role list`)"; empty: the
+  // token commands' hint.
+  std::string not_found_hint = {};
 };
 
 // The one line (no newline) printed on stderr for a failed command: for usage errors their

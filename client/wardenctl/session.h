@@ -64,6 +64,8 @@ class Session final {
   // For the final error line: where Warden was, and whether UNAUTHENTICATED is about a
   // password (login) rather than a token.
   void set_logging_in() { error_context_.logging_in = true; }
+  // What the error line suggests for NOT_FOUND (see ErrorContext::not_found_hint).
+  void set_not_found_hint(std::string hint) { error_context_.not_found_hint = std::move(hint); }
   const ErrorContext& error_context() const { return error_context_; }
 
  private:

@@ -83,7 +83,7 @@ TEST_CASE_METHOD(CliFixture, "Client calls every method with the credentials it 
   CHECK(admin->GetToken("not-a-uuid").status().code() == absl::StatusCode::kInvalidArgument);
 }
 
-TEST_CASE("Client retries idempotent calls on UNAVAILABLE, never GenerateToken") {
+TEST_CASE("Client retries idempotent calls on UNAVAILABLE, never GenerateToken or role writes") {
   ClientOptions options;
   options.endpoint = absl::StrCat("127.0.0.1:", FreeTcpPort());  // nothing listens
   options.timeout = absl::Seconds(5);
@@ -98,6 +98,63 @@ TEST_CASE("Client retries idempotent calls on UNAVAILABLE, never GenerateToken")
   CHECK(client.GenerateToken(v1::GenerateTokenRequest()).status().code() ==
         absl::StatusCode::kUnavailable);
   CHECK(environment.sleeps() == 3);
+
+  // RoleService: reads are retried, writes are not.
+  CHECK(client.ListRoles().status().code() == absl::StatusCode::kUnavailable);
+  CHECK(environment.sleeps() == 6);
+  CHECK(client.GetPermissionSet("x").status().code() == absl::StatusCode::kUnavailable);
+  CHECK(environment.sleeps() == 9);
+  CHECK(client.CreateRole(v1::Role()).status().code() == absl::StatusCode::kUnavailable);
+  CHECK(client.UpdatePermissionSet(v1::PermissionSet()).status().code() ==
+        absl::StatusCode::kUnavailable);
+  CHECK(client.DeleteAccessScope("x").code() == absl::StatusCode::kUnavailable);
+  CHECK(environment.sleeps() == 9);
+}
+
+TEST_CASE_METHOD(CliFixture, "Client manages roles, permission sets and scopes") {
+  auto admin = MakeClient(server_.address(), Credentials::AdminPassword(server_.admin_password()));
+  auto resources = admin->ListResources();
+  REQUIRE(resources.ok());
+  CHECK(resources->size() == 24);
+
+  v1::PermissionSet set;
+  set.set_name("Image Reader");
+  (*set.mutable_resource_to_access())["Image"] = v1::ACCESS_LEVEL_READ_ACCESS;
+  auto created_set = admin->CreatePermissionSet(set);
+  REQUIRE(created_set.ok());
+  CHECK(created_set->origin() == v1::ORIGIN_API);
+  CHECK(admin->GetPermissionSet(created_set->id())->name() == "Image Reader");
+  created_set->set_description("reads images");
+  CHECK(admin->UpdatePermissionSet(*created_set)->description() == "reads images");
+  CHECK(admin->ListPermissionSets()->size() == 8);
+
+  v1::AccessScope scope;
+  scope.set_name("team-a");
+  scope.mutable_rules()->add_clusters("prod-eu");
+  auto created_scope = admin->CreateAccessScope(scope);
+  REQUIRE(created_scope.ok());
+  CHECK(admin->GetAccessScope(created_scope->id())->rules().clusters(0) == "prod-eu");
+  created_scope->mutable_rules()->add_clusters("prod-us");
+  CHECK(admin->UpdateAccessScope(*created_scope)->rules().clusters_size() == 2);
+  CHECK(admin->ListAccessScopes()->size() == 2);
+
+  v1::Role role;
+  role.set_name("Image Reader");
+  role.set_permission_set_id(created_set->id());
+  role.set_access_scope_id(created_scope->id());
+  auto created_role = admin->CreateRole(role);
+  REQUIRE(created_role.ok());
+  CHECK(admin->GetRole("Image Reader")->access_scope_id() == created_scope->id());
+  role.set_description("within team-a");
+  CHECK(admin->UpdateRole(role)->description() == "within team-a");
+  CHECK(admin->ListRoles()->size() == 8);
+  CHECK(admin->DeleteAccessScope(created_scope->id()).code() ==
+        absl::StatusCode::kFailedPrecondition);
+
+  CHECK(admin->DeleteRole("Image Reader").ok());
+  CHECK(admin->DeletePermissionSet(created_set->id()).ok());
+  CHECK(admin->DeleteAccessScope(created_scope->id()).ok());
+  CHECK(admin->GetRole("Image Reader").status().code() == absl::StatusCode::kNotFound);
 }
 
 TEST_CASE("CreateWardenChannel refuses an unreadable CA file") {

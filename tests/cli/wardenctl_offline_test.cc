@@ -24,9 +24,9 @@ TEST_CASE("wardenctl --help lists every command, global flag and exit code") {
   INFO(Describe(help));
   CHECK(help.exit_code == 0);
   for (const char* text :
-       {"login", "logout", "whoami", "token", "completion", "--endpoint", "--token-file",
-        "--ca-file", "--timeout", "-o, --output", "WARDEN_ENDPOINT", "WARDEN_TOKEN", "Exit codes",
-        "3  Warden could not"}) {
+       {"login", "logout", "whoami", "token", "role", "permission-set", "scope", "completion",
+        "--endpoint", "--token-file", "--ca-file", "--timeout", "-o, --output", "WARDEN_ENDPOINT",
+        "WARDEN_TOKEN", "Exit codes", "3  Warden could not"}) {
     CHECK(absl::StrContains(help.out, text));
   }
   CHECK(cli.Run({}).out == help.out);
@@ -46,6 +46,18 @@ TEST_CASE("every command's --help shows its usage and flags") {
       {{"token", "get"}, {"wardenctl token get [flags] ID"}},
       {{"token", "revoke"}, {"wardenctl token revoke [flags] ID"}},
       {{"token", "allowed-roles"}, {"roles"}},
+      {{"role"}, {"list", "get", "create", "update", "delete", "read-only"}},
+      {{"role", "create"}, {"--permission-set", "--scope", "--description", "-f, --file", "YAML"}},
+      {{"role", "update"}, {"wardenctl role update [flags] NAME", "--permission-set"}},
+      {{"role", "delete"}, {"names the tokens"}},
+      {{"permission-set"}, {"list", "get", "create", "update", "delete", "NAME_OR_ID"}},
+      {{"permission-set", "create"},
+       {"--grant RESOURCE=LEVEL", "READ_WRITE_ACCESS", "read-write", "-f, --file"}},
+      {{"permission-set", "update"}, {"--name", "--grant", "--remove"}},
+      {{"permission-set", "get"}, {"wardenctl permission-set get [flags] NAME_OR_ID"}},
+      {{"scope"}, {"list", "get", "create", "update", "delete", "Unrestricted"}},
+      {{"scope", "create"}, {"--cluster CLUSTER", "--namespace CLUSTER/NS", "-f, --file"}},
+      {{"scope", "update"}, {"--remove-cluster", "--remove-namespace"}},
       {{"completion"}, {"bash"}},
   };
   for (const auto& [words, expected] : commands) {
@@ -90,6 +102,31 @@ TEST_CASE("usage errors exit 1 with one line that says where to look") {
       {{"whoami", "--token", "a", "--token-file", "b"}, "mutually exclusive"},
       {{"whoami", "--token-file", "/nonexistent/token"}, "cannot read token file"},
       {{"completion", "zsh"}, "only bash is supported"},
+      {{"role"}, "a command is required: list, get, create, update, delete"},
+      {{"role", "get"}, "missing argument NAME (see `wardenctl role get --help`)"},
+      {{"role", "create"}, "missing argument NAME (or --file FILE)"},
+      {{"role", "create", "r"}, "--permission-set is required"},
+      {{"role", "create", "r", "-f", "r.yaml"}, "--file takes the whole role"},
+      {{"role", "update", "r"}, "nothing to change"},
+      {{"role", "delete"}, "missing argument NAME"},
+      {{"role", "list", "extra"}, "unexpected argument \"extra\""},
+      {{"permission-set", "create"}, "missing argument NAME (or --file FILE)"},
+      {{"permission-set", "create", "p", "--grant", "Image"}, "must be RESOURCE=LEVEL"},
+      {{"permission-set", "create", "p", "--grant", "Image=write"},
+       "the access level \"write\" is not READ_ACCESS"},
+      {{"permission-set", "create", "p", "--grant", "Image=r", "--grant", "Image=rw"},
+       "names resource \"Image\" twice"},
+      {{"permission-set", "update", "p"}, "nothing to change"},
+      {{"permission-set", "update", "p", "--grant", "Image=r", "--remove", "Image"},
+       "both granted and removed"},
+      {{"permission-set", "delete"}, "missing argument NAME_OR_ID"},
+      {{"permission-set", "create", "-f", "/nonexistent/set.yaml"},
+       "cannot read /nonexistent/set.yaml"},
+      {{"scope", "create", "s", "--namespace", "payments"}, "must be CLUSTER/NAMESPACE"},
+      {{"scope", "create", "s", "--cluster", "c", "--cluster", "c"}, "given twice"},
+      {{"scope", "update", "s", "--remove-namespace", "x"},
+       "--remove-namespace \"x\" must be CLUSTER/NAMESPACE"},
+      {{"scope", "get"}, "missing argument NAME_OR_ID"},
   };
   for (const Case& c : cases) {
     CliResult result = cli.Run(c.args);
@@ -164,6 +201,13 @@ TEST_CASE("bash completion completes commands, flags and flag values") {
   CHECK(Complete(cli, "wardenctl completion ") == "bash");
   CHECK(Complete(cli, "wardenctl token get --tok") == "--token --token-file");
   CHECK(Complete(cli, "wardenctl token create --name ") == "");
+  CHECK(Complete(cli, "wardenctl r") == "role");
+  CHECK(Complete(cli, "wardenctl p") == "permission-set");
+  CHECK(Complete(cli, "wardenctl role ") == "list get create update delete");
+  CHECK(Complete(cli, "wardenctl permission-set create --g") == "--grant");
+  CHECK(Complete(cli, "wardenctl scope update team-a --remove-") ==
+        "--remove-cluster --remove-namespace");
+  CHECK(Complete(cli, "wardenctl role create --permission-set ") == "");
 }
 
 TEST_CASE("wardenctl version prints the version") {

@@ -1,0 +1,38 @@
+#pragma once
+
+// `wardenctl role|permission-set|scope create -f FILE`: one object from a file, in JSON or
+// YAML.
+//
+// JSON is the object's message in the protobuf JSON mapping ({"name": ..., "resourceToAccess":
+// {"Image": "READ_ACCESS"}}), or what `get -o json` prints ({"permissionSet": {...}}); access
+// levels may be written as --grant takes them. YAML is one entry of the declarative
+// configuration file (docs/declarative-config.md), read by that file's own parser
+// (server/declarative, which needs only domain types and yaml-cpp), so both formats agree on
+// every rule and error message.
+//
+// A file is JSON if its name ends in .json, YAML if in .yaml or .yml, else JSON if its first
+// non-blank character is '{'. Errors: FAILED_PRECONDITION naming the path when it cannot be
+// read; INVALID_ARGUMENT "<path>:<line>: ..." (YAML) or "<path>: ..." (JSON) when it is
+// not one valid object.
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "warden/v1/role.pb.h"
+
+namespace warden::cli {
+
+// `source_name` names the text in errors and decides the format as a path would.
+absl::StatusOr<v1::PermissionSet> ParsePermissionSetText(absl::string_view text,
+                                                         const std::string& source_name);
+absl::StatusOr<v1::AccessScope> ParseAccessScopeText(absl::string_view text,
+                                                     const std::string& source_name);
+// The role's permission_set_id and access_scope_id hold what the text gives, a name or an id
+// (YAML's permissionSet and accessScope are names); the caller resolves them.
+absl::StatusOr<v1::Role> ParseRoleText(absl::string_view text, const std::string& source_name);
+
+// The file at `path` (at most 1 MiB, like the declarative file).
+absl::StatusOr<std::string> ReadObjectFile(const std::string& path);
+
+}  // namespace warden::cli
