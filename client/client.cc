@@ -73,12 +73,13 @@ Client::Client(std::shared_ptr<grpc::ChannelInterface> channel, ClientOptions op
       roles_(v1::RoleService::NewStub(channel)) {}
 
 absl::Status Client::Call(bool idempotent,
-                          const std::function<grpc::Status(grpc::ClientContext*)>& invoke) const {
+                          const std::function<grpc::Status(grpc::ClientContext*)>& invoke,
+                          bool send_credentials) const {
   const absl::Time deadline = environment_.Now() + options_.timeout;
   return RunWithRetry(options_.retry, idempotent, deadline, environment_, [&] {
     grpc::ClientContext context;  // one per attempt: gRPC forbids reusing a context
     context.set_deadline(absl::ToChronoTime(deadline));
-    if (!options_.credentials.empty()) {
+    if (send_credentials && !options_.credentials.empty()) {
       context.AddMetadata("authorization", options_.credentials.authorization());
     }
     return ToAbslStatus(invoke(&context));
@@ -148,6 +149,71 @@ absl::StatusOr<v1::Identity> Client::ValidateToken(const std::string& token) {
     return auth_->ValidateToken(context, request, &response);
   }));
   return std::move(*response.mutable_identity());
+}
+
+template <typename Request, typename Response>
+absl::StatusOr<Response> Client::CallAuth(bool idempotent, AuthMethod<Request, Response> method,
+                                          const Request& request, bool send_credentials) const {
+  Response response;
+  RETURN_IF_ERROR(Call(
+      idempotent,
+      [&](grpc::ClientContext* context) {
+        return (auth_.get()->*method)(context, request, &response);
+      },
+      send_credentials));
+  return response;
+}
+
+absl::StatusOr<std::vector<v1::AuthMachineToMachineConfig>>
+Client::ListAuthMachineToMachineConfigs() {
+  ASSIGN_OR_RETURN(v1::ListAuthMachineToMachineConfigsResponse response,
+                   CallAuth(true, &v1::AuthService::Stub::ListAuthMachineToMachineConfigs,
+                            v1::ListAuthMachineToMachineConfigsRequest()));
+  return std::vector<v1::AuthMachineToMachineConfig>(response.configs().begin(),
+                                                     response.configs().end());
+}
+
+absl::StatusOr<v1::AuthMachineToMachineConfig> Client::GetAuthMachineToMachineConfig(
+    const std::string& id) {
+  v1::GetAuthMachineToMachineConfigRequest request;
+  request.set_id(id);
+  ASSIGN_OR_RETURN(v1::GetAuthMachineToMachineConfigResponse response,
+                   CallAuth(true, &v1::AuthService::Stub::GetAuthMachineToMachineConfig, request));
+  return std::move(*response.mutable_config());
+}
+
+absl::StatusOr<v1::AuthMachineToMachineConfig> Client::AddAuthMachineToMachineConfig(
+    const v1::AuthMachineToMachineConfig& config) {
+  v1::AddAuthMachineToMachineConfigRequest request;
+  *request.mutable_config() = config;
+  ASSIGN_OR_RETURN(v1::AddAuthMachineToMachineConfigResponse response,
+                   CallAuth(false, &v1::AuthService::Stub::AddAuthMachineToMachineConfig, request));
+  return std::move(*response.mutable_config());
+}
+
+absl::StatusOr<v1::AuthMachineToMachineConfig> Client::UpdateAuthMachineToMachineConfig(
+    const v1::AuthMachineToMachineConfig& config) {
+  v1::UpdateAuthMachineToMachineConfigRequest request;
+  *request.mutable_config() = config;
+  ASSIGN_OR_RETURN(
+      v1::UpdateAuthMachineToMachineConfigResponse response,
+      CallAuth(false, &v1::AuthService::Stub::UpdateAuthMachineToMachineConfig, request));
+  return std::move(*response.mutable_config());
+}
+
+absl::Status Client::DeleteAuthMachineToMachineConfig(const std::string& id) {
+  v1::DeleteAuthMachineToMachineConfigRequest request;
+  request.set_id(id);
+  return CallAuth(false, &v1::AuthService::Stub::DeleteAuthMachineToMachineConfig, request)
+      .status();
+}
+
+absl::StatusOr<v1::ExchangeAuthMachineToMachineTokenResponse>
+Client::ExchangeAuthMachineToMachineToken(const std::string& id_token) {
+  v1::ExchangeAuthMachineToMachineTokenRequest request;
+  request.set_id_token(id_token);
+  return CallAuth(false, &v1::AuthService::Stub::ExchangeAuthMachineToMachineToken, request,
+                  /*send_credentials=*/false);
 }
 
 template <typename Request, typename Response>

@@ -41,8 +41,9 @@ struct ClientOptions {
 absl::StatusOr<std::shared_ptr<grpc::Channel>> CreateWardenChannel(const ClientOptions& options);
 
 // Calls Warden's TokenService, AuthService and RoleService. Every call carries the
-// credentials and a deadline of `timeout` from its start; idempotent calls (reads,
-// RevokeToken, ValidateToken; not GenerateToken or RoleService's writes) are retried on
+// credentials (except ExchangeAuthMachineToMachineToken) and a deadline of `timeout` from
+// its start; idempotent calls (reads, RevokeToken, ValidateToken; not GenerateToken, the
+// writes of roles and machine-to-machine configs, or the exchange) are retried on
 // UNAVAILABLE with jittered exponential backoff within that deadline. Errors are the
 // server's gRPC code and message as an absl::Status (UNAVAILABLE or DEADLINE_EXCEEDED when
 // Warden cannot be reached).
@@ -73,6 +74,24 @@ class Client final {
   // with the reason if it is not valid. REQUIRES: `token` without "Bearer ".
   absl::StatusOr<v1::Identity> ValidateToken(const std::string& token);
 
+  // AuthService's machine-to-machine (OIDC) configurations. List and Get are retried; Add,
+  // Update and Delete are not (a lost answer to a retried add would be ALREADY_EXISTS, to
+  // a delete NOT_FOUND). The list comes sorted by issuer. Add ignores `config.id()`;
+  // Update replaces the config with id `config.id()` by `config`.
+  absl::StatusOr<std::vector<v1::AuthMachineToMachineConfig>> ListAuthMachineToMachineConfigs();
+  absl::StatusOr<v1::AuthMachineToMachineConfig> GetAuthMachineToMachineConfig(
+      const std::string& id);
+  absl::StatusOr<v1::AuthMachineToMachineConfig> AddAuthMachineToMachineConfig(
+      const v1::AuthMachineToMachineConfig& config);
+  absl::StatusOr<v1::AuthMachineToMachineConfig> UpdateAuthMachineToMachineConfig(
+      const v1::AuthMachineToMachineConfig& config);
+  absl::Status DeleteAuthMachineToMachineConfig(const std::string& id);
+  // Trades a third-party OIDC ID token for a short-lived Warden token. The ID token is the
+  // credential: the client's own credentials are not sent. Not retried (each answer is a
+  // new token). UNAUTHENTICATED with the reason if Warden does not accept the ID token.
+  absl::StatusOr<v1::ExchangeAuthMachineToMachineTokenResponse> ExchangeAuthMachineToMachineToken(
+      const std::string& id_token);
+
   // RoleService. Reads are retried; creates, updates and deletes are not (a lost answer to
   // a retried create would be ALREADY_EXISTS, to a delete NOT_FOUND). Lists come sorted by
   // name. Creates ignore the message's id and origin and return the object as stored.
@@ -101,10 +120,11 @@ class Client final {
   const ClientOptions& options() const { return options_; }
 
  private:
-  // Runs one RPC (`invoke` fills the response from a prepared context) with credentials,
-  // deadline and, if `idempotent`, retries.
+  // Runs one RPC (`invoke` fills the response from a prepared context) with credentials
+  // (unless `send_credentials` is false), deadline and, if `idempotent`, retries.
   absl::Status Call(bool idempotent,
-                    const std::function<grpc::Status(grpc::ClientContext*)>& invoke) const;
+                    const std::function<grpc::Status(grpc::ClientContext*)>& invoke,
+                    bool send_credentials = true) const;
 
   template <typename Request, typename Response>
   using RoleMethod = grpc::Status (v1::RoleService::Stub::*)(grpc::ClientContext*, const Request&,
@@ -113,6 +133,14 @@ class Client final {
   template <typename Request, typename Response>
   absl::StatusOr<Response> CallRoles(bool idempotent, RoleMethod<Request, Response> method,
                                      const Request& request) const;
+
+  template <typename Request, typename Response>
+  using AuthMethod = grpc::Status (v1::AuthService::Stub::*)(grpc::ClientContext*, const Request&,
+                                                             Response*);
+  // One AuthService call through Call; defined (and only used) in client.cc.
+  template <typename Request, typename Response>
+  absl::StatusOr<Response> CallAuth(bool idempotent, AuthMethod<Request, Response> method,
+                                    const Request& request, bool send_credentials = true) const;
 
   const ClientOptions options_;
   RetryEnvironment& environment_;

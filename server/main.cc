@@ -11,6 +11,7 @@
 
 #include "glog/logging.h"
 #include "server/app/warden_server.h"
+#include "notifier/notifier_config.h"
 #include "server/config/server_config.h"
 
 int main(int argc, char** argv) {
@@ -19,19 +20,23 @@ int main(int argc, char** argv) {
 
   std::vector<std::string> args(argv + 1, argv + argc);
   bool help = false;
-  absl::StatusOr<warden::ServerConfig> config = warden::ParseServerConfig(
-      args,
-      [](const std::string& name) -> std::optional<std::string> {
-        const char* value = std::getenv(name.c_str());
-        return value == nullptr ? std::nullopt : std::optional<std::string>(value);
-      },
-      &help);
+  warden::EnvLookup env = [](const std::string& name) -> std::optional<std::string> {
+    const char* value = std::getenv(name.c_str());
+    return value == nullptr ? std::nullopt : std::optional<std::string>(value);
+  };
+  absl::StatusOr<warden::ServerConfig> config = warden::ParseServerConfig(args, env, &help);
   if (help) {
     std::cout << warden::ServerConfigHelp();
     return 0;
   }
   if (!config.ok()) {
     std::cerr << "warden-server: " << config.status().message() << "\n";
+    return 2;
+  }
+  absl::StatusOr<warden::notifier::NotifierConfig> notifier_config =
+      warden::notifier::ParseNotifierConfig(env);
+  if (!notifier_config.ok()) {
+    std::cerr << "warden-server: " << notifier_config.status().message() << "\n";
     return 2;
   }
 
@@ -45,7 +50,7 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   absl::StatusOr<std::unique_ptr<warden::WardenServer>> server =
-      warden::WardenServer::Start(*config);
+      warden::WardenServer::Start(*config, *notifier_config);
   if (!server.ok()) {
     LOG(ERROR) << "cannot start: " << server.status().message();
     return 1;

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/status_macros.h"
 #include "storage/role_tables.h"
 #include "storage/sql_values.h"
@@ -53,6 +54,12 @@ WHERE name = $1)sql";
 
 // $1 role name, $2 now (micros), $3 limit. The live tokens holding the role, oldest first,
 // and how many there are in all. Served by tokens_live_roles_idx.
+// $1 role name. The issuers of the M2M configurations whose mappings grant the role.
+constexpr char kM2mConfigsUsingRole[] = "warden_role_m2m_configs_using";
+constexpr char kM2mConfigsUsingRoleSql[] = R"sql(
+SELECT DISTINCT c.issuer FROM m2m_mappings m JOIN m2m_configs c ON c.id = m.config_id
+WHERE m.role = $1 ORDER BY c.issuer)sql";
+
 constexpr char kLiveTokensUsingRole[] = "warden_role_live_tokens_using";
 constexpr char kLiveTokensUsingRoleSql[] = R"sql(
 SELECT id::text, name, count(*) OVER ()
@@ -75,6 +82,7 @@ void PrepareRoleStatements(StorageExecutor& executor) {
   executor.Prepare(kInsertRole, kInsertRoleSql);
   executor.Prepare(kUpdateRole, kUpdateRoleSql);
   executor.Prepare(kLiveTokensUsingRole, kLiveTokensUsingRoleSql);
+  executor.Prepare(kM2mConfigsUsingRole, kM2mConfigsUsingRoleSql);
   executor.Prepare(kDeleteRole, kDeleteRoleSql);
 }
 
@@ -130,8 +138,16 @@ absl::Status CheckRoleUnused(pqxx::transaction_base& tx, const std::string& name
                                                       Counted(total, "live token", "live tokens"),
                                                       ": ", NamesWithMore(tokens, total)));
   }
-  // M2M mappings (issue 5) will also hold roles by name: when they exist, refuse here too,
-  // naming the configurations whose mappings grant `name`, under a lock on those rows.
+  // M2M mappings hold roles by name too. The role row is locked FOR UPDATE by the caller,
+  // and writers of mappings lock the roles they name FOR KEY SHARE, so none can slip in.
+  const pqxx::result configs = tx.exec_prepared(kM2mConfigsUsingRole, name);
+  if (!configs.empty()) {
+    std::vector<std::string> issuers;
+    for (const pqxx::row& row : configs) issuers.push_back(row[0].as<std::string>());
+    return absl::FailedPreconditionError(
+        absl::StrCat("role ", name, " is used by the mappings of m2m configs for ",
+                     absl::StrJoin(issuers, ", ")));
+  }
   return absl::OkStatus();
 }
 

@@ -82,6 +82,29 @@ FROM tokens
 WHERE revoked AND expires_at > 'epoch'::timestamptz + $1::bigint * interval '1 microsecond'
 ORDER BY expires_at, id)sql";
 
+// $1 start expires_at (micros), $2 start id: exclusive, (now, the largest uuid) for the
+// first page; $3 until (micros, inclusive); $4 limit. Both bounds are on the leading column of
+// tokens_live_expires_at_idx (expires_at, id) WHERE NOT revoked, so the scan starts at the
+// cursor and stops at `until`: neither expired live tokens nor later ones are read.
+// ORDER BY names tokens.id: a bare `id` would be the selected id::text, which the index
+// cannot deliver in order (an extra sort).
+constexpr char kListExpiring[] = "warden_token_list_expiring";
+
+}  // namespace
+
+const char kListExpiringSql[] = "SELECT " WARDEN_TOKEN_COLUMNS R"sql(
+FROM tokens
+WHERE NOT revoked
+  AND (expires_at, id) > ('epoch'::timestamptz + $1::bigint * interval '1 microsecond', $2::uuid)
+  AND expires_at <= 'epoch'::timestamptz + $3::bigint * interval '1 microsecond'
+ORDER BY tokens.expires_at, tokens.id
+LIMIT $4)sql";
+
+namespace {
+
+// Sorts after every uuid (uuids compare bytewise), so (now, kMaxUuid) excludes expires_at = now.
+constexpr char kMaxUuid[] = "ffffffff-ffff-ffff-ffff-ffffffffffff";
+
 #undef WARDEN_TOKEN_COLUMNS
 
 absl::StatusOr<TokenMetadata> ReadToken(const pqxx::row& row) {
@@ -135,6 +158,7 @@ TokenStore::TokenStore(StorageExecutor& executor) : executor_(executor) {
   executor_.Prepare(kRevoke, kRevokeSql);
   executor_.Prepare(kNotifyRevoked, kNotifyRevokedSql);
   executor_.Prepare(kListRevoked, kListRevokedSql);
+  executor_.Prepare(kListExpiring, kListExpiringSql);
 }
 
 void TokenStore::Insert(TokenMetadata token, std::function<void(absl::Status)> done) {
@@ -235,6 +259,38 @@ void TokenStore::ListRevoked(absl::Time not_expired_before,
               RevokedToken{row[0].as<std::string>(), FromMicros(row[1].as<int64_t>())});
         }
         return revoked;
+      },
+      std::move(done));
+}
+
+void TokenStore::ListExpiring(absl::Time now, absl::Time until, std::optional<ExpiringCursor> after,
+                              int limit, std::function<void(absl::StatusOr<ExpiringPage>)> done) {
+  if (limit < 1) return done(absl::InvalidArgumentError("limit must be positive"));
+  if (after) {
+    if (absl::Status s = CheckId(after->id); !s.ok()) return done(s);
+  }
+  // A cursor at or before `now` (a page token from a while ago) would list tokens that have
+  // expired since: start at the window instead.
+  ExpiringCursor start = after && after->expires_at > now ? *after : ExpiringCursor{now, kMaxUuid};
+  executor_.Run<ExpiringPage>(
+      [start = std::move(start), until,
+       limit](pqxx::connection_base& conn) -> absl::StatusOr<ExpiringPage> {
+        pqxx::nontransaction tx(conn, "token_list_expiring");
+        const pqxx::result rows =
+            tx.exec_prepared(kListExpiring, ToMicros(start.expires_at), start.id, ToMicros(until),
+                             static_cast<int64_t>(limit) + 1);
+        ExpiringPage page;
+        page.tokens.reserve(std::min<size_t>(rows.size(), static_cast<size_t>(limit)));
+        for (const pqxx::row& row : rows) {
+          if (page.tokens.size() == static_cast<size_t>(limit)) {
+            const TokenMetadata& last = page.tokens.back();
+            page.next = ExpiringCursor{last.expires_at, last.id};
+            break;
+          }
+          ASSIGN_OR_RETURN(TokenMetadata token, ReadToken(row));
+          page.tokens.push_back(std::move(token));
+        }
+        return page;
       },
       std::move(done));
 }

@@ -10,6 +10,7 @@
 #include "absl/time/time.h"
 #include "domain/token.h"
 #include "storage/executor.h"
+#include "storage/expiring_page.h"
 #include "storage/token_cursor.h"
 
 namespace warden::storage {
@@ -72,6 +73,15 @@ class TokenStore final {
   // Revocations are never deleted from the database; this is what replicas load at start.
   void ListRevoked(absl::Time not_expired_before,
                    std::function<void(absl::StatusOr<std::vector<RevokedToken>>)> done);
+
+  // One page of live tokens (not revoked) with now < expires_at <= until, ordered by
+  // (expires_at, id), starting strictly after `after` (from the start of the window when
+  // unset, or when `after` lies at or before `now`). Keyset pagination over the partial index
+  // on live tokens: each page costs O(limit) however many tokens precede it; fetches
+  // limit + 1 rows to know whether more follow. The expiration notifier pages with it, and
+  // ListExpiringTokens serves it. limit < 1 or a malformed after.id: INVALID_ARGUMENT.
+  void ListExpiring(absl::Time now, absl::Time until, std::optional<ExpiringCursor> after,
+                    int limit, std::function<void(absl::StatusOr<ExpiringPage>)> done);
 
   // The channel Revoke notifies on; the payload is the token id.
   static constexpr char kRevocationChannel[] = "warden_revocations";

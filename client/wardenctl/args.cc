@@ -86,11 +86,13 @@ class Parser final {
     if (error_.ok()) error_ = Fail(message);
   }
 
+  // A command's own flag wins over a global flag of the same name (`m2m exchange
+  // --token-file` is the ID token, not credentials).
   const FlagSpec* Find(const std::function<bool(const FlagSpec&)>& matches) const {
-    for (const FlagSpec& flag : global_flags_) {
+    for (const FlagSpec& flag : invocation_.command().flags) {
       if (matches(flag)) return &flag;
     }
-    for (const FlagSpec& flag : invocation_.command().flags) {
+    for (const FlagSpec& flag : global_flags_) {
       if (matches(flag)) return &flag;
     }
     return nullptr;

@@ -4,6 +4,7 @@
 #include "client/wardenctl/completion.h"
 #include "client/wardenctl/help.h"
 #include "client/wardenctl/login_commands.h"
+#include "client/wardenctl/m2m_commands.h"
 #include "client/wardenctl/permission_set_commands.h"
 #include "client/wardenctl/role_commands.h"
 #include "client/wardenctl/scope_commands.h"
@@ -15,7 +16,8 @@ namespace {
 
 constexpr char kRootDescription[] =
     R"(wardenctl manages Warden API tokens, and the roles, permission sets and access
-scopes they carry, from a terminal or a script.
+scopes they carry, from a terminal or a script. It also manages which OIDC issuers
+Warden trusts and trades their ID tokens for Warden tokens (`wardenctl m2m`).
 
 Log in once with the admin password (`wardenctl login`): wardenctl keeps a
 short-lived session token, never the password, in $XDG_CONFIG_HOME/warden/config.json
@@ -108,10 +110,11 @@ Command BuildRootCommand() {
                    "wardenctl token create --name ci --role 'Continuous "
                    "Integration' --expires-in 720h --output-file ci.token",
                    "wardenctl token list -o json | jq -r '.tokens[].id'",
-                   "wardenctl role create 'Token Issuer' --permission-set 'Token Issuer'"},
+                   "wardenctl role create 'Token Issuer' --permission-set 'Token Issuer'",
+                   "TOKEN=$(wardenctl m2m exchange --token-file \"$ID_TOKEN_FILE\")"},
       .subcommands = {LoginCommand(), LogoutCommand(), WhoamiCommand(), TokenCommand(),
-                      RoleCommand(), PermissionSetCommand(), ScopeCommand(), CompletionCommand(),
-                      HelpCommand(), VersionCommand()},
+                      RoleCommand(), PermissionSetCommand(), ScopeCommand(), M2mCommand(),
+                      CompletionCommand(), HelpCommand(), VersionCommand()},
   };
 }
 

@@ -1,5 +1,6 @@
 #include "client/wardenctl/completion.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -32,7 +33,12 @@ struct Collected {
 void Collect(const Command& command, const std::string& path,
              const std::vector<FlagSpec>& global_flags, Collected* out) {
   std::vector<FlagSpec> flags = command.flags;
-  flags.insert(flags.end(), global_flags.begin(), global_flags.end());
+  for (const FlagSpec& global : global_flags) {  // unless the command has its own of that name
+    if (std::none_of(command.flags.begin(), command.flags.end(),
+                     [&](const FlagSpec& own) { return own.name == global.name; })) {
+      flags.push_back(global);
+    }
+  }
   for (const FlagSpec& flag : flags) {
     if (flag.value_name.empty()) continue;
     std::vector<std::string> spellings = {absl::StrCat("--", flag.name)};

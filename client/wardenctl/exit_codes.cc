@@ -63,8 +63,12 @@ std::string ErrorLine(const absl::Status& status, const ErrorContext& context) {
       return absl::StrCat("wardenctl: ", code, ": cannot reach Warden at ", context.endpoint, ": ",
                           message, "; is the server running? (--endpoint / WARDEN_ENDPOINT)");
     case absl::StatusCode::kUnauthenticated:
-      hint = context.logging_in ? "check the admin password (--password-file)"
-                                : "run `wardenctl login` or pass --token";
+      if (!context.unauthenticated_hint.empty()) {
+        hint = context.unauthenticated_hint;
+      } else {
+        hint = context.logging_in ? "check the admin password (--password-file)"
+                                  : "run `wardenctl login` or pass --token";
+      }
       break;
     case absl::StatusCode::kPermissionDenied:
       hint = "these credentials lack that permission; use a token whose roles grant it";

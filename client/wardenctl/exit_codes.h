@@ -33,6 +33,9 @@ struct ErrorContext {
   // What to do about NOT_FOUND, e.g. "check the name (`wardenctl role list`)"; empty: the
   // token commands' hint.
   std::string not_found_hint = {};
+  // What to do about UNAUTHENTICATED when it is not about the caller's credentials (m2m
+  // exchange: the ID token was refused); empty: log in or pass a token.
+  std::string unauthenticated_hint = {};
 };
 
 // The one line (no newline) printed on stderr for a failed command: for usage errors their

@@ -55,7 +55,15 @@ std::string RenderHelp(const std::vector<const Command*>& path,
     }
   }
   AppendFlags("Flags", command.flags, &out);
-  AppendFlags("Global flags", global_flags, &out);
+  // A command's own flag hides the global flag of the same name.
+  std::vector<FlagSpec> globals;
+  for (const FlagSpec& flag : global_flags) {
+    if (std::none_of(command.flags.begin(), command.flags.end(),
+                     [&](const FlagSpec& own) { return own.name == flag.name; })) {
+      globals.push_back(flag);
+    }
+  }
+  AppendFlags("Global flags", globals, &out);
   if (!command.examples.empty()) {
     absl::StrAppend(&out, "\nExamples:\n");
     for (const std::string& example : command.examples) absl::StrAppend(&out, "  ", example, "\n");

@@ -66,6 +66,10 @@ class Session final {
   void set_logging_in() { error_context_.logging_in = true; }
   // What the error line suggests for NOT_FOUND (see ErrorContext::not_found_hint).
   void set_not_found_hint(std::string hint) { error_context_.not_found_hint = std::move(hint); }
+  // What the error line suggests for UNAUTHENTICATED (see ErrorContext).
+  void set_unauthenticated_hint(std::string hint) {
+    error_context_.unauthenticated_hint = std::move(hint);
+  }
   const ErrorContext& error_context() const { return error_context_; }
 
  private:

@@ -13,6 +13,7 @@ WARDEN_APT_PACKAGES=(
   libabsl-dev libssl-dev libpqxx-dev libgoogle-glog-dev nlohmann-json3-dev
   catch2 python3-jwt libyaml-cpp-dev
   postgresql-15 postgresql-client-15
+  libcurl4-openssl-dev libcpp-httplib-dev
 )
 
 # Node and npm may come from elsewhere than Debian (e.g. NodeSource, whose nodejs conflicts

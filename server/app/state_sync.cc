@@ -10,7 +10,8 @@ namespace warden {
 
 StateSync::StateSync(Options options, storage::TokenStore& tokens, storage::RoleStore& roles,
                      RevocationView& revocations, RoleView& role_view, const Clock& clock,
-                     std::function<void()> after_migrations, std::function<void()> on_ready)
+                     std::function<void()> after_migrations,
+                     std::function<absl::Status()> reload_more, std::function<void()> on_ready)
     : options_(std::move(options)),
       tokens_(tokens),
       roles_(roles),
@@ -18,6 +19,7 @@ StateSync::StateSync(Options options, storage::TokenStore& tokens, storage::Role
       role_view_(role_view),
       clock_(clock),
       after_migrations_(std::move(after_migrations)),
+      reload_more_(std::move(reload_more)),
       on_ready_(std::move(on_ready)) {}
 
 StateSync::~StateSync() { Stop(); }
@@ -51,7 +53,7 @@ absl::Status StateSync::Reload() {
   revocations_.AddAll(entries);
   revocations_.PruneExpiredBefore(cutoff);
   role_view_.Replace(std::move(*roles));
-  return absl::OkStatus();
+  return reload_more_();
 }
 
 void StateSync::Run() {

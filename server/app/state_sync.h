@@ -29,7 +29,8 @@ class StateSync final {
   };
   StateSync(Options options, storage::TokenStore& tokens, storage::RoleStore& roles,
             RevocationView& revocations, RoleView& role_view, const Clock& clock,
-            std::function<void()> after_migrations, std::function<void()> on_ready);
+            std::function<void()> after_migrations, std::function<absl::Status()> reload_more,
+            std::function<void()> on_ready);
   ~StateSync();  // Stop()s
 
   void Start();
@@ -48,6 +49,7 @@ class StateSync final {
   RoleView& role_view_;
   const Clock& clock_;
   std::function<void()> after_migrations_;  // e.g. apply the declarative configuration
+  std::function<absl::Status()> reload_more_;  // other views (M2M configurations)
   std::function<void()> on_ready_;
   absl::Notification stop_;
   std::thread thread_;

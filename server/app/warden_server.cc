@@ -5,10 +5,12 @@
 #include <grpcpp/server_builder.h>
 
 #include "absl/strings/str_cat.h"
+#include "common/await.h"
 #include "common/clock.h"
 #include "glog/logging.h"
 #include "descriptor_set.h"
 #include "server/app/credentials.h"
+#include "notifier/sinks_from_config.h"
 #include "server/declarative/declarative_config.h"
 
 namespace warden {
@@ -36,8 +38,25 @@ std::vector<std::string> ServedServices() {
           "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"};
 }
 
-TokenPolicy TokenPolicyFrom(const ServerConfig& config) {
+oidc::IssuerKeyCache::Options IssuerKeyOptionsFrom(const ServerConfig& config) {
+  oidc::IssuerKeyCache::Options options;
+  options.refresh_cooldown = config.m2m_key_refresh_cooldown;
+  return options;
+}
+
+M2mAuthority::Options M2mOptionsFrom(const ServerConfig& config) {
+  M2mAuthority::Options options;
+  options.issuer = config.issuer;
+  options.audience = config.audience;
+  options.leeway = config.token_leeway;
+  options.issuer_ca_file = config.m2m_ca_file;
+  return options;
+}
+
+TokenPolicy TokenPolicyFrom(const ServerConfig& config,
+                            const notifier::NotifierConfig& notifier_config) {
   TokenPolicy policy;
+  policy.expiring_window = notifier_config.window;
   policy.issuer = config.issuer;
   policy.audience = config.audience;
   policy.max_lifetime = config.token_max_lifetime;
@@ -46,7 +65,8 @@ TokenPolicy TokenPolicyFrom(const ServerConfig& config) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<WardenServer>> WardenServer::Start(const ServerConfig& config) {
+absl::StatusOr<std::unique_ptr<WardenServer>> WardenServer::Start(
+    const ServerConfig& config, const notifier::NotifierConfig& notifier_config) {
   // A broken declarative file stops start-up, before anything is built or served.
   if (!config.declarative_config.empty()) {
     absl::Status declarative = LoadDeclarativeConfigFile(config.declarative_config).status();
@@ -56,37 +76,59 @@ absl::StatusOr<std::unique_ptr<WardenServer>> WardenServer::Start(const ServerCo
   if (!keys.ok()) return keys.status();
   absl::StatusOr<std::optional<AdminPassword>> admin = LoadAdminPassword(config);
   if (!admin.ok()) return admin.status();
-  std::unique_ptr<WardenServer> server(
-      new WardenServer(config, std::move(*keys), std::move(*admin)));
+  absl::StatusOr<std::vector<std::unique_ptr<notifier::ExpirationSink>>> sinks =
+      notifier::SinksFromConfig(notifier_config);
+  if (!sinks.ok()) return sinks.status();
+  std::unique_ptr<WardenServer> server(new WardenServer(
+      config, notifier_config, std::move(*keys), std::move(*admin), std::move(*sinks)));
   absl::Status listening = server->Listen();
   if (!listening.ok()) return listening;
   server->sync_.Start();
   return server;
 }
 
-WardenServer::WardenServer(const ServerConfig& config, jose::KeyRing keys,
-                           std::optional<AdminPassword> admin)
+WardenServer::WardenServer(const ServerConfig& config,
+                           const notifier::NotifierConfig& notifier_config, jose::KeyRing keys,
+                           std::optional<AdminPassword> admin,
+                           std::vector<std::unique_ptr<notifier::ExpirationSink>> sinks)
     : config_(config),
       keys_(std::move(keys)),
       executor_(DatabaseOptionsFrom(config)),
       token_store_(executor_),
       role_store_(executor_),
-      validator_(keys_, VerifyOptionsFrom(config), revocations_, roles_, RealClock::Get()),
-      authenticator_(validator_, std::move(admin)),
+      m2m_store_(executor_),
+      schedule_store_(executor_),
+      issuer_keys_(http_fetcher_, RealClock::Get(), IssuerKeyOptionsFrom(config)),
+      blocking_pool_(/*threads=*/2, /*max_queued=*/1024),
+      validator_(keys_, VerifyOptionsFrom(config), revocations_, roles_, m2m_view_,
+                 RealClock::Get()),
+      authenticator_(validator_, std::move(admin),
+                     [this](absl::string_view id_token) {
+                       return m2m_authority_.AuthenticateIdToken(
+                           std::string_view(id_token.data(), id_token.size()));
+                     }),
       gate_(authenticator_, roles_),
       authority_(token_store_, keys_, roles_, revocations_, RealClock::Get(),
-                 TokenPolicyFrom(config)),
+                 TokenPolicyFrom(config, notifier_config)),
+      m2m_authority_(m2m_store_, m2m_view_, issuer_keys_, blocking_pool_, keys_, RealClock::Get(),
+                     M2mOptionsFrom(config)),
       role_authority_(role_store_, roles_, RealClock::Get()),
       declarative_(config.declarative_config, role_store_, role_authority_, RealClock::Get()),
       token_service_(gate_, authority_),
-      auth_service_(gate_),
+      auth_service_(gate_, m2m_authority_),
       role_service_(gate_, role_authority_),
       descriptors_(WardenDescriptorSet()),
       reflection_v1_(descriptors_, ServedServices()),
       reflection_v1alpha_(descriptors_, ServedServices()),
       sync_({config.database_url, config.reconcile_interval, config.token_leeway}, token_store_,
             role_store_, revocations_, roles_, RealClock::Get(),
-            [this] { declarative_.Apply(); }, [this] { OnReady(); }) {}
+            [this] { declarative_.Apply(); },
+            [this] {
+              return AwaitStatus([this](auto done) { m2m_authority_.RefreshView(std::move(done)); });
+            },
+            [this] { OnReady(); }),
+      notifier_(notifier_config, schedule_store_, token_store_, RealClock::Get(),
+                std::move(sinks)) {}
 
 void WardenServer::ReloadDeclarativeConfig() { declarative_.Apply(); }
 
@@ -115,6 +157,7 @@ absl::Status WardenServer::Listen() {
 
 void WardenServer::OnReady() {
   gate_.SetReady();
+  notifier_.Start();
   server_->GetHealthCheckService()->SetServingStatus(true);
   LOG(INFO) << "warden-server is SERVING";
 }
@@ -128,7 +171,9 @@ void WardenServer::Shutdown() {
   server_->GetHealthCheckService()->SetServingStatus(false);
   server_->Shutdown(absl::ToChronoTime(absl::Now() + config_.shutdown_grace));
   server_->Wait();
+  notifier_.Stop();
   sync_.Stop();
+  blocking_pool_.Shutdown();
   executor_.Shutdown();
   LOG(INFO) << "warden-server stopped";
 }

@@ -19,7 +19,16 @@
 #include "server/rpc/role_service.h"
 #include "server/rpc/token_service.h"
 #include "server/tokens/token_authority.h"
+#include "notifier/expiration_notifier.h"
+#include "notifier/notifier_config.h"
+#include "notifier/thread_pool.h"
+#include "server/m2m/m2m_authority.h"
+#include "server/oidc/curl_http_fetcher.h"
+#include "server/oidc/issuer_key_cache.h"
+#include "server/views/m2m_view.h"
 #include "storage/executor.h"
+#include "storage/m2m_config_store.h"
+#include "storage/schedule_store.h"
 #include "storage/role_store.h"
 #include "storage/token_store.h"
 
@@ -32,7 +41,8 @@ class WardenServer final {
  public:
   // Loads keys and the admin password (generating dev ones in the data dir if configured
   // so), builds the parts, and starts listening. Errors are start-up configuration errors.
-  static absl::StatusOr<std::unique_ptr<WardenServer>> Start(const ServerConfig& config);
+  static absl::StatusOr<std::unique_ptr<WardenServer>> Start(
+      const ServerConfig& config, const notifier::NotifierConfig& notifier_config);
   ~WardenServer();  // Shutdown()s
 
   // Stops accepting RPCs, lets in-flight ones finish within the grace period, then stops
@@ -46,7 +56,9 @@ class WardenServer final {
   int port() const { return port_; }
 
  private:
-  WardenServer(const ServerConfig& config, jose::KeyRing keys, std::optional<AdminPassword> admin);
+  WardenServer(const ServerConfig& config, const notifier::NotifierConfig& notifier_config,
+               jose::KeyRing keys, std::optional<AdminPassword> admin,
+               std::vector<std::unique_ptr<notifier::ExpirationSink>> sinks);
   absl::Status Listen();
   void OnReady();
 
@@ -55,12 +67,19 @@ class WardenServer final {
   storage::StorageExecutor executor_;
   storage::TokenStore token_store_;
   storage::RoleStore role_store_;
+  storage::M2mConfigStore m2m_store_;
+  storage::ScheduleStore schedule_store_;
   RevocationView revocations_;
   RoleView roles_;
+  M2mView m2m_view_;
+  oidc::CurlHttpFetcher http_fetcher_;
+  oidc::IssuerKeyCache issuer_keys_;
+  notifier::ThreadPool blocking_pool_;  // outbound HTTP for M2M, never gRPC's threads
   TokenValidator validator_;
   Authenticator authenticator_;
   CallGate gate_;
   TokenAuthority authority_;
+  M2mAuthority m2m_authority_;
   RoleAuthority role_authority_;
   DeclarativeRoles declarative_;
   TokenServiceImpl token_service_;
@@ -70,6 +89,7 @@ class WardenServer final {
   ReflectionV1Service reflection_v1_;
   ReflectionV1AlphaService reflection_v1alpha_;
   StateSync sync_;
+  notifier::ExpirationNotifier notifier_;  // started once the database is ready
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   bool shut_down_ = false;

@@ -18,8 +18,9 @@ bool HasScheme(absl::string_view header, absl::string_view scheme, absl::string_
 
 }  // namespace
 
-Authenticator::Authenticator(const TokenValidator& tokens, std::optional<AdminPassword> admin)
-    : tokens_(tokens), admin_(std::move(admin)) {}
+Authenticator::Authenticator(const TokenValidator& tokens, std::optional<AdminPassword> admin,
+                             IdTokenAuthenticator id_tokens)
+    : tokens_(tokens), admin_(std::move(admin)), id_tokens_(std::move(id_tokens)) {}
 
 absl::StatusOr<Identity> Authenticator::Authenticate(
     const std::vector<absl::string_view>& headers) const {
@@ -33,7 +34,15 @@ absl::StatusOr<Identity> Authenticator::Authenticate(
   absl::string_view credentials;
   if (HasScheme(headers[0], "Bearer", &credentials)) {
     if (credentials.empty()) return absl::UnauthenticatedError("bearer token is empty");
-    return tokens_.Validate(credentials);
+    absl::StatusOr<Identity> warden = tokens_.Validate(credentials);
+    if (warden.ok() || id_tokens_ == nullptr) return warden;
+    // Not a Warden token: it may be an ID token from an issuer an M2M config trusts.
+    absl::StatusOr<Identity> direct = id_tokens_(credentials);
+    if (direct.ok()) return direct;
+    if (absl::IsNotFound(direct.status()) || absl::IsInvalidArgument(direct.status())) {
+      return warden;  // no configured issuer: the Warden reason is the useful one
+    }
+    return absl::UnauthenticatedError(direct.status().message());
   }
   if (HasScheme(headers[0], "Basic", &credentials)) return AuthenticateBasic(credentials);
   return absl::UnauthenticatedError(

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -17,8 +18,15 @@ namespace warden {
 // Thread-safe; CPU only.
 class Authenticator final {
  public:
-  // `admin` unset disables Basic authentication.
-  Authenticator(const TokenValidator& tokens, std::optional<AdminPassword> admin);
+  // Authenticates a third-party ID token sent directly as a bearer token (SPEC §4), or
+  // answers NOT_FOUND when no M2M configuration trusts its issuer. May block for one key
+  // fetch per issuer per cooldown.
+  using IdTokenAuthenticator = std::function<absl::StatusOr<Identity>(absl::string_view)>;
+
+  // `admin` unset disables Basic authentication; `id_tokens` unset disables direct use of
+  // third-party ID tokens.
+  Authenticator(const TokenValidator& tokens, std::optional<AdminPassword> admin,
+                IdTokenAuthenticator id_tokens = nullptr);
 
   // `headers` holds every `authorization` value the request carried. None, more than one,
   // an unknown scheme, or a bad credential: UNAUTHENTICATED with the reason.
@@ -31,6 +39,7 @@ class Authenticator final {
 
   const TokenValidator& tokens_;
   const std::optional<AdminPassword> admin_;
+  const IdTokenAuthenticator id_tokens_;
 };
 
 // The admin user's name in HTTP Basic credentials.

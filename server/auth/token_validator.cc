@@ -7,11 +7,12 @@ namespace warden {
 
 TokenValidator::TokenValidator(const jose::KeyRing& keys, jose::VerifyOptions options,
                                const RevocationView& revocations, const RoleView& roles,
-                               const Clock& clock)
+                               const M2mView& m2m, const Clock& clock)
     : keys_(keys),
       options_(std::move(options)),
       revocations_(revocations),
       roles_(roles),
+      m2m_(m2m),
       clock_(clock) {}
 
 absl::StatusOr<Identity> TokenValidator::Validate(absl::string_view token) const {
@@ -31,6 +32,13 @@ absl::StatusOr<Identity> TokenValidator::Validate(absl::string_view token) const
   }
   Identity identity;
   identity.kind = IdentityKind::kApiToken;
+  if (!claims->m2m_config_id.empty()) {
+    // Exchanged for a third-party ID token: it lives only as long as its configuration.
+    if (m2m_.Snapshot()->FindById(claims->m2m_config_id) == nullptr) {
+      return absl::UnauthenticatedError("the m2m config this token was exchanged through is gone");
+    }
+    identity.kind = IdentityKind::kM2m;
+  }
   identity.id = std::move(claims->id);
   identity.name = std::move(claims->name);
   identity.roles = std::move(claims->roles);

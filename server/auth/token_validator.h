@@ -9,18 +9,21 @@
 #include "domain/identity.h"
 #include "server/jose/jwt.h"
 #include "server/jose/key_ring.h"
+#include "server/views/m2m_view.h"
 #include "server/views/revocation_view.h"
 #include "server/views/role_view.h"
 
 namespace warden {
 
 // Validates a presented Warden token from memory alone (SPEC §1): signature and claims
-// (jose::VerifyJwt), then the revocation view, then that every role still exists.
+// (jose::VerifyJwt), then the revocation view, then that every role still exists, and for
+// a token exchanged for a third-party ID token, that its M2M configuration still exists.
 // Never touches the database. Thread-safe; the referenced objects must outlive it.
 class TokenValidator final {
  public:
   TokenValidator(const jose::KeyRing& keys, jose::VerifyOptions options,
-                 const RevocationView& revocations, const RoleView& roles, const Clock& clock);
+                 const RevocationView& revocations, const RoleView& roles, const M2mView& m2m,
+                 const Clock& clock);
 
   // The token's identity, or UNAUTHENTICATED with a reason that never echoes the token.
   absl::StatusOr<Identity> Validate(absl::string_view token) const;
@@ -32,6 +35,7 @@ class TokenValidator final {
   const jose::VerifyOptions options_;
   const RevocationView& revocations_;
   const RoleView& roles_;
+  const M2mView& m2m_;
   const Clock& clock_;
 };
 

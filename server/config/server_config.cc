@@ -78,6 +78,14 @@ const std::vector<Setting>& Settings() {
        [](ServerConfig& c, const std::string& v) {
          return ApplyDuration(c.reconcile_interval, v, absl::Milliseconds(100));
        }},
+      {"m2m-ca-file", "WARDEN_M2M_CA_FILE", "(system CAs)",
+       "CA bundle trusted when fetching M2M issuers' OIDC discovery documents and keys",
+       [](ServerConfig& c, const std::string& v) { c.m2m_ca_file = v; return true; }},
+      {"m2m-key-refresh-cooldown", "WARDEN_M2M_KEY_REFRESH_COOLDOWN", "1m",
+       "least time between two fetches of one issuer's keys for tokens naming unknown keys",
+       [](ServerConfig& c, const std::string& v) {
+         return ApplyDuration(c.m2m_key_refresh_cooldown, v, absl::Seconds(1));
+       }},
       {"shutdown-grace", "WARDEN_SHUTDOWN_GRACE", "10s",
        "how long in-flight RPCs may run after SIGTERM",
        [](ServerConfig& c, const std::string& v) {

@@ -27,6 +27,8 @@ struct ServerConfig {
   absl::Duration token_leeway = absl::Seconds(60);
   absl::Duration reconcile_interval = absl::Seconds(5);
   absl::Duration shutdown_grace = absl::Seconds(10);
+  std::string m2m_ca_file;  // CAs for fetching M2M issuers' keys; empty: the system's
+  absl::Duration m2m_key_refresh_cooldown = absl::Minutes(1);
 };
 
 

@@ -5,13 +5,12 @@
 #include <optional>
 #include <utility>
 
-#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "nlohmann/json.hpp"
 #include "server/jose/base64url.h"
+#include "server/jose/jws.h"
 
 namespace warden::jose {
 namespace {
@@ -19,66 +18,11 @@ namespace {
 using Json = nlohmann::json;
 
 absl::Status Reject(absl::string_view reason) { return absl::UnauthenticatedError(reason); }
-absl::Status Malformed() { return Reject("token is malformed"); }
 absl::Status MissingClaim(absl::string_view claim) {
   return Reject(absl::StrCat("token is missing claim ", claim));
 }
 absl::Status MalformedClaim(absl::string_view claim) {
   return Reject(absl::StrCat("token claim ", claim, " is malformed"));
-}
-
-// Parses `text` as a JSON object. Returns nullopt for invalid JSON (including invalid UTF-8),
-// any other JSON type, or an object anywhere inside with a repeated member name: nlohmann
-// would keep the last one silently, while another parser might keep the first.
-std::optional<Json> ParseJsonObject(std::string_view text) {
-  std::vector<absl::flat_hash_set<std::string>> open_objects;
-  bool duplicate = false;
-  Json::parser_callback_t on_event = [&](int /*depth*/, Json::parse_event_t event, Json& parsed) {
-    switch (event) {
-      case Json::parse_event_t::object_start:
-        open_objects.emplace_back();
-        break;
-      case Json::parse_event_t::object_end:
-        if (!open_objects.empty()) open_objects.pop_back();
-        break;
-      case Json::parse_event_t::key:
-        if (const auto* name = parsed.get_ptr<const std::string*>();
-            name != nullptr && !open_objects.empty() && !open_objects.back().insert(*name).second) {
-          duplicate = true;
-        }
-        break;
-      default:
-        break;
-    }
-    return true;
-  };
-  Json json = Json::parse(text.begin(), text.end(), on_event, /*allow_exceptions=*/false);
-  if (json.is_discarded() || duplicate || !json.is_object()) return std::nullopt;
-  return json;
-}
-
-// Splits a compact JWS into its three decoded parts; the signing input is the text before the
-// second dot.
-struct CompactJws {
-  std::string_view signing_input;
-  std::string header, payload, signature;
-};
-
-std::optional<CompactJws> SplitCompact(std::string_view token) {
-  const size_t first = token.find('.');
-  if (first == std::string_view::npos) return std::nullopt;
-  const size_t second = token.find('.', first + 1);
-  if (second == std::string_view::npos || token.find('.', second + 1) != std::string_view::npos) {
-    return std::nullopt;
-  }
-  auto header = Base64UrlDecode(token.substr(0, first));
-  auto payload = Base64UrlDecode(token.substr(first + 1, second - first - 1));
-  auto signature = Base64UrlDecode(token.substr(second + 1));
-  if (!header || !payload || !signature || header->empty() || payload->empty()) {
-    return std::nullopt;
-  }
-  return CompactJws{token.substr(0, second), *std::move(header), *std::move(payload),
-                    *std::move(signature)};
 }
 
 // A string member: nullopt if absent, MalformedClaim if not a string.
@@ -125,27 +69,6 @@ absl::StatusOr<std::vector<std::string>> StringOrStrings(const Json& value, cons
   return out;
 }
 
-// Resolves the verifying key from the header, rejecting every algorithm the key does not fix.
-absl::StatusOr<const SigningKey*> KeyForHeader(const KeyRing& ring, const Json& header) {
-  const auto alg_it = header.find("alg");
-  const auto kid_it = header.find("kid");
-  if (alg_it == header.end() || kid_it == header.end()) return Malformed();
-  const auto* alg = alg_it->get_ptr<const std::string*>();
-  const auto* kid = kid_it->get_ptr<const std::string*>();
-  if (alg == nullptr || kid == nullptr) return Malformed();
-  if (absl::EqualsIgnoreCase(*alg, "none") || absl::StartsWithIgnoreCase(*alg, "HS")) {
-    return Reject("token algorithm is not accepted");
-  }
-  const SigningKey* key = ring.Find(*kid);
-  if (key == nullptr) return Reject("token header names an unknown signing key");
-  if (*alg != AlgorithmName(key->algorithm())) {
-    return Reject("token algorithm does not match its signing key");
-  }
-  // We understand no extension, so any critical one makes the token unusable (RFC 7515 §4.1.11).
-  if (header.contains("crit")) return Reject("token header has unsupported critical parameters");
-  return key;
-}
-
 absl::Status CheckTimes(const JwtClaims& claims, absl::Duration leeway, absl::Time now) {
   if (now > claims.expires_at + leeway) return Reject("token has expired");
   if (now + leeway < claims.not_before) return Reject("token is not valid yet");
@@ -175,6 +98,8 @@ absl::StatusOr<std::string> SignJwt(const SigningKey& key, const JwtClaims& clai
       {"name", claims.name},
       {"roles", claims.roles},
   };
+  if (!claims.subject.empty()) payload["sub"] = claims.subject;
+  if (!claims.m2m_config_id.empty()) payload["m2m_config"] = claims.m2m_config_id;
   if (claims.audience.size() == 1) {
     payload["aud"] = claims.audience.front();
   } else {
@@ -196,17 +121,12 @@ absl::StatusOr<JwtClaims> VerifyJwt(const KeyRing& ring, std::string_view token,
   if (options.issuer.empty() || options.audience.empty()) {
     return absl::InternalError("token verification is not configured with issuer and audience");
   }
-  if (token.size() > options.max_token_bytes) return Reject("token is too large");
-  std::optional<CompactJws> jws = SplitCompact(token);
-  if (!jws.has_value()) return Malformed();
-  std::optional<Json> header = ParseJsonObject(jws->header);
-  if (!header.has_value()) return Malformed();
-  ASSIGN_OR_RETURN(const SigningKey* key, KeyForHeader(ring, *header));
-  if (!key->Verify(jws->signing_input, jws->signature)) {
-    return Reject("token signature is invalid");
-  }
-  std::optional<Json> payload = ParseJsonObject(jws->payload);
-  if (!payload.has_value()) return Malformed();
+  JwsOptions jws_options;
+  jws_options.max_token_bytes = options.max_token_bytes;
+  absl::StatusOr<VerifiedJws> jws = VerifyJws(ring, token, jws_options);
+  // Every failure of a Warden token is UNAUTHENTICATED, structural ones included.
+  if (!jws.ok()) return Reject(jws.status().message());
+  const Json* payload = &jws->payload;
 
   JwtClaims claims;
   ASSIGN_OR_RETURN(std::optional<std::string> issuer, OptionalString(*payload, "iss"));
@@ -243,6 +163,10 @@ absl::StatusOr<JwtClaims> VerifyJwt(const KeyRing& ring, std::string_view token,
     if (!roles->is_array()) return MalformedClaim("roles");
     ASSIGN_OR_RETURN(claims.roles, StringOrStrings(*roles, "roles"));
   }
+  ASSIGN_OR_RETURN(std::optional<std::string> subject, OptionalString(*payload, "sub"));
+  claims.subject = subject.value_or("");
+  ASSIGN_OR_RETURN(std::optional<std::string> m2m, OptionalString(*payload, "m2m_config"));
+  claims.m2m_config_id = m2m.value_or("");
   return claims;
 }
 

@@ -24,6 +24,9 @@ struct JwtClaims {
   absl::Time issued_at, not_before, expires_at;
   std::string name;                // "name" ("" if a verified token has none)
   std::vector<std::string> roles;  // "roles" (empty if a verified token has none)
+  // Only in tokens exchanged for a third-party ID token (SPEC §4); omitted when empty.
+  std::string subject;        // "sub": the ID token's subject
+  std::string m2m_config_id;  // "m2m_config": the configuration that trusted it
 };
 
 // Signs `claims` as a compact JWS with header {"alg", "kid", "typ": "JWT"} from `key`.

@@ -5,10 +5,12 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
 
 namespace warden::jose {
 
-absl::StatusOr<KeyRing> KeyRing::Create(std::vector<std::shared_ptr<const SigningKey>> keys) {
+absl::StatusOr<KeyRing> KeyRing::CreateForVerification(
+    std::vector<std::shared_ptr<const SigningKey>> keys) {
   if (keys.empty()) return absl::InvalidArgumentError("a key ring needs at least one key");
   absl::flat_hash_set<std::string_view> kids;
   for (size_t i = 0; i < keys.size(); ++i) {
@@ -18,11 +20,16 @@ absl::StatusOr<KeyRing> KeyRing::Create(std::vector<std::shared_ptr<const Signin
           absl::StrCat("key ", i, " (kid ", keys[i]->kid(), ") is listed more than once"));
     }
   }
-  if (!keys.front()->can_sign()) {
+  return KeyRing(std::move(keys));
+}
+
+absl::StatusOr<KeyRing> KeyRing::Create(std::vector<std::shared_ptr<const SigningKey>> keys) {
+  ASSIGN_OR_RETURN(KeyRing ring, CreateForVerification(std::move(keys)));
+  if (!ring.signer().can_sign()) {
     return absl::InvalidArgumentError(
         "the first key signs new tokens, so it must be a private key, not a public key");
   }
-  return KeyRing(std::move(keys));
+  return ring;
 }
 
 const SigningKey* KeyRing::Find(std::string_view kid) const {

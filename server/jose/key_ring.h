@@ -21,7 +21,14 @@ class KeyRing final {
   // (the same key listed twice).
   static absl::StatusOr<KeyRing> Create(std::vector<std::shared_ptr<const SigningKey>> keys);
 
-  // The key new tokens are signed with. Valid as long as this ring (or a copy) lives.
+  // A ring that only verifies, e.g. an outside issuer's published keys: like Create, except
+  // that any key may be public-only. Its signer() is then just its first key, which may not
+  // sign (SignJwt answers FAILED_PRECONDITION).
+  static absl::StatusOr<KeyRing> CreateForVerification(
+      std::vector<std::shared_ptr<const SigningKey>> keys);
+
+  // The key new tokens are signed with (for a ring made by Create). Valid as long as this
+  // ring (or a copy) lives.
   const SigningKey& signer() const { return *keys_.front(); }
 
   // The key whose kid is `kid`, or nullptr if none is. The pointer is valid as long as this
@@ -34,7 +41,7 @@ class KeyRing final {
  private:
   explicit KeyRing(std::vector<std::shared_ptr<const SigningKey>> keys) : keys_(std::move(keys)) {}
 
-  std::vector<std::shared_ptr<const SigningKey>> keys_;  // Never empty; keys_[0] can sign.
+  std::vector<std::shared_ptr<const SigningKey>> keys_;  // Never empty; kids unique.
 };
 
 }  // namespace warden::jose

@@ -209,13 +209,13 @@ SigningKey::SigningKey(PkeyPtr pkey, JwsAlgorithm algorithm, bool can_sign,
 
 SigningKey::~SigningKey() = default;
 
-absl::StatusOr<std::shared_ptr<const SigningKey>> SigningKey::FromPkey(PkeyPtr pkey,
-                                                                       bool can_sign) {
+absl::StatusOr<std::shared_ptr<const SigningKey>> SigningKey::FromPkey(PkeyPtr pkey, bool can_sign,
+                                                                       std::string kid) {
   auto described = DescribeKey(pkey.get());
   ERR_clear_error();
   if (!described.ok()) return described.status();
   auto [algorithm, jwk] = *std::move(described);
-  jwk["kid"] = Thumbprint(jwk);
+  jwk["kid"] = kid.empty() ? Thumbprint(jwk) : std::move(kid);
   jwk["alg"] = std::string(AlgorithmName(algorithm));
   jwk["use"] = "sig";
   return std::shared_ptr<const SigningKey>(

@@ -34,6 +34,17 @@ class SigningKey final {
   // FromPem on the contents of the file at `path`. Errors name the path.
   static absl::StatusOr<std::shared_ptr<const SigningKey>> LoadFile(const std::string& path);
 
+  // A public key from a JWK (RFC 7517/7518/8037), as an outside issuer publishes it in its
+  // JWKS: {"kty":"RSA","n","e"} (2048 to 16384 bits) -> RS256, {"kty":"EC","crv":"P-256",
+  // "x","y"} (a point on the curve) -> ES256, {"kty":"OKP","crv":"Ed25519","x"} -> EdDSA.
+  // The kid is the JWK's "kid" when present (an issuer's kids are its own names, not RFC 7638
+  // thumbprints), else the thumbprint. "alg", when present, must be the key type's algorithm;
+  // "use", when present, must be "sig"; "key_ops", when present, must include "verify".
+  // Private members are ignored: the key never signs. Anything else, including key types,
+  // curves and algorithms Warden does not support, is INVALID_ARGUMENT naming what is wrong
+  // (never key material).
+  static absl::StatusOr<std::shared_ptr<const SigningKey>> FromJwk(const nlohmann::json& jwk);
+
   // A fresh key from OpenSSL's CSPRNG (RSA: 2048 bits). CHECK-fails if OpenSSL cannot
   // generate a key, which only happens when the library itself is broken.
   static std::shared_ptr<const SigningKey> Generate(JwsAlgorithm alg);
@@ -45,7 +56,8 @@ class SigningKey final {
   JwsAlgorithm algorithm() const { return algorithm_; }
 
   // The RFC 7638 JWK thumbprint (SHA-256, base64url) of the public key. Tokens carry it as
-  // their "kid" header; it is the same for a private key and its public half.
+  // their "kid" header; it is the same for a private key and its public half. For a key made
+  // by FromJwk, the JWK's own "kid" when it had one.
   const std::string& kid() const { return kid_; }
 
   // True if the key holds the private part and so can sign.
@@ -77,7 +89,9 @@ class SigningKey final {
   using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyFree>;
 
   // Validates the key type and builds the key; the single path every factory goes through.
-  static absl::StatusOr<std::shared_ptr<const SigningKey>> FromPkey(PkeyPtr pkey, bool can_sign);
+  // `kid` replaces the thumbprint when not empty.
+  static absl::StatusOr<std::shared_ptr<const SigningKey>> FromPkey(PkeyPtr pkey, bool can_sign,
+                                                                    std::string kid = "");
 
   SigningKey(PkeyPtr pkey, JwsAlgorithm algorithm, bool can_sign, nlohmann::json public_jwk);
 

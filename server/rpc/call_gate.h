@@ -28,6 +28,8 @@ class CallGate final {
   // Marks the server ready: the database is migrated and the views are loaded. Until then
   // every call answers UNAVAILABLE, because a revocation could not yet be honoured.
   void SetReady() { ready_.store(true, std::memory_order_release); }
+  // OK, or UNAVAILABLE while starting; for the one method that needs no credentials.
+  absl::Status CheckReady() const;
   bool ready() const { return ready_.load(std::memory_order_acquire); }
 
   const Authenticator& authenticator() const { return authenticator_; }

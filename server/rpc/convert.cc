@@ -10,6 +10,12 @@ void ToProto(absl::Time t, google::protobuf::Timestamp* out) {
   out->set_nanos(static_cast<int32_t>(ts.tv_nsec));
 }
 
+void ToProto(absl::Duration d, google::protobuf::Duration* out) {
+  int64_t seconds = absl::IDivDuration(d, absl::Seconds(1), &d);
+  out->set_seconds(seconds);
+  out->set_nanos(static_cast<int32_t>(absl::ToInt64Nanoseconds(d)));
+}
+
 absl::StatusOr<absl::Time> FromProto(const google::protobuf::Timestamp& ts, const char* field) {
   // The range google.protobuf.Timestamp documents: 0001-01-01 to 9999-12-31.
   constexpr int64_t kMinSeconds = -62135596800;

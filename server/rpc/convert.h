@@ -7,6 +7,7 @@
 #include "domain/access.h"
 #include "domain/identity.h"
 #include "domain/token.h"
+#include "google/protobuf/duration.pb.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "warden/v1/auth.pb.h"
 #include "warden/v1/token.pb.h"
@@ -16,6 +17,7 @@ namespace warden {
 // Conversions between protobuf messages and domain types. Only the rpc layer uses them.
 
 void ToProto(absl::Time t, google::protobuf::Timestamp* out);
+void ToProto(absl::Duration d, google::protobuf::Duration* out);
 // INVALID_ARGUMENT if the timestamp is outside the range protobuf allows. `field` names it.
 absl::StatusOr<absl::Time> FromProto(const google::protobuf::Timestamp& ts, const char* field);
 

@@ -81,4 +81,29 @@ grpc::ServerUnaryReactor* TokenServiceImpl::ListAllowedTokenRoles(
   return FinishNow(context, absl::OkStatus());
 }
 
+grpc::ServerUnaryReactor* TokenServiceImpl::ListExpiringTokens(
+    grpc::CallbackServerContext* context, const v1::ListExpiringTokensRequest* request,
+    v1::ListExpiringTokensResponse* response) {
+  absl::StatusOr<Identity> caller = gate_.Admit(*context, "TokenService.ListExpiringTokens");
+  if (!caller.ok()) return FinishNow(context, caller.status());
+  ExpiringListRequest list;
+  if (request->has_within()) {
+    list.within = absl::Seconds(request->within().seconds()) +
+                  absl::Nanoseconds(request->within().nanos());
+  }
+  list.page_size = request->page_size();
+  list.page_token = request->page_token();
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  authority_.ListExpiring(list, FinishWith<ExpiringList>(reactor, [response](ExpiringList& page) {
+                            for (const auto& [token, left] : page.tokens) {
+                              v1::ExpiringToken* out = response->add_tokens();
+                              ToProto(token, out->mutable_token());
+                              ToProto(left, out->mutable_time_left());
+                            }
+                            response->set_next_page_token(page.next_page_token);
+                            ToProto(page.within, response->mutable_within());
+                          }));
+  return reactor;
+}
+
 }  // namespace warden

@@ -134,18 +134,24 @@ void TokenAuthority::Get(const std::string& id,
   store_.Get(id, std::move(done));
 }
 
+absl::StatusOr<int> TokenAuthority::ResolvePageSize(int page_size) {
+  if (page_size < 0 || page_size > kMaxPageSize) {
+    return absl::InvalidArgumentError(absl::StrCat("page_size must be between 1 and ",
+                                                   kMaxPageSize, " (0 means ",
+                                                   kDefaultPageSize, ")"));
+  }
+  return page_size == 0 ? kDefaultPageSize : page_size;
+}
+
 void TokenAuthority::List(const TokenListRequest& request,
                           std::function<void(absl::StatusOr<TokenList>)> done) {
-  if (request.page_size < 0 || request.page_size > kMaxPageSize) {
-    return done(absl::InvalidArgumentError(
-        absl::StrCat("page_size must be between 1 and ", kMaxPageSize, " (0 means ",
-                     kDefaultPageSize, ")")));
-  }
+  absl::StatusOr<int> page_size = ResolvePageSize(request.page_size);
+  if (!page_size.ok()) return done(page_size.status());
   storage::TokenListQuery query;
   query.revoked = request.revoked;
   query.include_expired = request.include_expired;
   query.now = clock_.Now();
-  query.page_size = request.page_size == 0 ? kDefaultPageSize : request.page_size;
+  query.page_size = *page_size;
   if (!request.page_token.empty()) {
     absl::StatusOr<storage::TokenCursor> cursor = storage::DecodeCursor(request.page_token);
     if (!cursor.ok()) return done(cursor.status());
@@ -158,6 +164,40 @@ void TokenAuthority::List(const TokenListRequest& request,
     if (page->next.has_value()) list.next_page_token = storage::EncodeCursor(*page->next);
     done(std::move(list));
   });
+}
+
+void TokenAuthority::ListExpiring(const ExpiringListRequest& request,
+                                  std::function<void(absl::StatusOr<ExpiringList>)> done) {
+  absl::StatusOr<int> page_size = ResolvePageSize(request.page_size);
+  if (!page_size.ok()) return done(page_size.status());
+  absl::Duration within = request.within.value_or(policy_.expiring_window);
+  if (within < absl::Seconds(1) || within > absl::Hours(8760)) {
+    return done(absl::InvalidArgumentError("within must be between 1s and 8760h"));
+  }
+  std::optional<storage::ExpiringCursor> after;
+  if (!request.page_token.empty()) {
+    // The same opaque (time, id) encoding as ListTokens' page tokens.
+    absl::StatusOr<storage::TokenCursor> cursor = storage::DecodeCursor(request.page_token);
+    if (!cursor.ok()) return done(cursor.status());
+    after = storage::ExpiringCursor{cursor->issued_at, cursor->id};
+  }
+  absl::Time now = clock_.Now();
+  store_.ListExpiring(
+      now, now + within, after, *page_size,
+      [now, within, done = std::move(done)](absl::StatusOr<storage::ExpiringPage> page) {
+        if (!page.ok()) return done(page.status());
+        ExpiringList list;
+        list.within = within;
+        for (TokenMetadata& token : page->tokens) {
+          absl::Duration left = token.expires_at - now;
+          list.tokens.emplace_back(std::move(token), left);
+        }
+        if (page->next.has_value()) {
+          list.next_page_token =
+              storage::EncodeCursor(storage::TokenCursor{page->next->expires_at, page->next->id});
+        }
+        done(std::move(list));
+      });
 }
 
 void TokenAuthority::Revoke(const std::string& id,

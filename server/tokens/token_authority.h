@@ -22,6 +22,7 @@ struct TokenPolicy {
   std::string audience;
   absl::Duration default_lifetime = absl::Hours(8760);
   absl::Duration max_lifetime = absl::Hours(8760);
+  absl::Duration expiring_window = absl::Hours(168);  // ListExpiring's default window
 };
 
 struct MintRequest {
@@ -47,6 +48,18 @@ struct TokenList {
   std::string next_page_token;  // empty on the last page
 };
 
+struct ExpiringListRequest {
+  std::optional<absl::Duration> within;  // unset: the policy's window
+  int page_size = 0;
+  std::string page_token;
+};
+
+struct ExpiringList {
+  std::vector<std::pair<TokenMetadata, absl::Duration>> tokens;  // with the time left
+  std::string next_page_token;
+  absl::Duration within;
+};
+
 // The token use cases: mint, get, list, revoke, and which roles a caller may assign.
 // Validates requests (INVALID_ARGUMENT), enforces the no-escalation rule
 // (PERMISSION_DENIED), signs, and stores metadata through the storage executor.
@@ -61,6 +74,9 @@ class TokenAuthority final {
             std::function<void(absl::StatusOr<MintedToken>)> done);
   void Get(const std::string& id, std::function<void(absl::StatusOr<TokenMetadata>)> done);
   void List(const TokenListRequest& request, std::function<void(absl::StatusOr<TokenList>)> done);
+  // Live tokens expiring within the window, soonest first (what the notifier warns about).
+  void ListExpiring(const ExpiringListRequest& request,
+                    std::function<void(absl::StatusOr<ExpiringList>)> done);
   // Revokes in PostgreSQL, then at once in this replica's revocation view.
   void Revoke(const std::string& id, std::function<void(absl::StatusOr<TokenMetadata>)> done);
 
@@ -71,6 +87,8 @@ class TokenAuthority final {
   static constexpr int kMaxPageSize = 1000;
 
  private:
+  // Page size 0 means the default; out of range: INVALID_ARGUMENT.
+  static absl::StatusOr<int> ResolvePageSize(int page_size);
   absl::StatusOr<absl::Time> ResolveExpiration(const std::optional<absl::Time>& requested,
                                                absl::Time now) const;
 

@@ -18,7 +18,9 @@ namespace warden::testing {
 // a stub client to set up and check state behind wardenctl's back.
 class CliFixture {
  public:
-  CliFixture() : server_({{"WARDEN_DATABASE_URL", database_.url()}}), api_(server_.channel()) {
+  // `server_env` adds server environment variables (WARDEN_M2M_CA_FILE, ...).
+  explicit CliFixture(std::map<std::string, std::string> server_env = {})
+      : server_(WithDatabase(std::move(server_env), database_.url())), api_(server_.channel()) {
     server_.Start();
     admin_ = server_.AdminAuthorization();
     password_file_ = server_.data_dir() + "/data/admin-password";
@@ -69,6 +71,12 @@ class CliFixture {
     nlohmann::json json = nlohmann::json::parse(result.out, nullptr, false);
     REQUIRE(json.is_object());
     return json;
+  }
+
+  static std::map<std::string, std::string> WithDatabase(std::map<std::string, std::string> env,
+                                                         const std::string& url) {
+    env["WARDEN_DATABASE_URL"] = url;
+    return env;
   }
 
   TestDatabase database_;

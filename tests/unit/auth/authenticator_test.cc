@@ -14,7 +14,7 @@ class AuthFixture {
   AuthFixture()
       : clock_(absl::FromUnixSeconds(1'800'000'000)),
         keys_(*jose::KeyRing::Create({jose::SigningKey::Generate(jose::JwsAlgorithm::kEs256)})),
-        validator_(keys_, Options(), revocations_, roles_, clock_),
+        validator_(keys_, Options(), revocations_, roles_, m2m_, clock_),
         authenticator_(validator_, AdminPassword::FromPlaintext("s3cret")) {
     roles_.Replace({testing::MakeRole(kAdminRoleName, {{"Access", Access::kReadWrite}}),
                     testing::MakeRole("Analyst", {{"Alert", Access::kRead}})});
@@ -51,6 +51,7 @@ class AuthFixture {
   jose::KeyRing keys_;
   RevocationView revocations_;
   RoleView roles_;
+  M2mView m2m_;
   TokenValidator validator_;
   Authenticator authenticator_;
 };

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+
+namespace warden::notifier {
+
+// A fixed set of threads running submitted tasks from one FIFO queue of bounded length.
+// The expiration notifier's own pool (apart from gRPC's and storage's threads): the sinks
+// run here, while the notifier's thread fetches the next page.
+//
+// The bound is the back-pressure that keeps a run's memory small: Submit blocks while
+// `max_queued` tasks are waiting, so a fast database cannot pile up pages in front of a slow
+// sink. Thread-safe. Tasks must not call Submit, WaitIdle or Shutdown on their own pool.
+class ThreadPool final {
+ public:
+  // REQUIRES: threads >= 1, max_queued >= 1. Starts the threads.
+  ThreadPool(int threads, size_t max_queued);
+  // Calls Shutdown().
+  ~ThreadPool();
+
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+
+  // Queues `task`, first waiting while the queue is full. Returns false, dropping the task,
+  // once Shutdown() has begun.
+  bool Submit(std::function<void()> task);
+
+  // Blocks until no task is queued or running.
+  void WaitIdle();
+
+  // Stops accepting tasks, runs those already queued, joins the threads. Idempotent.
+  void Shutdown();
+
+ private:
+  void Loop();
+
+  const size_t max_queued_;
+  absl::Mutex mu_;
+  std::deque<std::function<void()>> queue_ ABSL_GUARDED_BY(mu_);
+  int running_ ABSL_GUARDED_BY(mu_) = 0;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::vector<std::thread> threads_;
+  absl::Mutex join_mu_;  // serializes Shutdown() callers
+};
+
+}  // namespace warden::notifier

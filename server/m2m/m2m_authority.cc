@@ -1,0 +1,189 @@
+#include "server/m2m/m2m_authority.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/random.h"
+#include "glog/logging.h"
+#include "server/jose/jwt.h"
+#include "server/m2m/m2m_validation.h"
+#include "server/oidc/claims.h"
+#include "server/oidc/id_token.h"
+#include "server/oidc/issuer_token_verifier.h"
+
+namespace warden {
+namespace {
+
+oidc::IssuerType ToIssuerType(M2mType type) {
+  switch (type) {
+    case M2mType::kGeneric:
+      return oidc::IssuerType::kGeneric;
+    case M2mType::kGithubActions:
+      return oidc::IssuerType::kGithubActions;
+    case M2mType::kKubeServiceAccount:
+      return oidc::IssuerType::kKubeServiceAccount;
+  }
+  return oidc::IssuerType::kGeneric;
+}
+
+oidc::IssuerSpec SpecFor(const M2mConfig& config, const std::string& ca_file) {
+  oidc::IssuerSpec spec;
+  spec.issuer = config.issuer;
+  spec.type = ToIssuerType(config.type);
+  spec.ca_file = ca_file;
+  return spec;
+}
+
+}  // namespace
+
+M2mAuthority::M2mAuthority(storage::M2mConfigStore& store, M2mView& view,
+                           oidc::IssuerKeyCache& keys, notifier::ThreadPool& blocking_pool,
+                           const jose::KeyRing& signer, const Clock& clock, Options options)
+    : store_(store),
+      view_(view),
+      keys_(keys),
+      blocking_pool_(blocking_pool),
+      signer_(signer),
+      clock_(clock),
+      options_(std::move(options)) {}
+
+void M2mAuthority::RefreshView(std::function<void(absl::Status)> done) {
+  store_.List([this, done = std::move(done)](absl::StatusOr<std::vector<M2mConfig>> configs) {
+    if (!configs.ok()) return done(configs.status());
+    view_.Replace(std::move(*configs));
+    done(absl::OkStatus());
+  });
+}
+
+void M2mAuthority::List(Done<std::vector<M2mConfig>> done) { store_.List(std::move(done)); }
+
+void M2mAuthority::Get(const std::string& id, Done<M2mConfig> done) {
+  if (!IsUuid(id)) return done(absl::InvalidArgumentError("id must be an m2m config id (a UUID)"));
+  store_.Get(id, std::move(done));
+}
+
+void M2mAuthority::Add(M2mConfig config, Done<M2mConfig> done) {
+  Store(std::move(config), /*add=*/true, std::move(done));
+}
+
+void M2mAuthority::Update(M2mConfig config, Done<M2mConfig> done) {
+  if (!IsUuid(config.id)) {
+    return done(absl::InvalidArgumentError("id must be an m2m config id (a UUID)"));
+  }
+  Store(std::move(config), /*add=*/false, std::move(done));
+}
+
+void M2mAuthority::Store(M2mConfig config, bool add, Done<M2mConfig> done) {
+  absl::StatusOr<M2mConfig> valid = ValidateM2mConfig(std::move(config));
+  if (!valid.ok()) return done(valid.status());
+  auto task = [this, add, config = std::move(*valid), done]() mutable {
+    // The keys must be reachable before the configuration is trusted: nothing is stored
+    // otherwise, and an existing configuration keeps working.
+    absl::Status fetched = keys_.Prefetch(SpecFor(config, options_.issuer_ca_file));
+    if (!fetched.ok()) {
+      return done(absl::Status(fetched.code(),
+                               absl::StrCat("cannot fetch the keys of issuer ", config.issuer,
+                                            ": ", fetched.message())));
+    }
+    auto stored = [this, done](absl::StatusOr<M2mConfig> result) {
+      if (!result.ok()) return done(std::move(result));
+      auto value = std::make_shared<M2mConfig>(std::move(*result));
+      RefreshView([done, value](absl::Status refreshed) {
+        if (!refreshed.ok()) LOG(WARNING) << "m2m view reload failed: " << refreshed.message();
+        done(std::move(*value));
+      });
+    };
+    if (add) {
+      store_.Add(std::move(config), std::move(stored));
+    } else {
+      store_.Update(std::move(config), std::move(stored));
+    }
+  };
+  if (!blocking_pool_.Submit(std::move(task))) {
+    done(absl::UnavailableError("warden is shutting down"));
+  }
+}
+
+void M2mAuthority::Delete(const std::string& id, std::function<void(absl::Status)> done) {
+  if (!IsUuid(id)) return done(absl::InvalidArgumentError("id must be an m2m config id (a UUID)"));
+  std::shared_ptr<const M2mSnapshot> before = view_.Snapshot();
+  const M2mEntry* entry = before->FindById(id);
+  std::optional<oidc::IssuerSpec> spec;
+  if (entry != nullptr) spec = SpecFor(entry->config, options_.issuer_ca_file);
+  store_.Delete(id, [this, spec, done = std::move(done)](absl::Status deleted) {
+    if (!deleted.ok()) return done(deleted);
+    if (spec.has_value()) keys_.Forget(*spec);
+    RefreshView([done](absl::Status refreshed) {
+      if (!refreshed.ok()) LOG(WARNING) << "m2m view reload failed: " << refreshed.message();
+      done(absl::OkStatus());
+    });
+  });
+}
+
+absl::StatusOr<M2mAuthority::Verified> M2mAuthority::Verify(std::string_view id_token) const {
+  absl::StatusOr<std::string> issuer = oidc::PeekIssuer(id_token);
+  if (!issuer.ok()) return issuer.status();
+  std::shared_ptr<const M2mSnapshot> snapshot = view_.Snapshot();
+  const M2mEntry* entry = snapshot->FindByIssuer(*issuer);
+  if (entry == nullptr) {
+    return absl::NotFoundError("no m2m config trusts the token's issuer");
+  }
+  oidc::IdTokenExpectations expect;
+  expect.issuer = entry->config.issuer;
+  expect.audiences = entry->config.audiences;
+  expect.allow_any_audience = entry->config.allow_any_audience;
+  expect.leeway = options_.leeway;
+  absl::StatusOr<oidc::VerifiedIdToken> verified = oidc::VerifyIssuerIdToken(
+      keys_, SpecFor(entry->config, options_.issuer_ca_file), id_token, expect, clock_.Now());
+  if (!verified.ok()) return verified.status();
+  std::vector<std::string> roles = entry->matcher->Roles(oidc::FlattenClaims(verified->claims));
+  if (roles.empty()) {
+    return absl::UnauthenticatedError("no mapping of the m2m config matches the token's claims");
+  }
+  Verified out;
+  out.config_id = entry->config.id;
+  out.identity.kind = IdentityKind::kM2m;
+  out.identity.id = absl::StrCat(entry->config.id, ":", verified->subject);
+  out.identity.name = verified->subject;
+  out.identity.roles = std::move(roles);
+  out.identity.expires_at = verified->expires_at;
+  return out;
+}
+
+absl::StatusOr<Identity> M2mAuthority::AuthenticateIdToken(std::string_view id_token) const {
+  absl::StatusOr<Verified> verified = Verify(id_token);
+  if (!verified.ok()) return verified.status();
+  return std::move(verified->identity);
+}
+
+void M2mAuthority::Exchange(std::string id_token, Done<ExchangedToken> done) {
+  auto task = [this, id_token = std::move(id_token), done]() {
+    absl::StatusOr<Verified> verified = Verify(id_token);
+    if (!verified.ok()) {
+      absl::Status s = verified.status();
+      // An issuer nobody configured is a credential problem, not a missing resource.
+      if (absl::IsNotFound(s)) s = absl::UnauthenticatedError(s.message());
+      return done(s);
+    }
+    const M2mEntry* entry = view_.Snapshot()->FindById(verified->config_id);
+    if (entry == nullptr) return done(absl::UnauthenticatedError("the m2m config was deleted"));
+    absl::Time now = clock_.Now();
+    jose::JwtClaims claims;
+    claims.issuer = options_.issuer;
+    claims.audience = {options_.audience};
+    claims.id = NewUuidV4();
+    claims.issued_at = absl::FromUnixSeconds(absl::ToUnixSeconds(now));
+    claims.not_before = claims.issued_at;
+    claims.expires_at = claims.issued_at + entry->config.token_lifetime;
+    claims.name = verified->identity.name;
+    claims.roles = verified->identity.roles;
+    claims.subject = verified->identity.name;
+    claims.m2m_config_id = verified->config_id;
+    absl::StatusOr<std::string> token = jose::SignJwt(signer_.signer(), claims);
+    if (!token.ok()) return done(token.status());
+    done(ExchangedToken{std::move(*token), claims.expires_at});
+  };
+  if (!blocking_pool_.Submit(std::move(task))) {
+    done(absl::UnavailableError("warden is shutting down"));
+  }
+}
+
+}  // namespace warden

@@ -1,0 +1,75 @@
+#include "server/m2m/m2m_validation.h"
+
+#include <re2/re2.h>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
+namespace warden {
+namespace {
+
+absl::Status ValidateIssuerUrl(const std::string& issuer) {
+  if (!absl::StartsWith(issuer, "https://") || issuer.size() <= 8) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("issuer must be an https URL, such as https://issuer.example.com"));
+  }
+  if (issuer.find_first_of(" \t\r\n#?") != std::string::npos) {
+    return absl::InvalidArgumentError("issuer must not contain spaces, a query or a fragment");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<absl::Duration> ParseM2mTokenLifetime(const std::string& text) {
+  absl::Duration lifetime;
+  if (text.empty() || !absl::ParseDuration(text, &lifetime)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "token_expiration_duration must be a duration such as 5m or 1h, not \"", text, "\""));
+  }
+  if (lifetime < kMinM2mTokenLifetime || lifetime > kMaxM2mTokenLifetime) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("token_expiration_duration must be between 1m and 24h, not ", text));
+  }
+  return lifetime;
+}
+
+absl::StatusOr<M2mConfig> ValidateM2mConfig(M2mConfig config) {
+  if (config.type == M2mType::kGithubActions) {
+    if (config.issuer.empty()) config.issuer = kGithubActionsIssuer;
+    if (config.issuer != kGithubActionsIssuer) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("the issuer of a GITHUB_ACTIONS config is always ", kGithubActionsIssuer));
+    }
+  }
+  if (absl::Status url = ValidateIssuerUrl(config.issuer); !url.ok()) return url;
+  if (config.audiences.empty() && !config.allow_any_audience) {
+    return absl::InvalidArgumentError(
+        "at least one audience is required; set allow_any_audience to accept any (not "
+        "recommended: any token from the issuer would do)");
+  }
+  for (const std::string& audience : config.audiences) {
+    if (audience.empty()) return absl::InvalidArgumentError("audiences must not be empty");
+  }
+  if (config.token_lifetime < kMinM2mTokenLifetime ||
+      config.token_lifetime > kMaxM2mTokenLifetime) {
+    return absl::InvalidArgumentError("token_expiration_duration must be between 1m and 24h");
+  }
+  if (config.mappings.empty()) {
+    return absl::InvalidArgumentError("at least one mapping is required: no role, no token");
+  }
+  for (size_t i = 0; i < config.mappings.size(); ++i) {
+    const M2mMapping& m = config.mappings[i];
+    std::string where = absl::StrCat("mapping ", i + 1);
+    if (m.key.empty()) return absl::InvalidArgumentError(absl::StrCat(where, ": key is required"));
+    if (m.role.empty()) return absl::InvalidArgumentError(absl::StrCat(where, ": role is required"));
+    RE2 expression(m.value_expression, RE2::Quiet);
+    if (!expression.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(where, ": value_expression is not a valid "
+                                                     "RE2 expression: ", expression.error()));
+    }
+  }
+  return config;
+}
+
+}  // namespace warden

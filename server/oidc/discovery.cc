@@ -1,0 +1,135 @@
+#include "server/oidc/discovery.h"
+
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "glog/logging.h"
+#include "server/jose/json_object.h"
+#include "server/jose/signing_key.h"
+
+namespace warden::oidc {
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr size_t kMaxJsonDepth = 32;
+constexpr size_t kMaxKeys = 100;
+constexpr size_t kMaxUrlBytes = 2048;
+constexpr size_t kMaxShown = 200;  // Longest excerpt of a document's value in a message.
+
+std::string Excerpt(const std::string& text) {
+  if (text.size() <= kMaxShown) return text;
+  return absl::StrCat(text.substr(0, kMaxShown), "...");
+}
+
+bool IsHttps(const std::string& url) { return absl::StartsWithIgnoreCase(url, "https://"); }
+
+// "scheme://authority" in lower case, or "" if `url` has no "://".
+std::string Origin(const std::string& url) {
+  const size_t scheme_end = url.find("://");
+  if (scheme_end == std::string::npos) return "";
+  const size_t authority_end = url.find_first_of("/?#", scheme_end + 3);
+  return absl::AsciiStrToLower(url.substr(0, authority_end));
+}
+
+absl::StatusOr<Json> FetchJson(HttpFetcher& fetcher, const std::string& url,
+                               const FetchOptions& options, absl::string_view what) {
+  ASSIGN_OR_RETURN(HttpResponse response, fetcher.Get(url, options));
+  std::optional<Json> json = jose::ParseJsonObject(response.body, kMaxJsonDepth);
+  if (!json.has_value()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(what, " at ", url, " is not a JSON object (or has repeated members)"));
+  }
+  return *std::move(json);
+}
+
+// The jwks_uri named by the discovery document at `url`, after checking its issuer.
+absl::StatusOr<std::string> JwksUri(const Json& document, const std::string& url,
+                                    const std::string& issuer) {
+  const auto named = document.find("issuer");
+  const std::string* named_issuer =
+      named == document.end() ? nullptr : named->get_ptr<const std::string*>();
+  if (named_issuer == nullptr || *named_issuer != issuer) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "discovery document at ", url, " names issuer \"",
+        named_issuer == nullptr ? "" : Excerpt(*named_issuer), "\", not \"", issuer, "\""));
+  }
+  const auto jwks = document.find("jwks_uri");
+  const std::string* jwks_uri =
+      jwks == document.end() ? nullptr : jwks->get_ptr<const std::string*>();
+  if (jwks_uri == nullptr || jwks_uri->empty() || jwks_uri->size() > kMaxUrlBytes) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("discovery document at ", url, " has no usable jwks_uri"));
+  }
+  if (IsHttps(issuer) && !IsHttps(*jwks_uri)) {
+    return absl::FailedPreconditionError(absl::StrCat("discovery document at ", url,
+                                                      " names jwks_uri \"", Excerpt(*jwks_uri),
+                                                      "\", which is not https"));
+  }
+  return *jwks_uri;
+}
+
+absl::StatusOr<IssuerKeys> KeysFromJwks(const Json& jwks, const std::string& jwks_uri) {
+  const auto keys = jwks.find("keys");
+  if (keys == jwks.end() || !keys->is_array()) {
+    return absl::FailedPreconditionError(absl::StrCat("JWKS at ", jwks_uri, " has no keys array"));
+  }
+  IssuerKeys out;
+  out.jwks_uri = jwks_uri;
+  std::vector<std::shared_ptr<const jose::SigningKey>> usable;
+  absl::flat_hash_set<std::string> kids;
+  std::string first_problem;
+  for (const Json& jwk : *keys) {
+    absl::StatusOr<std::shared_ptr<const jose::SigningKey>> key = jose::SigningKey::FromJwk(jwk);
+    std::string problem;
+    if (!key.ok()) {
+      problem = std::string(key.status().message());
+    } else if (!kids.insert((*key)->kid()).second) {
+      problem = absl::StrCat("kid \"", Excerpt((*key)->kid()), "\" is listed twice");
+    } else if (usable.size() >= kMaxKeys) {
+      problem = absl::StrCat("more than ", kMaxKeys, " keys");
+    }
+    if (problem.empty()) {
+      usable.push_back(*std::move(key));
+      continue;
+    }
+    ++out.skipped_keys;
+    if (first_problem.empty()) first_problem = problem;
+    LOG(INFO) << "JWKS at " << jwks_uri << ": skipping a key: " << problem;
+  }
+  if (usable.empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("JWKS at ", jwks_uri, " has no usable signing key",
+                     first_problem.empty() ? "" : absl::StrCat(" (", first_problem, ")")));
+  }
+  ASSIGN_OR_RETURN(jose::KeyRing ring, jose::KeyRing::CreateForVerification(std::move(usable)));
+  out.keys = std::make_shared<const jose::KeyRing>(std::move(ring));
+  return out;
+}
+
+}  // namespace
+
+std::string DiscoveryUrl(const std::string& issuer) {
+  const std::string base =
+      absl::EndsWith(issuer, "/") ? issuer.substr(0, issuer.size() - 1) : issuer;
+  return absl::StrCat(base, "/.well-known/openid-configuration");
+}
+
+absl::StatusOr<IssuerKeys> DiscoverIssuerKeys(HttpFetcher& fetcher, const std::string& issuer,
+                                              const FetchOptions& options) {
+  const std::string url = DiscoveryUrl(issuer);
+  ASSIGN_OR_RETURN(const Json document, FetchJson(fetcher, url, options, "discovery document"));
+  ASSIGN_OR_RETURN(const std::string jwks_uri, JwksUri(document, url, issuer));
+  FetchOptions jwks_options = options;
+  if (Origin(jwks_uri) != Origin(issuer)) jwks_options.bearer_token.reset();
+  ASSIGN_OR_RETURN(const Json jwks, FetchJson(fetcher, jwks_uri, jwks_options, "JWKS"));
+  return KeysFromJwks(jwks, jwks_uri);
+}
+
+}  // namespace warden::oidc

@@ -1,0 +1,42 @@
+#pragma once
+
+// OIDC discovery (OpenID Connect Discovery 1.0 §4): from an issuer URL to its published
+// signing keys, via `<issuer>/.well-known/openid-configuration` and its `jwks_uri`.
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "server/jose/key_ring.h"
+#include "server/oidc/http_fetcher.h"
+
+namespace warden::oidc {
+
+struct IssuerKeys {
+  std::string jwks_uri;
+  // The usable keys, indexed by the kids the issuer gave them. Never null nor empty.
+  std::shared_ptr<const jose::KeyRing> keys;
+  size_t skipped_keys = 0;  // Keys in the JWKS that Warden cannot use (logged, not fatal).
+};
+
+// The discovery document's URL: `issuer` without one trailing '/', then
+// "/.well-known/openid-configuration".
+std::string DiscoveryUrl(const std::string& issuer);
+
+// Fetches the discovery document and the JWKS it names, and builds the issuer's key ring.
+// The document's "issuer" must equal `issuer` exactly (byte for byte, trailing '/' included).
+// `jwks_uri` must be https when the issuer is (a plain-http issuer only works with a fetcher
+// made for tests). `options.bearer_token` is sent to the JWKS only when it is on the issuer's
+// origin (scheme, host and port), so a credential is never handed to another host.
+//
+// JWKS keys with "use" other than "sig", unsupported types or curves, an "alg" not matching
+// their type, malformed members, or a kid already seen are skipped; at most 100 keys are used.
+// Errors: the fetcher's (UNAVAILABLE, FAILED_PRECONDITION); FAILED_PRECONDITION for a
+// document that is not a JSON object, a wrong issuer, a missing or non-https jwks_uri, a JWKS
+// without a "keys" array or without any usable key. Messages name the URL, never bodies.
+// Thread-safe if `fetcher` is.
+absl::StatusOr<IssuerKeys> DiscoverIssuerKeys(HttpFetcher& fetcher, const std::string& issuer,
+                                              const FetchOptions& options);
+
+}  // namespace warden::oidc

@@ -1,0 +1,37 @@
+#include "server/views/m2m_view.h"
+
+namespace warden {
+
+M2mSnapshot::M2mSnapshot(std::vector<M2mConfig> configs) {
+  for (M2mConfig& config : configs) {
+    issuer_by_id_[config.id] = config.issuer;
+    auto matcher = std::make_shared<const MappingMatcher>(config.mappings);
+    std::string issuer = config.issuer;
+    by_issuer_[issuer] = M2mEntry{std::move(config), std::move(matcher)};
+  }
+}
+
+const M2mEntry* M2mSnapshot::FindByIssuer(const std::string& issuer) const {
+  auto it = by_issuer_.find(issuer);
+  return it == by_issuer_.end() ? nullptr : &it->second;
+}
+
+const M2mEntry* M2mSnapshot::FindById(const std::string& id) const {
+  auto it = issuer_by_id_.find(id);
+  return it == issuer_by_id_.end() ? nullptr : FindByIssuer(it->second);
+}
+
+M2mView::M2mView() : snapshot_(std::make_shared<const M2mSnapshot>(std::vector<M2mConfig>{})) {}
+
+std::shared_ptr<const M2mSnapshot> M2mView::Snapshot() const {
+  absl::ReaderMutexLock lock(&mu_);
+  return snapshot_;
+}
+
+void M2mView::Replace(std::vector<M2mConfig> configs) {
+  auto next = std::make_shared<const M2mSnapshot>(std::move(configs));
+  absl::MutexLock lock(&mu_);
+  snapshot_ = std::move(next);
+}
+
+}  // namespace warden

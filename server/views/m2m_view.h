@@ -1,0 +1,47 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "domain/m2m.h"
+#include "server/m2m/mapping_matcher.h"
+
+namespace warden {
+
+// One M2M configuration ready for use: its compiled mappings next to it.
+struct M2mEntry {
+  M2mConfig config;
+  std::shared_ptr<const MappingMatcher> matcher;
+};
+
+// An immutable set of M2M configurations, by issuer and by id.
+class M2mSnapshot final {
+ public:
+  explicit M2mSnapshot(std::vector<M2mConfig> configs);
+  // nullptr if no configuration trusts that issuer / has that id.
+  const M2mEntry* FindByIssuer(const std::string& issuer) const;
+  const M2mEntry* FindById(const std::string& id) const;
+
+ private:
+  std::map<std::string, M2mEntry> by_issuer_;
+  std::map<std::string, std::string> issuer_by_id_;
+};
+
+// The in-memory view of M2M configurations used by exchange and validation (a token
+// exchanged through a configuration dies with it). Readers take a snapshot without a lock
+// held afterwards; writers swap in a new one. Thread-safe.
+class M2mView final {
+ public:
+  M2mView();
+  std::shared_ptr<const M2mSnapshot> Snapshot() const;  // never null
+  void Replace(std::vector<M2mConfig> configs);
+
+ private:
+  mutable absl::Mutex mu_;
+  std::shared_ptr<const M2mSnapshot> snapshot_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace warden

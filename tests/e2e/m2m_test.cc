@@ -1,0 +1,230 @@
+// End to end: machine-to-machine tokens against a fake OIDC issuer served over HTTPS by the
+// test itself (discovery + JWKS), with a CA the test makes and the server is told to trust.
+
+#include <catch2/catch.hpp>
+
+#include "absl/strings/str_cat.h"
+#include "common/random.h"
+#include "tests/e2e/api_client.h"
+#include "tests/e2e/warden_process.h"
+#include "tests/support/fake_oidc_issuer.h"
+#include "tests/support/test_database.h"
+#include "tests/support/test_pki.h"
+#include "tests/unit/oidc/test_issuer.h"
+
+namespace warden::testing {
+namespace {
+
+using oidc::testing::Json;
+using oidc::testing::MakeKey;
+using oidc::testing::TestKey;
+
+using AuthStub = v1::AuthService::Stub;
+
+class M2mFixture {
+ public:
+  M2mFixture()
+      : issuer_(pki_),
+        server_({{"WARDEN_DATABASE_URL", database_.url()},
+                 {"WARDEN_M2M_CA_FILE", pki_.Path("ca.pem")}}),
+        api_(server_.channel()),
+        stub_(v1::AuthService::NewStub(server_.channel())) {
+    server_.Start();
+    admin_ = server_.AdminAuthorization();
+  }
+
+  v1::AuthMachineToMachineConfig Config() const {
+    v1::AuthMachineToMachineConfig config;
+    config.set_type(v1::AUTH_MACHINE_TO_MACHINE_CONFIG_TYPE_GENERIC);
+    config.set_issuer(issuer_.url());
+    config.add_audiences("warden-test");
+    config.set_token_expiration_duration("10m");
+    auto* ci = config.add_mappings();
+    ci->set_key("repository");
+    ci->set_value_expression("org/repo");
+    ci->set_role("Continuous Integration");
+    auto* main = config.add_mappings();
+    main->set_key("ref");
+    main->set_value_expression("refs/heads/main");
+    main->set_role("Analyst");
+    return config;
+  }
+
+  Reply<v1::AddAuthMachineToMachineConfigResponse> Add(const v1::AuthMachineToMachineConfig& c) {
+    v1::AddAuthMachineToMachineConfigRequest request;
+    *request.mutable_config() = c;
+    return CallWithAuthorization<v1::AddAuthMachineToMachineConfigResponse>(
+        [this](auto* ctx, const auto& r, auto* o) {
+          return stub_->AddAuthMachineToMachineConfig(ctx, r, o);
+        },
+        admin_, request);
+  }
+
+  Reply<v1::ExchangeAuthMachineToMachineTokenResponse> Exchange(const std::string& id_token) {
+    v1::ExchangeAuthMachineToMachineTokenRequest request;
+    request.set_id_token(id_token);
+    return CallWithAuthorization<v1::ExchangeAuthMachineToMachineTokenResponse>(
+        [this](auto* ctx, const auto& r, auto* o) {
+          return stub_->ExchangeAuthMachineToMachineToken(ctx, r, o);
+        },
+        "", request);
+  }
+
+  TestPki pki_;
+  FakeIssuer issuer_;
+  TestDatabase database_;
+  WardenProcess server_;
+  ApiClient api_;
+  std::unique_ptr<AuthStub> stub_;
+  std::string admin_;
+};
+
+TEST_CASE_METHOD(M2mFixture, "an ID token is traded for a Warden token with the matched roles") {
+  auto added = Add(Config());
+  INFO(added.message());
+  REQUIRE(added.ok());
+  CHECK(added.response.config().token_expiration_duration() == "10m");
+
+  auto exchanged = Exchange(issuer_.IdToken({{"repository", "org/repo"}, {"ref", "refs/heads/main"}}));
+  INFO(exchanged.message());
+  REQUIRE(exchanged.ok());
+  int64_t lifetime = exchanged.response.expiration().seconds() - absl::ToUnixSeconds(absl::Now());
+  CHECK(lifetime == Approx(600).margin(5));
+
+  auto who = api_.AuthStatus(Bearer(exchanged.response.access_token()));
+  REQUIRE(who.ok());
+  CHECK(who.response.identity().kind() == v1::IDENTITY_KIND_M2M);
+  std::vector<std::string> roles(who.response.identity().roles().begin(),
+                                 who.response.identity().roles().end());
+  CHECK(roles == std::vector<std::string>{"Analyst", "Continuous Integration"});
+
+  // Only the mappings that match count; the expression must match the whole value.
+  auto one = Exchange(issuer_.IdToken({{"repository", "org/repo"}, {"ref", "refs/heads/dev"}}));
+  REQUIRE(one.ok());
+  auto evil = Exchange(issuer_.IdToken({{"repository", "org/repo-evil"}, {"ref", "refs/heads/x"}}));
+  CHECK(evil.code() == grpc::StatusCode::UNAUTHENTICATED);
+  CHECK_THAT(evil.message(), Catch::Contains("no mapping"));
+}
+
+TEST_CASE_METHOD(M2mFixture, "bad ID tokens are refused with the right code") {
+  REQUIRE(Add(Config()).ok());
+  Json claims = {{"repository", "org/repo"}};
+  absl::Time now = absl::Now();
+
+  Json wrong_audience = claims;
+  wrong_audience["aud"] = "someone-else";
+  CHECK(Exchange(issuer_.IdToken(wrong_audience)).code() == grpc::StatusCode::UNAUTHENTICATED);
+  Json in_list = claims;
+  in_list["aud"] = {"other", "warden-test"};
+  CHECK(Exchange(issuer_.IdToken(in_list)).ok());
+  Json no_audience = claims;
+  no_audience["aud"] = nullptr;
+  CHECK(Exchange(issuer_.IdToken(no_audience)).code() == grpc::StatusCode::UNAUTHENTICATED);
+
+  Json expired = claims;
+  expired["exp"] = absl::ToUnixSeconds(now - absl::Seconds(90));
+  auto late = Exchange(issuer_.IdToken(expired));
+  CHECK(late.code() == grpc::StatusCode::UNAUTHENTICATED);
+  CHECK(late.message() == "token has expired");
+  Json early = claims;
+  early["nbf"] = absl::ToUnixSeconds(now + absl::Seconds(120));
+  CHECK(Exchange(issuer_.IdToken(early)).code() == grpc::StatusCode::UNAUTHENTICATED);
+
+  TestKey stranger = MakeKey(jose::JwsAlgorithm::kRs256, "issuer-key-1");  // same kid, wrong key
+  CHECK(Exchange(issuer_.IdToken(claims, &stranger)).code() == grpc::StatusCode::UNAUTHENTICATED);
+
+  Json other_issuer = claims;
+  other_issuer["iss"] = "https://unknown.example.com";
+  CHECK(Exchange(issuer_.IdToken(other_issuer)).code() == grpc::StatusCode::UNAUTHENTICATED);
+  CHECK(Exchange("not-a-jwt").code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(Exchange("").code() == grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_CASE_METHOD(M2mFixture, "a flood of unknown key ids does not hammer the issuer") {
+  REQUIRE(Add(Config()).ok());
+  const int fetches_after_add = issuer_.jwks_fetches();
+  CHECK(fetches_after_add == 1);
+  for (int i = 0; i < 100; ++i) {
+    TestKey random = MakeKey(jose::JwsAlgorithm::kEs256, NewUuidV4());
+    CHECK(Exchange(issuer_.IdToken({{"repository", "org/repo"}}, &random)).code() ==
+          grpc::StatusCode::UNAUTHENTICATED);
+  }
+  CHECK(issuer_.jwks_fetches() - fetches_after_add <= 1);
+}
+
+TEST_CASE_METHOD(M2mFixture, "an ID token works directly as a bearer token, and dies with its config") {
+  auto added = Add(Config());
+  REQUIRE(added.ok());
+  std::string id_token = issuer_.IdToken({{"repository", "org/repo"}});
+  auto direct = api_.AuthStatus(Bearer(id_token));
+  INFO(direct.message());
+  REQUIRE(direct.ok());
+  CHECK(direct.response.identity().kind() == v1::IDENTITY_KIND_M2M);
+  CHECK(direct.response.identity().roles(0) == "Continuous Integration");
+
+  auto exchanged = Exchange(id_token);
+  REQUIRE(exchanged.ok());
+  REQUIRE(api_.AuthStatus(Bearer(exchanged.response.access_token())).ok());
+
+  v1::DeleteAuthMachineToMachineConfigRequest remove;
+  remove.set_id(added.response.config().id());
+  auto deleted = CallWithAuthorization<v1::DeleteAuthMachineToMachineConfigResponse>(
+      [this](auto* ctx, const auto& r, auto* o) {
+        return stub_->DeleteAuthMachineToMachineConfig(ctx, r, o);
+      },
+      admin_, remove);
+  REQUIRE(deleted.ok());
+  CHECK(api_.AuthStatus(Bearer(exchanged.response.access_token())).code() ==
+        grpc::StatusCode::UNAUTHENTICATED);
+  CHECK(api_.AuthStatus(Bearer(id_token)).code() == grpc::StatusCode::UNAUTHENTICATED);
+  CHECK(Exchange(id_token).code() == grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_CASE_METHOD(M2mFixture, "each rule of Add is checked, and a failed add stores nothing") {
+  auto with = [this](auto change) {
+    v1::AuthMachineToMachineConfig config = Config();
+    change(config);
+    return Add(config);
+  };
+  CHECK(with([](auto& c) { c.set_token_expiration_duration("48h"); }).code() ==
+        grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(with([](auto& c) { c.set_token_expiration_duration("soon"); }).code() ==
+        grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(with([](auto& c) { c.set_issuer("http://127.0.0.1:1"); }).code() ==
+        grpc::StatusCode::INVALID_ARGUMENT);
+  auto no_audience = with([](auto& c) { c.clear_audiences(); });
+  CHECK(no_audience.code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK_THAT(no_audience.message(), Catch::Contains("allow_any_audience"));
+  CHECK(with([](auto& c) { c.mutable_mappings(0)->set_value_expression("org/(repo"); }).code() ==
+        grpc::StatusCode::INVALID_ARGUMENT);
+  auto unknown_role = with([](auto& c) { c.mutable_mappings(0)->set_role("Wizard"); });
+  CHECK(unknown_role.code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK_THAT(unknown_role.message(), Catch::Contains("Wizard"));
+  CHECK(with([](auto& c) {
+          c.set_type(v1::AUTH_MACHINE_TO_MACHINE_CONFIG_TYPE_GITHUB_ACTIONS);
+        }).code() == grpc::StatusCode::INVALID_ARGUMENT);  // GitHub's issuer is fixed
+  auto unreachable = with([](auto& c) { c.set_issuer("https://127.0.0.1:1"); });
+  CHECK((unreachable.code() == grpc::StatusCode::UNAVAILABLE ||
+         unreachable.code() == grpc::StatusCode::FAILED_PRECONDITION));
+
+  v1::ListAuthMachineToMachineConfigsRequest list;
+  auto listed = CallWithAuthorization<v1::ListAuthMachineToMachineConfigsResponse>(
+      [this](auto* ctx, const auto& r, auto* o) {
+        return stub_->ListAuthMachineToMachineConfigs(ctx, r, o);
+      },
+      admin_, list);
+  REQUIRE(listed.ok());
+  CHECK(listed.response.configs_size() == 0);
+
+  REQUIRE(Add(Config()).ok());
+  CHECK(Add(Config()).code() == grpc::StatusCode::ALREADY_EXISTS);
+  auto opt_out = with([this](auto& c) {
+    c.clear_audiences();
+    c.set_allow_any_audience(true);
+    c.set_issuer(issuer_.url() + "/other");
+  });
+  CHECK(opt_out.code() != grpc::StatusCode::INVALID_ARGUMENT);  // allowed; discovery decides
+}
+
+}  // namespace
+}  // namespace warden::testing

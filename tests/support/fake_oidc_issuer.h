@@ -1,0 +1,83 @@
+#pragma once
+
+// A fake OIDC issuer for end-to-end tests: discovery document and JWKS served over HTTPS on
+// 127.0.0.1 with a TestPki server certificate, and ID tokens signed with its key. The
+// server under test must trust the PKI's CA (WARDEN_M2M_CA_FILE=<pki>/ca.pem).
+//
+// Needs cpp-httplib with OpenSSL (pkg-config cpp-httplib), OpenSSL::SSL and warden_jose.
+
+#include <httplib.h>
+
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <string>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "tests/support/test_pki.h"
+#include "tests/unit/oidc/test_issuer.h"
+
+namespace warden::testing {
+
+// An OIDC issuer on 127.0.0.1 that counts how often its keys are fetched.
+class FakeIssuer {
+ public:
+  using Json = oidc::testing::Json;
+  using TestKey = oidc::testing::TestKey;
+
+  explicit FakeIssuer(const TestPki& pki)
+      : server_(pki.Path("server.pem").c_str(), pki.Path("server.key").c_str()),
+        key_(oidc::testing::MakeKey(jose::JwsAlgorithm::kEs256, "issuer-key-1")) {
+    REQUIRE(server_.is_valid());
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    REQUIRE(port_ > 0);
+    url_ = absl::StrCat("https://127.0.0.1:", port_);
+    server_.Get("/.well-known/openid-configuration", [this](const auto&, auto& res) {
+      res.set_content(oidc::testing::DiscoveryDocument(url_, url_ + "/jwks").dump(),
+                      "application/json");
+    });
+    server_.Get("/jwks", [this](const auto&, auto& res) {
+      ++jwks_fetches_;
+      res.set_content(oidc::testing::Jwks({key_}).dump(), "application/json");
+    });
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    // The socket is bound already, so clients queue until listen() runs; waiting only
+    // avoids a stop() before start.
+    while (!server_.is_running()) std::this_thread::yield();
+  }
+  ~FakeIssuer() {
+    server_.stop();
+    thread_.join();
+  }
+
+  // An ID token as the issuer would sign it, with `claims` added to sensible defaults (a
+  // null claim removes the default).
+  std::string IdToken(const Json& claims, const TestKey* key = nullptr) const {
+    absl::Time now = absl::Now();
+    Json payload = {{"iss", url_},
+                    {"sub", "repo:org/repo:ref:refs/heads/main"},
+                    {"aud", "warden-test"},
+                    {"iat", absl::ToUnixSeconds(now)},
+                    {"exp", absl::ToUnixSeconds(now + absl::Minutes(5))}};
+    payload.update(claims);
+    for (auto it = payload.begin(); it != payload.end();) {  // null means: leave the claim out
+      it = it->is_null() ? payload.erase(it) : std::next(it);
+    }
+    return oidc::testing::SignToken(key != nullptr ? *key : key_, payload);
+  }
+
+  const std::string& url() const { return url_; }
+  int jwks_fetches() const { return jwks_fetches_.load(); }
+
+ private:
+  httplib::SSLServer server_;
+  TestKey key_;
+  int port_ = 0;
+  std::string url_;
+  std::atomic<int> jwks_fetches_{0};
+  std::thread thread_;
+};
+
+}  // namespace warden::testing
