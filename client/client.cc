@@ -132,6 +132,15 @@ absl::StatusOr<std::vector<std::string>> Client::ListAllowedTokenRoles() {
   return std::vector<std::string>(response.role_names().begin(), response.role_names().end());
 }
 
+absl::StatusOr<v1::ListExpiringTokensResponse> Client::ListExpiringTokens(
+    const v1::ListExpiringTokensRequest& request) {
+  v1::ListExpiringTokensResponse response;
+  RETURN_IF_ERROR(Call(/*idempotent=*/true, [&](grpc::ClientContext* context) {
+    return tokens_->ListExpiringTokens(context, request, &response);
+  }));
+  return response;
+}
+
 absl::StatusOr<v1::Identity> Client::GetAuthStatus() {
   v1::GetAuthStatusRequest request;
   v1::GetAuthStatusResponse response;

@@ -67,6 +67,11 @@ class Client final {
   // Revoking an already revoked token succeeds, so this is retried like a read.
   absl::StatusOr<v1::TokenMetadata> RevokeToken(const std::string& id);
   absl::StatusOr<std::vector<std::string>> ListAllowedTokenRoles();
+  // One page of the live tokens that expire within `request.within()` (unset: the server's
+  // window), soonest first; pass the response's next_page_token back (with the same
+  // `within`) for more. A read, so retried.
+  absl::StatusOr<v1::ListExpiringTokensResponse> ListExpiringTokens(
+      const v1::ListExpiringTokensRequest& request);
 
   // AuthService. Who the client's own credentials belong to.
   absl::StatusOr<v1::Identity> GetAuthStatus();

@@ -55,4 +55,13 @@ std::string WithConnectionOptions(const std::string& url, absl::Duration connect
   return out;
 }
 
+std::string WithApplicationName(const std::string& url, const std::string& name) {
+  if (IsUri(url)) {
+    if (UriHasParam(url, "application_name")) return url;
+    return absl::StrCat(url, url.find('?') == std::string::npos ? "?" : "&",
+                        "application_name=", name);
+  }
+  return absl::StrCat("application_name=", name, " ", url);
+}
+
 }  // namespace warden::storage

@@ -14,4 +14,7 @@ namespace warden::storage {
 std::string WithConnectionOptions(const std::string& url, absl::Duration connect_timeout,
                                   std::optional<absl::Duration> statement_timeout);
 
+// Adds libpq's application_name (shown in pg_stat_activity) unless `url` sets one.
+std::string WithApplicationName(const std::string& url, const std::string& name);
+
 }  // namespace warden::storage

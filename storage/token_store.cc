@@ -6,6 +6,7 @@
 #include <set>
 #include <utility>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/random.h"
@@ -150,6 +151,23 @@ absl::Status NotFound(const std::string& id) {
 
 }  // namespace
 
+std::string EncodeRevocationNotice(const RevocationNotice& notice) {
+  return absl::StrCat(notice.id, " ", ToMicros(notice.expires_at));
+}
+
+std::optional<RevocationNotice> ParseRevocationNotice(const std::string& payload) {
+  const size_t space = payload.find(' ');
+  if (space == std::string::npos) return std::nullopt;
+  RevocationNotice notice;
+  notice.id = payload.substr(0, space);
+  int64_t micros = 0;
+  if (!IsUuid(notice.id) || !absl::SimpleAtoi(payload.substr(space + 1), &micros)) {
+    return std::nullopt;
+  }
+  notice.expires_at = FromMicros(micros);
+  return notice;
+}
+
 TokenStore::TokenStore(StorageExecutor& executor) : executor_(executor) {
   executor_.Prepare(kLockRoles, kLockRolesSql);
   executor_.Prepare(kInsert, kInsertSql);
@@ -238,7 +256,8 @@ void TokenStore::Revoke(std::string id, absl::Time now,
         const pqxx::result rows = tx.exec_prepared(kRevoke, id, ToMicros(now));
         if (rows.empty()) return NotFound(id);
         ASSIGN_OR_RETURN(TokenMetadata token, ReadToken(rows[0]));
-        tx.exec_prepared(kNotifyRevoked, kRevocationChannel, token.id);
+        tx.exec_prepared(kNotifyRevoked, kRevocationChannel,
+                         EncodeRevocationNotice({token.id, token.expires_at}));
         tx.commit();
         return token;
       },

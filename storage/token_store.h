@@ -35,6 +35,16 @@ struct RevokedToken {
   absl::Time expires_at;
 };
 
+// What Revoke tells other replicas: "<id> <expires_at as Unix microseconds>", enough to
+// reject the token at once and to forget the revocation once the token has expired.
+struct RevocationNotice {
+  std::string id;
+  absl::Time expires_at;
+};
+std::string EncodeRevocationNotice(const RevocationNotice& notice);
+// nullopt if `payload` is not an encoded notice.
+std::optional<RevocationNotice> ParseRevocationNotice(const std::string& payload);
+
 // Token metadata in PostgreSQL (table `tokens`). Never the token string.
 //
 // Every method returns at once and calls `done` exactly once: on a storage executor thread,
@@ -83,7 +93,7 @@ class TokenStore final {
   void ListExpiring(absl::Time now, absl::Time until, std::optional<ExpiringCursor> after,
                     int limit, std::function<void(absl::StatusOr<ExpiringPage>)> done);
 
-  // The channel Revoke notifies on; the payload is the token id.
+  // The channel Revoke notifies on; the payload is a RevocationNotice, encoded.
   static constexpr char kRevocationChannel[] = "warden_revocations";
 
  private:

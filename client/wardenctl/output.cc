@@ -95,6 +95,18 @@ std::string FormatTimestamp(const google::protobuf::Timestamp& timestamp,
                           absl::UTCTimeZone());
 }
 
+std::string FormatTimeLeft(absl::Duration left) {
+  if (left <= absl::ZeroDuration()) return "0m";
+  if (left < absl::Minutes(1)) return "<1m";
+  if (left == absl::InfiniteDuration()) return "forever";
+  const int64_t minutes = absl::ToInt64Minutes(left);
+  const int64_t hours = minutes / 60;
+  const int64_t days = hours / 24;
+  if (days > 0) return absl::StrCat(days, "d ", hours % 24, "h");
+  if (hours > 0) return absl::StrCat(hours, "h ", minutes % 60, "m");
+  return absl::StrCat(minutes, "m");
+}
+
 std::string AccessLevelName(v1::AccessLevel level) {
   switch (level) {
     case v1::ACCESS_LEVEL_READ_ACCESS:

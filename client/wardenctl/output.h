@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "warden/v1/access.pb.h"
 
 namespace warden::cli {
@@ -42,6 +43,10 @@ std::string ToJson(const google::protobuf::Message& message);
 // not set (all zero).
 std::string FormatTimestamp(const google::protobuf::Timestamp& timestamp,
                             const std::string& unset = "-");
+
+// How long a token has left, in its two largest units, rounded down: "1d 4h", "3h 12m",
+// "45m"; "<1m" under a minute, "0m" for none (zero or negative).
+std::string FormatTimeLeft(absl::Duration left);
 
 // "read", "read-write", "none".
 std::string AccessLevelName(v1::AccessLevel level);

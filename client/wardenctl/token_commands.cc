@@ -3,6 +3,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/time.h"
 #include "client/wardenctl/output.h"
 #include "client/wardenctl/secret_io.h"
 #include "client/wardenctl/session.h"
@@ -14,6 +15,8 @@ namespace {
 
 constexpr int kMaxPageSize = 1000;
 constexpr int kDefaultPageSize = 100;
+// The widest window ListExpiringTokens accepts.
+constexpr absl::Duration kMaxExpiringWindow = absl::Hours(8760);
 
 std::string RevokedCell(const v1::TokenMetadata& token) {
   if (!token.revoked()) return "no";
@@ -93,6 +96,74 @@ absl::Status RunCreate(Session& session) {
   return absl::OkStatus();
 }
 
+absl::Duration FromProto(const google::protobuf::Duration& duration) {
+  return absl::Seconds(duration.seconds()) + absl::Nanoseconds(duration.nanos());
+}
+
+// `token list --expiring`: the live tokens that expire within --within (default: the
+// server's window), soonest first, after a banner on stderr.
+absl::Status RunListExpiring(Session& session, int limit) {
+  const ParsedFlags& flags = session.flags();
+  if (flags.Has("revoked") || flags.Has("all")) {
+    return session.Usage(
+        "--expiring lists live tokens only: it cannot be combined with --revoked or --all");
+  }
+  v1::ListExpiringTokensRequest request;
+  if (flags.Has("within")) {
+    ASSIGN_OR_RETURN(absl::Duration within, ParseLifetime(session, "within", flags.Get("within")));
+    if (within < absl::Seconds(1) || within > kMaxExpiringWindow) {
+      return session.Usage(absl::StrCat("--within must be between 1s and ",
+                                        absl::FormatDuration(kMaxExpiringWindow), ", not \"",
+                                        flags.Get("within"), "\""));
+    }
+    const absl::Duration seconds = absl::Trunc(within, absl::Seconds(1));
+    request.mutable_within()->set_seconds(absl::ToInt64Seconds(seconds));
+    request.mutable_within()->set_nanos(
+        static_cast<int32_t>(absl::ToInt64Nanoseconds(within - seconds)));
+  }
+  request.set_page_size(limit > 0 ? std::min(limit, kMaxPageSize) : kDefaultPageSize);
+
+  ASSIGN_OR_RETURN(std::unique_ptr<Client> client, session.Connect());
+  v1::ListExpiringTokensResponse all;
+  bool more = false;  // --limit left some out
+  do {
+    ASSIGN_OR_RETURN(v1::ListExpiringTokensResponse page, client->ListExpiringTokens(request));
+    if (!all.has_within()) *all.mutable_within() = page.within();
+    for (v1::ExpiringToken& token : *page.mutable_tokens()) {
+      if (limit > 0 && all.tokens_size() >= limit) {
+        more = true;
+        break;
+      }
+      *all.add_tokens() = std::move(token);
+    }
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty() && (limit == 0 || all.tokens_size() < limit));
+  more = more || !request.page_token().empty();
+
+  // The banner goes to stderr in both formats, so stdout stays a table or JSON alone.
+  const std::string window = absl::FormatDuration(FromProto(all.within()));
+  if (all.tokens().empty()) {
+    session.err() << "No tokens expire within " << window << ".\n";
+  } else {
+    session.err() << "WARNING: " << (more ? "at least " : "") << all.tokens_size()
+                  << " token(s) expire within " << window << " — rotate them before they lapse.\n";
+  }
+  if (session.format() == OutputFormat::kJson) {
+    session.out() << ToJson(all);
+    return absl::OkStatus();
+  }
+  if (all.tokens().empty()) return absl::OkStatus();
+  Table table({"ID", "NAME", "ROLES", "EXPIRES", "TIME LEFT"});
+  for (const v1::ExpiringToken& expiring : all.tokens()) {
+    const v1::TokenMetadata& token = expiring.token();
+    table.AddRow({token.id(), token.name(), absl::StrJoin(token.roles(), ", "),
+                  FormatTimestamp(token.expiration()),
+                  FormatTimeLeft(FromProto(expiring.time_left()))});
+  }
+  session.out() << table.Render();
+  return absl::OkStatus();
+}
+
 absl::Status RunList(Session& session) {
   const ParsedFlags& flags = session.flags();
   if (flags.Has("revoked") && flags.Has("active")) {
@@ -102,6 +173,8 @@ absl::Status RunList(Session& session) {
   if (flags.Has("limit") && (!absl::SimpleAtoi(flags.Get("limit"), &limit) || limit < 1)) {
     return session.Usage("--limit must be a positive number");
   }
+  if (flags.Has("expiring")) return RunListExpiring(session, limit);
+  if (flags.Has("within")) return session.Usage("--within needs --expiring");
   v1::ListTokensRequest request;
   if (flags.Has("revoked")) request.set_revoked(true);
   if (flags.Has("active")) request.set_revoked(false);
@@ -212,15 +285,27 @@ Command TokenCommand() {
   };
   Command list{
       .name = "list",
-      .summary = "List tokens (unexpired ones unless --all)",
+      .summary = "List tokens (unexpired ones unless --all; soon-expiring with --expiring)",
       .description =
           "List token metadata, oldest first, paging through the server's results.\n"
-          "Expired tokens are hidden unless --all is given.",
+          "Expired tokens are hidden unless --all is given.\n"
+          "\n"
+          "With --expiring, list instead the live (unrevoked, unexpired) tokens that expire\n"
+          "within --within (default: the server's window, 168h unless configured), soonest\n"
+          "first, with the time each has left. A warning banner with their count (or \"No\n"
+          "tokens expire within ...\") goes to stderr, so stdout stays a table or JSON.\n"
+          "--expiring cannot be combined with --revoked or --all. Needs READ_ACCESS on\n"
+          "Integration.",
       .flags = {{.name = "revoked", .help = "only revoked tokens"},
                 {.name = "active", .help = "only tokens that are not revoked"},
                 {.name = "all", .help = "include expired tokens"},
-                {.name = "limit", .value_name = "N", .help = "show at most N tokens"}},
-      .examples = {"wardenctl token list --active", "wardenctl token list --all -o json | jq ."},
+                {.name = "limit", .value_name = "N", .help = "show at most N tokens"},
+                {.name = "expiring", .help = "only live tokens that expire soon, soonest first"},
+                {.name = "within",
+                 .value_name = "DURATION",
+                 .help = "with --expiring: how far ahead to look (48h, 7d; 1s to 8760h)"}},
+      .examples = {"wardenctl token list --active", "wardenctl token list --all -o json | jq .",
+                   "wardenctl token list --expiring --within 48h"},
       .run = RunList,
   };
   Command get{

@@ -37,10 +37,13 @@ class StateSync final {
   // Returns once the thread has ended; safe to call more than once.
   void Stop();
 
+  // Reloads roles, revocations and the other views now, on the caller's thread (blocking).
+  // The change feed calls it after (re)connecting, to catch up on missed notifications.
+  absl::Status Reload();
+
  private:
   void Run();
   absl::Status Bootstrap();
-  absl::Status Reload();
 
   const Options options_;
   storage::TokenStore& tokens_;

@@ -12,6 +12,7 @@
 #include "server/app/credentials.h"
 #include "notifier/sinks_from_config.h"
 #include "server/declarative/declarative_config.h"
+#include "server/tls/server_credentials.h"
 
 namespace warden {
 namespace {
@@ -128,7 +129,38 @@ WardenServer::WardenServer(const ServerConfig& config,
             },
             [this] { OnReady(); }),
       notifier_(notifier_config, schedule_store_, token_store_, RealClock::Get(),
-                std::move(sinks)) {}
+                std::move(sinks)),
+      change_feed_({config.database_url,
+                    {storage::TokenStore::kRevocationChannel, "warden_roles",
+                     storage::M2mConfigStore::kChangeChannel}},
+                   [this](const std::string& channel, const std::string& payload) {
+                     OnChange(channel, payload);
+                   },
+                   [this] {
+                     absl::Status reloaded = sync_.Reload();
+                     if (!reloaded.ok()) {
+                       LOG(WARNING) << "reload after the change feed connected failed: "
+                                    << reloaded.message();
+                     }
+                   }) {}
+
+void WardenServer::OnChange(const std::string& channel, const std::string& payload) {
+  auto log_failure = [channel](absl::Status s) {
+    if (!s.ok()) LOG(WARNING) << "applying a change on " << channel << " failed: " << s.message();
+  };
+  if (channel == storage::TokenStore::kRevocationChannel) {
+    std::optional<storage::RevocationNotice> notice = storage::ParseRevocationNotice(payload);
+    if (notice.has_value()) {
+      revocations_.Add(notice->id, notice->expires_at);
+    } else {
+      log_failure(sync_.Reload());  // an older replica's notice: reload in full
+    }
+  } else if (channel == storage::M2mConfigStore::kChangeChannel) {
+    m2m_authority_.RefreshView(log_failure);
+  } else {
+    role_authority_.RefreshView(log_failure);
+  }
+}
 
 void WardenServer::ReloadDeclarativeConfig() { declarative_.Apply(); }
 
@@ -138,7 +170,20 @@ absl::Status WardenServer::Listen() {
   grpc::EnableDefaultHealthCheckService(true);
 
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(config_.listen, grpc::InsecureServerCredentials(), &port_);
+  std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
+  if (!config_.tls_cert.empty()) {
+    absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> tls_credentials =
+        tls::MakeServerCredentials({config_.tls_cert, config_.tls_key, config_.tls_client_ca,
+                                    config_.tls_reload_interval});
+    if (!tls_credentials.ok()) return tls_credentials.status();
+    credentials = *std::move(tls_credentials);
+    LOG(INFO) << "TLS enabled: certificate " << config_.tls_cert << ", key " << config_.tls_key
+              << ", re-read every " << absl::FormatDuration(config_.tls_reload_interval);
+    if (!config_.tls_client_ca.empty()) {
+      LOG(INFO) << "client certificates required, signed by " << config_.tls_client_ca;
+    }
+  }
+  builder.AddListeningPort(config_.listen, credentials, &port_);
   builder.RegisterService(&token_service_);
   builder.RegisterService(&auth_service_);
   builder.RegisterService(&role_service_);
@@ -149,16 +194,38 @@ absl::Status WardenServer::Listen() {
     return absl::FailedPreconditionError(
         absl::StrCat("cannot listen on ", config_.listen, " (in use, or not a host:port?)"));
   }
-  server_->GetHealthCheckService()->SetServingStatus(false);
+  if (!config_.health_listen.empty()) {
+    // Health (and reflection) only, in plaintext: it never serves any data.
+    grpc::ServerBuilder health_builder;
+    int health_port = 0;
+    health_builder.AddListeningPort(config_.health_listen, grpc::InsecureServerCredentials(),
+                                    &health_port);
+    // gRPC needs at least one callback service to poll; reflection describes the API only.
+    health_builder.RegisterService(&reflection_v1_);
+    health_builder.RegisterService(&reflection_v1alpha_);
+    health_server_ = health_builder.BuildAndStart();
+    if (health_server_ == nullptr || health_port == 0) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "cannot listen on ", config_.health_listen, " (in use, or not a host:port?)"));
+    }
+    LOG(INFO) << "health service also on " << config_.health_listen << " (plaintext)";
+  }
+  SetServing(false);
   LOG(INFO) << "warden-server listening on " << config_.listen << " (port " << port_
             << "); NOT_SERVING until the database is ready";
   return absl::OkStatus();
 }
 
+void WardenServer::SetServing(bool serving) {
+  server_->GetHealthCheckService()->SetServingStatus(serving);
+  if (health_server_ != nullptr) health_server_->GetHealthCheckService()->SetServingStatus(serving);
+}
+
 void WardenServer::OnReady() {
   gate_.SetReady();
+  change_feed_.Start();
   notifier_.Start();
-  server_->GetHealthCheckService()->SetServingStatus(true);
+  SetServing(true);
   LOG(INFO) << "warden-server is SERVING";
 }
 
@@ -168,10 +235,15 @@ void WardenServer::Shutdown() {
   if (server_ == nullptr) return;  // never listened: nothing was started
   LOG(INFO) << "shutting down: draining RPCs for up to "
             << absl::FormatDuration(config_.shutdown_grace);
-  server_->GetHealthCheckService()->SetServingStatus(false);
+  SetServing(false);
   server_->Shutdown(absl::ToChronoTime(absl::Now() + config_.shutdown_grace));
   server_->Wait();
+  if (health_server_ != nullptr) {
+    health_server_->Shutdown();
+    health_server_->Wait();
+  }
   notifier_.Stop();
+  change_feed_.Stop();
   sync_.Stop();
   blocking_pool_.Shutdown();
   executor_.Shutdown();

@@ -28,6 +28,7 @@
 #include "server/views/m2m_view.h"
 #include "storage/executor.h"
 #include "storage/m2m_config_store.h"
+#include "storage/change_feed.h"
 #include "storage/schedule_store.h"
 #include "storage/role_store.h"
 #include "storage/token_store.h"
@@ -61,6 +62,10 @@ class WardenServer final {
                std::vector<std::unique_ptr<notifier::ExpirationSink>> sinks);
   absl::Status Listen();
   void OnReady();
+  // Sets the health status on every listening server.
+  void SetServing(bool serving);
+  // Applies one change another replica (or this one) announced through PostgreSQL.
+  void OnChange(const std::string& channel, const std::string& payload);
 
   const ServerConfig config_;
   const jose::KeyRing keys_;
@@ -90,7 +95,9 @@ class WardenServer final {
   ReflectionV1AlphaService reflection_v1alpha_;
   StateSync sync_;
   notifier::ExpirationNotifier notifier_;  // started once the database is ready
+  storage::ChangeFeed change_feed_;        // likewise
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<grpc::Server> health_server_;  // WARDEN_HEALTH_LISTEN; health only
   int port_ = 0;
   bool shut_down_ = false;
 };

@@ -32,6 +32,24 @@ const std::vector<Setting>& Settings() {
   static const auto* settings = new std::vector<Setting>{
       {"listen", "WARDEN_LISTEN", "127.0.0.1:8443", "gRPC listen address (host:port)",
        [](ServerConfig& c, const std::string& v) { c.listen = v; return !v.empty(); }},
+      {"tls-cert", "WARDEN_TLS_CERT", "(none: plaintext)",
+       "PEM certificate chain to serve TLS with (with --tls-key); re-read when it changes",
+       [](ServerConfig& c, const std::string& v) { c.tls_cert = v; return !v.empty(); }},
+      {"tls-key", "WARDEN_TLS_KEY", "(none)",
+       "unencrypted PEM private key of --tls-cert; re-read when it changes",
+       [](ServerConfig& c, const std::string& v) { c.tls_key = v; return !v.empty(); }},
+      {"tls-client-ca", "WARDEN_TLS_CLIENT_CA", "(none: no client certificates)",
+       "PEM CA bundle; clients must present a certificate it signed (needs TLS)",
+       [](ServerConfig& c, const std::string& v) { c.tls_client_ca = v; return !v.empty(); }},
+      {"tls-reload-interval", "WARDEN_TLS_RELOAD_INTERVAL", "60s",
+       "how often the TLS certificate, key and client CA files are re-read (at least 1s)",
+       [](ServerConfig& c, const std::string& v) {
+         return ApplyDuration(c.tls_reload_interval, v, absl::Seconds(1));
+       }},
+      {"health-listen", "WARDEN_HEALTH_LISTEN", "(none)",
+       "an extra plaintext address serving only grpc.health.v1, for probes that cannot speak "
+       "TLS (the kubelet's gRPC probes)",
+       [](ServerConfig& c, const std::string& v) { c.health_listen = v; return !v.empty(); }},
       {"database-url", "WARDEN_DATABASE_URL", "(required)",
        "PostgreSQL connection string (libpq URL or key=value form)",
        [](ServerConfig& c, const std::string& v) { c.database_url = v; return !v.empty(); }},
@@ -73,8 +91,9 @@ const std::vector<Setting>& Settings() {
          return ApplyDuration(c.token_leeway, v, absl::ZeroDuration()) &&
                 c.token_leeway <= absl::Minutes(10);
        }},
-      {"reconcile-interval", "WARDEN_RECONCILE_INTERVAL", "5s",
-       "how often revocations and roles are reloaded from PostgreSQL",
+      {"reconcile-interval", "WARDEN_RECONCILE_INTERVAL", "30s",
+       "how often every view is reloaded in full from PostgreSQL: the safety net under "
+       "LISTEN/NOTIFY",
        [](ServerConfig& c, const std::string& v) {
          return ApplyDuration(c.reconcile_interval, v, absl::Milliseconds(100));
        }},
@@ -146,6 +165,16 @@ absl::StatusOr<ServerConfig> ParseServerConfig(const std::vector<std::string>& a
   if (config.database_url.empty()) {
     return absl::InvalidArgumentError(
         "no database configured: set WARDEN_DATABASE_URL or --database-url");
+  }
+  if (config.tls_cert.empty() != config.tls_key.empty()) {
+    return absl::InvalidArgumentError(
+        "TLS needs both --tls-cert (WARDEN_TLS_CERT) and --tls-key (WARDEN_TLS_KEY): only "
+        "one is set");
+  }
+  if (!config.tls_client_ca.empty() && config.tls_cert.empty()) {
+    return absl::InvalidArgumentError(
+        "--tls-client-ca (WARDEN_TLS_CLIENT_CA) needs TLS: set --tls-cert (WARDEN_TLS_CERT) "
+        "and --tls-key (WARDEN_TLS_KEY) too");
   }
   if (config.signing_keys.empty() && config.data_dir.empty()) {
     return absl::InvalidArgumentError(

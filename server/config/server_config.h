@@ -15,6 +15,13 @@ namespace warden {
 // environment; every part receives only the fields it needs.
 struct ServerConfig {
   std::string listen = "127.0.0.1:8443";
+  std::string health_listen;  // extra plaintext port serving only grpc.health.v1; empty: none
+  // TLS on the listening port when tls_cert and tls_key are set (always together); plaintext
+  // otherwise. With tls_client_ca, clients must present a certificate it signed.
+  std::string tls_cert;       // PEM certificate chain, re-read every tls_reload_interval
+  std::string tls_key;        // its unencrypted PEM private key
+  std::string tls_client_ca;  // PEM CA bundle for client certificates; requires TLS
+  absl::Duration tls_reload_interval = absl::Seconds(60);
   std::string database_url;
   int database_pool_size = 4;
   std::string data_dir;                   // dev key and admin password live here if not given
@@ -25,7 +32,7 @@ struct ServerConfig {
   std::string audience = "warden";
   absl::Duration token_max_lifetime = absl::Hours(8760);
   absl::Duration token_leeway = absl::Seconds(60);
-  absl::Duration reconcile_interval = absl::Seconds(5);
+  absl::Duration reconcile_interval = absl::Seconds(30);
   absl::Duration shutdown_grace = absl::Seconds(10);
   std::string m2m_ca_file;  // CAs for fetching M2M issuers' keys; empty: the system's
   absl::Duration m2m_key_refresh_cooldown = absl::Minutes(1);

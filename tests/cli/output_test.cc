@@ -54,6 +54,21 @@ TEST_CASE("timestamps print as RFC 3339 UTC seconds, unset ones as a placeholder
   CHECK(FormatTimestamp(timestamp) == "2030-01-01T00:00:00Z");
 }
 
+TEST_CASE("time left prints its two largest units, rounded down") {
+  CHECK(FormatTimeLeft(absl::Hours(28) + absl::Minutes(59)) == "1d 4h");
+  CHECK(FormatTimeLeft(absl::Hours(3) + absl::Minutes(12) + absl::Seconds(59)) == "3h 12m");
+  CHECK(FormatTimeLeft(absl::Minutes(45) + absl::Seconds(30)) == "45m");
+  CHECK(FormatTimeLeft(absl::Hours(168)) == "7d 0h");
+  CHECK(FormatTimeLeft(absl::Hours(2)) == "2h 0m");
+  CHECK(FormatTimeLeft(absl::Hours(24) - absl::Seconds(1)) == "23h 59m");
+  CHECK(FormatTimeLeft(absl::Minutes(1)) == "1m");
+  CHECK(FormatTimeLeft(absl::Seconds(59)) == "<1m");
+  CHECK(FormatTimeLeft(absl::Milliseconds(1)) == "<1m");
+  CHECK(FormatTimeLeft(absl::ZeroDuration()) == "0m");
+  CHECK(FormatTimeLeft(-absl::Hours(1)) == "0m");
+  CHECK(FormatTimeLeft(absl::Hours(8760)) == "365d 0h");
+}
+
 TEST_CASE("JSON output is the protobuf JSON mapping with every field present") {
   v1::GenerateTokenResponse response;
   response.mutable_metadata()->set_id("id-1");

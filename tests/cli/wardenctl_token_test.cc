@@ -170,5 +170,118 @@ TEST_CASE_METHOD(CliFixture, "token list pages through more than one page") {
   CHECK(std::count(table.out.begin(), table.out.end(), '\n') == 122);
 }
 
+TEST_CASE_METHOD(CliFixture,
+                 "token list --expiring lists the live tokens that expire soon, soonest first, "
+                 "with a banner on stderr") {
+  v1::GenerateTokenResponse admin = Mint("cli admin", {"Admin"});  // expires in a year
+  const std::map<std::string, std::string> env = {{"WARDEN_TOKEN", admin.token()}};
+  const absl::Time now = absl::Now();
+  auto soon =
+      api_.Generate(admin_, "soon", {"Analyst", "Continuous Integration"}, now + absl::Hours(2));
+  auto later = api_.Generate(admin_, "later", {"Analyst"}, now + absl::Hours(100));
+  auto revoked = api_.Generate(admin_, "revoked soon", {"Analyst"}, now + absl::Hours(2));
+  REQUIRE((soon.ok() && later.ok() && revoked.ok()));
+  REQUIRE(api_.Revoke(admin_, revoked.response.metadata().id()).ok());
+  const v1::TokenMetadata& soon_token = soon.response.metadata();
+
+  CliResult list = Ctl({"token", "list", "--expiring", "--within", "5h"}, env);
+  INFO(Describe(list));
+  REQUIRE(list.exit_code == 0);
+  CHECK(list.err == "WARNING: 1 token(s) expire within 5h — rotate them before they lapse.\n");
+  CHECK_FALSE(absl::StrContains(list.out, "WARNING"));
+  std::vector<std::string> lines = absl::StrSplit(absl::StripSuffix(list.out, "\n"), '\n');
+  REQUIRE(lines.size() == 2);
+  CHECK(absl::StartsWith(lines[0], "ID "));
+  CHECK(lines[0].find("NAME") < lines[0].find("ROLES"));
+  CHECK(lines[0].find("ROLES") < lines[0].find("EXPIRES"));
+  CHECK(absl::EndsWith(lines[0], "   TIME LEFT"));
+  CHECK(absl::StartsWith(lines[1], soon_token.id()));
+  CHECK(lines[1].substr(lines[0].find("NAME"), 5) == "soon ");
+  CHECK(lines[1].substr(lines[0].find("ROLES"), 31) == "Analyst, Continuous Integration");
+  const std::string expires = absl::FormatTime(
+      "%Y-%m-%dT%H:%M:%SZ", absl::FromUnixSeconds(soon_token.expiration().seconds()),
+      absl::UTCTimeZone());
+  CHECK(lines[1].substr(lines[0].find("EXPIRES"), expires.size()) == expires);
+  const std::string time_left = lines[1].substr(lines[0].find("TIME LEFT"));
+  CHECK((time_left == "1h 59m" || time_left == "2h 0m"));
+
+  // -o json: every page as one response, stdout JSON alone, the banner still on stderr.
+  CliResult json_run = Ctl({"token", "list", "--expiring", "--within", "5h", "-o", "json"}, env);
+  nlohmann::json json = Json(json_run);
+  CHECK(absl::StartsWith(json_run.err, "WARNING: 1 token(s) expire within 5h"));
+  REQUIRE(json["tokens"].size() == 1);
+  CHECK(json["tokens"][0]["token"]["id"] == soon_token.id());
+  CHECK(json["tokens"][0]["token"]["name"] == "soon");
+  const std::string left = json["tokens"][0]["timeLeft"];  // "7199.5s"
+  CHECK(std::stod(left.substr(0, left.size() - 1)) == Approx(7200).margin(60));
+  CHECK(json["within"] == "18000s");
+  CHECK(json["nextPageToken"] == "");
+
+  // The server's window (168h) when --within is not given: both, soonest first.
+  CliResult default_window = Ctl({"token", "list", "--expiring"}, env);
+  INFO(Describe(default_window));
+  REQUIRE(default_window.exit_code == 0);
+  CHECK(absl::StartsWith(default_window.err, "WARNING: 2 token(s) expire within 168h — "));
+  nlohmann::json both = Json(Ctl({"token", "list", "--expiring", "-o", "json"}, env));
+  REQUIRE(both["tokens"].size() == 2);
+  CHECK(both["tokens"][0]["token"]["name"] == "soon");
+  CHECK(both["tokens"][1]["token"]["name"] == "later");
+  CHECK(both["within"] == "604800s");
+  CliResult limited_run =
+      Ctl({"token", "list", "--expiring", "--within", "7d", "--limit", "1", "-o", "json"}, env);
+  nlohmann::json limited = Json(limited_run);
+  REQUIRE(limited["tokens"].size() == 1);
+  CHECK(limited["tokens"][0]["token"]["name"] == "soon");
+  CHECK(absl::StartsWith(limited_run.err, "WARNING: at least 1 token(s) expire within 168h"));
+
+  // None in the window: no table, the all-clear on stderr, exit 0.
+  CliResult none = Ctl({"token", "list", "--expiring", "--within", "1h"}, env);
+  INFO(Describe(none));
+  CHECK(none.exit_code == 0);
+  CHECK(none.out.empty());
+  CHECK(none.err == "No tokens expire within 1h.\n");
+  CliResult none_json = Ctl({"token", "list", "--expiring", "--within", "90m", "-o", "json"}, env);
+  nlohmann::json empty = Json(none_json);
+  CHECK(empty["tokens"].empty());
+  CHECK(empty["within"] == "5400s");
+  CHECK(none_json.err == "No tokens expire within 1h30m.\n");
+
+  // Usage errors: exit 1 before anything is sent.
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"token", "list", "--expiring", "--revoked"},
+           {"token", "list", "--expiring", "--all"},
+           {"token", "list", "--within", "5h"},
+           {"token", "list", "--expiring", "--within", "soon"},
+           {"token", "list", "--expiring", "--within", "0s"},
+           {"token", "list", "--expiring", "--within", "9000h"}}) {
+    CliResult usage = Ctl(args, env);
+    INFO(Describe(usage));
+    CHECK(usage.exit_code == 1);
+    CHECK(usage.out.empty());
+    CHECK(absl::StartsWith(usage.err, "wardenctl token list: "));
+  }
+}
+
+// A server whose detection window is 3h: --expiring without --within uses it.
+class ShortWindowFixture : public CliFixture {
+ public:
+  ShortWindowFixture()
+      : CliFixture(
+            std::map<std::string, std::string>{{"ROX_TOKEN_EXPIRATION_DETECTION_WINDOW", "3h"}}) {}
+};
+
+TEST_CASE_METHOD(ShortWindowFixture, "token list --expiring defaults to the server's window") {
+  v1::GenerateTokenResponse admin = Mint("cli admin", {"Admin"});
+  const std::map<std::string, std::string> env = {{"WARDEN_TOKEN", admin.token()}};
+  REQUIRE(api_.Generate(admin_, "soon", {"Analyst"}, absl::Now() + absl::Hours(2)).ok());
+  REQUIRE(api_.Generate(admin_, "later", {"Analyst"}, absl::Now() + absl::Hours(4)).ok());
+  CliResult list = Ctl({"token", "list", "--expiring"}, env);
+  INFO(Describe(list));
+  REQUIRE(list.exit_code == 0);
+  CHECK(list.err == "WARNING: 1 token(s) expire within 3h — rotate them before they lapse.\n");
+  CHECK(std::count(list.out.begin(), list.out.end(), '\n') == 2);
+  CHECK(absl::StrContains(list.out, "   soon   "));
+}
+
 }  // namespace
 }  // namespace warden::testing

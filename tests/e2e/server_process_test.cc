@@ -1,8 +1,12 @@
 // End to end: the server process as an operator sees it — start-up, logs, signals, restarts.
 
 #include <catch2/catch.hpp>
+#include <grpcpp/create_channel.h>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "tests/support/free_port.h"
 #include "tests/e2e/api_client.h"
 #include "tests/e2e/warden_process.h"
 #include "tests/support/subprocess.h"
@@ -43,6 +47,23 @@ TEST_CASE("bad configuration stops start-up with a message naming the setting") 
   REQUIRE(no_db.ok());
   CHECK((*no_db)->Wait() == 2);
   CHECK_THAT((*no_db)->ReadStderr(), Catch::Contains("WARDEN_DATABASE_URL"));
+}
+
+TEST_CASE("the health-only port serves health and nothing else") {
+  TestDatabase database;
+  std::string health_address = absl::StrCat("127.0.0.1:", FreeTcpPort());
+  WardenProcess server(
+      {{"WARDEN_DATABASE_URL", database.url()}, {"WARDEN_HEALTH_LISTEN", health_address}});
+  server.Start();
+  auto channel = grpc::CreateChannel(health_address, grpc::InsecureChannelCredentials());
+  auto health = grpc::health::v1::Health::NewStub(channel);
+  grpc::ClientContext context;
+  SetDeadline(&context);
+  grpc::health::v1::HealthCheckResponse response;
+  REQUIRE(health->Check(&context, {}, &response).ok());
+  CHECK(response.status() == grpc::health::v1::HealthCheckResponse::SERVING);
+  ApiClient api(channel);
+  CHECK(api.AuthStatus(server.AdminAuthorization()).code() == grpc::StatusCode::UNIMPLEMENTED);
 }
 
 TEST_CASE("--help documents every setting") {

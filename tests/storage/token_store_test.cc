@@ -165,7 +165,11 @@ TEST_CASE("revoking notifies warden_revocations with the id", "[token_store]") {
   conn.get_notifs();  // makes sure LISTEN has been sent
   REQUIRE(storage.Revoke(token.id, TestEpoch()).ok());
   for (int i = 0; i < 50 && listener.payloads.empty(); ++i) conn.await_notification(0, 100'000);
-  CHECK(listener.payloads == std::vector<std::string>{token.id});
+  REQUIRE(listener.payloads.size() == 1);
+  std::optional<RevocationNotice> notice = ParseRevocationNotice(listener.payloads[0]);
+  REQUIRE(notice.has_value());
+  CHECK(notice->id == token.id);
+  CHECK(notice->expires_at == token.expires_at);
 }
 
 TEST_CASE("listing filters on revoked", "[token_store]") {
