@@ -14,6 +14,7 @@ WARDEN_APT_PACKAGES=(
   catch2 python3-jwt libyaml-cpp-dev
   postgresql-15 postgresql-client-15
   libcurl4-openssl-dev libcpp-httplib-dev
+  prometheus-cpp-dev libre2-dev
 )
 
 # Node and npm may come from elsewhere than Debian (e.g. NodeSource, whose nodejs conflicts

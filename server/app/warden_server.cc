@@ -123,7 +123,7 @@ WardenServer::WardenServer(const ServerConfig& config,
       reflection_v1alpha_(descriptors_, ServedServices()),
       sync_({config.database_url, config.reconcile_interval, config.token_leeway}, token_store_,
             role_store_, revocations_, roles_, RealClock::Get(),
-            [this] { declarative_.Apply(); },
+            [this] { declarative_.Apply().IgnoreError(); },  // Apply logs the outcome
             [this] {
               return AwaitStatus([this](auto done) { m2m_authority_.RefreshView(std::move(done)); });
             },
@@ -142,7 +142,14 @@ WardenServer::WardenServer(const ServerConfig& config,
                        LOG(WARNING) << "reload after the change feed connected failed: "
                                     << reloaded.message();
                      }
-                   }) {}
+                   }) {
+  validator_.SetObserver([this](bool valid) { metrics_.RecordValidation(valid); });
+  metrics_.SetExpiringSource([this]() -> std::optional<int64_t> {
+    std::optional<notifier::RunReport> report = notifier_.last_report();
+    if (!report.has_value() || !report->complete) return std::nullopt;
+    return report->tokens_expiring;
+  });
+}
 
 void WardenServer::OnChange(const std::string& channel, const std::string& payload) {
   auto log_failure = [channel](absl::Status s) {
@@ -152,6 +159,7 @@ void WardenServer::OnChange(const std::string& channel, const std::string& paylo
     std::optional<storage::RevocationNotice> notice = storage::ParseRevocationNotice(payload);
     if (notice.has_value()) {
       revocations_.Add(notice->id, notice->expires_at);
+      metrics_.RecordFeedRevocation();
     } else {
       log_failure(sync_.Reload());  // an older replica's notice: reload in full
     }
@@ -162,7 +170,9 @@ void WardenServer::OnChange(const std::string& channel, const std::string& paylo
   }
 }
 
-void WardenServer::ReloadDeclarativeConfig() { declarative_.Apply(); }
+void WardenServer::ReloadDeclarativeConfig() {
+  declarative_.Apply().IgnoreError();  // Apply logs the outcome; the old state stays on error
+}
 
 WardenServer::~WardenServer() { Shutdown(); }
 
@@ -189,6 +199,9 @@ absl::Status WardenServer::Listen() {
   builder.RegisterService(&role_service_);
   builder.RegisterService(&reflection_v1_);
   builder.RegisterService(&reflection_v1alpha_);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(metrics_.InterceptorFactory());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port_ == 0) {
     return absl::FailedPreconditionError(
@@ -209,6 +222,10 @@ absl::Status WardenServer::Listen() {
           "cannot listen on ", config_.health_listen, " (in use, or not a host:port?)"));
     }
     LOG(INFO) << "health service also on " << config_.health_listen << " (plaintext)";
+  }
+  if (!config_.metrics_listen.empty()) {
+    absl::Status metrics = metrics_.Serve(config_.metrics_listen);
+    if (!metrics.ok()) return metrics;
   }
   SetServing(false);
   LOG(INFO) << "warden-server listening on " << config_.listen << " (port " << port_
@@ -232,6 +249,7 @@ void WardenServer::OnReady() {
 void WardenServer::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
+  metrics_.Stop();  // no scrape reads the notifier once teardown begins
   if (server_ == nullptr) return;  // never listened: nothing was started
   LOG(INFO) << "shutting down: draining RPCs for up to "
             << absl::FormatDuration(config_.shutdown_grace);

@@ -10,6 +10,7 @@
 #include "server/auth/authenticator.h"
 #include "server/config/server_config.h"
 #include "server/jose/key_ring.h"
+#include "server/metrics/metrics.h"
 #include "server/reflection/descriptor_index.h"
 #include "server/reflection/reflection_service.h"
 #include "server/rpc/auth_service.h"
@@ -69,6 +70,7 @@ class WardenServer final {
 
   const ServerConfig config_;
   const jose::KeyRing keys_;
+  Metrics metrics_;  // first built, last destroyed: the gRPC interceptor records into it
   storage::StorageExecutor executor_;
   storage::TokenStore token_store_;
   storage::RoleStore role_store_;

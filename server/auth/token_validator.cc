@@ -16,6 +16,12 @@ TokenValidator::TokenValidator(const jose::KeyRing& keys, jose::VerifyOptions op
       clock_(clock) {}
 
 absl::StatusOr<Identity> TokenValidator::Validate(absl::string_view token) const {
+  absl::StatusOr<Identity> identity = ValidateUnobserved(token);
+  if (observer_) observer_(identity.ok());
+  return identity;
+}
+
+absl::StatusOr<Identity> TokenValidator::ValidateUnobserved(absl::string_view token) const {
   absl::StatusOr<jose::JwtClaims> claims = 
       jose::VerifyJwt(keys_, std::string_view(token.data(), token.size()), options_, clock_.Now());
   if (!claims.ok()) return claims.status();

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -25,8 +26,14 @@ class TokenValidator final {
                  const RevocationView& revocations, const RoleView& roles, const M2mView& m2m,
                  const Clock& clock);
 
+  // Told the outcome of every Validate (true: valid), e.g. for metrics. Must be thread-safe.
+  using Observer = std::function<void(bool valid)>;
+
   // The token's identity, or UNAUTHENTICATED with a reason that never echoes the token.
   absl::StatusOr<Identity> Validate(absl::string_view token) const;
+
+  // REQUIRES: called before any Validate (not synchronized).
+  void SetObserver(Observer observer) { observer_ = std::move(observer); }
 
   const jose::VerifyOptions& options() const { return options_; }
 
@@ -37,6 +44,9 @@ class TokenValidator final {
   const RoleView& roles_;
   const M2mView& m2m_;
   const Clock& clock_;
+  Observer observer_;
+
+  absl::StatusOr<Identity> ValidateUnobserved(absl::string_view token) const;
 };
 
 }  // namespace warden

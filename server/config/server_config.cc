@@ -50,6 +50,9 @@ const std::vector<Setting>& Settings() {
        "an extra plaintext address serving only grpc.health.v1, for probes that cannot speak "
        "TLS (the kubelet's gRPC probes)",
        [](ServerConfig& c, const std::string& v) { c.health_listen = v; return !v.empty(); }},
+      {"metrics-listen", "WARDEN_METRICS_LISTEN", "(none: no metrics)",
+       "a plaintext HTTP address (host:port) serving Prometheus metrics on /metrics",
+       [](ServerConfig& c, const std::string& v) { c.metrics_listen = v; return true; }},
       {"database-url", "WARDEN_DATABASE_URL", "(required)",
        "PostgreSQL connection string (libpq URL or key=value form)",
        [](ServerConfig& c, const std::string& v) { c.database_url = v; return !v.empty(); }},

@@ -16,6 +16,7 @@ namespace warden {
 struct ServerConfig {
   std::string listen = "127.0.0.1:8443";
   std::string health_listen;  // extra plaintext port serving only grpc.health.v1; empty: none
+  std::string metrics_listen;  // plaintext HTTP port serving Prometheus /metrics; empty: none
   // TLS on the listening port when tls_cert and tls_key are set (always together); plaintext
   // otherwise. With tls_client_ca, clients must present a certificate it signed.
   std::string tls_cert;       // PEM certificate chain, re-read every tls_reload_interval

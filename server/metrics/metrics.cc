@@ -1,0 +1,198 @@
+#include "server/metrics/metrics.h"
+
+#include <exception>
+#include <utility>
+#include <vector>
+
+#include <prometheus/collectable.h>
+#include <prometheus/exposer.h>
+#include <prometheus/metric_family.h>
+#include <prometheus/text_serializer.h>
+
+#include "absl/strings/str_cat.h"
+#include "glog/logging.h"
+
+namespace warden {
+namespace {
+
+// gRPC's status code names, as grpc-go and the Prometheus gRPC exporters spell them.
+const char* CodeName(int code) {
+  static constexpr const char* kNames[] = {
+      "OK",           "CANCELLED",         "UNKNOWN",        "INVALID_ARGUMENT",
+      "DEADLINE_EXCEEDED", "NOT_FOUND",    "ALREADY_EXISTS", "PERMISSION_DENIED",
+      "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
+      "UNIMPLEMENTED", "INTERNAL",         "UNAVAILABLE",    "DATA_LOSS",
+      "UNAUTHENTICATED"};
+  if (code < 0 || code >= static_cast<int>(std::size(kNames))) return "UNKNOWN";
+  return kNames[code];
+}
+
+const prometheus::Histogram::BucketBoundaries& LatencyBuckets() {
+  static const auto* buckets = new prometheus::Histogram::BucketBoundaries{
+      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+  return *buckets;
+}
+
+// One per RPC: notes the start, records method, code and duration when the status is sent.
+class RpcInterceptor final : public grpc::experimental::Interceptor {
+ public:
+  RpcInterceptor(Metrics& metrics, const char* method)
+      : metrics_(metrics), method_(method != nullptr ? method : "unknown"), start_(absl::Now()) {}
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(
+            grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS)) {
+      metrics_.RecordRpc(method_, methods->GetSendStatus().error_code(), absl::Now() - start_);
+    }
+    methods->Proceed();
+  }
+
+ private:
+  Metrics& metrics_;
+  const std::string method_;
+  const absl::Time start_;
+};
+
+class RpcInterceptorFactory final
+    : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  explicit RpcInterceptorFactory(Metrics& metrics) : metrics_(metrics) {}
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override {
+    return new RpcInterceptor(metrics_, info->method());
+  }
+
+ private:
+  Metrics& metrics_;
+};
+
+}  // namespace
+
+// warden_notifier_tokens_expiring, read from the notifier when scraped.
+class Metrics::ExpiringCollectable final : public prometheus::Collectable {
+ public:
+  void Set(ExpiringSource source) {
+    absl::MutexLock lock(&mu_);
+    source_ = std::move(source);
+  }
+
+  std::vector<prometheus::MetricFamily> Collect() const override {
+    absl::MutexLock lock(&mu_);
+    if (!source_) return {};
+    std::optional<int64_t> expiring = source_();
+    if (!expiring.has_value()) return {};
+    prometheus::MetricFamily family;
+    family.name = "warden_notifier_tokens_expiring";
+    family.help =
+        "Tokens expiring within the notifier's window, as counted by its last complete run";
+    family.type = prometheus::MetricType::Gauge;
+    prometheus::ClientMetric metric;
+    metric.gauge.value = static_cast<double>(*expiring);
+    family.metric.push_back(std::move(metric));
+    return {std::move(family)};
+  }
+
+ private:
+  mutable absl::Mutex mu_;
+  ExpiringSource source_ ABSL_GUARDED_BY(mu_);
+};
+
+Metrics::Metrics()
+    : registry_(std::make_shared<prometheus::Registry>()),
+      expiring_(std::make_shared<ExpiringCollectable>()),
+      rpc_total_(prometheus::BuildCounter()
+                     .Name("warden_rpc_total")
+                     .Help("gRPC calls answered, by full method name and status code")
+                     .Register(*registry_)),
+      rpc_duration_(prometheus::BuildHistogram()
+                        .Name("warden_rpc_duration_seconds")
+                        .Help("Time from a call's start to its status being sent, by method")
+                        .Register(*registry_)),
+      validations_(prometheus::BuildCounter()
+                       .Name("warden_token_validations_total")
+                       .Help("Warden tokens validated, by outcome (ok or rejected)")
+                       .Register(*registry_)),
+      validations_ok_(validations_.Add({{"outcome", "ok"}})),
+      validations_rejected_(validations_.Add({{"outcome", "rejected"}})),
+      feed_revocations_(prometheus::BuildCounter()
+                            .Name("warden_revocations_applied_total")
+                            .Help("Revocations by other replicas applied from the change feed")
+                            .Register(*registry_)
+                            .Add({})) {}
+
+Metrics::~Metrics() { Stop(); }
+
+absl::Status Metrics::Serve(const std::string& listen) {
+  absl::MutexLock lock(&exposer_mu_);
+  try {
+    exposer_ = std::make_unique<prometheus::Exposer>(listen, /*num_threads=*/1);
+  } catch (const std::exception& e) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "cannot serve metrics on ", listen, " (in use, or not a host:port?): ", e.what()));
+  }
+  exposer_->RegisterCollectable(registry_);
+  exposer_->RegisterCollectable(expiring_);
+  LOG(INFO) << "Prometheus metrics on http://" << listen << "/metrics";
+  return absl::OkStatus();
+}
+
+void Metrics::Stop() {
+  std::unique_ptr<prometheus::Exposer> exposer;
+  {
+    absl::MutexLock lock(&exposer_mu_);
+    exposer = std::move(exposer_);
+  }
+  exposer.reset();  // joins the HTTP threads: no scrape runs after this
+  expiring_->Set(nullptr);
+}
+
+void Metrics::RecordRpc(absl::string_view method, int code, absl::Duration elapsed) {
+  const char* code_name = CodeName(code);
+  prometheus::Counter* counter;
+  prometheus::Histogram* histogram;
+  {
+    absl::MutexLock lock(&mu_);
+    std::string key = absl::StrCat(method, " ", code_name);
+    auto it = rpc_counters_.find(key);
+    if (it == rpc_counters_.end()) {
+      it = rpc_counters_
+               .emplace(std::move(key), &rpc_total_.Add({{"method", std::string(method)},
+                                                          {"code", code_name}}))
+               .first;
+    }
+    counter = it->second;
+    auto hit = rpc_histograms_.find(method);
+    if (hit == rpc_histograms_.end()) {
+      hit = rpc_histograms_
+                .emplace(std::string(method),
+                         &rpc_duration_.Add({{"method", std::string(method)}}, LatencyBuckets()))
+                .first;
+    }
+    histogram = hit->second;
+  }
+  counter->Increment();
+  histogram->Observe(absl::ToDoubleSeconds(elapsed));
+}
+
+void Metrics::RecordValidation(bool ok) {
+  (ok ? validations_ok_ : validations_rejected_).Increment();
+}
+
+void Metrics::RecordFeedRevocation() { feed_revocations_.Increment(); }
+
+void Metrics::SetExpiringSource(ExpiringSource source) { expiring_->Set(std::move(source)); }
+
+std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
+Metrics::InterceptorFactory() {
+  return std::make_unique<RpcInterceptorFactory>(*this);
+}
+
+std::string Metrics::Text() const {
+  std::vector<prometheus::MetricFamily> families = registry_->Collect();
+  for (prometheus::MetricFamily& family : expiring_->Collect()) {
+    families.push_back(std::move(family));
+  }
+  return prometheus::TextSerializer().Serialize(families);
+}
+
+}  // namespace warden

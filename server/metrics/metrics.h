@@ -1,0 +1,90 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <grpcpp/support/server_interceptor.h>
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+
+namespace prometheus {
+class Exposer;
+}  // namespace prometheus
+
+namespace warden {
+
+// The server's Prometheus metrics (issue 7): one registry, served as text on /metrics of an
+// optional separate HTTP port (WARDEN_METRICS_LISTEN). Recording works whether or not it is
+// served. Thread-safe; must outlive the gRPC server it intercepts.
+//
+//   warden_rpc_total{method,code}               counter, every RPC answered
+//   warden_rpc_duration_seconds{method}         histogram, RPC start to status sent
+//   warden_token_validations_total{outcome}     counter, outcome "ok" or "rejected"
+//   warden_revocations_applied_total            counter, revocations applied from the feed
+//   warden_notifier_tokens_expiring             gauge, from the last complete notifier run
+//                                               (read at scrape time; absent before one)
+class Metrics final {
+ public:
+  // Reads the notifier's last figure at scrape time; nullopt: nothing to report yet.
+  using ExpiringSource = std::function<std::optional<int64_t>()>;
+
+  Metrics();
+  ~Metrics();  // Stop()s
+
+  Metrics(const Metrics&) = delete;
+  Metrics& operator=(const Metrics&) = delete;
+
+  // Serves GET /metrics on `listen` (host:port). FAILED_PRECONDITION if it cannot bind.
+  // REQUIRES: called at most once.
+  absl::Status Serve(const std::string& listen);
+  // Stops serving; afterwards no scrape calls the ExpiringSource. Idempotent.
+  void Stop();
+
+  // Records one RPC. `method` is gRPC's full name, "/package.Service/Method".
+  void RecordRpc(absl::string_view method, int code, absl::Duration elapsed);
+  void RecordValidation(bool ok);
+  void RecordFeedRevocation();
+  // REQUIRES: called before Serve().
+  void SetExpiringSource(ExpiringSource source);
+
+  // For ServerBuilder::experimental().SetInterceptorCreators: records every RPC's method,
+  // status code and duration. The factory refers to this object.
+  std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> InterceptorFactory();
+
+  // The Prometheus text of every metric, as a scrape would see it (tests, debugging).
+  std::string Text() const;
+
+ private:
+  class ExpiringCollectable;
+
+  const std::shared_ptr<prometheus::Registry> registry_;
+  const std::shared_ptr<ExpiringCollectable> expiring_;
+  prometheus::Family<prometheus::Counter>& rpc_total_;
+  prometheus::Family<prometheus::Histogram>& rpc_duration_;
+  prometheus::Family<prometheus::Counter>& validations_;
+  prometheus::Counter& validations_ok_;
+  prometheus::Counter& validations_rejected_;
+  prometheus::Counter& feed_revocations_;
+
+  absl::Mutex mu_;  // guards the caches below; the metrics themselves are thread-safe
+  absl::flat_hash_map<std::string, prometheus::Counter*> rpc_counters_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, prometheus::Histogram*> rpc_histograms_ ABSL_GUARDED_BY(mu_);
+
+  absl::Mutex exposer_mu_;
+  std::unique_ptr<prometheus::Exposer> exposer_ ABSL_GUARDED_BY(exposer_mu_);
+};
+
+}  // namespace warden
