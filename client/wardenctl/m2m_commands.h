@@ -1,12 +1,7 @@
 #pragma once
 
-#include <optional>
-#include <string>
-
-#include "absl/status/statusor.h"
-#include "absl/strings/string_view.h"
 #include "client/wardenctl/command.h"
-#include "warden/v1/auth.pb.h"
+#include "client/wardenctl/m2m_config_input.h"
 
 namespace warden::cli {
 
@@ -14,30 +9,5 @@ namespace warden::cli {
 // configurations: which OIDC issuers Warden trusts and which claims map to which roles) and
 // `wardenctl m2m exchange` (trade an ID token from such an issuer for a Warden token).
 Command M2mCommand();
-
-// One --map value, "KEY=REGEX=ROLE", split at the first and at the last '=' so that the
-// expression may hold '=' (the claim key and the role may not); all three non-empty.
-// INVALID_ARGUMENT with a message for the user, starting "--map", otherwise.
-absl::StatusOr<v1::AuthMachineToMachineMapping> ParseMapping(const std::string& text);
-
-// The configuration type `text` names: generic, github-actions, kube-service-account, or
-// the enum's names with or without their prefix (GITHUB_ACTIONS,
-// AUTH_MACHINE_TO_MACHINE_CONFIG_TYPE_GITHUB_ACTIONS); case-insensitive, '-' and '_'
-// alike. nullopt for anything else, UNSPECIFIED included.
-std::optional<v1::AuthMachineToMachineConfigType> ParseM2mType(absl::string_view text);
-// "generic", "github-actions", "kube-service-account"; "generic" for UNSPECIFIED, which the
-// server treats so.
-std::string M2mTypeName(v1::AuthMachineToMachineConfigType type);
-
-// A configuration from the text of `m2m config add|update -f FILE`: JSON in the protobuf
-// mapping of AuthMachineToMachineConfig (also as `m2m config get -o json` prints it, under
-// "config"), or YAML with the same fields in snake_case (type, issuer, audiences,
-// allow_any_audience, token_expiration_duration, mappings: [{key, value_expression,
-// role}]). `type` may be written as --type takes it. `source_name` names the text in
-// errors and decides the format as a path would (*.json JSON, *.yaml / *.yml YAML, else
-// JSON if it starts with '{'). INVALID_ARGUMENT "<source>: ..." (YAML: "<source>:<line>:
-// ..." where the line is known) when it is not one valid configuration.
-absl::StatusOr<v1::AuthMachineToMachineConfig> ParseM2mConfigText(absl::string_view text,
-                                                                  const std::string& source_name);
 
 }  // namespace warden::cli

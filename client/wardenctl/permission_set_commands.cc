@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "client/wardenctl/object_file.h"
+#include "client/wardenctl/object_commands.h"
 #include "client/wardenctl/output.h"
 #include "client/wardenctl/role_support.h"
 #include "client/wardenctl/session.h"
@@ -26,12 +26,7 @@ std::string RenderPermissionSet(const v1::PermissionSet& set) {
                         : absl::StrCat(set.resource_to_access().size())},
   });
   if (set.resource_to_access().empty()) return out;
-  std::vector<std::pair<std::string, v1::AccessLevel>> sorted(set.resource_to_access().begin(),
-                                                              set.resource_to_access().end());
-  std::sort(sorted.begin(), sorted.end());
-  Table table({"RESOURCE", "ACCESS"});
-  for (const auto& [resource, level] : sorted) table.AddRow({resource, AccessLevelName(level)});
-  return absl::StrCat(out, "\n", table.Render());
+  return absl::StrCat(out, "\n", RenderAccessTable(set.resource_to_access()));
 }
 
 // "permission set NAME (ID)" for confirmations.
@@ -84,10 +79,8 @@ absl::Status RunCreate(Session& session) {
           "--description in the file, not as well");
     }
     const std::string path = flags.Get("file");
-    absl::StatusOr<std::string> text = ReadObjectFile(path);
-    if (!text.ok()) return LocalError(text.status());
-    absl::StatusOr<v1::PermissionSet> parsed = ParsePermissionSetText(*text, path);
-    if (!parsed.ok()) return LocalError(parsed.status());
+    absl::StatusOr<v1::PermissionSet> parsed = ReadObjectFromFile(path, ParsePermissionSetText);
+    if (!parsed.ok()) return parsed.status();
     set = *std::move(parsed);
   } else {
     if (args.empty()) return session.Usage("missing argument NAME (or --file FILE)");
@@ -102,14 +95,10 @@ absl::Status RunCreate(Session& session) {
   }
   ASSIGN_OR_RETURN(std::unique_ptr<Client> client, session.Connect());
   ASSIGN_OR_RETURN(v1::PermissionSet created, client->CreatePermissionSet(set));
-  if (session.format() == OutputFormat::kJson) {
-    v1::CreatePermissionSetResponse response;
-    *response.mutable_permission_set() = std::move(created);
-    session.out() << ToJson(response);
-  } else {
-    session.out() << "Created " << Describe(created) << ".\n";
-  }
-  return absl::OkStatus();
+  v1::CreatePermissionSetResponse response;
+  *response.mutable_permission_set() = std::move(created);
+  return PrintDone(session, response,
+                   absl::StrCat("Created ", Describe(response.permission_set())));
 }
 
 absl::Status RunUpdate(Session& session) {
@@ -142,14 +131,10 @@ absl::Status RunUpdate(Session& session) {
     }
   }
   ASSIGN_OR_RETURN(v1::PermissionSet updated, client->UpdatePermissionSet(set));
-  if (session.format() == OutputFormat::kJson) {
-    v1::UpdatePermissionSetResponse response;
-    *response.mutable_permission_set() = std::move(updated);
-    session.out() << ToJson(response);
-  } else {
-    session.out() << "Updated " << Describe(updated) << ".\n";
-  }
-  return absl::OkStatus();
+  v1::UpdatePermissionSetResponse response;
+  *response.mutable_permission_set() = std::move(updated);
+  return PrintDone(session, response,
+                   absl::StrCat("Updated ", Describe(response.permission_set())));
 }
 
 absl::Status RunDelete(Session& session) {
@@ -157,12 +142,8 @@ absl::Status RunDelete(Session& session) {
   ASSIGN_OR_RETURN(std::unique_ptr<Client> client, session.Connect());
   ASSIGN_OR_RETURN(v1::PermissionSet set, FindPermissionSet(*client, session.invocation().args[0]));
   RETURN_IF_ERROR(client->DeletePermissionSet(set.id()));
-  if (session.format() == OutputFormat::kJson) {
-    session.out() << ToJson(v1::DeletePermissionSetResponse());
-  } else {
-    session.out() << "Deleted " << Describe(set) << ".\n";
-  }
-  return absl::OkStatus();
+  return PrintDone(session, v1::DeletePermissionSetResponse(),
+                   absl::StrCat("Deleted ", Describe(set)));
 }
 
 FlagSpec GrantFlag(const std::string& help) {

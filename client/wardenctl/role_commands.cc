@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "client/wardenctl/object_file.h"
+#include "client/wardenctl/object_commands.h"
 #include "client/wardenctl/output.h"
 #include "client/wardenctl/role_support.h"
 #include "client/wardenctl/session.h"
@@ -78,12 +78,7 @@ absl::Status RunGet(Session& session) {
       {"ORIGIN", OriginName(role.origin())},
   });
   if (set != nullptr && !set->resource_to_access().empty()) {
-    std::vector<std::pair<std::string, v1::AccessLevel>> sorted(set->resource_to_access().begin(),
-                                                                set->resource_to_access().end());
-    std::sort(sorted.begin(), sorted.end());
-    Table table({"RESOURCE", "ACCESS"});
-    for (const auto& [resource, level] : sorted) table.AddRow({resource, AccessLevelName(level)});
-    absl::StrAppend(&out, "\n", table.Render());
+    absl::StrAppend(&out, "\n", RenderAccessTable(set->resource_to_access()));
   }
   session.out() << out;
   return absl::OkStatus();
@@ -102,10 +97,8 @@ absl::Status RunCreate(Session& session) {
           "and --description in the file, not as well");
     }
     const std::string path = flags.Get("file");
-    absl::StatusOr<std::string> text = ReadObjectFile(path);
-    if (!text.ok()) return LocalError(text.status());
-    absl::StatusOr<v1::Role> parsed = ParseRoleText(*text, path);
-    if (!parsed.ok()) return LocalError(parsed.status());
+    absl::StatusOr<v1::Role> parsed = ReadObjectFromFile(path, ParseRoleText);
+    if (!parsed.ok()) return parsed.status();
     role = *std::move(parsed);
     if (role.permission_set_id().empty()) {
       return LocalError(absl::InvalidArgumentError(
@@ -122,14 +115,9 @@ absl::Status RunCreate(Session& session) {
   ASSIGN_OR_RETURN(std::unique_ptr<Client> client, session.Connect());
   RETURN_IF_ERROR(ResolveReferences(*client, role));
   ASSIGN_OR_RETURN(v1::Role created, client->CreateRole(role));
-  if (session.format() == OutputFormat::kJson) {
-    v1::CreateRoleResponse response;
-    *response.mutable_role() = std::move(created);
-    session.out() << ToJson(response);
-  } else {
-    session.out() << "Created role " << created.name() << ".\n";
-  }
-  return absl::OkStatus();
+  v1::CreateRoleResponse response;
+  *response.mutable_role() = std::move(created);
+  return PrintDone(session, response, absl::StrCat("Created role ", response.role().name()));
 }
 
 absl::Status RunUpdate(Session& session) {
@@ -151,14 +139,9 @@ absl::Status RunUpdate(Session& session) {
     role.set_access_scope_id(scope.id());
   }
   ASSIGN_OR_RETURN(v1::Role updated, client->UpdateRole(role));
-  if (session.format() == OutputFormat::kJson) {
-    v1::UpdateRoleResponse response;
-    *response.mutable_role() = std::move(updated);
-    session.out() << ToJson(response);
-  } else {
-    session.out() << "Updated role " << updated.name() << ".\n";
-  }
-  return absl::OkStatus();
+  v1::UpdateRoleResponse response;
+  *response.mutable_role() = std::move(updated);
+  return PrintDone(session, response, absl::StrCat("Updated role ", response.role().name()));
 }
 
 absl::Status RunDelete(Session& session) {
@@ -166,12 +149,7 @@ absl::Status RunDelete(Session& session) {
   ASSIGN_OR_RETURN(std::unique_ptr<Client> client, session.Connect());
   const std::string& name = session.invocation().args[0];
   RETURN_IF_ERROR(client->DeleteRole(name));
-  if (session.format() == OutputFormat::kJson) {
-    session.out() << ToJson(v1::DeleteRoleResponse());
-  } else {
-    session.out() << "Deleted role " << name << ".\n";
-  }
-  return absl::OkStatus();
+  return PrintDone(session, v1::DeleteRoleResponse(), absl::StrCat("Deleted role ", name));
 }
 
 FlagSpec PermissionSetFlag(const std::string& help) {

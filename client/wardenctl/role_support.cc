@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "client/wardenctl/output.h"
 #include "common/status_macros.h"
 
 namespace warden::cli {
@@ -110,6 +111,14 @@ std::string ShortAccessLevel(v1::AccessLevel level) {
     default:
       return "?";
   }
+}
+
+std::string RenderAccessTable(const google::protobuf::Map<std::string, v1::AccessLevel>& map) {
+  std::vector<std::pair<std::string, v1::AccessLevel>> sorted(map.begin(), map.end());
+  std::sort(sorted.begin(), sorted.end());
+  Table table({"RESOURCE", "ACCESS"});
+  for (const auto& [resource, level] : sorted) table.AddRow({resource, AccessLevelName(level)});
+  return table.Render();
 }
 
 std::string SummarizePermissions(const google::protobuf::Map<std::string, v1::AccessLevel>& map) {

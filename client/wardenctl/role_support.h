@@ -47,6 +47,8 @@ std::string ShortAccessLevel(v1::AccessLevel level);
 // A permission set's RESOURCES cell: "Image=R, Integration=RW" (sorted by resource) for up
 // to four resources, else a count by level ("23 resources: 23 R"); "-" for none.
 std::string SummarizePermissions(const google::protobuf::Map<std::string, v1::AccessLevel>& map);
+// A RESOURCE / ACCESS table of a permission set's grants, sorted by resource.
+std::string RenderAccessTable(const google::protobuf::Map<std::string, v1::AccessLevel>& map);
 // "built-in", "api", "declarative".
 std::string OriginName(v1::Origin origin);
 

@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "client/wardenctl/object_file.h"
+#include "client/wardenctl/object_commands.h"
 #include "client/wardenctl/output.h"
 #include "client/wardenctl/role_support.h"
 #include "client/wardenctl/session.h"
@@ -90,10 +90,8 @@ absl::Status RunCreate(Session& session) {
           "and --description in the file, not as well");
     }
     const std::string path = flags.Get("file");
-    absl::StatusOr<std::string> text = ReadObjectFile(path);
-    if (!text.ok()) return LocalError(text.status());
-    absl::StatusOr<v1::AccessScope> parsed = ParseAccessScopeText(*text, path);
-    if (!parsed.ok()) return LocalError(parsed.status());
+    absl::StatusOr<v1::AccessScope> parsed = ReadObjectFromFile(path, ParseAccessScopeText);
+    if (!parsed.ok()) return parsed.status();
     scope = *std::move(parsed);
   } else {
     if (args.empty()) return session.Usage("missing argument NAME (or --file FILE)");
@@ -111,14 +109,9 @@ absl::Status RunCreate(Session& session) {
   }
   ASSIGN_OR_RETURN(std::unique_ptr<Client> client, session.Connect());
   ASSIGN_OR_RETURN(v1::AccessScope created, client->CreateAccessScope(scope));
-  if (session.format() == OutputFormat::kJson) {
-    v1::CreateAccessScopeResponse response;
-    *response.mutable_access_scope() = std::move(created);
-    session.out() << ToJson(response);
-  } else {
-    session.out() << "Created " << Describe(created) << ".\n";
-  }
-  return absl::OkStatus();
+  v1::CreateAccessScopeResponse response;
+  *response.mutable_access_scope() = std::move(created);
+  return PrintDone(session, response, absl::StrCat("Created ", Describe(response.access_scope())));
 }
 
 bool SameNamespace(const v1::NamespaceRef& a, const v1::NamespaceRef& b) {
@@ -188,14 +181,9 @@ absl::Status RunUpdate(Session& session) {
     }
   }
   ASSIGN_OR_RETURN(v1::AccessScope updated, client->UpdateAccessScope(scope));
-  if (session.format() == OutputFormat::kJson) {
-    v1::UpdateAccessScopeResponse response;
-    *response.mutable_access_scope() = std::move(updated);
-    session.out() << ToJson(response);
-  } else {
-    session.out() << "Updated " << Describe(updated) << ".\n";
-  }
-  return absl::OkStatus();
+  v1::UpdateAccessScopeResponse response;
+  *response.mutable_access_scope() = std::move(updated);
+  return PrintDone(session, response, absl::StrCat("Updated ", Describe(response.access_scope())));
 }
 
 absl::Status RunDelete(Session& session) {
@@ -203,12 +191,8 @@ absl::Status RunDelete(Session& session) {
   ASSIGN_OR_RETURN(std::unique_ptr<Client> client, session.Connect());
   ASSIGN_OR_RETURN(v1::AccessScope scope, FindAccessScope(*client, session.invocation().args[0]));
   RETURN_IF_ERROR(client->DeleteAccessScope(scope.id()));
-  if (session.format() == OutputFormat::kJson) {
-    session.out() << ToJson(v1::DeleteAccessScopeResponse());
-  } else {
-    session.out() << "Deleted " << Describe(scope) << ".\n";
-  }
-  return absl::OkStatus();
+  return PrintDone(session, v1::DeleteAccessScopeResponse(),
+                   absl::StrCat("Deleted ", Describe(scope)));
 }
 
 }  // namespace

@@ -5,7 +5,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "client/wardenctl/output.h"
-#include "client/wardenctl/secret_io.h"
+#include "client/wardenctl/secret_output.h"
 #include "client/wardenctl/session.h"
 #include "client/wardenctl/time_flags.h"
 #include "common/status_macros.h"
@@ -55,45 +55,26 @@ absl::Status RunCreate(Session& session) {
     request.mutable_expiration()->set_seconds(absl::ToUnixSeconds(expiration));
   }
   // Before minting: a token that cannot be saved would be lost at once.
-  std::unique_ptr<PrivateFileWriter> file;
-  const std::string output_file = flags.Get("output-file");
-  if (!output_file.empty()) {
-    absl::StatusOr<std::unique_ptr<PrivateFileWriter>> opened =
-        PrivateFileWriter::Open(output_file);
-    if (!opened.ok()) return LocalError(opened.status());
-    file = *std::move(opened);
-  }
+  ASSIGN_OR_RETURN(SecretTokenOutput output, SecretTokenOutput::Open(flags));
   ASSIGN_OR_RETURN(std::unique_ptr<Client> client, session.Connect());
   ASSIGN_OR_RETURN(v1::GenerateTokenResponse minted, client->GenerateToken(request));
   const v1::TokenMetadata& token = minted.metadata();
-
-  if (file != nullptr) {
-    if (absl::Status saved = file->Commit(minted.token() + "\n"); !saved.ok()) {
-      absl::Status revoked = client->RevokeToken(token.id()).status();
-      return LocalError(absl::Status(
-          saved.code(), absl::StrCat(saved.message(), "; the new token ", token.id(),
-                                     revoked.ok() ? " was revoked" : " could not be revoked")));
-    }
-    minted.clear_token();
-    if (session.format() == OutputFormat::kJson) {
-      session.out() << ToJson(minted);
-    } else {
-      auto fields = TokenFields(token);
-      fields.push_back({"TOKEN", absl::StrCat("written to ", output_file, " (mode 0600)")});
-      session.out() << RenderFields(fields);
-    }
-    return absl::OkStatus();
-  }
-  if (session.format() == OutputFormat::kJson) {
-    session.out() << ToJson(minted);
-  } else {
-    // stdout carries the token alone, for TOKEN=$(wardenctl token create ...).
-    session.out() << minted.token() << "\n";
-    session.err() << "Created token " << token.id() << " (expires "
-                  << FormatTimestamp(token.expiration())
-                  << "). It is shown only this once: store it now.\n";
-  }
-  return absl::OkStatus();
+  return output.Put(
+      session, minted.token(),
+      {.response = &minted,
+       .clear_token = [&] { minted.clear_token(); },
+       .fields = TokenFields(token),
+       .note = absl::StrCat("Created token ", token.id(), " (expires ",
+                            FormatTimestamp(token.expiration()),
+                            "). It is shown only this once: store it now.\n"),
+       .on_save_error =
+           [&](const absl::Status& saved) {
+             absl::Status revoked = client->RevokeToken(token.id()).status();
+             return absl::Status(
+                 saved.code(),
+                 absl::StrCat(saved.message(), "; the new token ", token.id(),
+                              revoked.ok() ? " was revoked" : " could not be revoked"));
+           }});
 }
 
 absl::Duration FromProto(const google::protobuf::Duration& duration) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <map>
@@ -32,6 +33,32 @@ class CliFixture {
     args.push_back("--endpoint");
     args.push_back(server_.address());
     return cli_.Run(args, env);
+  }
+
+  // Runs wardenctl and requires exit 0.
+  CliResult Ok(std::vector<std::string> args,
+               const std::map<std::string, std::string>& env = {}) const {
+    CliResult result = Ctl(std::move(args), env);
+    INFO(Describe(result));
+    REQUIRE(result.exit_code == 0);
+    return result;
+  }
+
+  // Runs wardenctl and requires `exit_code`, nothing on stdout and one error line.
+  CliResult Fails(std::vector<std::string> args, int exit_code) const {
+    CliResult result = Ctl(std::move(args));
+    INFO(Describe(result));
+    CHECK(result.exit_code == exit_code);
+    CHECK(result.out.empty());
+    CHECK(std::count(result.err.begin(), result.err.end(), '\n') == 1);
+    return result;
+  }
+
+  // A file in the runner's directory.
+  std::string File(const std::string& name, const std::string& content) const {
+    const std::string path = cli_.directory() + "/" + name;
+    std::ofstream(path) << content;
+    return path;
   }
 
   // `wardenctl login` with the admin password file; fails the test if it fails.

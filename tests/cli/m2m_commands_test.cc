@@ -271,18 +271,6 @@ TEST_CASE("m2m usage errors exit 1 with one line and send nothing") {
   CHECK(github.exit_code == 3);
 }
 
-std::string Complete(const WardenctlRunner& cli, const std::string& line) {
-  std::string script =
-      absl::StrCat("source <(\"", WardenctlBinary(), "\" completion bash) || exit 9\n",
-                   "COMP_WORDS=(", line, "); COMP_CWORD=$((${#COMP_WORDS[@]} - 1))\n", "[[ \"",
-                   line, "\" == *' ' ]] && { COMP_WORDS+=(''); COMP_CWORD=$((COMP_CWORD + 1)); }\n",
-                   "_wardenctl; echo \"${COMPREPLY[*]}\"\n");
-  CliResult result = cli.RunProgram({"bash", "-c", script});
-  INFO(Describe(result));
-  REQUIRE(result.exit_code == 0);
-  return std::string(absl::StripSuffix(result.out, "\n"));
-}
-
 TEST_CASE("bash completion knows the m2m commands and their flags") {
   WardenctlRunner cli;
   CHECK(Complete(cli, "wardenctl m") == "m2m");

@@ -183,20 +183,6 @@ TEST_CASE("login without a terminal or --password-file asks for the file") {
                           "--password-file"));
 }
 
-// Runs the completion function as bash would for the words of a command line, the last of
-// which is being completed.
-std::string Complete(const WardenctlRunner& cli, const std::string& line) {
-  std::string script =
-      absl::StrCat("source <(\"", WardenctlBinary(), "\" completion bash) || exit 9\n",
-                   "COMP_WORDS=(", line, "); COMP_CWORD=$((${#COMP_WORDS[@]} - 1))\n", "[[ \"",
-                   line, "\" == *' ' ]] && { COMP_WORDS+=(''); COMP_CWORD=$((COMP_CWORD + 1)); }\n",
-                   "_wardenctl; echo \"${COMPREPLY[*]}\"\n");
-  CliResult result = cli.RunProgram({"bash", "-c", script});
-  INFO(Describe(result));
-  REQUIRE(result.exit_code == 0);
-  return std::string(absl::StripSuffix(result.out, "\n"));
-}
-
 TEST_CASE("bash completion completes commands, flags and flag values") {
   WardenctlRunner cli;
   CHECK(Complete(cli, "wardenctl to") == "token");

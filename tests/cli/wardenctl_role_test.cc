@@ -15,31 +15,6 @@ namespace {
 class RoleCliFixture : public CliFixture {
  public:
   RoleCliFixture() { Login(); }
-
-  // Runs wardenctl and requires exit 0.
-  CliResult Ok(std::vector<std::string> args) {
-    CliResult result = Ctl(std::move(args));
-    INFO(Describe(result));
-    REQUIRE(result.exit_code == 0);
-    return result;
-  }
-
-  // Runs wardenctl and requires `exit_code`, nothing on stdout and one error line.
-  CliResult Fails(std::vector<std::string> args, int exit_code) {
-    CliResult result = Ctl(std::move(args));
-    INFO(Describe(result));
-    CHECK(result.exit_code == exit_code);
-    CHECK(result.out.empty());
-    CHECK(std::count(result.err.begin(), result.err.end(), '\n') == 1);
-    return result;
-  }
-
-  // A file in the runner's directory.
-  std::string File(const std::string& name, const std::string& content) const {
-    const std::string path = cli_.directory() + "/" + name;
-    std::ofstream(path) << content;
-    return path;
-  }
 };
 
 std::vector<std::string> Lines(const std::string& out) {

@@ -8,6 +8,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "tests/support/subprocess.h"
 
 namespace warden::testing {
@@ -68,6 +70,18 @@ CliResult WardenctlRunner::RunProgram(const std::vector<std::string>& argv,
   result.out = (*started)->ReadStdout();
   result.err = (*started)->ReadStderr();
   return result;
+}
+
+std::string Complete(const WardenctlRunner& cli, const std::string& line) {
+  std::string script =
+      absl::StrCat("source <(\"", WardenctlBinary(), "\" completion bash) || exit 9\n",
+                   "COMP_WORDS=(", line, "); COMP_CWORD=$((${#COMP_WORDS[@]} - 1))\n", "[[ \"",
+                   line, "\" == *' ' ]] && { COMP_WORDS+=(''); COMP_CWORD=$((COMP_CWORD + 1)); }\n",
+                   "_wardenctl; echo \"${COMPREPLY[*]}\"\n");
+  CliResult result = cli.RunProgram({"bash", "-c", script});
+  INFO(Describe(result));
+  REQUIRE(result.exit_code == 0);
+  return std::string(absl::StripSuffix(result.out, "\n"));
 }
 
 }  // namespace warden::testing

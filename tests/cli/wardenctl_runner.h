@@ -43,6 +43,10 @@ class WardenctlRunner final {
 // "exit N\nstdout:\n...\nstderr:\n..." for test failure messages.
 std::string Describe(const CliResult& result);
 
+// Runs wardenctl's bash completion function as bash would for the words of a command line,
+// the last of which is being completed; the candidates, space-separated. Requires exit 0.
+std::string Complete(const WardenctlRunner& cli, const std::string& line);
+
 // The wardenctl binary under test.
 const char* WardenctlBinary();
 
