@@ -1,5 +1,7 @@
 #include "server/metrics/metrics.h"
 
+#include "absl/status/status.h"
+
 #include <exception>
 #include <utility>
 #include <vector>
@@ -15,16 +17,11 @@
 namespace warden {
 namespace {
 
-// gRPC's status code names, as grpc-go and the Prometheus gRPC exporters spell them.
-const char* CodeName(int code) {
-  static constexpr const char* kNames[] = {
-      "OK",           "CANCELLED",         "UNKNOWN",        "INVALID_ARGUMENT",
-      "DEADLINE_EXCEEDED", "NOT_FOUND",    "ALREADY_EXISTS", "PERMISSION_DENIED",
-      "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
-      "UNIMPLEMENTED", "INTERNAL",         "UNAVAILABLE",    "DATA_LOSS",
-      "UNAUTHENTICATED"};
-  if (code < 0 || code >= static_cast<int>(std::size(kNames))) return "UNKNOWN";
-  return kNames[code];
+// gRPC's status code name ("OK", "NOT_FOUND", ...). absl::StatusCode values are gRPC's codes
+// (server/rpc/status.cc relies on the same), so Abseil's names serve.
+std::string CodeName(int code) {
+  std::string name = absl::StatusCodeToString(static_cast<absl::StatusCode>(code));
+  return name.empty() ? "UNKNOWN" : name;
 }
 
 const prometheus::Histogram::BucketBoundaries& LatencyBuckets() {
@@ -147,7 +144,7 @@ void Metrics::Stop() {
 }
 
 void Metrics::RecordRpc(absl::string_view method, int code, absl::Duration elapsed) {
-  const char* code_name = CodeName(code);
+  const std::string code_name = CodeName(code);
   prometheus::Counter* counter;
   prometheus::Histogram* histogram;
   {
