@@ -17,15 +17,20 @@
 namespace warden::testing {
 namespace {
 
-// Polls `accepted` until it is false, for at most `limit`; returns how long that took, or
-// nullopt if it never happened. Polling (not sleeping) is what the bound is about.
+// Polls `check` until it returns `wanted`, for at most `limit`; returns how long that took,
+// or nullopt if it never happened. Polling (not sleeping) is what the bound is about.
 template <typename Check>
-std::optional<absl::Duration> TimeUntilFalse(Check accepted, absl::Duration limit) {
+std::optional<absl::Duration> TimeUntil(bool wanted, Check check, absl::Duration limit) {
   absl::Time start = absl::Now();
   while (absl::Now() - start < limit) {
-    if (!accepted()) return absl::Now() - start;
+    if (check() == wanted) return absl::Now() - start;
   }
   return std::nullopt;
+}
+
+template <typename Check>
+std::optional<absl::Duration> TimeUntilFalse(Check check, absl::Duration limit) {
+  return TimeUntil(false, check, limit);
 }
 
 // One signing key for the fleet, as replicas share it from a Secret in production.
@@ -95,10 +100,14 @@ TEST_CASE_METHOD(Fleet, "a role edited through one replica takes effect on the o
   std::string bearer = Bearer(minted.response.token());
   auto can_write = [&] {
     auto status = api_b_.AuthStatus(bearer);
-    return status.ok() && status.response.identity().permissions().at("Integration") ==
-                              v1::ACCESS_LEVEL_READ_WRITE_ACCESS;
+    if (!status.ok()) return false;
+    const auto& permissions = status.response.identity().permissions();
+    auto integration = permissions.find("Integration");
+    return integration != permissions.end() &&
+           integration->second == v1::ACCESS_LEVEL_READ_WRITE_ACCESS;
   };
-  REQUIRE(can_write());
+  // The new role reaches B through the change feed too, so B may not know it yet.
+  REQUIRE(TimeUntil(true, can_write, absl::Seconds(5)).has_value());
 
   v1::UpdatePermissionSetRequest update;
   *update.mutable_permission_set() = set.response.permission_set();
