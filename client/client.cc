@@ -15,11 +15,12 @@
 namespace warden {
 namespace {
 
-absl::StatusOr<std::string> ReadCaFile(const std::string& path) {
+// `what` names the file's role in messages ("CA file"); the message never quotes content.
+absl::StatusOr<std::string> ReadPemFile(const char* what, const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     return absl::FailedPreconditionError(
-        absl::StrCat("cannot read CA file ", path, ": ", strerror(errno)));
+        absl::StrCat("cannot read ", what, " ", path, ": ", strerror(errno)));
   }
   std::stringstream content;
   content << in.rdbuf();
@@ -49,11 +50,23 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> CreateWardenChannel(const ClientO
   if (options.use_tls) {
     grpc::SslCredentialsOptions ssl;
     if (!options.ca_file.empty()) {
-      ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadCaFile(options.ca_file));
+      ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadPemFile("CA file", options.ca_file));
+    }
+    if (options.cert_file.empty() != options.key_file.empty()) {
+      return absl::InvalidArgumentError(
+          "a client certificate needs both its certificate file and its key file");
+    }
+    if (!options.cert_file.empty()) {
+      ASSIGN_OR_RETURN(ssl.pem_cert_chain,
+                       ReadPemFile("client certificate file", options.cert_file));
+      ASSIGN_OR_RETURN(ssl.pem_private_key, ReadPemFile("client key file", options.key_file));
     }
     if (!options.tls_server_name.empty()) args.SetSslTargetNameOverride(options.tls_server_name);
     credentials = grpc::SslCredentials(ssl);
   } else {
+    if (!options.cert_file.empty() || !options.key_file.empty()) {
+      return absl::InvalidArgumentError("a client certificate needs TLS");
+    }
     credentials = grpc::InsecureChannelCredentials();
   }
   return grpc::CreateCustomChannel(options.endpoint, credentials, args);

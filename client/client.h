@@ -27,6 +27,10 @@ struct ClientOptions {
   // The name to verify the server's certificate against instead of the endpoint's host
   // (for an endpoint that is an IP address or a tunnel). Only with TLS.
   std::string tls_server_name;
+  // A client certificate chain and its private key (PEM files), for a server that asks for
+  // one (WARDEN_TLS_CLIENT_CA). Both or neither; only with TLS.
+  std::string cert_file;
+  std::string key_file;
   // Sent as the `authorization` header of every call.
   Credentials credentials;
   // The deadline of each call, retries included.

@@ -56,6 +56,11 @@ void StorageExecutor::Run(Work work, Done done) {
   done(absl::UnavailableError("database unavailable: storage is shutting down"));
 }
 
+StorageExecutor::PoolStats StorageExecutor::Stats() const {
+  absl::MutexLock lock(&mu_);
+  return PoolStats{options_.pool_size, in_use_, static_cast<int>(queue_.size())};
+}
+
 absl::Status StorageExecutor::Ping() {
   CHECK(current_executor != this) << "Ping() would wait for its own pool";
   absl::Notification finished;
@@ -98,8 +103,13 @@ void StorageExecutor::Loop(Worker& worker) {
       if (queue_.empty()) break;  // stopping, and everything queued is done
       task = std::move(queue_.front());
       queue_.pop_front();
+      ++in_use_;
     }
     absl::Status status = Execute(worker, task.work);
+    {
+      absl::MutexLock lock(&mu_);
+      --in_use_;
+    }
     task.done(std::move(status));
   }
   worker.conn.reset();

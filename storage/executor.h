@@ -74,6 +74,15 @@ class StorageExecutor final {
   void Run(std::function<absl::StatusOr<T>(pqxx::connection_base&)> work,
            std::function<void(absl::StatusOr<T>)> done);
 
+  // A snapshot of the pool, for metrics: threads busy running work (each holding its
+  // connection) and tasks queued until one is free.
+  struct PoolStats {
+    int size = 0;
+    int in_use = 0;
+    int waiting = 0;
+  };
+  PoolStats Stats() const;
+
   // Runs `SELECT 1` on a pool connection and waits for it. Blocking.
   // REQUIRES: not called on a pool thread.
   absl::Status Ping();
@@ -97,8 +106,9 @@ class StorageExecutor final {
   const DatabaseOptions options_;
   const std::string connection_string_;  // options_.url plus timeouts
 
-  absl::Mutex mu_;
+  mutable absl::Mutex mu_;
   std::deque<Task> queue_ ABSL_GUARDED_BY(mu_);
+  int in_use_ ABSL_GUARDED_BY(mu_) = 0;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::vector<std::pair<std::string, std::string>> statements_ ABSL_GUARDED_BY(mu_);
   absl::Time reconnect_after_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();

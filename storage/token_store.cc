@@ -8,6 +8,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/str_join.h"
 #include "common/random.h"
 #include "common/status_macros.h"
@@ -152,19 +153,24 @@ absl::Status NotFound(const std::string& id) {
 }  // namespace
 
 std::string EncodeRevocationNotice(const RevocationNotice& notice) {
-  return absl::StrCat(notice.id, " ", ToMicros(notice.expires_at));
+  std::string payload = absl::StrCat(notice.id, " ", ToMicros(notice.expires_at));
+  if (notice.sent_at.has_value()) absl::StrAppend(&payload, " ", ToMicros(*notice.sent_at));
+  return payload;
 }
 
 std::optional<RevocationNotice> ParseRevocationNotice(const std::string& payload) {
-  const size_t space = payload.find(' ');
-  if (space == std::string::npos) return std::nullopt;
+  const std::vector<std::string> fields = absl::StrSplit(payload, ' ');
+  if (fields.size() != 2 && fields.size() != 3) return std::nullopt;
   RevocationNotice notice;
-  notice.id = payload.substr(0, space);
-  int64_t micros = 0;
-  if (!IsUuid(notice.id) || !absl::SimpleAtoi(payload.substr(space + 1), &micros)) {
-    return std::nullopt;
+  notice.id = fields[0];
+  int64_t expires_micros = 0;
+  if (!IsUuid(notice.id) || !absl::SimpleAtoi(fields[1], &expires_micros)) return std::nullopt;
+  notice.expires_at = FromMicros(expires_micros);
+  if (fields.size() == 3) {
+    int64_t sent_micros = 0;
+    if (!absl::SimpleAtoi(fields[2], &sent_micros)) return std::nullopt;
+    notice.sent_at = FromMicros(sent_micros);
   }
-  notice.expires_at = FromMicros(micros);
   return notice;
 }
 
@@ -257,7 +263,7 @@ void TokenStore::Revoke(std::string id, absl::Time now,
         if (rows.empty()) return NotFound(id);
         ASSIGN_OR_RETURN(TokenMetadata token, ReadToken(rows[0]));
         tx.exec_prepared(kNotifyRevoked, kRevocationChannel,
-                         EncodeRevocationNotice({token.id, token.expires_at}));
+                         EncodeRevocationNotice({token.id, token.expires_at, now}));
         tx.commit();
         return token;
       },

@@ -35,11 +35,15 @@ struct RevokedToken {
   absl::Time expires_at;
 };
 
-// What Revoke tells other replicas: "<id> <expires_at as Unix microseconds>", enough to
-// reject the token at once and to forget the revocation once the token has expired.
+// What Revoke tells other replicas: "<id> <expires_at> <sent_at>" (Unix microseconds),
+// enough to reject the token at once, to forget the revocation once the token has expired,
+// and to measure how long the notice took to arrive (sent_at is the revoking replica's
+// clock at the revocation; replicas' clocks are assumed NTP-close). Notices of older
+// replicas have no sent_at.
 struct RevocationNotice {
   std::string id;
   absl::Time expires_at;
+  std::optional<absl::Time> sent_at;
 };
 std::string EncodeRevocationNotice(const RevocationNotice& notice);
 // nullopt if `payload` is not an encoded notice.

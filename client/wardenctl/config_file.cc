@@ -46,6 +46,8 @@ absl::StatusOr<std::optional<SessionConfig>> LoadSessionConfig(const std::string
   config.use_tls = json.value("tls", false);
   config.ca_file = text("ca_file");
   config.tls_server_name = text("tls_server_name");
+  config.cert_file = text("cert_file");
+  config.key_file = text("key_file");
   config.token = text("token");
   config.token_id = text("token_id");
   config.expiration = text("expiration");
@@ -65,6 +67,7 @@ absl::Status SaveSessionConfig(const std::string& path, const SessionConfig& con
   nlohmann::json json = {
       {"endpoint", config.endpoint},     {"tls", config.use_tls},
       {"ca_file", config.ca_file},       {"tls_server_name", config.tls_server_name},
+      {"cert_file", config.cert_file},   {"key_file", config.key_file},
       {"token", config.token},           {"token_id", config.token_id},
       {"expiration", config.expiration},
   };

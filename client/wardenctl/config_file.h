@@ -14,6 +14,8 @@ struct SessionConfig {
   bool use_tls = false;
   std::string ca_file;
   std::string tls_server_name;
+  std::string cert_file;  // paths only; the key stays in its own file
+  std::string key_file;
   std::string token;       // secret
   std::string token_id;    // for `logout` and messages
   std::string expiration;  // RFC 3339, for messages

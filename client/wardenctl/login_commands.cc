@@ -48,6 +48,8 @@ absl::Status RunLogin(Session& session) {
   config.use_tls = client->options().use_tls;
   config.ca_file = client->options().ca_file;
   config.tls_server_name = client->options().tls_server_name;
+  config.cert_file = client->options().cert_file;
+  config.key_file = client->options().key_file;
   config.token = minted.token();
   config.token_id = minted.metadata().id();
   config.expiration = FormatTimestamp(minted.metadata().expiration());

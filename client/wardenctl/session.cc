@@ -62,8 +62,16 @@ absl::StatusOr<ClientOptions> Session::BaseOptions() {
   options.use_tls = flags().Has("tls") || flags().Has("ca-file");
   options.ca_file = flags().Get("ca-file");
   options.tls_server_name = flags().Get("tls-server-name");
+  options.cert_file = flags().Get("cert-file");
+  options.key_file = flags().Get("key-file");
   if (!options.use_tls && !options.tls_server_name.empty()) {
     return Usage("--tls-server-name needs TLS (--tls or --ca-file)");
+  }
+  if (options.cert_file.empty() != options.key_file.empty()) {
+    return Usage("--cert-file and --key-file go together");
+  }
+  if (!options.use_tls && !options.cert_file.empty()) {
+    return Usage("--cert-file needs TLS (--tls or --ca-file)");
   }
   if (!options.use_tls) {
     // The login session remembers how its endpoint is reached.
@@ -72,6 +80,8 @@ absl::StatusOr<ClientOptions> Session::BaseOptions() {
       options.use_tls = true;
       options.ca_file = config->ca_file;
       options.tls_server_name = config->tls_server_name;
+      options.cert_file = config->cert_file;
+      options.key_file = config->key_file;
     }
   }
   return options;

@@ -144,11 +144,22 @@ WardenServer::WardenServer(const ServerConfig& config,
                      }
                    }) {
   validator_.SetObserver([this](bool valid) { metrics_.RecordValidation(valid); });
-  metrics_.SetExpiringSource([this]() -> std::optional<int64_t> {
-    std::optional<notifier::RunReport> report = notifier_.last_report();
-    if (!report.has_value() || !report->complete) return std::nullopt;
-    return report->tokens_expiring;
-  });
+  metrics_.AddScrapeGauge(
+      "warden_notifier_tokens_expiring",
+      "Tokens expiring within the notifier's window, as counted by its last complete run",
+      [this]() -> std::optional<double> {
+        std::optional<notifier::RunReport> report = notifier_.last_report();
+        if (!report.has_value() || !report->complete) return std::nullopt;
+        return static_cast<double>(report->tokens_expiring);
+      });
+  metrics_.AddScrapeGauge("warden_db_pool_size", "Database connections the pool may hold",
+                          [this] { return std::optional<double>(executor_.Stats().size); });
+  metrics_.AddScrapeGauge("warden_db_pool_in_use",
+                          "Database connections busy running a query or transaction",
+                          [this] { return std::optional<double>(executor_.Stats().in_use); });
+  metrics_.AddScrapeGauge("warden_db_pool_waiting",
+                          "Database tasks queued, waiting for a free connection",
+                          [this] { return std::optional<double>(executor_.Stats().waiting); });
 }
 
 void WardenServer::OnChange(const std::string& channel, const std::string& payload) {
@@ -158,8 +169,11 @@ void WardenServer::OnChange(const std::string& channel, const std::string& paylo
   if (channel == storage::TokenStore::kRevocationChannel) {
     std::optional<storage::RevocationNotice> notice = storage::ParseRevocationNotice(payload);
     if (notice.has_value()) {
+      std::optional<absl::Duration> lag;
+      if (notice->sent_at.has_value()) lag = RealClock::Get().Now() - *notice->sent_at;
+      // Recorded first, so that once a revocation is seen to apply, its metric is there too.
+      metrics_.RecordFeedRevocation(lag);
       revocations_.Add(notice->id, notice->expires_at);
-      metrics_.RecordFeedRevocation();
     } else {
       log_failure(sync_.Reload());  // an older replica's notice: reload in full
     }

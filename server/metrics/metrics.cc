@@ -2,6 +2,7 @@
 
 #include "absl/status/status.h"
 
+#include <algorithm>
 #include <exception>
 #include <utility>
 #include <vector>
@@ -65,38 +66,49 @@ class RpcInterceptorFactory final
 
 }  // namespace
 
-// warden_notifier_tokens_expiring, read from the notifier when scraped.
-class Metrics::ExpiringCollectable final : public prometheus::Collectable {
+// Gauges read from their sources when scraped (AddScrapeGauge).
+class Metrics::ScrapeGauges final : public prometheus::Collectable {
  public:
-  void Set(ExpiringSource source) {
+  void Add(std::string name, std::string help, GaugeSource source) {
     absl::MutexLock lock(&mu_);
-    source_ = std::move(source);
+    gauges_.push_back(Gauge{std::move(name), std::move(help), std::move(source)});
+  }
+  void Clear() {
+    absl::MutexLock lock(&mu_);
+    gauges_.clear();
   }
 
   std::vector<prometheus::MetricFamily> Collect() const override {
     absl::MutexLock lock(&mu_);
-    if (!source_) return {};
-    std::optional<int64_t> expiring = source_();
-    if (!expiring.has_value()) return {};
-    prometheus::MetricFamily family;
-    family.name = "warden_notifier_tokens_expiring";
-    family.help =
-        "Tokens expiring within the notifier's window, as counted by its last complete run";
-    family.type = prometheus::MetricType::Gauge;
-    prometheus::ClientMetric metric;
-    metric.gauge.value = static_cast<double>(*expiring);
-    family.metric.push_back(std::move(metric));
-    return {std::move(family)};
+    std::vector<prometheus::MetricFamily> families;
+    for (const Gauge& gauge : gauges_) {
+      std::optional<double> value = gauge.source();
+      if (!value.has_value()) continue;
+      prometheus::MetricFamily family;
+      family.name = gauge.name;
+      family.help = gauge.help;
+      family.type = prometheus::MetricType::Gauge;
+      prometheus::ClientMetric metric;
+      metric.gauge.value = *value;
+      family.metric.push_back(std::move(metric));
+      families.push_back(std::move(family));
+    }
+    return families;
   }
 
  private:
+  struct Gauge {
+    std::string name;
+    std::string help;
+    GaugeSource source;
+  };
   mutable absl::Mutex mu_;
-  ExpiringSource source_ ABSL_GUARDED_BY(mu_);
+  std::vector<Gauge> gauges_ ABSL_GUARDED_BY(mu_);
 };
 
 Metrics::Metrics()
     : registry_(std::make_shared<prometheus::Registry>()),
-      expiring_(std::make_shared<ExpiringCollectable>()),
+      scrape_gauges_(std::make_shared<ScrapeGauges>()),
       rpc_total_(prometheus::BuildCounter()
                      .Name("warden_rpc_total")
                      .Help("gRPC calls answered, by full method name and status code")
@@ -115,7 +127,14 @@ Metrics::Metrics()
                             .Name("warden_revocations_applied_total")
                             .Help("Revocations by other replicas applied from the change feed")
                             .Register(*registry_)
-                            .Add({})) {}
+                            .Add({})),
+      propagation_lag_(
+          prometheus::BuildHistogram()
+              .Name("warden_revocation_propagation_seconds")
+              .Help("From a revocation on another replica (its clock) to this replica applying "
+                    "it from the change feed")
+              .Register(*registry_)
+              .Add({}, LatencyBuckets())) {}
 
 Metrics::~Metrics() { Stop(); }
 
@@ -128,7 +147,7 @@ absl::Status Metrics::Serve(const std::string& listen) {
         "cannot serve metrics on ", listen, " (in use, or not a host:port?): ", e.what()));
   }
   exposer_->RegisterCollectable(registry_);
-  exposer_->RegisterCollectable(expiring_);
+  exposer_->RegisterCollectable(scrape_gauges_);
   LOG(INFO) << "Prometheus metrics on http://" << listen << "/metrics";
   return absl::OkStatus();
 }
@@ -140,7 +159,7 @@ void Metrics::Stop() {
     exposer = std::move(exposer_);
   }
   exposer.reset();  // joins the HTTP threads: no scrape runs after this
-  expiring_->Set(nullptr);
+  scrape_gauges_->Clear();
 }
 
 void Metrics::RecordRpc(absl::string_view method, int code, absl::Duration elapsed) {
@@ -175,9 +194,15 @@ void Metrics::RecordValidation(bool ok) {
   (ok ? validations_ok_ : validations_rejected_).Increment();
 }
 
-void Metrics::RecordFeedRevocation() { feed_revocations_.Increment(); }
+void Metrics::RecordFeedRevocation(std::optional<absl::Duration> lag) {
+  feed_revocations_.Increment();
+  // A clock behind the sender's can make the lag negative; it is then recorded as zero.
+  if (lag.has_value()) propagation_lag_.Observe(std::max(0.0, absl::ToDoubleSeconds(*lag)));
+}
 
-void Metrics::SetExpiringSource(ExpiringSource source) { expiring_->Set(std::move(source)); }
+void Metrics::AddScrapeGauge(std::string name, std::string help, GaugeSource source) {
+  scrape_gauges_->Add(std::move(name), std::move(help), std::move(source));
+}
 
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
 Metrics::InterceptorFactory() {
@@ -186,7 +211,7 @@ Metrics::InterceptorFactory() {
 
 std::string Metrics::Text() const {
   std::vector<prometheus::MetricFamily> families = registry_->Collect();
-  for (prometheus::MetricFamily& family : expiring_->Collect()) {
+  for (prometheus::MetricFamily& family : scrape_gauges_->Collect()) {
     families.push_back(std::move(family));
   }
   return prometheus::TextSerializer().Serialize(families);

@@ -34,12 +34,15 @@ namespace warden {
 //   warden_rpc_duration_seconds{method}         histogram, RPC start to status sent
 //   warden_token_validations_total{outcome}     counter, outcome "ok" or "rejected"
 //   warden_revocations_applied_total            counter, revocations applied from the feed
-//   warden_notifier_tokens_expiring             gauge, from the last complete notifier run
-//                                               (read at scrape time; absent before one)
+//   warden_revocation_propagation_seconds       histogram, revoking replica's clock at the
+//                                               revocation to this replica applying it
+//   and the gauges the server adds with AddScrapeGauge (read at scrape time):
+//   warden_notifier_tokens_expiring, warden_db_pool_size, warden_db_pool_in_use,
+//   warden_db_pool_waiting
 class Metrics final {
  public:
-  // Reads the notifier's last figure at scrape time; nullopt: nothing to report yet.
-  using ExpiringSource = std::function<std::optional<int64_t>()>;
+  // Reads a gauge at scrape time; nullopt: nothing to report yet (the gauge is absent).
+  using GaugeSource = std::function<std::optional<double>()>;
 
   Metrics();
   ~Metrics();  // Stop()s
@@ -56,9 +59,12 @@ class Metrics final {
   // Records one RPC. `method` is gRPC's full name, "/package.Service/Method".
   void RecordRpc(absl::string_view method, int code, absl::Duration elapsed);
   void RecordValidation(bool ok);
-  void RecordFeedRevocation();
-  // REQUIRES: called before Serve().
-  void SetExpiringSource(ExpiringSource source);
+  // Records a revocation applied from the change feed; `lag` when the notice said when it
+  // was sent (older replicas' notices do not).
+  void RecordFeedRevocation(std::optional<absl::Duration> lag);
+  // Adds a gauge whose value `source` gives at each scrape. Called from scrape threads
+  // until Stop(). REQUIRES: called before Serve(); `name` not added before.
+  void AddScrapeGauge(std::string name, std::string help, GaugeSource source);
 
   // For ServerBuilder::experimental().SetInterceptorCreators: records every RPC's method,
   // status code and duration. The factory refers to this object.
@@ -68,16 +74,17 @@ class Metrics final {
   std::string Text() const;
 
  private:
-  class ExpiringCollectable;
+  class ScrapeGauges;
 
   const std::shared_ptr<prometheus::Registry> registry_;
-  const std::shared_ptr<ExpiringCollectable> expiring_;
+  const std::shared_ptr<ScrapeGauges> scrape_gauges_;
   prometheus::Family<prometheus::Counter>& rpc_total_;
   prometheus::Family<prometheus::Histogram>& rpc_duration_;
   prometheus::Family<prometheus::Counter>& validations_;
   prometheus::Counter& validations_ok_;
   prometheus::Counter& validations_rejected_;
   prometheus::Counter& feed_revocations_;
+  prometheus::Histogram& propagation_lag_;
 
   absl::Mutex mu_;  // guards the caches below; the metrics themselves are thread-safe
   absl::flat_hash_map<std::string, prometheus::Counter*> rpc_counters_ ABSL_GUARDED_BY(mu_);

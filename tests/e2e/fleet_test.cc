@@ -8,10 +8,14 @@
 #include <pqxx/pqxx>
 
 #include <catch2/catch.hpp>
+#include <httplib.h>
+
+#include "absl/strings/str_cat.h"
 
 #include "tests/e2e/api_client.h"
 #include "tests/e2e/role_client.h"
 #include "tests/e2e/warden_process.h"
+#include "tests/support/free_port.h"
 #include "tests/support/test_database.h"
 
 namespace warden::testing {
@@ -47,19 +51,35 @@ std::string SharedKey() {
 class Fleet {
  public:
   Fleet()
-      : key_(SharedKey()), a_(Env()), b_(Env()), api_a_(a_.channel()), api_b_(b_.channel()) {
+      : key_(SharedKey()),
+        metrics_port_b_(FreeTcpPort()),
+        a_(Env()),
+        b_(Env({{"WARDEN_METRICS_LISTEN", absl::StrCat("127.0.0.1:", metrics_port_b_)}})),
+        api_a_(a_.channel()),
+        api_b_(b_.channel()) {
     a_.Start();
     b_.Start();
     admin_ = a_.AdminAuthorization();
   }
   ~Fleet() { std::filesystem::remove_all(std::filesystem::path(key_).parent_path()); }
-  std::map<std::string, std::string> Env() {
-    return {{"WARDEN_DATABASE_URL", database_.url()},
-            {"WARDEN_RECONCILE_INTERVAL", "1h"},
-            {"WARDEN_SIGNING_KEYS", key_}};
+  std::map<std::string, std::string> Env(std::map<std::string, std::string> extra = {}) {
+    extra.insert({{"WARDEN_DATABASE_URL", database_.url()},
+                  {"WARDEN_RECONCILE_INTERVAL", "1h"},
+                  {"WARDEN_SIGNING_KEYS", key_}});
+    return extra;
+  }
+  // B's Prometheus text.
+  std::string ScrapeB() {
+    httplib::Client client("127.0.0.1", metrics_port_b_);
+    client.set_connection_timeout(5);
+    client.set_read_timeout(5);
+    auto response = client.Get("/metrics");
+    REQUIRE(response);
+    return response->body;
   }
 
   std::string key_;
+  int metrics_port_b_;
   TestDatabase database_;
   WardenProcess a_;
   WardenProcess b_;
@@ -86,6 +106,10 @@ TEST_CASE_METHOD(Fleet, "a token revoked through one replica is rejected by the 
             << " revocations: p50 " << absl::FormatDuration(lags[lags.size() / 2]) << ", max "
             << absl::FormatDuration(lags.back()) << std::endl;
   CHECK(lags.back() < absl::Seconds(1));
+  // B measured the same propagation itself, for operators.
+  const std::string metrics = ScrapeB();
+  CHECK_THAT(metrics, Catch::Contains("warden_revocation_propagation_seconds_count 20"));
+  CHECK_THAT(metrics, Catch::Contains("warden_revocations_applied_total 20"));
 }
 
 TEST_CASE_METHOD(Fleet, "a role edited through one replica takes effect on the other") {

@@ -59,6 +59,11 @@ TEST_CASE("the metrics port serves RPC, latency and validation metrics") {
   CHECK(SampleValue(text, "warden_token_validations_total{outcome=\"ok\"}") >= 1);
   CHECK(SampleValue(text, "warden_token_validations_total{outcome=\"rejected\"}") >= 1);
   CHECK(SampleValue(text, "warden_revocations_applied_total") >= 0);
+  CHECK(SampleValue(text, "warden_revocation_propagation_seconds_count") >= 0);
+  CHECK(SampleValue(text, "warden_db_pool_size") == 4);
+  // The scrape itself uses no connection, and every call above has been answered.
+  CHECK(SampleValue(text, "warden_db_pool_in_use") >= 0);
+  CHECK(SampleValue(text, "warden_db_pool_waiting") >= 0);
 }
 
 TEST_CASE("a metrics address that cannot be bound stops start-up") {

@@ -206,5 +206,39 @@ TEST_CASE("Shutdown finishes queued work and then refuses new work inline", "[ex
   executor.Shutdown();  // idempotent
 }
 
+TEST_CASE("Stats counts busy connections and queued tasks", "[executor]") {
+  warden::testing::TestDatabase db;
+  StorageExecutor executor(OptionsFor(db.url(), 1));
+  CHECK(executor.Stats().in_use == 0);
+  std::promise<void> started;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  executor.Run(
+      [&started, released](pqxx::connection_base&) {
+        started.set_value();
+        released.wait();
+        return absl::OkStatus();
+      },
+      [](absl::Status) {});
+  started.get_future().wait();
+  std::promise<void> all_done;
+  std::atomic<int> remaining = 2;
+  for (int i = 0; i < 2; ++i) {
+    executor.Run([](pqxx::connection_base&) { return absl::OkStatus(); },
+                 [&](absl::Status) {
+                   if (--remaining == 0) all_done.set_value();
+                 });
+  }
+  StorageExecutor::PoolStats busy = executor.Stats();
+  CHECK(busy.size == 1);
+  CHECK(busy.in_use == 1);
+  CHECK(busy.waiting == 2);
+  release.set_value();
+  all_done.get_future().wait();
+  StorageExecutor::PoolStats idle = executor.Stats();
+  CHECK(idle.in_use == 0);
+  CHECK(idle.waiting == 0);
+}
+
 }  // namespace
 }  // namespace warden::storage::testing

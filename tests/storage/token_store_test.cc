@@ -170,6 +170,20 @@ TEST_CASE("revoking notifies warden_revocations with the id", "[token_store]") {
   REQUIRE(notice.has_value());
   CHECK(notice->id == token.id);
   CHECK(notice->expires_at == token.expires_at);
+  CHECK(notice->sent_at == TestEpoch());
+}
+
+TEST_CASE("a revocation notice of an older replica, without sent_at, still parses",
+          "[token_store]") {
+  const std::string id = "5f0c6a52-3bb1-4f5e-9a4e-2a8f0f0e8d11";
+  std::optional<RevocationNotice> notice = ParseRevocationNotice(id + " 1700000000000000");
+  REQUIRE(notice.has_value());
+  CHECK(notice->id == id);
+  CHECK_FALSE(notice->sent_at.has_value());
+  CHECK_FALSE(ParseRevocationNotice(id).has_value());
+  CHECK_FALSE(ParseRevocationNotice(id + " 1 2 3").has_value());
+  CHECK_FALSE(ParseRevocationNotice(id + " 1 x").has_value());
+  CHECK_FALSE(ParseRevocationNotice("not-a-uuid 1 2").has_value());
 }
 
 TEST_CASE("listing filters on revoked", "[token_store]") {
