@@ -26,6 +26,13 @@ int32_t NextCodePoint(absl::string_view s, size_t& i) {
 
 }  // namespace
 
+bool IsValidUtf8(absl::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    if (NextCodePoint(text, i) < 0) return false;
+  }
+  return true;
+}
+
 absl::Status ValidateName(absl::string_view name, absl::string_view what) {
   if (name.empty()) return absl::InvalidArgumentError(absl::StrCat(what, " must not be empty"));
   size_t chars = 0;

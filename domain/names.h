@@ -12,4 +12,8 @@ namespace warden {
 // Returns INVALID_ARGUMENT saying what is wrong, never echoing more than the name's length.
 absl::Status ValidateName(absl::string_view name, absl::string_view what);
 
+// True if `text` is valid UTF-8: no overlong forms, surrogates or code points past U+10FFFF.
+// What PostgreSQL text columns and protobuf strings accept.
+bool IsValidUtf8(absl::string_view text);
+
 }  // namespace warden

@@ -1,5 +1,7 @@
 #include "notifier/expiry_message.h"
 
+#include <limits>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
@@ -38,6 +40,8 @@ size_t DecodeUtf8(absl::string_view text, size_t i, uint32_t& code_point) {
 int64_t SlicesLeft(absl::Duration remaining, absl::Duration slice) {
   if (remaining <= absl::ZeroDuration()) return 1;
   const int64_t whole = absl::IDivDuration(remaining, slice, &remaining);
+  // IDivDuration saturates (e.g. centuries left in 1ns slices): rounding up would overflow.
+  if (whole == std::numeric_limits<int64_t>::max()) return whole;
   const int64_t slices = remaining > absl::ZeroDuration() ? whole + 1 : whole;
   return slices < 1 ? 1 : slices;
 }

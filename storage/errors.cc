@@ -51,12 +51,18 @@ absl::StatusCode CodeForSqlState(std::string_view s) {
     return absl::StatusCode::kFailedPrecondition;
   }
   if (s == "40001" || s == "40P01") return absl::StatusCode::kAborted;
-  if (s == "22P02") return absl::StatusCode::kInvalidArgument;
+  // Data exceptions: a value PostgreSQL could not take (bad uuid, out-of-range time, NUL).
+  if (s.starts_with("22")) return absl::StatusCode::kInvalidArgument;
   if (s == "57014") return absl::StatusCode::kDeadlineExceeded;
+  // 25006: a read-only database (a standby after failover, default_transaction_read_only).
+  // Transient for the client; the executor drops the connection, so the next one sees the
+  // database as it is then.
   if (s.starts_with("08") || s == "57P01" || s == "57P02" || s == "57P03" || s == "53300" ||
-      s == "40003") {
+      s == "40003" || s == "25006") {
     return absl::StatusCode::kUnavailable;
   }
+  // Out of disk space, memory or another server resource (53300 is above).
+  if (s.starts_with("53")) return absl::StatusCode::kResourceExhausted;
   return absl::StatusCode::kInternal;
 }
 

@@ -11,10 +11,12 @@ namespace warden::storage {
 //   unique violation                                    -> ALREADY_EXISTS
 //   foreign key, check, not-null, restrict violation    -> FAILED_PRECONDITION
 //   serialization failure, deadlock                     -> ABORTED (the executor retries)
-//   invalid text representation (22P02, e.g. bad uuid)  -> INVALID_ARGUMENT
+//   data exceptions, class 22 (22P02 bad uuid, 22008
+//   time out of range, 22P05 NUL in JSON, ...)          -> INVALID_ARGUMENT
 //   statement timeout / query cancelled (57014)         -> DEADLINE_EXCEEDED
 //   broken connection, outcome in doubt, SQLSTATE 08*,
-//   57P01..57P03, 53300                                 -> UNAVAILABLE "database unavailable: ..."
+//   57P01..57P03, 53300, read-only database (25006)     -> UNAVAILABLE "database unavailable: ..."
+//   disk full (53100) and the rest of class 53          -> RESOURCE_EXHAUSTED
 //   anything else                                       -> INTERNAL
 // Messages carry PostgreSQL's primary message only (never DETAIL, which holds row values)
 // and, for data exceptions, not even that (it echoes the input), so they never contain

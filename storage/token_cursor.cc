@@ -36,6 +36,11 @@ absl::StatusOr<TokenCursor> DecodeCursor(std::string_view page_token) {
   if (parts.size() != 3 || parts[0] != kVersion || !absl::SimpleAtoi(parts[1], &micros)) {
     return Invalid();
   }
+  // Only times PostgreSQL can compute with (a hand-made token's could overflow the query's
+  // timestamp arithmetic): google.protobuf.Timestamp's range, 0001-01-01 to 9999-12-31.
+  constexpr int64_t kMinMicros = -62135596800LL * 1000000;
+  constexpr int64_t kMaxMicros = 253402300799LL * 1000000 + 999999;
+  if (micros < kMinMicros || micros > kMaxMicros) return Invalid();
   std::string id(parts[2]);
   if (!IsUuid(id)) return Invalid();
   return TokenCursor{absl::FromUnixMicros(micros), std::move(id)};

@@ -22,7 +22,8 @@ namespace {
   "id::text, name, array_to_json(roles)::text, (extract(epoch FROM issued_at) * " \
   "1000000)::bigint, "                                                            \
   "(extract(epoch FROM expires_at) * 1000000)::bigint, revoked, "                 \
-  "(extract(epoch FROM revoked_at) * 1000000)::bigint, created_by"
+  "(extract(epoch FROM revoked_at) * 1000000)::bigint, created_by, "              \
+  "(extract(epoch FROM last_used_at) * 1000000)::bigint"
 
 // $1 id, $2 name, $3 roles (text[] literal), $4 issued_at, $5 expires_at (micros),
 // $6 revoked, $7 revoked_at (micros; ignored unless revoked), $8 created_by.
@@ -44,23 +45,83 @@ constexpr char kLockRoles[] = "warden_token_lock_roles";
 constexpr char kLockRolesSql[] = R"sql(
 SELECT name FROM roles WHERE name = ANY($1::text[]) ORDER BY name COLLATE "C" FOR KEY SHARE)sql";
 
+// $1 created_by. Serializes one creator's inserts until commit (the cap below).
+constexpr char kLockCreator[] = "warden_token_lock_creator";
+constexpr char kLockCreatorSql[] =
+    "SELECT pg_advisory_xact_lock(hashtextextended('warden.tokens.created_by:' || $1, 0))";
+
+// $1 created_by, $2 now (micros), $3 cap: how many live tokens the creator has, counting
+// no further than the cap (index tokens_creator_unrevoked).
+constexpr char kCountLive[] = "warden_token_count_live";
+constexpr char kCountLiveSql[] = R"sql(
+SELECT count(*) FROM (
+  SELECT 1 FROM tokens
+  WHERE created_by = $1 AND NOT revoked
+    AND expires_at > 'epoch'::timestamptz + $2::bigint * interval '1 microsecond'
+  LIMIT $3) AS live)sql";
+
 // $1 id.
 constexpr char kGet[] = "warden_token_get";
 constexpr char kGetSql[] = "SELECT " WARDEN_TOKEN_COLUMNS " FROM tokens WHERE id = $1::uuid";
 
+// The expiry filter of the listings: with expired tokens ($2 true), or live ones only. The
+// live form names `NOT expired` literally, so the planner can use the partial indexes on
+// it (migration 0009), and still checks expires_at for tokens expired since the last sweep.
+#define WARDEN_ANY_EXPIRY \
+  "($2::boolean OR expires_at > 'epoch'::timestamptz + $3::bigint * interval '1 microsecond')"
+#define WARDEN_LIVE_ONLY                          \
+  "(NOT $2::boolean AND NOT expired AND "         \
+  "expires_at > 'epoch'::timestamptz + $3::bigint * interval '1 microsecond')"
+
 // $1 revoked filter (NULL: any), $2 include_expired, $3 now (micros),
 // $4 after.issued_at (micros; NULL on the first page), $5 after.id (NULL on the first page),
 // $6 limit. The row comparison lets the (issued_at, id) index start at the cursor.
+#define WARDEN_LIST_SQL(EXPIRY)                                                  \
+  "SELECT " WARDEN_TOKEN_COLUMNS                                                 \
+  " FROM tokens WHERE ($1::boolean IS NULL OR revoked = $1::boolean) AND " EXPIRY \
+  " AND (issued_at, id) > "                                                      \
+  "(COALESCE('epoch'::timestamptz + $4::bigint * interval '1 microsecond', '-infinity'), " \
+  "COALESCE($5::uuid, '00000000-0000-0000-0000-000000000000')) "                 \
+  "ORDER BY issued_at, id LIMIT $6"
 constexpr char kList[] = "warden_token_list";
-constexpr char kListSql[] = "SELECT " WARDEN_TOKEN_COLUMNS R"sql(
-FROM tokens
-WHERE ($1::boolean IS NULL OR revoked = $1::boolean)
-  AND ($2::boolean OR expires_at > 'epoch'::timestamptz + $3::bigint * interval '1 microsecond')
-  AND (issued_at, id) >
-      (COALESCE('epoch'::timestamptz + $4::bigint * interval '1 microsecond', '-infinity'),
-       COALESCE($5::uuid, '00000000-0000-0000-0000-000000000000'))
-ORDER BY issued_at, id
-LIMIT $6)sql";
+constexpr char kListSql[] = WARDEN_LIST_SQL(WARDEN_ANY_EXPIRY);
+constexpr char kListLive[] = "warden_token_list_live";
+constexpr char kListLiveSql[] = WARDEN_LIST_SQL(WARDEN_LIVE_ONLY);
+
+// kList with unused_since: $1-$5 as there, $6 limit (page_size + 1), $7 unused_since
+// (micros), $8 how many rows to examine at most (kUnusedScanRows). The inner query walks the
+// same (issued_at, id) index from the cursor through at most $8 rows that pass the other
+// filters, numbering them; the outer keeps those not used since $7, plus the $8th row
+// examined, where the next page must start if the budget ran out. Both levels stream: a
+// page whose first page_size + 1 rows match reads no more than that. The outer ORDER BY
+// names scanned.issued_at, scanned.id (the uuid, not the selected id::text), which the
+// subquery already delivers in order, so no sort is added.
+#define WARDEN_LIST_UNUSED_SQL(EXPIRY)                                                  \
+  "SELECT " WARDEN_TOKEN_COLUMNS ", wanted, n FROM (SELECT tokens.*, "                  \
+  "(last_used_at IS NULL OR "                                                           \
+  "last_used_at < 'epoch'::timestamptz + $7::bigint * interval '1 microsecond') AS wanted, " \
+  "row_number() OVER (ORDER BY issued_at, id) AS n FROM tokens "                        \
+  "WHERE ($1::boolean IS NULL OR revoked = $1::boolean) AND " EXPIRY                    \
+  " AND (issued_at, id) > "                                                             \
+  "(COALESCE('epoch'::timestamptz + $4::bigint * interval '1 microsecond', '-infinity'), " \
+  "COALESCE($5::uuid, '00000000-0000-0000-0000-000000000000')) "                        \
+  "ORDER BY issued_at, id LIMIT $8) AS scanned "                                        \
+  "WHERE wanted OR n = $8 ORDER BY scanned.issued_at, scanned.id LIMIT $6"
+constexpr char kListUnused[] = "warden_token_list_unused";
+constexpr char kListUnusedSql[] = WARDEN_LIST_UNUSED_SQL(WARDEN_ANY_EXPIRY);
+constexpr char kListUnusedLive[] = "warden_token_list_unused_live";
+constexpr char kListUnusedLiveSql[] = WARDEN_LIST_UNUSED_SQL(WARDEN_LIVE_ONLY);
+
+// $1 now (micros), $2 batch size: flags up to $2 tokens past their expiry as expired (the
+// sweep behind the live listings' partial index). SKIP LOCKED: replicas sweeping at once
+// take different rows instead of waiting on each other.
+constexpr char kMarkExpired[] = "warden_token_mark_expired";
+constexpr char kMarkExpiredSql[] = R"sql(
+UPDATE tokens SET expired = true
+WHERE id IN (SELECT id FROM tokens
+             WHERE NOT expired
+               AND expires_at <= 'epoch'::timestamptz + $1::bigint * interval '1 microsecond'
+             ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED))sql";
 
 // $1 id, $2 now (micros). Keeps the first revoked_at.
 constexpr char kRevoke[] = "warden_token_revoke";
@@ -119,6 +180,7 @@ absl::StatusOr<TokenMetadata> ReadToken(const pqxx::row& row) {
   token.revoked = row[5].as<bool>();
   if (!row[6].is_null()) token.revoked_at = FromMicros(row[6].as<int64_t>());
   token.created_by = row[7].as<std::string>();
+  if (!row[8].is_null()) token.last_used_at = FromMicros(row[8].as<int64_t>());
   return token;
 }
 
@@ -177,8 +239,15 @@ std::optional<RevocationNotice> ParseRevocationNotice(const std::string& payload
 TokenStore::TokenStore(StorageExecutor& executor) : executor_(executor) {
   executor_.Prepare(kLockRoles, kLockRolesSql);
   executor_.Prepare(kInsert, kInsertSql);
+  executor_.Prepare(kLockCreator, kLockCreatorSql);
+  executor_.Prepare(kCountLive, kCountLiveSql);
   executor_.Prepare(kGet, kGetSql);
   executor_.Prepare(kList, kListSql);
+  executor_.Prepare(kListLive, kListLiveSql);
+  executor_.Prepare(kListUnusedLive, kListUnusedLiveSql);
+  executor_.Prepare(kMarkExpired, kMarkExpiredSql);
+  executor_.Prepare(kListUnused, kListUnusedSql);
+  PrepareRecordUses();
   executor_.Prepare(kRevoke, kRevokeSql);
   executor_.Prepare(kNotifyRevoked, kNotifyRevokedSql);
   executor_.Prepare(kListRevoked, kListRevokedSql);
@@ -186,14 +255,30 @@ TokenStore::TokenStore(StorageExecutor& executor) : executor_(executor) {
 }
 
 void TokenStore::Insert(TokenMetadata token, std::function<void(absl::Status)> done) {
+  Insert(std::move(token), /*max_live_per_creator=*/0, std::move(done));
+}
+
+void TokenStore::Insert(TokenMetadata token, int max_live_per_creator,
+                        std::function<void(absl::Status)> done) {
   if (absl::Status s = CheckId(token.id); !s.ok()) return done(s);
   if (token.revoked != token.revoked_at.has_value()) {
     return done(absl::InvalidArgumentError("token revoked and revoked_at disagree"));
   }
   std::string id = token.id;
   executor_.Run(
-      [token = std::move(token)](pqxx::connection_base& conn) {
+      [token = std::move(token), max_live_per_creator](pqxx::connection_base& conn) {
         pqxx::work tx(conn, "token_insert");
+        if (max_live_per_creator > 0) {
+          tx.exec_prepared(kLockCreator, token.created_by);
+          const int live = tx.exec_prepared1(kCountLive, token.created_by,
+                                             ToMicros(token.issued_at), max_live_per_creator)[0]
+                               .as<int>();
+          if (live >= max_live_per_creator) {
+            return absl::ResourceExhaustedError(absl::StrCat(
+                "the caller already has ", live, " live tokens, the most one identity may have; "
+                "revoke some (or let them expire) first"));
+          }
+        }
         const std::string roles = TextArrayLiteral(token.roles);
         RETURN_IF_ERROR(CheckRolesExist(token.roles, tx.exec_prepared(kLockRoles, roles)));
         const int64_t revoked_at = token.revoked_at ? ToMicros(*token.revoked_at) : 0;
@@ -233,22 +318,47 @@ void TokenStore::List(TokenListQuery query, std::function<void(absl::StatusOr<To
         // libpqxx 6.4 passes a null `const char*` as SQL NULL.
         const std::string after_micros = q.after ? absl::StrCat(ToMicros(q.after->issued_at)) : "";
         const char* revoked = !q.revoked ? nullptr : (*q.revoked ? "true" : "false");
+        const char* after_issued = q.after ? after_micros.c_str() : nullptr;
+        const char* after_id = q.after ? q.after->id.c_str() : nullptr;
+        const int64_t limit = static_cast<int64_t>(q.page_size) + 1;
         pqxx::nontransaction tx(conn, "token_list");
-        const pqxx::result rows = tx.exec_prepared(
-            kList, revoked, q.include_expired, ToMicros(q.now),
-            q.after ? after_micros.c_str() : nullptr, q.after ? q.after->id.c_str() : nullptr,
-            static_cast<int64_t>(q.page_size) + 1);
+        const pqxx::result rows =
+            q.unused_since
+                ? tx.exec_prepared(q.include_expired ? kListUnused : kListUnusedLive, revoked,
+                                   q.include_expired, ToMicros(q.now), after_issued, after_id,
+                                   limit, ToMicros(*q.unused_since),
+                                   static_cast<int64_t>(kUnusedScanRows))
+                : tx.exec_prepared(q.include_expired ? kList : kListLive, revoked,
+                                   q.include_expired, ToMicros(q.now), after_issued, after_id,
+                                   limit);
         TokenPage page;
         for (const pqxx::row& row : rows) {
-          if (page.tokens.size() == static_cast<size_t>(q.page_size)) {
+          // kListUnused's last row may be where its budget ended rather than a match.
+          const bool wanted = !q.unused_since || row[9].as<bool>();
+          if (wanted && page.tokens.size() == static_cast<size_t>(q.page_size)) {
             const TokenMetadata& last = page.tokens.back();
             page.next = TokenCursor{last.issued_at, last.id};
             break;
           }
           ASSIGN_OR_RETURN(TokenMetadata token, ReadToken(row));
-          page.tokens.push_back(std::move(token));
+          if (q.unused_since && row[10].as<int64_t>() == kUnusedScanRows) {
+            page.next = TokenCursor{token.issued_at, token.id};  // more may follow
+          }
+          if (wanted) page.tokens.push_back(std::move(token));
         }
         return page;
+      },
+      std::move(done));
+}
+
+void TokenStore::MarkExpired(absl::Time now, int batch_size,
+                             std::function<void(absl::StatusOr<int>)> done) {
+  executor_.Run<int>(
+      [now, batch_size](pqxx::connection_base& conn) -> absl::StatusOr<int> {
+        pqxx::work tx(conn, "token_mark_expired");
+        const pqxx::result marked = tx.exec_prepared(kMarkExpired, ToMicros(now), batch_size);
+        tx.commit();
+        return static_cast<int>(marked.affected_rows());
       },
       std::move(done));
 }

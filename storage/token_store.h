@@ -19,6 +19,8 @@ namespace warden::storage {
 struct TokenListQuery {
   std::optional<bool> revoked;   // unset: both revoked and live tokens
   bool include_expired = false;  // false hides tokens with expires_at <= now
+  // Set: only tokens never used or last used before it (last_used_at < unused_since).
+  std::optional<absl::Time> unused_since;
   absl::Time now;
   int page_size = 100;               // REQUIRES: >= 1 (else INVALID_ARGUMENT)
   std::optional<TokenCursor> after;  // the previous page's `next`
@@ -27,6 +29,12 @@ struct TokenListQuery {
 struct TokenPage {
   std::vector<TokenMetadata> tokens;
   std::optional<TokenCursor> next;  // set if more tokens follow
+};
+
+// A token's use, as the usage recorder hands it over: the id was used at `used_at`.
+struct TokenUse {
+  std::string id;  // a UUID
+  absl::Time used_at;
 };
 
 // A revoked token that has not expired yet: what every replica must keep rejecting.
@@ -68,6 +76,11 @@ class TokenStore final {
   // locked until the insert commits.
   // REQUIRES: token.revoked == token.revoked_at.has_value().
   void Insert(TokenMetadata token, std::function<void(absl::Status)> done);
+  // The same, refusing with RESOURCE_EXHAUSTED when token.created_by already has
+  // `max_live_per_creator` tokens unrevoked and unexpired at token.issued_at (0: no cap).
+  // Concurrent inserts by one creator are serialized on an advisory lock, so the cap holds.
+  void Insert(TokenMetadata token, int max_live_per_creator,
+              std::function<void(absl::Status)> done);
 
   // NOT_FOUND "token <id> not found" if absent.
   void Get(std::string id, std::function<void(absl::StatusOr<TokenMetadata>)> done);
@@ -75,7 +88,22 @@ class TokenStore final {
   // One page of tokens (keyset pagination: fetches page_size + 1 rows to know whether more
   // follow). Tokens inserted while a client pages through appear in a later page or not at
   // all, but never shift, repeat or hide the tokens that existed when it started.
+  // With query.unused_since, a page examines at most kUnusedScanRows tokens past the cursor
+  // (of those the other filters let through): it may then hold fewer than page_size
+  // tokens, even none, with `next` set at the last token examined. So a page costs the
+  // same bounded work however few tokens match, at the price of short pages.
   void List(TokenListQuery query, std::function<void(absl::StatusOr<TokenPage>)> done);
+
+  // Sets last_used_at to each use's used_at in one statement and one transaction, but only
+  // where that moves it forward: an older use (another replica's, a retried batch) never
+  // moves it back. Unknown ids are skipped; for an id given twice the later use counts.
+  // `done` gets how many tokens moved. A malformed id: INVALID_ARGUMENT, nothing written.
+  void RecordUses(std::vector<TokenUse> uses, std::function<void(absl::StatusOr<int>)> done);
+
+  // Flags up to `batch_size` tokens whose expiry is at or before `now` as expired, so that
+  // live listings skip them by index; returns how many it flagged (fewer than batch_size:
+  // none are left). Idempotent; safe on every replica at once.
+  void MarkExpired(absl::Time now, int batch_size, std::function<void(absl::StatusOr<int>)> done);
 
   // Marks the token revoked at `now`, unless it already is (then the first revoked_at stays;
   // still OK), and in the same transaction sends NOTIFY warden_revocations with the id.
@@ -99,8 +127,12 @@ class TokenStore final {
 
   // The channel Revoke notifies on; the payload is a RevocationNotice, encoded.
   static constexpr char kRevocationChannel[] = "warden_revocations";
+  // How many tokens a List page with unused_since examines at most (about 2 ms of work).
+  static constexpr int kUnusedScanRows = 5000;
 
  private:
+  void PrepareRecordUses();  // token_store_usage.cc
+
   StorageExecutor& executor_;
 };
 

@@ -34,4 +34,18 @@ absl::StatusOr<absl::Time> ParseRfc3339(const Session& session, const std::strin
   return time;
 }
 
+absl::StatusOr<absl::Time> ParseTimeOrAgo(const Session& session, const std::string& flag,
+                                          const std::string& value, absl::Time now) {
+  absl::Time time;
+  std::string error;
+  if (absl::ParseTime(absl::RFC3339_full, value, &time, &error)) return time;
+  absl::StatusOr<absl::Duration> ago = ParseLifetime(session, flag, value);
+  if (!ago.ok()) {
+    return session.Usage(absl::StrCat("--", flag, " must be a duration such as 90d or 720h (that ",
+                                      "long ago) or an RFC 3339 time such as ",
+                                      "2030-01-01T00:00:00Z, not \"", value, "\""));
+  }
+  return now - *ago;
+}
+
 }  // namespace warden::cli

@@ -18,4 +18,10 @@ absl::StatusOr<absl::Duration> ParseLifetime(const Session& session, const std::
 absl::StatusOr<absl::Time> ParseRfc3339(const Session& session, const std::string& flag,
                                         const std::string& value);
 
+// The value of --`flag` as an instant: an RFC 3339 time, or a positive duration (as
+// ParseLifetime reads it) meaning that long before `now` ("90d": ninety days ago). A usage
+// error naming the flag otherwise.
+absl::StatusOr<absl::Time> ParseTimeOrAgo(const Session& session, const std::string& flag,
+                                          const std::string& value, absl::Time now);
+
 }  // namespace warden::cli

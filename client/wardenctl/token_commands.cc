@@ -23,6 +23,11 @@ std::string RevokedCell(const v1::TokenMetadata& token) {
   return FormatTimestamp(token.revoked_at(), "yes");
 }
 
+// Unset: never used, as far as the server knows (or it does not track use).
+std::string LastUsedCell(const v1::TokenMetadata& token) {
+  return FormatTimestamp(token.last_used_at(), "never");
+}
+
 std::vector<std::pair<std::string, std::string>> TokenFields(const v1::TokenMetadata& token) {
   return {
       {"ID", token.id()},
@@ -30,6 +35,7 @@ std::vector<std::pair<std::string, std::string>> TokenFields(const v1::TokenMeta
       {"ROLES", absl::StrJoin(token.roles(), ", ")},
       {"ISSUED", FormatTimestamp(token.issued_at())},
       {"EXPIRES", FormatTimestamp(token.expiration())},
+      {"LAST USED", LastUsedCell(token)},
       {"REVOKED", RevokedCell(token)},
       {"CREATED BY", token.created_by()},
   };
@@ -88,6 +94,9 @@ absl::Status RunListExpiring(Session& session, int limit) {
   if (flags.Has("revoked") || flags.Has("all")) {
     return session.Usage(
         "--expiring lists live tokens only: it cannot be combined with --revoked or --all");
+  }
+  if (flags.Has("unused-since")) {
+    return session.Usage("--expiring cannot be combined with --unused-since");
   }
   v1::ListExpiringTokensRequest request;
   if (flags.Has("within")) {
@@ -160,9 +169,17 @@ absl::Status RunList(Session& session) {
   if (flags.Has("revoked")) request.set_revoked(true);
   if (flags.Has("active")) request.set_revoked(false);
   request.set_include_expired(flags.Has("all"));
+  if (flags.Has("unused-since")) {
+    ASSIGN_OR_RETURN(absl::Time since, ParseTimeOrAgo(session, "unused-since",
+                                                      flags.Get("unused-since"), absl::Now()));
+    const timespec exact = absl::ToTimespec(since);
+    request.mutable_unused_since()->set_seconds(exact.tv_sec);
+    request.mutable_unused_since()->set_nanos(static_cast<int32_t>(exact.tv_nsec));
+  }
   request.set_page_size(limit > 0 ? std::min(limit, kMaxPageSize) : kDefaultPageSize);
 
   ASSIGN_OR_RETURN(std::unique_ptr<Client> client, session.Connect());
+  // With --unused-since a page may be short, or empty, while more follow: keep paging.
   v1::ListTokensResponse all;
   do {
     ASSIGN_OR_RETURN(v1::ListTokensResponse page, client->ListTokens(request));
@@ -181,10 +198,11 @@ absl::Status RunList(Session& session) {
     session.err() << "No tokens found.\n";
     return absl::OkStatus();
   }
-  Table table({"ID", "NAME", "ROLES", "EXPIRES", "REVOKED", "CREATED BY"});
+  Table table({"ID", "NAME", "ROLES", "EXPIRES", "LAST USED", "REVOKED", "CREATED BY"});
   for (const v1::TokenMetadata& token : all.tokens()) {
     table.AddRow({token.id(), token.name(), absl::StrJoin(token.roles(), ", "),
-                  FormatTimestamp(token.expiration()), RevokedCell(token), token.created_by()});
+                  FormatTimestamp(token.expiration()), LastUsedCell(token), RevokedCell(token),
+                  token.created_by()});
   }
   session.out() << table.Render();
   return absl::OkStatus();
@@ -269,7 +287,10 @@ Command TokenCommand() {
       .summary = "List tokens (unexpired ones unless --all; soon-expiring with --expiring)",
       .description =
           "List token metadata, oldest first, paging through the server's results.\n"
-          "Expired tokens are hidden unless --all is given.\n"
+          "Expired tokens are hidden unless --all is given. LAST USED is when the token\n"
+          "was last presented to Warden (to within a minute, written every minute or so);\n"
+          "\"never\" if it never was. --unused-since lists only the tokens not used since a\n"
+          "time: never used, or last used before it (stale tokens to revoke).\n"
           "\n"
           "With --expiring, list instead the live (unrevoked, unexpired) tokens that expire\n"
           "within --within (default: the server's window, 168h unless configured), soonest\n"
@@ -281,12 +302,16 @@ Command TokenCommand() {
                 {.name = "active", .help = "only tokens that are not revoked"},
                 {.name = "all", .help = "include expired tokens"},
                 {.name = "limit", .value_name = "N", .help = "show at most N tokens"},
+                {.name = "unused-since",
+                 .value_name = "WHEN",
+                 .help = "only tokens not used since then: 90d (ago) or an RFC 3339 time"},
                 {.name = "expiring", .help = "only live tokens that expire soon, soonest first"},
                 {.name = "within",
                  .value_name = "DURATION",
                  .help = "with --expiring: how far ahead to look (48h, 7d; 1s to 8760h)"}},
       .examples = {"wardenctl token list --active", "wardenctl token list --all -o json | jq .",
-                   "wardenctl token list --expiring --within 48h"},
+                   "wardenctl token list --expiring --within 48h",
+                   "wardenctl token list --active --unused-since 90d"},
       .run = RunList,
   };
   Command get{

@@ -2,7 +2,8 @@
 # Installs what Warden needs to build, run and test, from Debian's apt and npm.
 #
 # Sourced by scripts/run and scripts/test (then call `warden_install_deps` and, for tests,
-# `warden_install_test_tools`), or run directly: `scripts/lib/deps.sh [test-tools]`.
+# `warden_install_test_tools`) and scripts/fuzz (also `warden_install_fuzz_deps`), or run
+# directly: `scripts/lib/deps.sh [test-tools|fuzz]`.
 # Idempotent: apt is asked (and `apt-get update` run) only when a package is missing.
 # Not root: uses sudo when it exists, otherwise prints the apt command to run and fails.
 
@@ -50,6 +51,36 @@ warden_install_deps() {
     "${missing[@]}"
 }
 
+# The fuzz/sanitizer group, apart from the main list because only scripts/fuzz needs it:
+# clang (libFuzzer needs it; Debian's gRPC, protobuf and Abseil are built with g++ but link
+# fine with clang++ and libstdc++) and compiler-rt, which holds libFuzzer and the ASan and
+# UBSan runtimes behind -fsanitize=fuzzer,address,undefined.
+WARDEN_FUZZ_APT_PACKAGES=(clang libclang-rt-14-dev)
+
+# Installs what is missing of WARDEN_FUZZ_APT_PACKAGES, as warden_install_deps does.
+warden_install_fuzz_deps() {
+  local pkg missing=() sudo=()
+  for pkg in "${WARDEN_FUZZ_APT_PACKAGES[@]}"; do
+    if [[ "$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null)" != installed ]]; then
+      missing+=("$pkg")
+    fi
+  done
+  if ((${#missing[@]} == 0)); then
+    return 0
+  fi
+  if ((EUID != 0)); then
+    if ! command -v sudo >/dev/null 2>&1; then
+      echo "warden: missing packages: ${missing[*]}" >&2
+      echo "warden: as root, run: apt-get update && apt-get install -y ${missing[*]}" >&2
+      return 1
+    fi
+    sudo=(sudo)
+  fi
+  echo "warden: installing ${missing[*]}" >&2
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+}
+
 # npm tools for the tests (buf), pinned by tests/tools/package-lock.json. Runs `npm ci`
 # unless node_modules is already newer than the lock file.
 warden_install_test_tools() {
@@ -68,5 +99,7 @@ if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
   warden_install_deps
   if [[ "${1:-}" == test-tools ]]; then
     warden_install_test_tools
+  elif [[ "${1:-}" == fuzz ]]; then
+    warden_install_fuzz_deps
   fi
 fi

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/await.h"
+#include "common/status_macros.h"
 #include "glog/logging.h"
 #include "storage/migrator.h"
 
@@ -56,6 +57,19 @@ absl::Status StateSync::Reload() {
   return reload_more_();
 }
 
+absl::Status StateSync::SweepExpired() {
+  // Batches keep each transaction short; a backlog (a restore, a long outage) is caught up
+  // within one reload, batch by batch.
+  constexpr int kBatch = 10'000;
+  const absl::Time now = clock_.Now();
+  while (true) {
+    absl::StatusOr<int> marked = Await<int>(
+        [this, now](auto done) { tokens_.MarkExpired(now, kBatch, std::move(done)); });
+    if (!marked.ok()) return marked.status();
+    if (*marked < kBatch || stop_.HasBeenNotified()) return absl::OkStatus();
+  }
+}
+
 void StateSync::Run() {
   // Start-up: retry with capped exponential backoff until the database answers.
   absl::Duration backoff = absl::Milliseconds(200);
@@ -72,7 +86,9 @@ void StateSync::Run() {
   on_ready_();
   bool failing = false;
   while (!stop_.WaitForNotificationWithTimeout(options_.interval)) {
+    // Not on the way to ready: a backlog of expired tokens must not delay serving.
     absl::Status reloaded = Reload();
+    if (reloaded.ok()) reloaded = SweepExpired();
     if (!reloaded.ok() && !failing) {
       LOG(WARNING) << "reloading roles and revocations failed, serving what is known: "
                    << reloaded.message();

@@ -42,6 +42,8 @@ class StateSync final {
   absl::Status Reload();
 
  private:
+  // Flags tokens past their expiry (TokenStore::MarkExpired) until none are left.
+  absl::Status SweepExpired();
   void Run();
   absl::Status Bootstrap();
 

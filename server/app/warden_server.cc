@@ -12,6 +12,7 @@
 #include "server/app/credentials.h"
 #include "notifier/sinks_from_config.h"
 #include "server/declarative/declarative_config.h"
+#include "server/rpc/malformed_request.h"
 #include "server/tls/server_credentials.h"
 
 namespace warden {
@@ -22,6 +23,19 @@ storage::DatabaseOptions DatabaseOptionsFrom(const ServerConfig& config) {
   options.url = config.database_url;
   options.pool_size = config.database_pool_size;
   return options;
+}
+
+// Changes kept for watchers to resume from: a watcher that falls further behind (or was
+// disconnected longer) gets the full state again. About 100 bytes each.
+constexpr size_t kWatchLogCapacity = 100'000;
+
+AbuseLimits AbuseLimitsFrom(const ServerConfig& config) {
+  AbuseLimits limits;
+  limits.generate.rate = config.generate_rate;
+  limits.generate.burst = config.generate_burst;
+  limits.auth_failures.rate = config.auth_failure_rate;
+  limits.auth_failures.burst = config.auth_failure_burst;
+  return limits;
 }
 
 jose::VerifyOptions VerifyOptionsFrom(const ServerConfig& config) {
@@ -54,6 +68,13 @@ M2mAuthority::Options M2mOptionsFrom(const ServerConfig& config) {
   return options;
 }
 
+UsageRecorder::Options UsageOptionsFrom(const ServerConfig& config) {
+  UsageRecorder::Options options;
+  options.flush_interval = config.last_used_flush_interval;
+  options.max_tokens = static_cast<size_t>(config.last_used_max_tokens);
+  return options;
+}
+
 TokenPolicy TokenPolicyFrom(const ServerConfig& config,
                             const notifier::NotifierConfig& notifier_config) {
   TokenPolicy policy;
@@ -61,6 +82,7 @@ TokenPolicy TokenPolicyFrom(const ServerConfig& config,
   policy.issuer = config.issuer;
   policy.audience = config.audience;
   policy.max_lifetime = config.token_max_lifetime;
+  policy.max_live_tokens_per_creator = config.max_live_tokens_per_creator;
   return policy;
 }
 
@@ -80,8 +102,11 @@ absl::StatusOr<std::unique_ptr<WardenServer>> WardenServer::Start(
   absl::StatusOr<std::vector<std::unique_ptr<notifier::ExpirationSink>>> sinks =
       notifier::SinksFromConfig(notifier_config);
   if (!sinks.ok()) return sinks.status();
-  std::unique_ptr<WardenServer> server(new WardenServer(
-      config, notifier_config, std::move(*keys), std::move(*admin), std::move(*sinks)));
+  absl::StatusOr<std::unique_ptr<AuditLog>> audit = AuditLog::Open(config.audit_log, RealClock::Get());
+  if (!audit.ok()) return audit.status();
+  std::unique_ptr<WardenServer> server(new WardenServer(config, notifier_config, std::move(*keys),
+                                                        std::move(*admin), std::move(*sinks),
+                                                        std::move(*audit)));
   absl::Status listening = server->Listen();
   if (!listening.ok()) return listening;
   server->sync_.Start();
@@ -91,14 +116,18 @@ absl::StatusOr<std::unique_ptr<WardenServer>> WardenServer::Start(
 WardenServer::WardenServer(const ServerConfig& config,
                            const notifier::NotifierConfig& notifier_config, jose::KeyRing keys,
                            std::optional<AdminPassword> admin,
-                           std::vector<std::unique_ptr<notifier::ExpirationSink>> sinks)
+                           std::vector<std::unique_ptr<notifier::ExpirationSink>> sinks,
+                           std::unique_ptr<AuditLog> audit)
     : config_(config),
+      audit_(std::move(audit)),
       keys_(std::move(keys)),
       executor_(DatabaseOptionsFrom(config)),
       token_store_(executor_),
       role_store_(executor_),
       m2m_store_(executor_),
       schedule_store_(executor_),
+      usage_(RealClock::Get(), UsageOptionsFrom(config), UsageRecorder::WriteTo(token_store_)),
+      watch_hub_(kWatchLogCapacity),
       issuer_keys_(http_fetcher_, RealClock::Get(), IssuerKeyOptionsFrom(config)),
       blocking_pool_(/*threads=*/2, /*max_queued=*/1024),
       validator_(keys_, VerifyOptionsFrom(config), revocations_, roles_, m2m_view_,
@@ -108,16 +137,17 @@ WardenServer::WardenServer(const ServerConfig& config,
                        return m2m_authority_.AuthenticateIdToken(
                            std::string_view(id_token.data(), id_token.size()));
                      }),
-      gate_(authenticator_, roles_),
+      gate_(authenticator_, roles_, AbuseLimitsFrom(config), RealClock::Get()),
       authority_(token_store_, keys_, roles_, revocations_, RealClock::Get(),
                  TokenPolicyFrom(config, notifier_config)),
       m2m_authority_(m2m_store_, m2m_view_, issuer_keys_, blocking_pool_, keys_, RealClock::Get(),
                      M2mOptionsFrom(config)),
       role_authority_(role_store_, roles_, RealClock::Get()),
       declarative_(config.declarative_config, role_store_, role_authority_, RealClock::Get()),
-      token_service_(gate_, authority_),
-      auth_service_(gate_, m2m_authority_),
-      role_service_(gate_, role_authority_),
+      token_service_(gate_, authority_, *audit_),
+      auth_service_(gate_, m2m_authority_,
+                    WatchSources{watch_hub_, revocations_, roles_, m2m_view_}, *audit_),
+      role_service_(gate_, role_authority_, *audit_),
       descriptors_(WardenDescriptorSet()),
       reflection_v1_(descriptors_, ServedServices()),
       reflection_v1alpha_(descriptors_, ServedServices()),
@@ -144,6 +174,21 @@ WardenServer::WardenServer(const ServerConfig& config,
                      }
                    }) {
   validator_.SetObserver([this](bool valid) { metrics_.RecordValidation(valid); });
+  if (config.track_last_used) {
+    validator_.SetUseObserver([this](const Identity& who) { usage_.RecordUse(who); });
+    metrics_.AddScrapeGauge("warden_last_used_pending",
+                            "Token uses recorded in memory, not yet written to last_used_at",
+                            [this] { return std::optional<double>(usage_.stats().pending); });
+    metrics_.AddScrapeGauge(
+        "warden_last_used_dropped",
+        "Token uses forgotten unwritten since start (over WARDEN_LAST_USED_MAX_TOKENS)",
+        [this] { return std::optional<double>(usage_.stats().dropped); });
+  }
+  revocations_.SetAddedListener([this](const RevocationView::Entry& added) {
+    watch_hub_.PublishRevocation(added.token_id, added.expires_at);
+  });
+  roles_.SetChangedListener([this] { watch_hub_.PublishRolesChanged(); });
+  m2m_view_.SetChangedListener([this] { watch_hub_.PublishM2mChanged(); });
   metrics_.AddScrapeGauge(
       "warden_notifier_tokens_expiring",
       "Tokens expiring within the notifier's window, as counted by its last complete run",
@@ -214,6 +259,7 @@ absl::Status WardenServer::Listen() {
   builder.RegisterService(&reflection_v1_);
   builder.RegisterService(&reflection_v1alpha_);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(MalformedRequestInterceptorFactory());  // first: metrics see its code
   interceptors.push_back(metrics_.InterceptorFactory());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   server_ = builder.BuildAndStart();
@@ -256,6 +302,7 @@ void WardenServer::OnReady() {
   gate_.SetReady();
   change_feed_.Start();
   notifier_.Start();
+  if (config_.track_last_used) usage_.Start();
   SetServing(true);
   LOG(INFO) << "warden-server is SERVING";
 }
@@ -268,12 +315,14 @@ void WardenServer::Shutdown() {
   LOG(INFO) << "shutting down: draining RPCs for up to "
             << absl::FormatDuration(config_.shutdown_grace);
   SetServing(false);
+  watch_hub_.Close();  // watch streams end now (UNAVAILABLE) instead of at the grace deadline
   server_->Shutdown(absl::ToChronoTime(absl::Now() + config_.shutdown_grace));
   server_->Wait();
   if (health_server_ != nullptr) {
     health_server_->Shutdown();
     health_server_->Wait();
   }
+  usage_.Stop();  // no RPC validates any more: write the last uses while storage is up
   notifier_.Stop();
   change_feed_.Stop();
   sync_.Stop();

@@ -20,6 +20,7 @@
 #include "server/rpc/role_service.h"
 #include "server/rpc/token_service.h"
 #include "server/tokens/token_authority.h"
+#include "server/tokens/usage_recorder.h"
 #include "notifier/expiration_notifier.h"
 #include "notifier/notifier_config.h"
 #include "notifier/thread_pool.h"
@@ -27,6 +28,8 @@
 #include "server/oidc/curl_http_fetcher.h"
 #include "server/oidc/issuer_key_cache.h"
 #include "server/views/m2m_view.h"
+#include "server/audit/audit_log.h"
+#include "server/watch/watch_hub.h"
 #include "storage/executor.h"
 #include "storage/m2m_config_store.h"
 #include "storage/change_feed.h"
@@ -60,7 +63,8 @@ class WardenServer final {
  private:
   WardenServer(const ServerConfig& config, const notifier::NotifierConfig& notifier_config,
                jose::KeyRing keys, std::optional<AdminPassword> admin,
-               std::vector<std::unique_ptr<notifier::ExpirationSink>> sinks);
+               std::vector<std::unique_ptr<notifier::ExpirationSink>> sinks,
+               std::unique_ptr<AuditLog> audit);
   absl::Status Listen();
   void OnReady();
   // Sets the health status on every listening server.
@@ -69,6 +73,7 @@ class WardenServer final {
   void OnChange(const std::string& channel, const std::string& payload);
 
   const ServerConfig config_;
+  const std::unique_ptr<AuditLog> audit_;  // never null
   const jose::KeyRing keys_;
   Metrics metrics_;  // first built, last destroyed: the gRPC interceptor records into it
   storage::StorageExecutor executor_;
@@ -76,9 +81,11 @@ class WardenServer final {
   storage::RoleStore role_store_;
   storage::M2mConfigStore m2m_store_;
   storage::ScheduleStore schedule_store_;
+  UsageRecorder usage_;  // last_used_at; flushes through token_store_ until Shutdown
   RevocationView revocations_;
   RoleView roles_;
   M2mView m2m_view_;
+  WatchHub watch_hub_;  // fed by the three views above, read by WatchRevocations streams
   oidc::CurlHttpFetcher http_fetcher_;
   oidc::IssuerKeyCache issuer_keys_;
   notifier::ThreadPool blocking_pool_;  // outbound HTTP for M2M, never gRPC's threads

@@ -44,6 +44,8 @@ const Table& MethodTable() {
       // Any authenticated identity may ask who it is, or check a token presented to it.
       {"AuthService.GetAuthStatus", {}},
       {"AuthService.ValidateToken", {}},
+      // Watchers validate tokens themselves; like ValidateToken, any identity may.
+      {"AuthService.WatchRevocations", {}},
   };
   return *table;
 }

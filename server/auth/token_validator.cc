@@ -18,6 +18,7 @@ TokenValidator::TokenValidator(const jose::KeyRing& keys, jose::VerifyOptions op
 absl::StatusOr<Identity> TokenValidator::Validate(absl::string_view token) const {
   absl::StatusOr<Identity> identity = ValidateUnobserved(token);
   if (observer_) observer_(identity.ok());
+  if (use_observer_ && identity.ok()) use_observer_(*identity);
   return identity;
 }
 

@@ -35,7 +35,14 @@ class TokenValidator final {
   // REQUIRES: called before any Validate (not synchronized).
   void SetObserver(Observer observer) { observer_ = std::move(observer); }
 
+  // Told the identity of every token that Validate accepts, e.g. to record its last use.
+  // Runs on the validating thread: must be thread-safe and cheap.
+  using UseObserver = std::function<void(const Identity& identity)>;
+  // REQUIRES: called before any Validate (not synchronized).
+  void SetUseObserver(UseObserver observer) { use_observer_ = std::move(observer); }
+
   const jose::VerifyOptions& options() const { return options_; }
+  const jose::KeyRing& keys() const { return keys_; }
 
  private:
   const jose::KeyRing& keys_;
@@ -45,6 +52,7 @@ class TokenValidator final {
   const M2mView& m2m_;
   const Clock& clock_;
   Observer observer_;
+  UseObserver use_observer_;
 
   absl::StatusOr<Identity> ValidateUnobserved(absl::string_view token) const;
 };

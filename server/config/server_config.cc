@@ -28,6 +28,21 @@ bool ApplyDuration(absl::Duration& out, const std::string& value, absl::Duration
   return true;
 }
 
+// A rate in events per second: a finite number >= 0 (0 disables the limit).
+bool ApplyRate(double& out, const std::string& value) {
+  double rate;
+  if (!absl::SimpleAtod(value, &rate) || !(rate >= 0) || rate > 1e9) return false;
+  out = rate;
+  return true;
+}
+
+bool ApplyBurst(double& out, const std::string& value) {
+  double burst;
+  if (!absl::SimpleAtod(value, &burst) || !(burst >= 1) || burst > 1e9) return false;
+  out = burst;
+  return true;
+}
+
 const std::vector<Setting>& Settings() {
   static const auto* settings = new std::vector<Setting>{
       {"listen", "WARDEN_LISTEN", "127.0.0.1:8443", "gRPC listen address (host:port)",
@@ -108,6 +123,47 @@ const std::vector<Setting>& Settings() {
        [](ServerConfig& c, const std::string& v) {
          return ApplyDuration(c.m2m_key_refresh_cooldown, v, absl::Seconds(1));
        }},
+      {"track-last-used", "WARDEN_TRACK_LAST_USED", "true",
+       "record when each token is used (its last_used_at): true or false",
+       [](ServerConfig& c, const std::string& v) {
+         return absl::SimpleAtob(v, &c.track_last_used);
+       }},
+      {"last-used-flush-interval", "WARDEN_LAST_USED_FLUSH_INTERVAL", "1m",
+       "how often recorded token uses are written to PostgreSQL, in batches (at least 100ms)",
+       [](ServerConfig& c, const std::string& v) {
+         return ApplyDuration(c.last_used_flush_interval, v, absl::Milliseconds(100));
+       }},
+      {"last-used-max-tokens", "WARDEN_LAST_USED_MAX_TOKENS", "100000",
+       "most tokens whose uses are held in memory between flushes (1000 to 10000000); "
+       "beyond it the oldest unwritten uses are dropped",
+       [](ServerConfig& c, const std::string& v) {
+         return absl::SimpleAtoi(v, &c.last_used_max_tokens) &&
+                c.last_used_max_tokens >= 1000 && c.last_used_max_tokens <= 10000000;
+       }},
+      {"generate-rate-limit", "WARDEN_GENERATE_RATE_LIMIT", "20",
+       "GenerateToken calls per second per calling identity (0: unlimited)",
+       [](ServerConfig& c, const std::string& v) { return ApplyRate(c.generate_rate, v); }},
+      {"generate-burst", "WARDEN_GENERATE_BURST", "100",
+       "GenerateToken calls an identity may make at once before the rate applies (1 or more)",
+       [](ServerConfig& c, const std::string& v) { return ApplyBurst(c.generate_burst, v); }},
+      {"auth-failure-rate-limit", "WARDEN_AUTH_FAILURE_RATE_LIMIT", "2",
+       "failed authentications per second per client address; beyond it the address "
+       "cannot authenticate until its budget refills (0: unlimited)",
+       [](ServerConfig& c, const std::string& v) { return ApplyRate(c.auth_failure_rate, v); }},
+      {"auth-failure-burst", "WARDEN_AUTH_FAILURE_BURST", "50",
+       "failed authentications an address may make at once before the rate applies",
+       [](ServerConfig& c, const std::string& v) {
+         return ApplyBurst(c.auth_failure_burst, v);
+       }},
+      {"max-live-tokens-per-creator", "WARDEN_MAX_LIVE_TOKENS_PER_CREATOR", "10000",
+       "unrevoked, unexpired tokens one identity may have minted (0: no cap)",
+       [](ServerConfig& c, const std::string& v) {
+         return absl::SimpleAtoi(v, &c.max_live_tokens_per_creator) &&
+                c.max_live_tokens_per_creator >= 0;
+       }},
+      {"audit-log", "WARDEN_AUDIT_LOG", "(the server log)",
+       "file to append audit records to, one JSON object per line",
+       [](ServerConfig& c, const std::string& v) { c.audit_log = v; return true; }},
       {"shutdown-grace", "WARDEN_SHUTDOWN_GRACE", "10s",
        "how long in-flight RPCs may run after SIGTERM",
        [](ServerConfig& c, const std::string& v) {

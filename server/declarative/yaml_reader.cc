@@ -7,6 +7,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "domain/names.h"
 
 namespace warden::declarative_internal {
 namespace {
@@ -84,6 +85,10 @@ absl::StatusOr<std::vector<Field>> YamlReader::Mapping(
       return spent;
     }
     const std::string& name = key.Scalar();
+    // yaml-cpp passes invalid UTF-8 and NUL through; storage and the API could not hold them.
+    if (!IsValidUtf8(name) || name.find('\0') != std::string::npos) {
+      return Error(key.Mark(), context, "keys must be valid UTF-8 without NUL characters");
+    }
     if (allowed.size() > 0 && std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
       return Error(key.Mark(), context,
                    absl::StrCat("unknown key ", Quote(name), " (expected one of ",
@@ -126,6 +131,15 @@ absl::StatusOr<std::string> YamlReader::String(const YAML::Node& node, const YAM
   }
   // Spend before copying: the budget is what bounds the copies.
   if (absl::Status spent = Spend(at, node.Scalar().size()); !spent.ok()) return spent;
+  // yaml-cpp passes invalid UTF-8 through (raw bytes, and "\N" becomes a lone 0x85 byte),
+  // and NUL ("\0"): PostgreSQL text holds neither, and would only fail (or cut the text) when
+  // the file is applied, without a line number.
+  if (!IsValidUtf8(node.Scalar())) {
+    return Error(at, context, absl::StrCat(what, " is not valid UTF-8"));
+  }
+  if (node.Scalar().find('\0') != std::string::npos) {
+    return Error(at, context, absl::StrCat(what, " must not contain NUL characters"));
+  }
   return node.Scalar();
 }
 

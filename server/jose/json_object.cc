@@ -44,6 +44,9 @@ size_t JsonNestingDepth(std::string_view text) {
 }
 
 std::optional<Json> ParseJsonObject(std::string_view text, size_t max_depth) {
+  // nlohmann's lexer takes a NUL byte for the end of input, so `{"a":1}<NUL>anything` would
+  // parse as {"a":1}, ignoring the rest. A raw NUL is never valid JSON (not even in a string).
+  if (text.find('\0') != std::string_view::npos) return std::nullopt;
   if (max_depth > 0 && JsonNestingDepth(text) > max_depth) return std::nullopt;
   std::vector<absl::flat_hash_set<std::string>> open_objects;
   bool duplicate = false;

@@ -179,7 +179,8 @@ void M2mAuthority::Exchange(std::string id_token, Done<ExchangedToken> done) {
     claims.m2m_config_id = verified->config_id;
     absl::StatusOr<std::string> token = jose::SignJwt(signer_.signer(), claims);
     if (!token.ok()) return done(token.status());
-    done(ExchangedToken{std::move(*token), claims.expires_at});
+    done(ExchangedToken{std::move(*token), claims.expires_at, claims.id, claims.roles,
+                        claims.m2m_config_id, claims.subject});
   };
   if (!blocking_pool_.Submit(std::move(task))) {
     done(absl::UnavailableError("warden is shutting down"));

@@ -18,8 +18,14 @@ namespace warden {
 
 // What an exchange hands back: a Warden token (the only copy) and its expiry.
 struct ExchangedToken {
-  std::string token;
+  std::string token;  // the only copy; never stored or logged
   absl::Time expires_at;
+  // For the audit trail: the new token's id and roles, the configuration that admitted
+  // it, and the ID token's subject (its identity's name).
+  std::string token_id;
+  std::vector<std::string> roles;
+  std::string config_id;
+  std::string subject;
 };
 
 // The machine-to-machine use cases (SPEC §4): manage configurations, trade a third-party

@@ -8,12 +8,16 @@
 namespace warden {
 namespace {
 
+// PostgreSQL text cannot hold NUL: libpq would store "a\0b" as "a", so an expression
+// ".*\0x" would come back from the database as ".*" and match everything.
+bool HasNul(const std::string& text) { return text.find('\0') != std::string::npos; }
+
 absl::Status ValidateIssuerUrl(const std::string& issuer) {
   if (!absl::StartsWith(issuer, "https://") || issuer.size() <= 8) {
     return absl::InvalidArgumentError(
         absl::StrCat("issuer must be an https URL, such as https://issuer.example.com"));
   }
-  if (issuer.find_first_of(" \t\r\n#?") != std::string::npos) {
+  if (issuer.find_first_of(" \t\r\n#?\0", 0, 7) != std::string::npos) {  // 7: with NUL
     return absl::InvalidArgumentError("issuer must not contain spaces, a query or a fragment");
   }
   return absl::OkStatus();
@@ -49,7 +53,9 @@ absl::StatusOr<M2mConfig> ValidateM2mConfig(M2mConfig config) {
         "recommended: any token from the issuer would do)");
   }
   for (const std::string& audience : config.audiences) {
-    if (audience.empty()) return absl::InvalidArgumentError("audiences must not be empty");
+    if (audience.empty() || HasNul(audience)) {
+      return absl::InvalidArgumentError("audiences must not be empty nor contain NUL");
+    }
   }
   if (config.token_lifetime < kMinM2mTokenLifetime ||
       config.token_lifetime > kMaxM2mTokenLifetime) {
@@ -63,6 +69,9 @@ absl::StatusOr<M2mConfig> ValidateM2mConfig(M2mConfig config) {
     std::string where = absl::StrCat("mapping ", i + 1);
     if (m.key.empty()) return absl::InvalidArgumentError(absl::StrCat(where, ": key is required"));
     if (m.role.empty()) return absl::InvalidArgumentError(absl::StrCat(where, ": role is required"));
+    if (HasNul(m.key) || HasNul(m.value_expression) || HasNul(m.role)) {
+      return absl::InvalidArgumentError(absl::StrCat(where, ": must not contain NUL"));
+    }
     RE2 expression(m.value_expression, RE2::Quiet);
     if (!expression.ok()) {
       return absl::InvalidArgumentError(absl::StrCat(where, ": value_expression is not a valid "

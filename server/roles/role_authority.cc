@@ -1,5 +1,6 @@
 #include "server/roles/role_authority.h"
 
+#include "domain/names.h"
 #include "glog/logging.h"
 #include "server/roles/role_validation.h"
 
@@ -107,7 +108,8 @@ void RoleAuthority::DeleteAccessScope(const std::string& id, DoneStatus done) {
 void RoleAuthority::ListRoles(Done<std::vector<Role>> done) { store_.LoadAll(std::move(done)); }
 
 void RoleAuthority::GetRole(const std::string& name, Done<Role> done) {
-  if (name.empty()) return done(absl::InvalidArgumentError("role name is required"));
+  // Also keeps a NUL byte from reaching SQL, where it would cut "Admin\0x" to "Admin".
+  if (absl::Status valid = ValidateName(name, "role name"); !valid.ok()) return done(valid);
   store_.GetRole(name, std::move(done));
 }
 
@@ -124,7 +126,7 @@ void RoleAuthority::UpdateRole(RoleSpec spec, Done<Role> done) {
 }
 
 void RoleAuthority::DeleteRole(const std::string& name, DoneStatus done) {
-  if (name.empty()) return done(absl::InvalidArgumentError("role name is required"));
+  if (absl::Status valid = ValidateName(name, "role name"); !valid.ok()) return done(valid);
   store_.DeleteRole(name, clock_.Now(), RefreshThen(std::move(done)));
 }
 

@@ -7,7 +7,13 @@
 namespace warden {
 namespace {
 
+// PostgreSQL text cannot hold NUL: libpq would cut the value there, or a JSON column refuse it.
+bool HasNul(const std::string& text) { return text.find('\0') != std::string::npos; }
+
 absl::Status ValidateDescription(const std::string& description) {
+  if (HasNul(description)) {
+    return absl::InvalidArgumentError("description must not contain NUL characters");
+  }
   if (description.size() > kMaxDescriptionBytes) {
     return absl::InvalidArgumentError(
         absl::StrCat("description is ", description.size(), " bytes long; the limit is ",
@@ -28,7 +34,9 @@ absl::Status ValidatePermissionSetSpec(const PermissionSetSpec& spec) {
   absl::Status name = ValidateName(spec.name, "permission set name");
   if (!name.ok()) return name;
   for (const auto& [resource, level] : spec.permissions) {
-    if (resource.empty()) return absl::InvalidArgumentError("resource names must not be empty");
+    if (resource.empty() || HasNul(resource)) {
+      return absl::InvalidArgumentError("resource names must not be empty nor contain NUL");
+    }
   }
   return ValidateDescription(spec.description);
 }
@@ -37,11 +45,16 @@ absl::Status ValidateAccessScopeSpec(const AccessScopeSpec& spec) {
   absl::Status name = ValidateName(spec.name, "access scope name");
   if (!name.ok()) return name;
   for (const std::string& cluster : spec.rules.clusters) {
-    if (cluster.empty()) return absl::InvalidArgumentError("cluster names must not be empty");
+    if (cluster.empty() || HasNul(cluster)) {
+      return absl::InvalidArgumentError("cluster names must not be empty nor contain NUL");
+    }
   }
   for (const NamespaceRef& ns : spec.rules.namespaces) {
     if (ns.cluster.empty() || ns.name.empty()) {
       return absl::InvalidArgumentError("a namespace rule needs both a cluster and a namespace");
+    }
+    if (HasNul(ns.cluster) || HasNul(ns.name)) {
+      return absl::InvalidArgumentError("a namespace rule must not contain NUL");
     }
   }
   return ValidateDescription(spec.description);

@@ -1,13 +1,17 @@
 #include "server/rpc/auth_service.h"
 
+#include <nlohmann/json.hpp>
+
+#include "absl/strings/str_cat.h"
 #include "server/rpc/convert.h"
 #include "server/rpc/m2m_convert.h"
 #include "server/rpc/reactor.h"
 
 namespace warden {
 
-AuthServiceImpl::AuthServiceImpl(const CallGate& gate, M2mAuthority& m2m)
-    : gate_(gate), m2m_(m2m) {}
+AuthServiceImpl::AuthServiceImpl(const CallGate& gate, M2mAuthority& m2m, WatchSources watch,
+                                 AuditLog& audit)
+    : gate_(gate), m2m_(m2m), watch_(watch), audit_(audit) {}
 
 void AuthServiceImpl::FillIdentity(const Identity& identity, v1::Identity* out) const {
   ToProto(identity, gate_.roles().Snapshot()->ResolvePermissions(identity.roles), out);
@@ -35,6 +39,28 @@ grpc::ServerUnaryReactor* AuthServiceImpl::ValidateToken(grpc::CallbackServerCon
   if (!presented.ok()) return FinishNow(context, presented.status());
   FillIdentity(*presented, response->mutable_identity());
   return FinishNow(context, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* AuthServiceImpl::GetPublicKeys(grpc::CallbackServerContext* context,
+                                                         const v1::GetPublicKeysRequest* request,
+                                                         v1::GetPublicKeysResponse* response) {
+  // Public keys are public: no credentials needed.
+  if (absl::Status up = gate_.CheckReady(); !up.ok()) return FinishNow(context, up);
+  const TokenValidator& tokens = gate_.authenticator().tokens();
+  nlohmann::json keys = nlohmann::json::array();
+  for (const auto& key : tokens.keys().keys()) keys.push_back(key->PublicJwk());
+  response->set_jwks(nlohmann::json{{"keys", std::move(keys)}}.dump());
+  response->set_issuer(tokens.options().issuer);
+  response->set_audience(tokens.options().audience);
+  ToProto(tokens.options().leeway, response->mutable_leeway());
+  return FinishNow(context, absl::OkStatus());
+}
+
+grpc::ServerWriteReactor<v1::WatchRevocationsResponse>* AuthServiceImpl::WatchRevocations(
+    grpc::CallbackServerContext* context, const v1::WatchRevocationsRequest* request) {
+  absl::StatusOr<Identity> caller = gate_.Admit(*context, "AuthService.WatchRevocations");
+  if (!caller.ok()) return RefuseStream<v1::WatchRevocationsResponse>(caller.status());
+  return new WatchReactor(watch_, request->cursor());
 }
 
 grpc::ServerUnaryReactor* AuthServiceImpl::ListAuthMachineToMachineConfigs(
@@ -69,7 +95,9 @@ grpc::ServerUnaryReactor* AuthServiceImpl::AddAuthMachineToMachineConfig(
   absl::StatusOr<M2mConfig> config = FromProto(request->config());
   if (!config.ok()) return FinishNow(context, config.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  m2m_.Add(std::move(*config), FinishWith<M2mConfig>(reactor, [response](M2mConfig& stored) {
+  m2m_.Add(std::move(*config), FinishWith<M2mConfig>(reactor, [this, response, actor = caller->Principal()](
+                                                   M2mConfig& stored) {
+             audit_.Record("m2m_config.add", actor, stored.id, {{"issuer", stored.issuer}});
              ToProto(stored, response->mutable_config());
            }));
   return reactor;
@@ -85,7 +113,9 @@ grpc::ServerUnaryReactor* AuthServiceImpl::UpdateAuthMachineToMachineConfig(
   absl::StatusOr<M2mConfig> config = FromProto(request->config());
   if (!config.ok()) return FinishNow(context, config.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  m2m_.Update(std::move(*config), FinishWith<M2mConfig>(reactor, [response](M2mConfig& stored) {
+  m2m_.Update(std::move(*config), FinishWith<M2mConfig>(reactor, [this, response, actor = caller->Principal()](
+                                                      M2mConfig& stored) {
+                audit_.Record("m2m_config.update", actor, stored.id, {{"issuer", stored.issuer}});
                 ToProto(stored, response->mutable_config());
               }));
   return reactor;
@@ -99,8 +129,11 @@ grpc::ServerUnaryReactor* AuthServiceImpl::DeleteAuthMachineToMachineConfig(
       gate_.Admit(*context, "AuthService.DeleteAuthMachineToMachineConfig");
   if (!caller.ok()) return FinishNow(context, caller.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  m2m_.Delete(request->id(),
-              [reactor](absl::Status status) { reactor->Finish(ToGrpcStatus(status)); });
+  m2m_.Delete(request->id(), [this, reactor, actor = caller->Principal(),
+                              id = request->id()](absl::Status status) {
+    if (status.ok()) audit_.Record("m2m_config.delete", actor, id);
+    reactor->Finish(ToGrpcStatus(status));
+  });
   return reactor;
 }
 
@@ -109,16 +142,28 @@ grpc::ServerUnaryReactor* AuthServiceImpl::ExchangeAuthMachineToMachineToken(
     const v1::ExchangeAuthMachineToMachineTokenRequest* request,
     v1::ExchangeAuthMachineToMachineTokenResponse* response) {
   // The ID token is the credential: no authorization header is needed.
-  if (absl::Status up = gate_.CheckReady(); !up.ok()) return FinishNow(context, up);
+  if (absl::Status up = gate_.AdmitAnonymous(*context); !up.ok()) return FinishNow(context, up);
   if (request->id_token().empty()) {
     return FinishNow(context, absl::InvalidArgumentError("id_token must not be empty"));
   }
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  auto finish = FinishWith<ExchangedToken>(reactor, [this, response](ExchangedToken& exchanged) {
+    audit_.Record("token.exchange", absl::StrCat("m2m:", exchanged.subject), exchanged.token_id,
+                  {{"m2m_config_id", exchanged.config_id},
+                   {"roles", exchanged.roles},
+                   {"expiration", absl::FormatTime(absl::RFC3339_sec, exchanged.expires_at,
+                                                   absl::UTCTimeZone())}});
+    response->set_access_token(std::move(exchanged.token));
+    ToProto(exchanged.expires_at, response->mutable_expiration());
+  });
   m2m_.Exchange(request->id_token(),
-                FinishWith<ExchangedToken>(reactor, [response](ExchangedToken& exchanged) {
-                  response->set_access_token(std::move(exchanged.token));
-                  ToProto(exchanged.expires_at, response->mutable_expiration());
-                }));
+                [this, finish = std::move(finish), peer = context->peer()](
+                    absl::StatusOr<ExchangedToken> result) mutable {
+                  if (absl::IsUnauthenticated(result.status())) {
+                    gate_.NoteFailedAuthentication(peer);
+                  }
+                  finish(std::move(result));
+                });
   return reactor;
 }
 

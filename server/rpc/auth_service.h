@@ -1,17 +1,20 @@
 #pragma once
 
+#include "server/audit/audit_log.h"
 #include "server/m2m/m2m_authority.h"
 #include "server/rpc/call_gate.h"
+#include "server/rpc/watch_reactor.h"
 #include "warden/v1/auth.grpc.pb.h"
 
 namespace warden {
 
-// warden.v1.AuthService over the callback API. GetAuthStatus and ValidateToken are CPU-only
-// (validation from memory) and finish inline; the M2M methods finish from M2mAuthority's
-// threads (key fetching) or storage threads.
+// warden.v1.AuthService over the callback API. GetAuthStatus, ValidateToken and
+// GetPublicKeys are CPU-only (from memory) and finish inline; WatchRevocations streams from
+// the watch hub (WatchReactor); the M2M methods finish from M2mAuthority's threads (key
+// fetching) or storage threads.
 class AuthServiceImpl final : public v1::AuthService::CallbackService {
  public:
-  AuthServiceImpl(const CallGate& gate, M2mAuthority& m2m);
+  AuthServiceImpl(const CallGate& gate, M2mAuthority& m2m, WatchSources watch, AuditLog& audit);
 
   grpc::ServerUnaryReactor* GetAuthStatus(grpc::CallbackServerContext* context,
                                           const v1::GetAuthStatusRequest* request,
@@ -19,6 +22,11 @@ class AuthServiceImpl final : public v1::AuthService::CallbackService {
   grpc::ServerUnaryReactor* ValidateToken(grpc::CallbackServerContext* context,
                                           const v1::ValidateTokenRequest* request,
                                           v1::ValidateTokenResponse* response) override;
+  grpc::ServerUnaryReactor* GetPublicKeys(grpc::CallbackServerContext* context,
+                                          const v1::GetPublicKeysRequest* request,
+                                          v1::GetPublicKeysResponse* response) override;
+  grpc::ServerWriteReactor<v1::WatchRevocationsResponse>* WatchRevocations(
+      grpc::CallbackServerContext* context, const v1::WatchRevocationsRequest* request) override;
 
   grpc::ServerUnaryReactor* ListAuthMachineToMachineConfigs(
       grpc::CallbackServerContext* context,
@@ -48,6 +56,8 @@ class AuthServiceImpl final : public v1::AuthService::CallbackService {
 
   const CallGate& gate_;
   M2mAuthority& m2m_;
+  const WatchSources watch_;
+  AuditLog& audit_;
 };
 
 }  // namespace warden

@@ -36,6 +36,7 @@ void ToProto(const TokenMetadata& token, v1::TokenMetadata* out) {
   out->set_revoked(token.revoked);
   if (token.revoked_at.has_value()) ToProto(*token.revoked_at, out->mutable_revoked_at());
   out->set_created_by(token.created_by);
+  if (token.last_used_at.has_value()) ToProto(*token.last_used_at, out->mutable_last_used_at());
 }
 
 v1::AccessLevel ToProto(Access access) {
@@ -48,6 +49,19 @@ v1::AccessLevel ToProto(Access access) {
       return v1::ACCESS_LEVEL_READ_WRITE_ACCESS;
   }
   return v1::ACCESS_LEVEL_UNSPECIFIED;
+}
+
+std::optional<Access> FromProto(v1::AccessLevel level) {
+  switch (level) {
+    case v1::ACCESS_LEVEL_NO_ACCESS:
+      return Access::kNoAccess;
+    case v1::ACCESS_LEVEL_READ_ACCESS:
+      return Access::kRead;
+    case v1::ACCESS_LEVEL_READ_WRITE_ACCESS:
+      return Access::kReadWrite;
+    default:
+      return std::nullopt;
+  }
 }
 
 namespace {

@@ -14,7 +14,8 @@
 
 namespace warden {
 
-// Conversions between protobuf messages and domain types. Only the rpc layer uses them.
+// Conversions between protobuf messages and domain types: the rpc layer's, and the client
+// library's local validation (which reuses the server's validation).
 
 void ToProto(absl::Time t, google::protobuf::Timestamp* out);
 void ToProto(absl::Duration d, google::protobuf::Duration* out);
@@ -23,6 +24,8 @@ absl::StatusOr<absl::Time> FromProto(const google::protobuf::Timestamp& ts, cons
 
 void ToProto(const TokenMetadata& token, v1::TokenMetadata* out);
 v1::AccessLevel ToProto(Access access);
+// nullopt for UNSPECIFIED and values this version does not know.
+std::optional<Access> FromProto(v1::AccessLevel level);
 // `permissions` are the identity's resolved permissions.
 void ToProto(const Identity& identity, const PermissionMap& permissions, v1::Identity* out);
 

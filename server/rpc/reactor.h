@@ -3,6 +3,7 @@
 #include <utility>
 
 #include <grpcpp/server_context.h>
+#include <grpcpp/support/server_callback.h>
 
 #include "absl/status/statusor.h"
 #include "server/rpc/status.h"
@@ -15,6 +16,18 @@ inline grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* context,
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(ToGrpcStatus(status));
   return reactor;
+}
+
+// A server-streaming call refused before it sends anything: finishes with `status` (not
+// OK) at once, and deletes itself when gRPC is done with it.
+template <typename Response>
+grpc::ServerWriteReactor<Response>* RefuseStream(const absl::Status& status) {
+  class Refused final : public grpc::ServerWriteReactor<Response> {
+   public:
+    explicit Refused(const absl::Status& status) { this->Finish(ToGrpcStatus(status)); }
+    void OnDone() override { delete this; }
+  };
+  return new Refused(status);
 }
 
 // A completion callback that finishes `reactor` with its result: on OK, `fill` first

@@ -56,21 +56,13 @@ absl::StatusOr<PermissionSetSpec> FromProto(const v1::PermissionSet& set) {
   spec.name = set.name();
   spec.description = set.description();
   for (const auto& [resource, level] : set.resource_to_access()) {
-    switch (level) {
-      case v1::ACCESS_LEVEL_NO_ACCESS:
-        spec.permissions[resource] = Access::kNoAccess;
-        break;
-      case v1::ACCESS_LEVEL_READ_ACCESS:
-        spec.permissions[resource] = Access::kRead;
-        break;
-      case v1::ACCESS_LEVEL_READ_WRITE_ACCESS:
-        spec.permissions[resource] = Access::kReadWrite;
-        break;
-      default:
-        return absl::InvalidArgumentError(
-            absl::StrCat("the access level for resource ", resource,
-                         " must be NO_ACCESS, READ_ACCESS or READ_WRITE_ACCESS"));
+    std::optional<Access> access = FromProto(level);
+    if (!access.has_value()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("the access level for resource ", resource,
+                       " must be NO_ACCESS, READ_ACCESS or READ_WRITE_ACCESS"));
     }
+    spec.permissions[resource] = *access;
   }
   return spec;
 }

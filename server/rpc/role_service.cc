@@ -12,9 +12,15 @@ namespace {
   if (!caller.ok()) return FinishNow(context, caller.status());           \
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor()
 
-// A completion for writes that return nothing.
-auto FinishEmpty(grpc::ServerUnaryReactor* reactor) {
-  return [reactor](absl::Status status) { reactor->Finish(ToGrpcStatus(status)); };
+// A completion for deletes, which return nothing: audits `action` on `target` when it
+// succeeded.
+auto FinishDeleted(grpc::ServerUnaryReactor* reactor, AuditLog& audit, const char* action,
+                   std::string actor, std::string target) {
+  return [reactor, &audit, action, actor = std::move(actor),
+          target = std::move(target)](absl::Status status) {
+    if (status.ok()) audit.Record(action, actor, target);
+    reactor->Finish(ToGrpcStatus(status));
+  };
 }
 
 template <typename Item, typename Out>
@@ -26,8 +32,9 @@ auto FillList(Out* out) {
 
 }  // namespace
 
-RoleServiceImpl::RoleServiceImpl(const CallGate& gate, RoleAuthority& authority)
-    : gate_(gate), authority_(authority) {}
+RoleServiceImpl::RoleServiceImpl(const CallGate& gate, RoleAuthority& authority,
+                                 AuditLog& audit)
+    : gate_(gate), authority_(authority), audit_(audit) {}
 
 grpc::ServerUnaryReactor* RoleServiceImpl::ListResources(grpc::CallbackServerContext* context,
                                                          const v1::ListResourcesRequest* request,
@@ -65,9 +72,14 @@ grpc::ServerUnaryReactor* RoleServiceImpl::CreatePermissionSet(
     v1::CreatePermissionSetResponse* response) {
   WARDEN_ADMIT_OR_FINISH("RoleService.CreatePermissionSet");
   absl::StatusOr<PermissionSetSpec> spec = FromProto(request->permission_set());
-  if (!spec.ok()) return FinishNow(context, spec.status());
+  if (!spec.ok()) {  // not FinishNow: DefaultReactor() may be called only once
+    reactor->Finish(ToGrpcStatus(spec.status()));
+    return reactor;
+  }
   authority_.CreatePermissionSet(
-      std::move(*spec), FinishWith<PermissionSet>(reactor, [response](PermissionSet& set) {
+      std::move(*spec), FinishWith<PermissionSet>(reactor, [this, response, actor = caller->Principal()](
+                                                        PermissionSet& set) {
+        audit_.Record("permission_set.create", actor, set.id, {{"name", set.name}});
         ToProto(set, response->mutable_permission_set());
       }));
   return reactor;
@@ -78,10 +90,15 @@ grpc::ServerUnaryReactor* RoleServiceImpl::UpdatePermissionSet(
     v1::UpdatePermissionSetResponse* response) {
   WARDEN_ADMIT_OR_FINISH("RoleService.UpdatePermissionSet");
   absl::StatusOr<PermissionSetSpec> spec = FromProto(request->permission_set());
-  if (!spec.ok()) return FinishNow(context, spec.status());
+  if (!spec.ok()) {  // not FinishNow: DefaultReactor() may be called only once
+    reactor->Finish(ToGrpcStatus(spec.status()));
+    return reactor;
+  }
   authority_.UpdatePermissionSet(
       request->permission_set().id(), std::move(*spec),
-      FinishWith<PermissionSet>(reactor, [response](PermissionSet& set) {
+      FinishWith<PermissionSet>(reactor, [this, response, actor = caller->Principal()](
+                                             PermissionSet& set) {
+        audit_.Record("permission_set.update", actor, set.id, {{"name", set.name}});
         ToProto(set, response->mutable_permission_set());
       }));
   return reactor;
@@ -91,7 +108,9 @@ grpc::ServerUnaryReactor* RoleServiceImpl::DeletePermissionSet(
     grpc::CallbackServerContext* context, const v1::DeletePermissionSetRequest* request,
     v1::DeletePermissionSetResponse* response) {
   WARDEN_ADMIT_OR_FINISH("RoleService.DeletePermissionSet");
-  authority_.DeletePermissionSet(request->id(), FinishEmpty(reactor));
+  authority_.DeletePermissionSet(request->id(),
+                                 FinishDeleted(reactor, audit_, "permission_set.delete",
+                                               caller->Principal(), request->id()));
   return reactor;
 }
 
@@ -120,7 +139,11 @@ grpc::ServerUnaryReactor* RoleServiceImpl::CreateAccessScope(
     v1::CreateAccessScopeResponse* response) {
   WARDEN_ADMIT_OR_FINISH("RoleService.CreateAccessScope");
   authority_.CreateAccessScope(FromProto(request->access_scope()),
-                               FinishWith<AccessScope>(reactor, [response](AccessScope& scope) {
+                               FinishWith<AccessScope>(reactor, [this, response,
+                                                                 actor = caller->Principal()](
+                                                                    AccessScope& scope) {
+                                 audit_.Record("access_scope.create", actor, scope.id,
+                                               {{"name", scope.name}});
                                  ToProto(scope, response->mutable_access_scope());
                                }));
   return reactor;
@@ -131,7 +154,11 @@ grpc::ServerUnaryReactor* RoleServiceImpl::UpdateAccessScope(
     v1::UpdateAccessScopeResponse* response) {
   WARDEN_ADMIT_OR_FINISH("RoleService.UpdateAccessScope");
   authority_.UpdateAccessScope(request->access_scope().id(), FromProto(request->access_scope()),
-                               FinishWith<AccessScope>(reactor, [response](AccessScope& scope) {
+                               FinishWith<AccessScope>(reactor, [this, response,
+                                                                 actor = caller->Principal()](
+                                                                    AccessScope& scope) {
+                                 audit_.Record("access_scope.update", actor, scope.id,
+                                               {{"name", scope.name}});
                                  ToProto(scope, response->mutable_access_scope());
                                }));
   return reactor;
@@ -141,7 +168,9 @@ grpc::ServerUnaryReactor* RoleServiceImpl::DeleteAccessScope(
     grpc::CallbackServerContext* context, const v1::DeleteAccessScopeRequest* request,
     v1::DeleteAccessScopeResponse* response) {
   WARDEN_ADMIT_OR_FINISH("RoleService.DeleteAccessScope");
-  authority_.DeleteAccessScope(request->id(), FinishEmpty(reactor));
+  authority_.DeleteAccessScope(request->id(),
+                               FinishDeleted(reactor, audit_, "access_scope.delete",
+                                             caller->Principal(), request->id()));
   return reactor;
 }
 
@@ -169,7 +198,11 @@ grpc::ServerUnaryReactor* RoleServiceImpl::CreateRole(grpc::CallbackServerContex
                                                       v1::CreateRoleResponse* response) {
   WARDEN_ADMIT_OR_FINISH("RoleService.CreateRole");
   authority_.CreateRole(FromProto(request->role()),
-                        FinishWith<Role>(reactor, [response](Role& role) {
+                        FinishWith<Role>(reactor, [this, response, actor = caller->Principal(),
+                                                   action = "role.create"](Role& role) {
+                          audit_.Record(action, actor, role.name,
+                                        {{"permission_set", role.permission_set.name},
+                                         {"access_scope", role.access_scope.name}});
                           ToProto(role, response->mutable_role());
                         }));
   return reactor;
@@ -180,7 +213,11 @@ grpc::ServerUnaryReactor* RoleServiceImpl::UpdateRole(grpc::CallbackServerContex
                                                       v1::UpdateRoleResponse* response) {
   WARDEN_ADMIT_OR_FINISH("RoleService.UpdateRole");
   authority_.UpdateRole(FromProto(request->role()),
-                        FinishWith<Role>(reactor, [response](Role& role) {
+                        FinishWith<Role>(reactor, [this, response, actor = caller->Principal(),
+                                                   action = "role.update"](Role& role) {
+                          audit_.Record(action, actor, role.name,
+                                        {{"permission_set", role.permission_set.name},
+                                         {"access_scope", role.access_scope.name}});
                           ToProto(role, response->mutable_role());
                         }));
   return reactor;
@@ -190,7 +227,8 @@ grpc::ServerUnaryReactor* RoleServiceImpl::DeleteRole(grpc::CallbackServerContex
                                                       const v1::DeleteRoleRequest* request,
                                                       v1::DeleteRoleResponse* response) {
   WARDEN_ADMIT_OR_FINISH("RoleService.DeleteRole");
-  authority_.DeleteRole(request->name(), FinishEmpty(reactor));
+  authority_.DeleteRole(request->name(), FinishDeleted(reactor, audit_, "role.delete",
+                                                       caller->Principal(), request->name()));
   return reactor;
 }
 

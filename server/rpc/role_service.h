@@ -1,5 +1,6 @@
 #pragma once
 
+#include "server/audit/audit_log.h"
 #include "server/roles/role_authority.h"
 #include "server/rpc/call_gate.h"
 #include "warden/v1/role.grpc.pb.h"
@@ -11,7 +12,7 @@ namespace warden {
 // RoleAuthority, which finishes the reactor from a storage thread.
 class RoleServiceImpl final : public v1::RoleService::CallbackService {
  public:
-  RoleServiceImpl(const CallGate& gate, RoleAuthority& authority);
+  RoleServiceImpl(const CallGate& gate, RoleAuthority& authority, AuditLog& audit);
 
   grpc::ServerUnaryReactor* ListResources(grpc::CallbackServerContext* context,
                                           const v1::ListResourcesRequest* request,
@@ -68,6 +69,7 @@ class RoleServiceImpl final : public v1::RoleService::CallbackService {
  private:
   const CallGate& gate_;
   RoleAuthority& authority_;
+  AuditLog& audit_;
 };
 
 }  // namespace warden

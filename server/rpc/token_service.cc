@@ -4,8 +4,9 @@
 #include "server/rpc/reactor.h"
 
 namespace warden {
-TokenServiceImpl::TokenServiceImpl(const CallGate& gate, TokenAuthority& authority)
-    : gate_(gate), authority_(authority) {}
+TokenServiceImpl::TokenServiceImpl(const CallGate& gate, TokenAuthority& authority,
+                                   AuditLog& audit)
+    : gate_(gate), authority_(authority), audit_(audit) {}
 
 grpc::ServerUnaryReactor* TokenServiceImpl::GenerateToken(grpc::CallbackServerContext* context,
                                                           const v1::GenerateTokenRequest* request,
@@ -22,7 +23,12 @@ grpc::ServerUnaryReactor* TokenServiceImpl::GenerateToken(grpc::CallbackServerCo
   }
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   authority_.Mint(*caller, std::move(mint),
-                  FinishWith<MintedToken>(reactor, [response](MintedToken& minted) {
+                  FinishWith<MintedToken>(reactor, [this, response, actor = caller->Principal()](
+                                                       MintedToken& minted) {
+                    audit_.Record("token.create", actor, minted.metadata.id,
+                                  {{"name", minted.metadata.name},
+                                   {"roles", minted.metadata.roles},
+                                   {"expiration", absl::FormatTime(absl::RFC3339_sec, minted.metadata.expires_at, absl::UTCTimeZone())}});
                     response->set_token(std::move(minted.token));
                     ToProto(minted.metadata, response->mutable_metadata());
                   }));
@@ -49,6 +55,11 @@ grpc::ServerUnaryReactor* TokenServiceImpl::ListTokens(grpc::CallbackServerConte
   TokenListRequest list;
   if (request->has_revoked()) list.revoked = request->revoked();
   list.include_expired = request->include_expired();
+  if (request->has_unused_since()) {
+    absl::StatusOr<absl::Time> unused_since = FromProto(request->unused_since(), "unused_since");
+    if (!unused_since.ok()) return FinishNow(context, unused_since.status());
+    list.unused_since = *unused_since;
+  }
   list.page_size = request->page_size();
   list.page_token = request->page_token();
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
@@ -66,7 +77,9 @@ grpc::ServerUnaryReactor* TokenServiceImpl::RevokeToken(grpc::CallbackServerCont
   if (!caller.ok()) return FinishNow(context, caller.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   authority_.Revoke(request->id(),
-                    FinishWith<TokenMetadata>(reactor, [response](TokenMetadata& t) {
+                    FinishWith<TokenMetadata>(reactor, [this, response, actor = caller->Principal()](
+                                                           TokenMetadata& t) {
+                      audit_.Record("token.revoke", actor, t.id, {{"name", t.name}});
                       ToProto(t, response->mutable_token());
                     }));
   return reactor;

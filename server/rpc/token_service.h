@@ -1,5 +1,6 @@
 #pragma once
 
+#include "server/audit/audit_log.h"
 #include "server/rpc/call_gate.h"
 #include "server/tokens/token_authority.h"
 #include "warden/v1/token.grpc.pb.h"
@@ -11,7 +12,7 @@ namespace warden {
 // threads never block.
 class TokenServiceImpl final : public v1::TokenService::CallbackService {
  public:
-  TokenServiceImpl(const CallGate& gate, TokenAuthority& authority);
+  TokenServiceImpl(const CallGate& gate, TokenAuthority& authority, AuditLog& audit);
 
   grpc::ServerUnaryReactor* GenerateToken(grpc::CallbackServerContext* context,
                                           const v1::GenerateTokenRequest* request,
@@ -35,6 +36,7 @@ class TokenServiceImpl final : public v1::TokenService::CallbackService {
  private:
   const CallGate& gate_;
   TokenAuthority& authority_;
+  AuditLog& audit_;
 };
 
 }  // namespace warden

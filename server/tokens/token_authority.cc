@@ -28,6 +28,8 @@ absl::StatusOr<std::vector<const Role*>> LookUpRoles(const RoleSnapshot& snapsho
   std::vector<const Role*> roles;
   std::vector<std::string> unknown;
   for (const std::string& name : names) {
+    // A name no role can have (1 MB, NUL bytes) is refused without echoing it.
+    if (absl::Status valid = ValidateName(name, "role name"); !valid.ok()) return valid;
     if (const Role* role = snapshot.Find(name)) {
       roles.push_back(role);
     } else {
@@ -35,8 +37,14 @@ absl::StatusOr<std::vector<const Role*>> LookUpRoles(const RoleSnapshot& snapsho
     }
   }
   if (!unknown.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("unknown role(s): ", absl::StrJoin(unknown, ", ")));
+    // Name the first few only: a request naming 10,000 roles must not get them all back (a
+    // status message travels in a header, whose size the client limits).
+    constexpr size_t kNamed = 10;
+    std::string named = absl::StrJoin(
+        unknown.begin(), unknown.begin() + static_cast<ptrdiff_t>(std::min(unknown.size(), kNamed)),
+        ", ");
+    if (unknown.size() > kNamed) absl::StrAppend(&named, " and ", unknown.size() - kNamed, " more");
+    return absl::InvalidArgumentError(absl::StrCat("unknown role(s): ", named));
   }
   return roles;
 }
@@ -120,7 +128,8 @@ void TokenAuthority::Mint(const Identity& creator, MintRequest request,
   minted.metadata.expires_at = claims.expires_at;
   minted.metadata.created_by = creator.Principal();
   TokenMetadata row = minted.metadata;
-  store_.Insert(std::move(row), [minted = std::move(minted), done = std::move(done)](
+  store_.Insert(std::move(row), policy_.max_live_tokens_per_creator,
+                [minted = std::move(minted), done = std::move(done)](
                                     absl::Status stored) mutable {
     if (!stored.ok()) return done(stored);
     done(std::move(minted));
@@ -150,6 +159,7 @@ void TokenAuthority::List(const TokenListRequest& request,
   storage::TokenListQuery query;
   query.revoked = request.revoked;
   query.include_expired = request.include_expired;
+  query.unused_since = request.unused_since;
   query.now = clock_.Now();
   query.page_size = *page_size;
   if (!request.page_token.empty()) {

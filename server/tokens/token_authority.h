@@ -23,6 +23,7 @@ struct TokenPolicy {
   absl::Duration default_lifetime = absl::Hours(8760);
   absl::Duration max_lifetime = absl::Hours(8760);
   absl::Duration expiring_window = absl::Hours(168);  // ListExpiring's default window
+  int max_live_tokens_per_creator = 0;                 // 0: no cap
 };
 
 struct MintRequest {
@@ -39,6 +40,9 @@ struct MintedToken {
 struct TokenListRequest {
   std::optional<bool> revoked;
   bool include_expired = false;
+  // Only tokens never used or last used before it. Pages may then be short (even empty)
+  // while more follow: see storage::TokenStore::List.
+  std::optional<absl::Time> unused_since;
   int page_size = 0;       // 0: the default
   std::string page_token;  // empty: the first page
 };

@@ -21,6 +21,13 @@ const M2mEntry* M2mSnapshot::FindById(const std::string& id) const {
   return it == issuer_by_id_.end() ? nullptr : FindByIssuer(it->second);
 }
 
+std::vector<std::string> M2mSnapshot::ids() const {
+  std::vector<std::string> ids;
+  ids.reserve(issuer_by_id_.size());
+  for (const auto& [id, issuer] : issuer_by_id_) ids.push_back(id);
+  return ids;
+}
+
 M2mView::M2mView() : snapshot_(std::make_shared<const M2mSnapshot>(std::vector<M2mConfig>{})) {}
 
 std::shared_ptr<const M2mSnapshot> M2mView::Snapshot() const {
@@ -30,8 +37,13 @@ std::shared_ptr<const M2mSnapshot> M2mView::Snapshot() const {
 
 void M2mView::Replace(std::vector<M2mConfig> configs) {
   auto next = std::make_shared<const M2mSnapshot>(std::move(configs));
-  absl::MutexLock lock(&mu_);
-  snapshot_ = std::move(next);
+  bool changed;
+  {
+    absl::MutexLock lock(&mu_);
+    changed = snapshot_->ids() != next->ids();
+    snapshot_ = std::move(next);
+  }
+  if (changed && changed_listener_) changed_listener_();
 }
 
 }  // namespace warden

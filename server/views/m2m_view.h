@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -24,6 +25,8 @@ class M2mSnapshot final {
   // nullptr if no configuration trusts that issuer / has that id.
   const M2mEntry* FindByIssuer(const std::string& issuer) const;
   const M2mEntry* FindById(const std::string& id) const;
+  // The ids of every configuration, ordered.
+  std::vector<std::string> ids() const;
 
  private:
   std::map<std::string, M2mEntry> by_issuer_;
@@ -37,9 +40,15 @@ class M2mView final {
  public:
   M2mView();
   std::shared_ptr<const M2mSnapshot> Snapshot() const;  // never null
+  // Swaps in `configs`. When the set of ids differs from before (what token validation
+  // uses), calls the changed listener, with no lock held.
   void Replace(std::vector<M2mConfig> configs);
 
+  // REQUIRES: called before the view is shared between threads. Must be thread-safe.
+  void SetChangedListener(std::function<void()> listener) { changed_listener_ = std::move(listener); }
+
  private:
+  std::function<void()> changed_listener_;
   mutable absl::Mutex mu_;
   std::shared_ptr<const M2mSnapshot> snapshot_ ABSL_GUARDED_BY(mu_);
 };

@@ -8,13 +8,24 @@ bool RevocationView::IsRevoked(const std::string& token_id) const {
 }
 
 void RevocationView::Add(const std::string& token_id, absl::Time expires_at) {
-  absl::MutexLock lock(&mu_);
-  revoked_.insert_or_assign(token_id, expires_at);
+  bool added;
+  {
+    absl::MutexLock lock(&mu_);
+    added = revoked_.insert_or_assign(token_id, expires_at).second;
+  }
+  if (added && added_listener_) added_listener_(Entry{token_id, expires_at});
 }
 
 void RevocationView::AddAll(const std::vector<Entry>& entries) {
-  absl::MutexLock lock(&mu_);
-  for (const Entry& e : entries) revoked_.insert_or_assign(e.token_id, e.expires_at);
+  std::vector<const Entry*> added;
+  {
+    absl::MutexLock lock(&mu_);
+    for (const Entry& e : entries) {
+      if (revoked_.insert_or_assign(e.token_id, e.expires_at).second) added.push_back(&e);
+    }
+  }
+  if (!added_listener_) return;
+  for (const Entry* e : added) added_listener_(*e);
 }
 
 size_t RevocationView::PruneExpiredBefore(absl::Time cutoff) {
@@ -29,6 +40,14 @@ size_t RevocationView::PruneExpiredBefore(absl::Time cutoff) {
     }
   }
   return removed;
+}
+
+std::vector<RevocationView::Entry> RevocationView::Entries() const {
+  absl::ReaderMutexLock lock(&mu_);
+  std::vector<Entry> entries;
+  entries.reserve(revoked_.size());
+  for (const auto& [id, expires_at] : revoked_) entries.push_back(Entry{id, expires_at});
+  return entries;
 }
 
 size_t RevocationView::size() const {

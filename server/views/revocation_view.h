@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -29,8 +30,17 @@ class RevocationView final {
   // Forgets revocations of tokens that expired before `cutoff`. Returns how many.
   size_t PruneExpiredBefore(absl::Time cutoff);
   size_t size() const;
+  // Every revocation held, in no particular order.
+  std::vector<Entry> Entries() const;
+
+  // Called after Add/AddAll with each revocation the view did not hold yet (not for ones
+  // it already had), on the adding thread with no lock held. Must be thread-safe.
+  using AddedListener = std::function<void(const Entry& added)>;
+  // REQUIRES: called before the view is shared between threads.
+  void SetAddedListener(AddedListener listener) { added_listener_ = std::move(listener); }
 
  private:
+  AddedListener added_listener_;
   mutable absl::Mutex mu_;
   absl::flat_hash_map<std::string, absl::Time> revoked_ ABSL_GUARDED_BY(mu_);
 };

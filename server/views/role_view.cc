@@ -29,10 +29,31 @@ std::shared_ptr<const RoleSnapshot> RoleView::Snapshot() const {
   return snapshot_;
 }
 
+namespace {
+
+// What validation sees of a set of roles: names and their permissions.
+bool SamePermissions(const RoleSnapshot& a, const RoleSnapshot& b) {
+  if (a.all().size() != b.all().size()) return false;
+  for (auto ia = a.all().begin(), ib = b.all().begin(); ia != a.all().end(); ++ia, ++ib) {
+    if (ia->first != ib->first ||
+        ia->second.permission_set.permissions != ib->second.permission_set.permissions) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 void RoleView::Replace(std::vector<Role> roles) {
   auto next = std::make_shared<const RoleSnapshot>(std::move(roles));
-  absl::MutexLock lock(&mu_);
-  snapshot_ = std::move(next);
+  bool changed;
+  {
+    absl::MutexLock lock(&mu_);
+    changed = !SamePermissions(*snapshot_, *next);
+    snapshot_ = std::move(next);
+  }
+  if (changed && changed_listener_) changed_listener_();
 }
 
 }  // namespace warden

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -36,9 +37,15 @@ class RoleView final {
 
   // Never null; empty until the first Replace.
   std::shared_ptr<const RoleSnapshot> Snapshot() const;
+  // Swaps in `roles`. When a role's name or permissions differ from before (the part of a
+  // role token validation uses), calls the changed listener, with no lock held.
   void Replace(std::vector<Role> roles);
 
+  // REQUIRES: called before the view is shared between threads. Must be thread-safe.
+  void SetChangedListener(std::function<void()> listener) { changed_listener_ = std::move(listener); }
+
  private:
+  std::function<void()> changed_listener_;
   mutable absl::Mutex mu_;
   std::shared_ptr<const RoleSnapshot> snapshot_ ABSL_GUARDED_BY(mu_);
 };

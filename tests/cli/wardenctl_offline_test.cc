@@ -43,7 +43,8 @@ TEST_CASE("every command's --help shows its usage and flags") {
       {{"token", "create"},
        {"--name", "--role", "--expires-in", "--expiration", "--output-file", "0600"}},
       {{"token", "list"},
-       {"--revoked", "--active", "--all", "--limit", "--expiring", "--within DURATION"}},
+       {"--revoked", "--active", "--all", "--limit", "--expiring", "--within DURATION",
+        "--unused-since WHEN", "LAST USED"}},
       {{"token", "get"}, {"wardenctl token get [flags] ID"}},
       {{"token", "revoke"}, {"wardenctl token revoke [flags] ID"}},
       {{"token", "allowed-roles"}, {"roles"}},
@@ -105,6 +106,11 @@ TEST_CASE("usage errors exit 1 with one line that says where to look") {
       {{"token", "list", "--expiring", "--within", "9000h"},
        "--within must be between 1s and 8760h"},
       {{"token", "list", "--expiring", "--within", "500ms"}, "--within must be between 1s and"},
+      {{"token", "list", "--unused-since", "lately"},
+       "--unused-since must be a duration such as 90d or 720h (that long ago) or an RFC 3339"},
+      {{"token", "list", "--unused-since", "-1h"}, "--unused-since must be a duration"},
+      {{"token", "list", "--expiring", "--unused-since", "90d"},
+       "--expiring cannot be combined with --unused-since"},
       {{"whoami", "--bogus"}, "unknown flag --bogus"},
       {{"whoami", "-o", "yaml"}, "--output must be one of table, json"},
       {{"whoami", "--timeout", "forever"}, "--timeout must be a positive duration"},
@@ -192,6 +198,8 @@ TEST_CASE("bash completion completes commands, flags and flag values") {
   CHECK(Complete(cli, "wardenctl token create --expires-in 1h --output") ==
         "--output-file --output");
   CHECK(Complete(cli, "wardenctl token list --re") == "--revoked");
+  CHECK(Complete(cli, "wardenctl token list --un") == "--unused-since");
+  CHECK(Complete(cli, "wardenctl token list --unused-since ") == "");  // a value, not a flag
   CHECK(Complete(cli, "wardenctl whoami -o ") == "table json");
   CHECK(Complete(cli, "wardenctl completion ") == "bash");
   CHECK(Complete(cli, "wardenctl token get --tok") == "--token --token-file");

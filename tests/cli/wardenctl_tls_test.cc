@@ -33,8 +33,9 @@ TEST_CASE("wardenctl logs in over mutual TLS and its session remembers the certi
                         {"WARDEN_TLS_KEY", server_pki.Path("server.key")},
                         {"WARDEN_TLS_CLIENT_CA", client_pki.Path("ca.pem")}});
   server.Start(/*wait_serving=*/false);  // its health answers over mutual TLS only
-  // The admin password file is written before the server listens.
-  REQUIRE(server.WaitForLog("listening on", 1, absl::Seconds(60)));
+  // Ready (and its admin password file written); login mints a token, which is never
+  // retried, so it must not race the server's start.
+  REQUIRE(server.WaitForLog("warden-server is SERVING", 1, absl::Seconds(60)));
   WardenctlRunner cli;
   const std::string password_file = server.data_dir() + "/data/admin-password";
   const std::vector<std::string> tls = {"--endpoint",  server.address(),
@@ -46,8 +47,7 @@ TEST_CASE("wardenctl logs in over mutual TLS and its session remembers the certi
     return args;
   };
 
-  // With the certificate: login (wardenctl retries UNAVAILABLE within --timeout, which
-  // covers the server's start), then whoami from the session alone.
+  // With the certificate: login, then whoami from the session alone.
   CliResult login =
       cli.Run(with_tls({"login", "--password-file", password_file, "--timeout", "30s"}));
   INFO(Describe(login));

@@ -157,7 +157,13 @@ TEST_CASE_METHOD(CliFixture, "token list, get, revoke and allowed-roles") {
   CHECK(std::count(role_names["roleNames"].begin(), role_names["roleNames"].end(), "Analyst") == 1);
 }
 
-TEST_CASE_METHOD(CliFixture, "token list pages through more than one page") {
+// Mints faster than the default GenerateToken rate allows.
+struct UnlimitedCliFixture : CliFixture {
+  UnlimitedCliFixture()
+      : CliFixture(std::map<std::string, std::string>{{"WARDEN_GENERATE_RATE_LIMIT", "0"}}) {}
+};
+
+TEST_CASE_METHOD(UnlimitedCliFixture, "token list pages through more than one page") {
   v1::GenerateTokenResponse admin = Mint("cli admin", {"Admin"});
   for (int i = 0; i < 120; ++i) Mint(absl::StrCat("bulk ", i), {"Analyst"});
   const std::map<std::string, std::string> env = {{"WARDEN_TOKEN", admin.token()}};
@@ -281,6 +287,93 @@ TEST_CASE_METHOD(ShortWindowFixture, "token list --expiring defaults to the serv
   CHECK(list.err == "WARNING: 1 token(s) expire within 3h — rotate them before they lapse.\n");
   CHECK(std::count(list.out.begin(), list.out.end(), '\n') == 2);
   CHECK(absl::StrContains(list.out, "   soon   "));
+}
+
+// A server that writes recorded token uses every 100 ms instead of every minute.
+class QuickLastUsedFixture : public CliFixture {
+ public:
+  QuickLastUsedFixture()
+      : CliFixture(std::map<std::string, std::string>{{"WARDEN_LAST_USED_FLUSH_INTERVAL", "100ms"}}) {}
+
+  // Polls until the server has written a last use of each of `ids` (the flush runs on its
+  // own schedule), failing the test after 30 s.
+  void WaitUntilUsed(const std::vector<std::string>& ids) {
+    const absl::Time deadline = absl::Now() + absl::Seconds(30);
+    for (const std::string& id : ids) {
+      while (true) {
+        auto got = api_.Get(admin_, id);
+        if (got.ok() && got.response.token().has_last_used_at()) break;
+        REQUIRE(absl::Now() < deadline);
+        absl::SleepFor(absl::Milliseconds(20));
+      }
+    }
+  }
+};
+
+TEST_CASE_METHOD(QuickLastUsedFixture,
+                 "token list shows LAST USED and --unused-since lists the tokens not used since") {
+  v1::GenerateTokenResponse admin = Mint("cli admin", {"Admin"});
+  const std::map<std::string, std::string> env = {{"WARDEN_TOKEN", admin.token()}};
+  v1::GenerateTokenResponse used = Mint("used", {"Analyst"});
+  const std::string idle = Mint("idle", {"Analyst"}).metadata().id();
+  REQUIRE(api_.AuthStatus(Bearer(used.token())).ok());
+  REQUIRE(api_.AuthStatus(Bearer(admin.token())).ok());
+  WaitUntilUsed({used.metadata().id(), admin.metadata().id()});
+  const std::string used_at = absl::FormatTime(
+      "%Y-%m-%dT%H:%M:%SZ",
+      absl::FromUnixSeconds(api_.Get(admin_, used.metadata().id()).response.token()
+                                .last_used_at().seconds()),
+      absl::UTCTimeZone());
+
+  CliResult list = Ctl({"token", "list"}, env);
+  INFO(Describe(list));
+  REQUIRE(list.exit_code == 0);
+  std::vector<std::string> lines = absl::StrSplit(absl::StripSuffix(list.out, "\n"), '\n');
+  REQUIRE(lines.size() == 4);
+  const size_t last_used_column = lines[0].find("LAST USED");
+  REQUIRE(last_used_column != std::string::npos);
+  CHECK(lines[0].find("EXPIRES") < last_used_column);
+  CHECK(last_used_column < lines[0].find("REVOKED"));
+  CHECK(lines[2].substr(lines[0].find("NAME"), 5) == "used ");
+  CHECK(lines[2].substr(last_used_column, used_at.size()) == used_at);
+  CHECK(absl::StartsWith(lines[3], idle));
+  CHECK(lines[3].substr(last_used_column, 6) == "never ");
+
+  CliResult get = Ctl({"token", "get", idle}, env);
+  CHECK(absl::StrContains(get.out, "\nLAST USED    never\n"));
+  nlohmann::json got = Json(Ctl({"token", "get", used.metadata().id(), "-o", "json"}, env));
+  // RFC 3339 with the stored fraction of a second.
+  CHECK(absl::StartsWith(got["token"]["lastUsedAt"].get<std::string>(),
+                         std::string(absl::StripSuffix(used_at, "Z"))));
+
+  // A duration means that long ago; the used tokens were used within the last hour.
+  nlohmann::json stale = Json(Ctl({"token", "list", "--unused-since", "1h", "-o", "json"}, env));
+  REQUIRE(stale["tokens"].size() == 1);
+  CHECK(stale["tokens"][0]["id"] == idle);
+  CHECK_FALSE(stale["tokens"][0].contains("lastUsedAt"));
+  CHECK(Json(Ctl({"token", "list", "--unused-since", "30d", "-o", "json"}, env))["tokens"].size() ==
+        1);
+  // An RFC 3339 time: an hour from now, every token was last used (or never) before it.
+  const std::string in_an_hour = absl::FormatTime(
+      "%Y-%m-%dT%H:%M:%SZ", absl::Now() + absl::Hours(1), absl::UTCTimeZone());
+  CliResult later = Ctl({"token", "list", "--unused-since", in_an_hour, "--active"}, env);
+  INFO(Describe(later));
+  REQUIRE(later.exit_code == 0);
+  CHECK(std::count(later.out.begin(), later.out.end(), '\n') == 4);
+  CHECK(Json(Ctl({"token", "list", "--unused-since", in_an_hour, "--limit", "2", "-o", "json"},
+                 env))["tokens"]
+            .size() == 2);
+
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"token", "list", "--unused-since", "lately"},
+           {"token", "list", "--unused-since", "0s"},
+           {"token", "list", "--unused-since", "1h", "--expiring"}}) {
+    CliResult usage = Ctl(args, env);
+    INFO(Describe(usage));
+    CHECK(usage.exit_code == 1);
+    CHECK(usage.out.empty());
+    CHECK(absl::StartsWith(usage.err, "wardenctl token list: "));
+  }
 }
 
 }  // namespace

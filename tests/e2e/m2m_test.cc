@@ -26,7 +26,10 @@ class M2mFixture {
   M2mFixture()
       : issuer_(pki_),
         server_({{"WARDEN_DATABASE_URL", database_.url()},
-                 {"WARDEN_M2M_CA_FILE", pki_.Path("ca.pem")}}),
+                 {"WARDEN_M2M_CA_FILE", pki_.Path("ca.pem")},
+                 // Some tests here fail on purpose far faster than the default budget of
+                 // failed authentications allows (abuse_limits_test.cc tests that).
+                 {"WARDEN_AUTH_FAILURE_RATE_LIMIT", "0"}}),
         api_(server_.channel()),
         stub_(v1::AuthService::NewStub(server_.channel())) {
     server_.Start();

@@ -130,5 +130,19 @@ TEST_CASE_METHOD(AuthFixture, "basic authentication can be disabled") {
   CHECK(s.code() == absl::StatusCode::kUnauthenticated);
 }
 
+TEST_CASE_METHOD(AuthFixture, "the use observer hears of every accepted token, and only those") {
+  std::vector<std::string> used;
+  validator_.SetUseObserver([&](const Identity& who) { used.push_back(who.id); });
+  jose::JwtClaims good = Claims({"Analyst"});
+  jose::JwtClaims revoked = Claims({"Analyst"});
+  revocations_.Add(revoked.id, revoked.expires_at);
+  REQUIRE(Auth({"Bearer " + Mint(good)}).ok());
+  REQUIRE(validator_.Validate(Mint(good)).ok());  // as ValidateToken checks one
+  CHECK_FALSE(Auth({"Bearer " + Mint(revoked)}).ok());
+  CHECK_FALSE(Auth({"Bearer not.a.jwt"}).ok());
+  CHECK(Auth({Basic("admin:s3cret")}).ok());  // no token
+  CHECK(used == std::vector<std::string>{good.id, good.id});
+}
+
 }  // namespace
 }  // namespace warden

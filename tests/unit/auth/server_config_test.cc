@@ -47,11 +47,46 @@ TEST_CASE("bad values name the flag and its variable") {
   CHECK_FALSE(Parse({}, {{"WARDEN_DATABASE_URL", "x"}}).ok());  // no key source
 }
 
+TEST_CASE("last-use tracking is on by default, and can be tuned or turned off") {
+  const std::map<std::string, std::string> base = {{"WARDEN_DATABASE_URL", "x"},
+                                                   {"WARDEN_DATA_DIR", "d"}};
+  auto defaults = Parse({}, base);
+  REQUIRE(defaults.ok());
+  CHECK(defaults->track_last_used);
+  CHECK(defaults->last_used_flush_interval == absl::Minutes(1));
+  CHECK(defaults->last_used_max_tokens == 100000);
+
+  std::map<std::string, std::string> env = base;
+  env["WARDEN_TRACK_LAST_USED"] = "false";
+  env["WARDEN_LAST_USED_FLUSH_INTERVAL"] = "15s";
+  env["WARDEN_LAST_USED_MAX_TOKENS"] = "5000";
+  auto tuned = Parse({}, env);
+  REQUIRE(tuned.ok());
+  CHECK_FALSE(tuned->track_last_used);
+  CHECK(tuned->last_used_flush_interval == absl::Seconds(15));
+  CHECK(tuned->last_used_max_tokens == 5000);
+  CHECK(Parse({"--track-last-used=true"}, env)->track_last_used);
+
+  for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
+           {"WARDEN_TRACK_LAST_USED", "sometimes"},
+           {"WARDEN_LAST_USED_FLUSH_INTERVAL", "10ms"},
+           {"WARDEN_LAST_USED_FLUSH_INTERVAL", "soon"},
+           {"WARDEN_LAST_USED_MAX_TOKENS", "10"}}) {
+    std::map<std::string, std::string> bad = base;
+    bad[name] = value;
+    auto refused = Parse({}, bad);
+    INFO(name << "=" << value);
+    REQUIRE_FALSE(refused.ok());
+    CHECK_THAT(std::string(refused.status().message()), Catch::Contains(name));
+  }
+}
+
 TEST_CASE("--help lists every variable") {
   std::string help = ServerConfigHelp();
   for (const char* var : {"WARDEN_LISTEN", "WARDEN_DATABASE_URL", "WARDEN_SIGNING_KEYS",
                           "WARDEN_DATA_DIR", "WARDEN_ADMIN_PASSWORD_FILE",
-                          "WARDEN_TOKEN_MAX_LIFETIME"}) {
+                          "WARDEN_TOKEN_MAX_LIFETIME", "WARDEN_TRACK_LAST_USED",
+                          "WARDEN_LAST_USED_FLUSH_INTERVAL", "WARDEN_LAST_USED_MAX_TOKENS"}) {
     CHECK_THAT(help, Catch::Contains(var));
   }
 }

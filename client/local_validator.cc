@@ -1,0 +1,253 @@
+#include "client/local_validator.h"
+
+#include <utility>
+#include <vector>
+
+#include <grpcpp/client_context.h>
+#include <nlohmann/json.hpp>
+
+#include "absl/strings/str_cat.h"
+#include "common/clock.h"
+#include "common/status_macros.h"
+#include "glog/logging.h"
+#include "server/auth/token_validator.h"
+#include "server/jose/jws.h"
+#include "server/jose/key_ring.h"
+#include "server/rpc/convert.h"
+
+namespace warden {
+namespace {
+
+absl::Status ToAbsl(const grpc::Status& status) {
+  if (status.ok()) return absl::OkStatus();
+  return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
+}
+
+// M2mView indexes configurations by issuer too; the watch sends only ids, which is all a
+// validation looks up, so each gets a placeholder issuer of its own.
+std::vector<M2mConfig> ConfigsWithIds(const google::protobuf::RepeatedPtrField<std::string>& ids) {
+  std::vector<M2mConfig> configs;
+  for (const std::string& id : ids) {
+    M2mConfig config;
+    config.id = id;
+    config.issuer = "urn:warden:watched-config:" + id;
+    configs.push_back(std::move(config));
+  }
+  return configs;
+}
+
+std::vector<Role> RolesFrom(const google::protobuf::RepeatedPtrField<v1::WatchedRole>& watched) {
+  std::vector<Role> roles;
+  for (const v1::WatchedRole& in : watched) {
+    Role role;
+    role.name = in.name();
+    for (const auto& [resource, level] : in.permissions()) {
+      if (std::optional<Access> access = FromProto(level)) {
+        role.permission_set.permissions[resource] = *access;
+      }
+    }
+    roles.push_back(std::move(role));
+  }
+  return roles;
+}
+
+}  // namespace
+
+// A key ring and a validator over it, swapped whole when the keys are fetched again.
+struct LocalValidator::Keys {
+  Keys(jose::KeyRing keys, jose::VerifyOptions options, const RevocationView& revocations,
+       const RoleView& roles, const M2mView& m2m)
+      : ring(std::move(keys)),
+        validator(ring, std::move(options), revocations, roles, m2m, RealClock::Get()) {}
+  const jose::KeyRing ring;
+  const TokenValidator validator;  // refers to `ring`
+};
+
+absl::StatusOr<std::unique_ptr<LocalValidator>> LocalValidator::Start(
+    ClientOptions options, LocalValidatorOptions local) {
+  ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> channel, CreateWardenChannel(options));
+  std::unique_ptr<LocalValidator> validator(
+      new LocalValidator(std::move(options), local, std::move(channel)));
+  RETURN_IF_ERROR(validator->FetchKeys());
+  validator->watch_thread_ = std::thread([v = validator.get()] { v->WatchLoop(); });
+  absl::MutexLock lock(&validator->mu_);
+  auto settled = [v = validator.get()]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(v->mu_) {
+    return v->synced_ || (!v->last_error_.ok() &&
+                          (v->last_error_.error_code() == grpc::StatusCode::UNAUTHENTICATED ||
+                           v->last_error_.error_code() == grpc::StatusCode::PERMISSION_DENIED));
+  };
+  validator->mu_.AwaitWithTimeout(absl::Condition(&settled), local.start_timeout);
+  if (!validator->synced_) {
+    absl::Status error = ToAbsl(validator->last_error_);
+    if (error.ok()) {
+      error = absl::DeadlineExceededError("no revocation state from Warden within the start timeout");
+    }
+    return absl::Status(error.code(),
+                        absl::StrCat("cannot watch revocations: ", error.message()));
+  }
+  return validator;  // the destructor stops the thread on every path
+}
+
+LocalValidator::LocalValidator(ClientOptions options, LocalValidatorOptions local,
+                               std::shared_ptr<grpc::Channel> channel)
+    : options_(std::move(options)),
+      local_(local),
+      channel_(std::move(channel)),
+      stub_(v1::AuthService::NewStub(channel_)) {}
+
+LocalValidator::~LocalValidator() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+    if (stream_context_ != nullptr) stream_context_->TryCancel();
+  }
+  if (watch_thread_.joinable()) watch_thread_.join();
+}
+
+absl::Status LocalValidator::FetchKeys() const {
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + options_.timeout));
+  v1::GetPublicKeysResponse response;
+  RETURN_IF_ERROR(ToAbsl(stub_->GetPublicKeys(&context, v1::GetPublicKeysRequest(), &response)));
+  nlohmann::json jwks = nlohmann::json::parse(response.jwks(), nullptr, /*allow_exceptions=*/false);
+  if (!jwks.is_object() || !jwks.contains("keys") || !jwks["keys"].is_array()) {
+    return absl::InternalError("Warden's public keys are not a JSON Web Key Set");
+  }
+  std::vector<std::shared_ptr<const jose::SigningKey>> keys;
+  for (const nlohmann::json& jwk : jwks["keys"]) {
+    ASSIGN_OR_RETURN(std::shared_ptr<const jose::SigningKey> key, jose::SigningKey::FromJwk(jwk));
+    keys.push_back(std::move(key));
+  }
+  ASSIGN_OR_RETURN(jose::KeyRing ring, jose::KeyRing::CreateForVerification(std::move(keys)));
+  jose::VerifyOptions verify;
+  verify.issuer = response.issuer();
+  verify.audience = response.audience();
+  verify.leeway = absl::Seconds(response.leeway().seconds()) +
+                  absl::Nanoseconds(response.leeway().nanos());
+  auto next = std::make_shared<const Keys>(std::move(ring), std::move(verify), revocations_,
+                                           roles_, m2m_);
+  absl::MutexLock lock(&mu_);
+  keys_ = std::move(next);
+  ++key_fetches_;
+  return absl::OkStatus();
+}
+
+std::shared_ptr<const LocalValidator::Keys> LocalValidator::CurrentKeys() const {
+  absl::MutexLock lock(&mu_);
+  return keys_;
+}
+
+absl::StatusOr<v1::Identity> LocalValidator::Validate(absl::string_view token) const {
+  const absl::Time now = absl::Now();
+  {
+    absl::MutexLock lock(&mu_);
+    if (!connected_ && now - disconnected_at_ > local_.max_disconnected) {
+      return absl::UnavailableError(
+          "the revocation watch has been down too long to vouch for tokens locally");
+    }
+  }
+  std::shared_ptr<const Keys> keys = CurrentKeys();
+  absl::StatusOr<Identity> identity = keys->validator.Validate(token);
+  if (!identity.ok()) {
+    // A key published after the last fetch: fetch again (rate-limited) and retry once.
+    absl::StatusOr<jose::DecodedJws> decoded =
+        jose::DecodeJwsUnverified(std::string_view(token.data(), token.size()), {});
+    if (decoded.ok() && decoded->header.contains("kid") && decoded->header["kid"].is_string() &&
+        keys->ring.Find(decoded->header["kid"].get<std::string>()) == nullptr) {
+      bool fetch;
+      {
+        absl::MutexLock lock(&mu_);
+        fetch = now - last_key_fetch_ >= local_.key_refresh_cooldown;
+        if (fetch) last_key_fetch_ = now;
+      }
+      if (fetch && FetchKeys().ok()) identity = CurrentKeys()->validator.Validate(token);
+    }
+  }
+  if (!identity.ok()) return identity.status();
+  v1::Identity out;
+  ToProto(*identity, roles_.Snapshot()->ResolvePermissions(identity->roles), &out);
+  return out;
+}
+
+LocalValidator::Stats LocalValidator::stats() const {
+  absl::MutexLock lock(&mu_);
+  return Stats{connects_, resets_, key_fetches_, connected_};
+}
+
+void LocalValidator::WatchLoop() {
+  absl::Duration backoff = local_.reconnect_backoff;
+  while (true) {
+    grpc::Status status = WatchOnce();
+    absl::MutexLock lock(&mu_);
+    if (connected_) {
+      connected_ = false;
+      disconnected_at_ = absl::Now();
+      backoff = local_.reconnect_backoff;  // it was up: start over
+    }
+    last_error_ = status;
+    if (stopping_) return;
+    LOG(WARNING) << "Warden revocation watch ended (" << status.error_message()
+                 << "); reconnecting in " << absl::FormatDuration(backoff);
+    auto stopping = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_; };
+    if (mu_.AwaitWithTimeout(absl::Condition(&stopping), backoff)) return;
+    backoff = std::min(backoff * 2, local_.max_reconnect_backoff);
+  }
+}
+
+grpc::Status LocalValidator::WatchOnce() {
+  grpc::ClientContext context;
+  if (!options_.credentials.empty()) {
+    context.AddMetadata("authorization", options_.credentials.authorization());
+  }
+  v1::WatchRevocationsRequest request;
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopping_) return grpc::Status(grpc::StatusCode::CANCELLED, "stopping");
+    stream_context_ = &context;
+    request.set_cursor(cursor_);
+    ++connects_;
+  }
+  std::unique_ptr<grpc::ClientReader<v1::WatchRevocationsResponse>> reader =
+      stub_->WatchRevocations(&context, request);
+  v1::WatchRevocationsResponse message;
+  while (reader->Read(&message)) Apply(message);
+  grpc::Status status = reader->Finish();
+  absl::MutexLock lock(&mu_);
+  stream_context_ = nullptr;
+  return status;
+}
+
+void LocalValidator::Apply(const v1::WatchRevocationsResponse& message) {
+  // Revocations are permanent, so a full state (reset) needs nothing forgotten: adding its
+  // revocations to those known is exact. Roles and M2M configurations come as whole sets.
+  std::vector<RevocationView::Entry> revoked;
+  revoked.reserve(message.revocations_size());
+  for (const v1::RevokedToken& token : message.revocations()) {
+    revoked.push_back(RevocationView::Entry{
+        token.id(), absl::FromUnixSeconds(token.expiration().seconds()) +
+                        absl::Nanoseconds(token.expiration().nanos())});
+  }
+  revocations_.AddAll(revoked);
+  if (message.roles_changed()) roles_.Replace(RolesFrom(message.roles()));
+  if (message.m2m_configs_changed()) m2m_.Replace(ConfigsWithIds(message.m2m_config_ids()));
+
+  const absl::Time now = absl::Now();
+  bool prune = false;
+  {
+    absl::MutexLock lock(&mu_);
+    if (message.reset()) ++resets_;
+    if (!message.cursor().empty()) {
+      cursor_ = message.cursor();
+      synced_ = true;
+      connected_ = true;
+    }
+    if (now - last_prune_ > absl::Minutes(1)) {
+      last_prune_ = now;
+      prune = true;
+    }
+  }
+  // A revoked token past its expiry (and any leeway) is rejected as expired anyway.
+  if (prune) revocations_.PruneExpiredBefore(now - absl::Hours(1));
+}
+
+}  // namespace warden

@@ -1,0 +1,113 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include <grpcpp/channel.h>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "client/client.h"
+#include "server/views/m2m_view.h"
+#include "server/views/revocation_view.h"
+#include "server/views/role_view.h"
+#include "warden/v1/auth.grpc.pb.h"
+
+namespace warden {
+
+struct LocalValidatorOptions {
+  // How long the revocation watch may be down before Validate stops vouching for tokens
+  // (UNAVAILABLE: it could have missed a revocation meanwhile). Callers typically fall
+  // back to Client::ValidateToken then.
+  absl::Duration max_disconnected = absl::Seconds(30);
+  // Waits between reconnects of the watch: doubling from the first to the second.
+  absl::Duration reconnect_backoff = absl::Milliseconds(200);
+  absl::Duration max_reconnect_backoff = absl::Seconds(5);
+  // A token signed by a key it does not know makes it fetch the keys again, at most this
+  // often (a key rotation publishes the new key before it signs anything).
+  absl::Duration key_refresh_cooldown = absl::Seconds(30);
+  // How long Start waits for the keys and the first full state.
+  absl::Duration start_timeout = absl::Seconds(10);
+};
+
+// Validates Warden tokens in process, without a network hop per token: the public keys
+// come from AuthService.GetPublicKeys, and AuthService.WatchRevocations keeps the revoked
+// tokens, the roles and the live M2M configurations current (resuming from its cursor after
+// a reconnect, to any replica). The decision is the server's own: this runs the server's
+// TokenValidator over views fed by the watch, so a token is accepted here exactly when
+// AuthService.ValidateToken would accept it, once a change has arrived (the same bound as
+// between replicas).
+//
+// Thread-safe: any number of threads may call Validate. Owns one background thread (the
+// watch), stopped by the destructor.
+class LocalValidator final {
+ public:
+  // Connects with `options` (endpoint, TLS, and the credentials the watch authenticates
+  // with: any valid identity), fetches the keys and waits for the first full state.
+  // UNAVAILABLE / DEADLINE_EXCEEDED if that takes longer than `start_timeout`;
+  // UNAUTHENTICATED / PERMISSION_DENIED if the credentials are refused.
+  static absl::StatusOr<std::unique_ptr<LocalValidator>> Start(
+      ClientOptions options, LocalValidatorOptions local = {});
+  ~LocalValidator();
+
+  LocalValidator(const LocalValidator&) = delete;
+  LocalValidator& operator=(const LocalValidator&) = delete;
+
+  // The identity of `token` (without "Bearer "), with the permissions its roles grant, as
+  // ValidateToken returns it; UNAUTHENTICATED with the reason when it is not valid;
+  // UNAVAILABLE when the watch has been down longer than `max_disconnected`. May block for
+  // one GetPublicKeys call when the token names an unknown key (at most once per cooldown).
+  absl::StatusOr<v1::Identity> Validate(absl::string_view token) const;
+
+  struct Stats {
+    int64_t connects = 0;  // watch streams opened
+    int64_t resets = 0;    // full states received (the first included)
+    int64_t key_fetches = 0;
+    bool connected = false;
+  };
+  Stats stats() const;
+
+ private:
+  struct Keys;  // a key ring and the validator over it (local_validator.cc)
+
+  LocalValidator(ClientOptions options, LocalValidatorOptions local,
+                 std::shared_ptr<grpc::Channel> channel);
+  absl::Status FetchKeys() const;
+  void WatchLoop();
+  // One stream, until it ends; the status it ended with.
+  grpc::Status WatchOnce();
+  void Apply(const v1::WatchRevocationsResponse& message);
+  std::shared_ptr<const Keys> CurrentKeys() const;
+
+  const ClientOptions options_;
+  const LocalValidatorOptions local_;
+  const std::shared_ptr<grpc::Channel> channel_;
+  const std::unique_ptr<v1::AuthService::Stub> stub_;
+  RevocationView revocations_;
+  RoleView roles_;
+  M2mView m2m_;
+
+  mutable absl::Mutex mu_;
+  mutable std::shared_ptr<const Keys> keys_ ABSL_GUARDED_BY(mu_);
+  mutable absl::Time last_key_fetch_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+  mutable int64_t key_fetches_ ABSL_GUARDED_BY(mu_) = 0;
+  std::string cursor_ ABSL_GUARDED_BY(mu_);
+  bool synced_ ABSL_GUARDED_BY(mu_) = false;        // a full state arrived, ever
+  bool connected_ ABSL_GUARDED_BY(mu_) = false;     // the current stream is in sync
+  absl::Time disconnected_at_ ABSL_GUARDED_BY(mu_);  // when !connected_
+  grpc::Status last_error_ ABSL_GUARDED_BY(mu_);
+  int64_t connects_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t resets_ ABSL_GUARDED_BY(mu_) = 0;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  grpc::ClientContext* stream_context_ ABSL_GUARDED_BY(mu_) = nullptr;
+  absl::Time last_prune_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+
+  std::thread watch_thread_;
+};
+
+}  // namespace warden
