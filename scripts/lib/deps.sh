@@ -18,37 +18,47 @@ WARDEN_APT_PACKAGES=(
   prometheus-cpp-dev libre2-dev
 )
 
-# Node and npm may come from elsewhere than Debian (e.g. NodeSource, whose nodejs conflicts
-# with Debian's npm), so they are installed from apt only when not already on PATH.
-warden_missing_packages() {
+# Prints each of the given Debian packages that is not installed.
+warden_not_installed() {
   local pkg
-  for pkg in "${WARDEN_APT_PACKAGES[@]}"; do
+  for pkg in "$@"; do
     if [[ "$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null)" != installed ]]; then
       echo "$pkg"
     fi
   done
+}
+
+# Installs the given packages with apt (as root, or through sudo); nothing if none given.
+warden_apt_install() {
+  local sudo=()
+  if (($# == 0)); then
+    return 0
+  fi
+  if ((EUID != 0)); then
+    if ! command -v sudo >/dev/null 2>&1; then
+      echo "warden: missing packages: $*" >&2
+      echo "warden: as root, run: apt-get update && apt-get install -y $*" >&2
+      return 1
+    fi
+    sudo=(sudo)
+  fi
+  echo "warden: installing $*" >&2
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@"
+}
+
+# Node and npm may come from elsewhere than Debian (e.g. NodeSource, whose nodejs conflicts
+# with Debian's npm), so they are installed from apt only when not already on PATH.
+warden_missing_packages() {
+  warden_not_installed "${WARDEN_APT_PACKAGES[@]}"
   command -v node >/dev/null 2>&1 || echo nodejs
   command -v npm >/dev/null 2>&1 || echo npm
 }
 
 warden_install_deps() {
-  local missing sudo=()
+  local missing
   mapfile -t missing < <(warden_missing_packages)
-  if ((${#missing[@]} == 0)); then
-    return 0
-  fi
-  if ((EUID != 0)); then
-    if ! command -v sudo >/dev/null 2>&1; then
-      echo "warden: missing packages: ${missing[*]}" >&2
-      echo "warden: as root, run: apt-get update && apt-get install -y ${missing[*]}" >&2
-      return 1
-    fi
-    sudo=(sudo)
-  fi
-  echo "warden: installing ${missing[*]}" >&2
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-    "${missing[@]}"
+  warden_apt_install "${missing[@]}"
 }
 
 # The fuzz/sanitizer group, apart from the main list because only scripts/fuzz needs it:
@@ -57,28 +67,11 @@ warden_install_deps() {
 # UBSan runtimes behind -fsanitize=fuzzer,address,undefined.
 WARDEN_FUZZ_APT_PACKAGES=(clang libclang-rt-14-dev)
 
-# Installs what is missing of WARDEN_FUZZ_APT_PACKAGES, as warden_install_deps does.
+# Installs what is missing of WARDEN_FUZZ_APT_PACKAGES.
 warden_install_fuzz_deps() {
-  local pkg missing=() sudo=()
-  for pkg in "${WARDEN_FUZZ_APT_PACKAGES[@]}"; do
-    if [[ "$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null)" != installed ]]; then
-      missing+=("$pkg")
-    fi
-  done
-  if ((${#missing[@]} == 0)); then
-    return 0
-  fi
-  if ((EUID != 0)); then
-    if ! command -v sudo >/dev/null 2>&1; then
-      echo "warden: missing packages: ${missing[*]}" >&2
-      echo "warden: as root, run: apt-get update && apt-get install -y ${missing[*]}" >&2
-      return 1
-    fi
-    sudo=(sudo)
-  fi
-  echo "warden: installing ${missing[*]}" >&2
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+  local missing
+  mapfile -t missing < <(warden_not_installed "${WARDEN_FUZZ_APT_PACKAGES[@]}")
+  warden_apt_install "${missing[@]}"
 }
 
 # npm tools for the tests (buf), pinned by tests/tools/package-lock.json. Runs `npm ci`

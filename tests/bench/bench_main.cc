@@ -201,6 +201,9 @@ int Run(const BenchOptions& options) {
     LoadResult result = RunLoad(*calls, *channels, settings);
     if (spec.name == "echo") echo_qps = result.ok_qps();
     Report(spec.name, settings, options.channels, result, echo_qps, &tsv);
+    for (const auto& [code, message] : result.error_examples) {
+      std::cerr << "warden-bench: " << spec.name << ": " << code << ", e.g.: " << message << "\n";
+    }
     failed += result.error_count();
     idle = idle || result.ok == 0;
   }

@@ -12,8 +12,10 @@
 
 namespace warden::bench {
 
-// Runs each operation for `seconds` on 1 thread, then on `threads` (0: every core).
-// Prints a table; appends rows "crypto <op> <threads> <per second>" (TSV) to `results`
+// Runs each operation for `seconds` on 1 thread, then on `threads` (0: every core), and
+// reports calls per second of wall time and per second of the CPU time the threads got
+// (what `openssl speed` reports, steady while other work shares the cores). Prints a table;
+// appends rows "crypto <op> <threads> <per second> <per CPU second>" (TSV) to `results`
 // unless it is empty.
 int RunCryptoBench(absl::Duration seconds, int threads, const std::string& results);
 

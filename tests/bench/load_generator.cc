@@ -118,6 +118,12 @@ class Runner {
         }
       }
     }
+    for (const Slot& slot : slots_) {
+      for (const auto& [code, message] : slot.first_messages) {
+        result.error_examples.try_emplace(
+            absl::StatusCodeToString(static_cast<absl::StatusCode>(code)), message);
+      }
+    }
     std::sort(result.latencies_ns.begin(), result.latencies_ns.end());
     return result;
   }
@@ -126,7 +132,8 @@ class Runner {
   // Touched only by the one call in flight for the slot, then by Run after every slot ended.
   struct Slot {
     std::vector<int64_t> latencies_ns;
-    std::array<uint64_t, 17> codes{};  // by grpc::StatusCode
+    std::array<uint64_t, 17> codes{};           // by grpc::StatusCode
+    std::map<int, std::string> first_messages;  // by grpc::StatusCode, errors only
   };
 
   struct Call {
@@ -160,9 +167,10 @@ class Runner {
         call->started_ns >= measure_start_ns_.load(std::memory_order_acquire)) {
       Slot& s = slots_[slot];
       s.latencies_ns.push_back(now - call->started_ns);
-      const int code = static_cast<int>(status.error_code());
-      ++s.codes[code >= 0 && code < static_cast<int>(s.codes.size()) ? code
-                                                                     : grpc::StatusCode::UNKNOWN];
+      int code = static_cast<int>(status.error_code());
+      if (code < 0 || code >= static_cast<int>(s.codes.size())) code = grpc::StatusCode::UNKNOWN;
+      ++s.codes[code];
+      if (code != grpc::StatusCode::OK) s.first_messages.try_emplace(code, status.error_message());
     }
     delete call;  // the call's tag holds its own reference, so this is safe here
     StartNext(slot);

@@ -59,7 +59,8 @@ struct LoadResult {
   uint64_t calls = 0;                      // calls finished in the window, whatever their status
   uint64_t ok = 0;                         // of which OK
   std::map<std::string, uint64_t> errors;  // status code name -> count, OK excluded
-  std::vector<int64_t> latencies_ns;       // every measured call, sorted ascending
+  std::map<std::string, std::string> error_examples;  // code name -> one message seen
+  std::vector<int64_t> latencies_ns;                  // every measured call, sorted ascending
   // CPU seconds (user + system) over the measured window: of LoadSettings::server_pid
   // (-1 when not asked for or unreadable), of this client process, and of every process on
   // the machine (from /proc/stat), against `cores` x `seconds` available.
