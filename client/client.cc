@@ -42,8 +42,10 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> CreateWardenChannel(const ClientO
   grpc::ChannelArguments args;
   // Without this, a channel that failed to connect refuses calls until its own reconnect
   // backoff (1 s and growing) passes, and our retries would never reach the server.
+  // Not GRPC_ARG_MIN_RECONNECT_BACKOFF_MS: gRPC also takes it as the minimum time a connection
+  // attempt gets (20 s by default), and at 100 ms a busy server's TCP + TLS handshake would not
+  // finish in time ("tcp handshaker shutdown"); the call's own deadline bounds the attempt.
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, Milliseconds(options.retry.initial_backoff));
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, Milliseconds(options.retry.initial_backoff));
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, Milliseconds(options.retry.max_backoff));
   args.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);
   std::shared_ptr<grpc::ChannelCredentials> credentials;
