@@ -11,15 +11,18 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <thread>
 
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "client/local_validator.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "tests/bench/bench_issuer.h"
 #include "tests/bench/bench_options.h"
 #include "tests/bench/bench_setup.h"
 #include "tests/bench/crypto_bench.h"
 #include "tests/bench/load_generator.h"
+#include "tests/bench/local_load.h"
 #include "tests/bench/scenarios.h"
 
 namespace warden::bench {
@@ -114,19 +117,21 @@ int Run(const BenchOptions& options) {
   // What ValidateToken calls carry: the caller's credential, the token presented, and the
   // size of the answer (which the echo baseline copies).
   std::string admin, caller, token(420, 't');
+  Credentials caller_credentials;  // the same as `caller`, for the local validator's watch
   int response_size = 700;
   std::optional<BenchSetup> setup;
   if (needs_warden) {
-    absl::StatusOr<std::string> admin_header =
-        AdminAuthorizationFromFile(options.admin_password_file);
-    if (!admin_header.ok()) return Fail(admin_header.status());
-    admin = *admin_header;
+    absl::StatusOr<std::string> password = ReadAdminPassword(options.admin_password_file);
+    if (!password.ok()) return Fail(password.status());
+    admin = AdminAuthorization(*password);
     setup.emplace(warden_channels[0], admin);
     caller = admin;
+    caller_credentials = Credentials::AdminPassword(*password);
     if (options.caller == "token") {
       absl::StatusOr<std::string> service = setup->Mint("bench caller", {kRole});
       if (!service.ok()) return Fail(service.status());
       caller = "Bearer " + *service;
+      caller_credentials = Credentials::BearerToken(*service);
     }
     absl::StatusOr<std::string> presented = setup->Mint("bench validated", {kRole});
     if (!presented.ok()) return Fail(presented.status());
@@ -158,7 +163,8 @@ int Run(const BenchOptions& options) {
     settings.server_pid = spec.name == "echo" ? options.echo_pid : options.server_pid;
     const std::vector<std::shared_ptr<grpc::Channel>>* channels = &warden_channels;
     std::unique_ptr<CallFactory> calls;
-    std::unique_ptr<BenchIssuer> issuer;  // lives until the exchange scenario ends
+    std::unique_ptr<BenchIssuer> issuer;    // lives until the exchange scenario ends
+    std::unique_ptr<LocalValidator> local;  // validate-local: validates in this process
     if (spec.name == "echo") {
       calls = EchoCalls(token, response_size, caller);
       channels = &echo_channels;
@@ -191,14 +197,30 @@ int Run(const BenchOptions& options) {
     } else if (spec.name == "list" || spec.name == "list-walk") {
       calls = ListCalls(options.page_size, spec.name == "list-walk", admin);
     } else if (spec.name == "validate-local") {
-      // Extension point: client-side validation (warden::LocalValidator, being added to
-      // client/) runs in this process without a call; wire it in here once it exists.
-      std::cout << absl::StrFormat("%-18s pending: client/ has no local validator yet\n",
-                                   spec.name);
-      if (tsv.is_open()) tsv << "pending\tvalidate-local\n";
-      continue;
+      // No call per token: warden::LocalValidator checks tokens in this process, with keys
+      // and revocations it keeps current over one watch stream. One thread per core unless
+      // NAME@N says otherwise.
+      ClientOptions client;
+      client.endpoint = options.target;
+      client.credentials = caller_credentials;
+      absl::StatusOr<std::unique_ptr<LocalValidator>> started = LocalValidator::Start(client);
+      if (!started.ok()) return Fail(started.status());
+      local = *std::move(started);
+      settings.in_flight = spec.in_flight > 0
+                               ? spec.in_flight
+                               : static_cast<int>(std::thread::hardware_concurrency());
     }
-    LoadResult result = RunLoad(*calls, *channels, settings);
+    LoadResult result;
+    if (local != nullptr) {
+      // The tokens of validate-distinct (or generate) when there are any, else the one token.
+      const std::vector<std::string> tokens =
+          minted.size() > 0 ? minted.Snapshot() : std::vector<std::string>{token};
+      result = RunInProcess([&local](const std::string& t) { return local->Validate(t).status(); },
+                            tokens, settings.in_flight, settings.warmup, settings.duration,
+                            settings.server_pid);
+    } else {
+      result = RunLoad(*calls, *channels, settings);
+    }
     if (spec.name == "echo") echo_qps = result.ok_qps();
     Report(spec.name, settings, options.channels, result, echo_qps, &tsv);
     for (const auto& [code, message] : result.error_examples) {

@@ -147,6 +147,8 @@ std::string BenchUsage() {
                [--server-pid=PID --echo-pid=PID] [--require-no-errors]
       scenarios: echo validate-cached generate validate-distinct exchange list list-walk
                  validate-local
+      validate-local runs warden::LocalValidator in this process (one thread per core, or
+      NAME@THREADS) on the tokens minted for validate-distinct or generate.
       With the servers' PIDs it also reports their CPU time per call; it always reports
       its own, and how busy the machine's cores were.
   warden-bench wait-serving --target=HOST:PORT [--timeout=60s] [--since-epoch-ns=N]

@@ -25,12 +25,16 @@ absl::Status FromGrpc(const grpc::Status& status, const std::string& what) {
 
 }  // namespace
 
-absl::StatusOr<std::string> AdminAuthorizationFromFile(const std::string& path) {
+absl::StatusOr<std::string> ReadAdminPassword(const std::string& path) {
   std::ifstream in(path);
   std::string password;
   if (!in || !std::getline(in, password) || password.empty()) {
     return absl::FailedPreconditionError(absl::StrCat("cannot read a password from ", path));
   }
+  return password;
+}
+
+std::string AdminAuthorization(const std::string& password) {
   return absl::StrCat("Basic ", absl::Base64Escape(absl::StrCat("admin:", password)));
 }
 

@@ -15,9 +15,11 @@
 
 namespace warden::bench {
 
-// "Basic base64(admin:<password>)" from the first line of `path` (the server's
-// admin-password file).
-absl::StatusOr<std::string> AdminAuthorizationFromFile(const std::string& path);
+// The first line of `path` (the server's admin-password file).
+absl::StatusOr<std::string> ReadAdminPassword(const std::string& path);
+
+// "Basic base64(admin:<password>)".
+std::string AdminAuthorization(const std::string& password);
 
 class BenchSetup final {
  public:

@@ -57,7 +57,7 @@ bench_start_echo "$echo_server" "$echo_address" "$work/echo.log"
   --scenarios=all --in-flight=8 --duration=1s --warmup=200ms --distinct-tokens=200 \
   --require-no-errors | tee "$work/bench.out" || fail "warden-bench reported failed calls"
 
-# Every scenario printed a row (validate-local says it is pending until it exists).
+# Every scenario printed a row.
 for scenario in echo validate-cached generate validate-distinct exchange list list-walk \
   validate-local; do
   grep -q "^$scenario " "$work/bench.out" || fail "no row for $scenario"

@@ -3,19 +3,17 @@
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 #include <grpcpp/support/channel_arguments.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "tests/bench/cpu_usage.h"
 
 namespace warden::bench {
 namespace {
@@ -28,44 +26,6 @@ int64_t NowNs() {
 }
 
 enum Phase : int { kWarmup = 0, kMeasure = 1, kStop = 2 };
-
-// CPU seconds (utime + stime) of process `pid` ("self" for this one), or -1.
-double ProcessCpuSeconds(const std::string& pid) {
-  std::ifstream in("/proc/" + pid + "/stat");
-  std::string stat;
-  if (!std::getline(in, stat)) return -1;
-  // Fields after the command, which is in parentheses and may hold spaces.
-  std::istringstream fields(stat.substr(stat.rfind(')') + 2));
-  std::string field;
-  double ticks = 0;
-  for (int i = 3; i <= 15 && fields >> field; ++i) {
-    if (i == 14 || i == 15) ticks += std::stod(field);  // utime, stime
-  }
-  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
-// CPU seconds every core spent not idle, from /proc/stat's first line.
-double MachineCpuSeconds() {
-  std::ifstream in("/proc/stat");
-  std::string cpu;
-  in >> cpu;
-  double busy = 0, value = 0;
-  for (int i = 0; i < 8 && in >> value; ++i) {
-    if (i != 3 && i != 4) busy += value;  // all but idle and iowait
-  }
-  return busy / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
-struct CpuSample {
-  double server = -1, client = 0, machine = 0;
-  static CpuSample Take(int server_pid) {
-    CpuSample sample;
-    if (server_pid > 0) sample.server = ProcessCpuSeconds(std::to_string(server_pid));
-    sample.client = ProcessCpuSeconds("self");
-    sample.machine = MachineCpuSeconds();
-    return sample;
-  }
-};
 
 // One run: slots each keep one call in flight; a finished call starts the slot's next one
 // from gRPC's callback thread, so the client never waits between calls.
