@@ -56,9 +56,10 @@ std::vector<Role> RolesFrom(const google::protobuf::RepeatedPtrField<v1::Watched
 // A key ring and a validator over it, swapped whole when the keys are fetched again.
 struct LocalValidator::Keys {
   Keys(jose::KeyRing keys, jose::VerifyOptions options, const RevocationView& revocations,
-       const RoleView& roles, const M2mView& m2m)
+       const RoleView& roles, const M2mView& m2m, size_t cache_size)
       : ring(std::move(keys)),
-        validator(ring, std::move(options), revocations, roles, m2m, RealClock::Get()) {}
+        validator(ring, std::move(options), revocations, roles, m2m, RealClock::Get(),
+                  cache_size) {}
   const jose::KeyRing ring;
   const TokenValidator validator;  // refers to `ring`
 };
@@ -125,7 +126,7 @@ absl::Status LocalValidator::FetchKeys() const {
   verify.leeway = absl::Seconds(response.leeway().seconds()) +
                   absl::Nanoseconds(response.leeway().nanos());
   auto next = std::make_shared<const Keys>(std::move(ring), std::move(verify), revocations_,
-                                           roles_, m2m_);
+                                           roles_, m2m_, local_.cache_size);
   absl::MutexLock lock(&mu_);
   keys_ = std::move(next);
   ++key_fetches_;
@@ -139,14 +140,15 @@ std::shared_ptr<const LocalValidator::Keys> LocalValidator::CurrentKeys() const 
 
 absl::StatusOr<v1::Identity> LocalValidator::Validate(absl::string_view token) const {
   const absl::Time now = absl::Now();
+  std::shared_ptr<const Keys> keys;
   {
-    absl::MutexLock lock(&mu_);
+    absl::ReaderMutexLock lock(&mu_);  // validating threads share it
     if (!connected_ && now - disconnected_at_ > local_.max_disconnected) {
       return absl::UnavailableError(
           "the revocation watch has been down too long to vouch for tokens locally");
     }
+    keys = keys_;
   }
-  std::shared_ptr<const Keys> keys = CurrentKeys();
   absl::StatusOr<Identity> identity = keys->validator.Validate(token);
   if (!identity.ok()) {
     // A key published after the last fetch: fetch again (rate-limited) and retry once.

@@ -33,6 +33,10 @@ struct LocalValidatorOptions {
   absl::Duration key_refresh_cooldown = absl::Seconds(30);
   // How long Start waits for the keys and the first full state.
   absl::Duration start_timeout = absl::Seconds(10);
+  // Verified tokens remembered so that one presented again skips its signature check (the
+  // server's WARDEN_VALIDATION_CACHE_SIZE); 0: no cache. Revocation, roles and expiry are
+  // checked on every call either way.
+  size_t cache_size = 10000;
 };
 
 // Validates Warden tokens in process, without a network hop per token: the public keys

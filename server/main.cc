@@ -9,12 +9,17 @@
 #include <string>
 #include <vector>
 
+#include "absl/synchronization/mutex.h"
 #include "glog/logging.h"
 #include "server/app/warden_server.h"
 #include "notifier/notifier_config.h"
 #include "server/config/server_config.h"
 
 int main(int argc, char** argv) {
+  // Debian's Abseil is built without NDEBUG, so every absl::Mutex lock would also update a
+  // global lock-order graph behind one global spin lock (about 3x the cost of the lock
+  // itself; docs/performance.md). The unit tests and the TSan run keep the detection.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   FLAGS_logtostderr = true;
   google::InitGoogleLogging(argv[0]);
 

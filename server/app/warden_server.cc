@@ -131,7 +131,7 @@ WardenServer::WardenServer(const ServerConfig& config,
       issuer_keys_(http_fetcher_, RealClock::Get(), IssuerKeyOptionsFrom(config)),
       blocking_pool_(/*threads=*/2, /*max_queued=*/1024),
       validator_(keys_, VerifyOptionsFrom(config), revocations_, roles_, m2m_view_,
-                 RealClock::Get()),
+                 RealClock::Get(), static_cast<size_t>(config.validation_cache_size)),
       authenticator_(validator_, std::move(admin),
                      [this](absl::string_view id_token) {
                        return m2m_authority_.AuthenticateIdToken(
@@ -184,6 +184,17 @@ WardenServer::WardenServer(const ServerConfig& config,
         "Token uses forgotten unwritten since start (over WARDEN_LAST_USED_MAX_TOKENS)",
         [this] { return std::optional<double>(usage_.stats().dropped); });
   }
+  metrics_.AddScrapeCounter(
+      "warden_validation_cache_hits_total",
+      "Token validations that found the token already verified (no signature check)",
+      [this] { return std::optional<double>(validator_.cache_stats().hits); });
+  metrics_.AddScrapeCounter(
+      "warden_validation_cache_misses_total",
+      "Token validations that checked the signature (the cache is on but had no entry)",
+      [this] { return std::optional<double>(validator_.cache_stats().misses); });
+  metrics_.AddScrapeGauge("warden_validation_cache_entries",
+                          "Verified tokens remembered (WARDEN_VALIDATION_CACHE_SIZE at most)",
+                          [this] { return std::optional<double>(validator_.cache_stats().entries); });
   revocations_.SetAddedListener([this](const RevocationView::Entry& added) {
     watch_hub_.PublishRevocation(added.token_id, added.expires_at);
   });

@@ -1,5 +1,7 @@
 #include "server/auth/token_validator.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "common/random.h"
 
@@ -7,13 +9,14 @@ namespace warden {
 
 TokenValidator::TokenValidator(const jose::KeyRing& keys, jose::VerifyOptions options,
                                const RevocationView& revocations, const RoleView& roles,
-                               const M2mView& m2m, const Clock& clock)
+                               const M2mView& m2m, const Clock& clock, size_t cache_capacity)
     : keys_(keys),
       options_(std::move(options)),
       revocations_(revocations),
       roles_(roles),
       m2m_(m2m),
-      clock_(clock) {}
+      clock_(clock),
+      cache_(cache_capacity) {}
 
 absl::StatusOr<Identity> TokenValidator::Validate(absl::string_view token) const {
   absl::StatusOr<Identity> identity = ValidateUnobserved(token);
@@ -22,34 +25,59 @@ absl::StatusOr<Identity> TokenValidator::Validate(absl::string_view token) const
   return identity;
 }
 
+absl::StatusOr<VerifiedTokenCache::Claims> TokenValidator::VerifiedClaims(
+    absl::string_view token, absl::Time now) const {
+  // A token too large is refused by VerifyJwt before any work; do not hash it first.
+  const bool cacheable = cache_.enabled() && token.size() <= options_.max_token_bytes;
+  VerifiedTokenCache::Digest digest;
+  if (cacheable) {
+    digest = VerifiedTokenCache::DigestOf(token);
+    VerifiedTokenCache::Claims cached = cache_.Find(digest);
+    if (cached != nullptr) {
+      // VerifyJwt's own time checks. Outside them, VerifyJwt runs again and gives the reason.
+      const absl::Duration leeway = std::max(options_.leeway, absl::ZeroDuration());
+      if (now <= cached->expires_at + leeway && now + leeway >= cached->not_before) {
+        return cached;
+      }
+      cache_.Erase(digest);
+    }
+  }
+  absl::StatusOr<jose::JwtClaims> verified =
+      jose::VerifyJwt(keys_, std::string_view(token.data(), token.size()), options_, now);
+  if (!verified.ok()) return verified.status();
+  auto claims = std::make_shared<const jose::JwtClaims>(*std::move(verified));
+  if (cacheable) cache_.Insert(digest, claims);
+  return claims;
+}
+
 absl::StatusOr<Identity> TokenValidator::ValidateUnobserved(absl::string_view token) const {
-  absl::StatusOr<jose::JwtClaims> claims = 
-      jose::VerifyJwt(keys_, std::string_view(token.data(), token.size()), options_, clock_.Now());
-  if (!claims.ok()) return claims.status();
-  if (!IsUuid(claims->id)) return absl::UnauthenticatedError("token id is not valid");
-  if (revocations_.IsRevoked(claims->id)) {
+  absl::StatusOr<VerifiedTokenCache::Claims> verified = VerifiedClaims(token, clock_.Now());
+  if (!verified.ok()) return verified.status();
+  const jose::JwtClaims& claims = **verified;
+  if (!IsUuid(claims.id)) return absl::UnauthenticatedError("token id is not valid");
+  if (revocations_.IsRevoked(claims.id)) {
     return absl::UnauthenticatedError("token has been revoked");
   }
-  if (claims->roles.empty()) return absl::UnauthenticatedError("token carries no roles");
+  if (claims.roles.empty()) return absl::UnauthenticatedError("token carries no roles");
   std::shared_ptr<const RoleSnapshot> roles = roles_.Snapshot();
-  for (const std::string& role : claims->roles) {
+  for (const std::string& role : claims.roles) {
     if (roles->Find(role) == nullptr) {
       return absl::UnauthenticatedError(absl::StrCat("token role ", role, " no longer exists"));
     }
   }
   Identity identity;
   identity.kind = IdentityKind::kApiToken;
-  if (!claims->m2m_config_id.empty()) {
+  if (!claims.m2m_config_id.empty()) {
     // Exchanged for a third-party ID token: it lives only as long as its configuration.
-    if (m2m_.Snapshot()->FindById(claims->m2m_config_id) == nullptr) {
+    if (m2m_.Snapshot()->FindById(claims.m2m_config_id) == nullptr) {
       return absl::UnauthenticatedError("the m2m config this token was exchanged through is gone");
     }
     identity.kind = IdentityKind::kM2m;
   }
-  identity.id = std::move(claims->id);
-  identity.name = std::move(claims->name);
-  identity.roles = std::move(claims->roles);
-  identity.expires_at = claims->expires_at;
+  identity.id = claims.id;
+  identity.name = claims.name;
+  identity.roles = claims.roles;
+  identity.expires_at = claims.expires_at;
   return identity;
 }
 

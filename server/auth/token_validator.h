@@ -9,6 +9,7 @@
 #include "common/clock.h"
 #include "domain/identity.h"
 #include "server/jose/jwt.h"
+#include "server/auth/verified_token_cache.h"
 #include "server/jose/key_ring.h"
 #include "server/views/m2m_view.h"
 #include "server/views/revocation_view.h"
@@ -20,11 +21,15 @@ namespace warden {
 // (jose::VerifyJwt), then the revocation view, then that every role still exists, and for
 // a token exchanged for a third-party ID token, that its M2M configuration still exists.
 // Never touches the database. Thread-safe; the referenced objects must outlive it.
+//
+// With a cache (cache_capacity > 0), a token verified once skips the signature check when
+// presented again (VerifiedTokenCache); its lifetime, revocation, roles and M2M
+// configuration are still checked on every call, so the answers are the same either way.
 class TokenValidator final {
  public:
   TokenValidator(const jose::KeyRing& keys, jose::VerifyOptions options,
                  const RevocationView& revocations, const RoleView& roles, const M2mView& m2m,
-                 const Clock& clock);
+                 const Clock& clock, size_t cache_capacity = 0);
 
   // Told the outcome of every Validate (true: valid), e.g. for metrics. Must be thread-safe.
   using Observer = std::function<void(bool valid)>;
@@ -43,6 +48,7 @@ class TokenValidator final {
 
   const jose::VerifyOptions& options() const { return options_; }
   const jose::KeyRing& keys() const { return keys_; }
+  VerifiedTokenCache::Stats cache_stats() const { return cache_.stats(); }
 
  private:
   const jose::KeyRing& keys_;
@@ -53,8 +59,13 @@ class TokenValidator final {
   const Clock& clock_;
   Observer observer_;
   UseObserver use_observer_;
+  mutable VerifiedTokenCache cache_;
 
   absl::StatusOr<Identity> ValidateUnobserved(absl::string_view token) const;
+  // The token's verified claims: from the cache when they are there and `now` is within
+  // the token's lifetime, else from jose::VerifyJwt (then cached).
+  absl::StatusOr<VerifiedTokenCache::Claims> VerifiedClaims(absl::string_view token,
+                                                            absl::Time now) const;
 };
 
 }  // namespace warden

@@ -140,6 +140,13 @@ const std::vector<Setting>& Settings() {
          return absl::SimpleAtoi(v, &c.last_used_max_tokens) &&
                 c.last_used_max_tokens >= 1000 && c.last_used_max_tokens <= 10000000;
        }},
+      {"validation-cache-size", "WARDEN_VALIDATION_CACHE_SIZE", "10000",
+       "verified tokens remembered so that one presented again skips its signature check "
+       "(0 to 10000000; 0: no cache); revocation, roles and expiry are checked every time",
+       [](ServerConfig& c, const std::string& v) {
+         return absl::SimpleAtoi(v, &c.validation_cache_size) &&
+                c.validation_cache_size >= 0 && c.validation_cache_size <= 10000000;
+       }},
       {"generate-rate-limit", "WARDEN_GENERATE_RATE_LIMIT", "20",
        "GenerateToken calls per second per calling identity (0: unlimited)",
        [](ServerConfig& c, const std::string& v) { return ApplyRate(c.generate_rate, v); }},

@@ -41,6 +41,9 @@ struct ServerConfig {
   bool track_last_used = true;
   absl::Duration last_used_flush_interval = absl::Minutes(1);
   int last_used_max_tokens = 100000;  // tokens remembered between flushes, at most
+  // Verified tokens remembered so a token presented again skips its signature check
+  // (VerifiedTokenCache); 0: no cache.
+  int validation_cache_size = 10000;
   // Abuse limits (issue 9, docs/security.md); a rate or cap of 0 disables it.
   double generate_rate = 20;        // GenerateToken per second per identity
   double generate_burst = 100;

@@ -66,12 +66,14 @@ class RpcInterceptorFactory final
 
 }  // namespace
 
-// Gauges read from their sources when scraped (AddScrapeGauge).
+// Gauges and counters read from their sources when scraped (AddScrapeGauge,
+// AddScrapeCounter).
 class Metrics::ScrapeGauges final : public prometheus::Collectable {
  public:
-  void Add(std::string name, std::string help, GaugeSource source) {
+  void Add(std::string name, std::string help, GaugeSource source,
+           prometheus::MetricType type) {
     absl::MutexLock lock(&mu_);
-    gauges_.push_back(Gauge{std::move(name), std::move(help), std::move(source)});
+    gauges_.push_back(Gauge{std::move(name), std::move(help), std::move(source), type});
   }
   void Clear() {
     absl::MutexLock lock(&mu_);
@@ -87,9 +89,13 @@ class Metrics::ScrapeGauges final : public prometheus::Collectable {
       prometheus::MetricFamily family;
       family.name = gauge.name;
       family.help = gauge.help;
-      family.type = prometheus::MetricType::Gauge;
+      family.type = gauge.type;
       prometheus::ClientMetric metric;
-      metric.gauge.value = *value;
+      if (gauge.type == prometheus::MetricType::Counter) {
+        metric.counter.value = *value;
+      } else {
+        metric.gauge.value = *value;
+      }
       family.metric.push_back(std::move(metric));
       families.push_back(std::move(family));
     }
@@ -101,6 +107,7 @@ class Metrics::ScrapeGauges final : public prometheus::Collectable {
     std::string name;
     std::string help;
     GaugeSource source;
+    prometheus::MetricType type;  // Gauge or Counter
   };
   mutable absl::Mutex mu_;
   std::vector<Gauge> gauges_ ABSL_GUARDED_BY(mu_);
@@ -201,7 +208,13 @@ void Metrics::RecordFeedRevocation(std::optional<absl::Duration> lag) {
 }
 
 void Metrics::AddScrapeGauge(std::string name, std::string help, GaugeSource source) {
-  scrape_gauges_->Add(std::move(name), std::move(help), std::move(source));
+  scrape_gauges_->Add(std::move(name), std::move(help), std::move(source),
+                      prometheus::MetricType::Gauge);
+}
+
+void Metrics::AddScrapeCounter(std::string name, std::string help, GaugeSource source) {
+  scrape_gauges_->Add(std::move(name), std::move(help), std::move(source),
+                      prometheus::MetricType::Counter);
 }
 
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>

@@ -36,9 +36,11 @@ namespace warden {
 //   warden_revocations_applied_total            counter, revocations applied from the feed
 //   warden_revocation_propagation_seconds       histogram, revoking replica's clock at the
 //                                               revocation to this replica applying it
-//   and the gauges the server adds with AddScrapeGauge (read at scrape time):
-//   warden_notifier_tokens_expiring, warden_db_pool_size, warden_db_pool_in_use,
-//   warden_db_pool_waiting
+//   and the gauges and counters the server adds with AddScrapeGauge / AddScrapeCounter
+//   (read at scrape time): warden_notifier_tokens_expiring, warden_db_pool_size,
+//   warden_db_pool_in_use, warden_db_pool_waiting, warden_last_used_pending,
+//   warden_last_used_dropped, warden_validation_cache_entries,
+//   warden_validation_cache_hits_total, warden_validation_cache_misses_total
 class Metrics final {
  public:
   // Reads a gauge at scrape time; nullopt: nothing to report yet (the gauge is absent).
@@ -65,6 +67,8 @@ class Metrics final {
   // Adds a gauge whose value `source` gives at each scrape. Called from scrape threads
   // until Stop(). REQUIRES: called before Serve(); `name` not added before.
   void AddScrapeGauge(std::string name, std::string help, GaugeSource source);
+  // The same for a counter: `source` gives a total that only grows.
+  void AddScrapeCounter(std::string name, std::string help, GaugeSource source);
 
   // For ServerBuilder::experimental().SetInterceptorCreators: records every RPC's method,
   // status code and duration. The factory refers to this object.

@@ -3,56 +3,20 @@
 #include <catch2/catch.hpp>
 
 #include "absl/strings/escaping.h"
-#include "common/random.h"
-#include "tests/unit/auth/role_fixtures.h"
+#include "tests/unit/auth/token_fixture.h"
 
 namespace warden {
 namespace {
 
-class AuthFixture {
+class AuthFixture : public testing::TokenFixture {
  public:
-  AuthFixture()
-      : clock_(absl::FromUnixSeconds(1'800'000'000)),
-        keys_(*jose::KeyRing::Create({jose::SigningKey::Generate(jose::JwsAlgorithm::kEs256)})),
-        validator_(keys_, Options(), revocations_, roles_, m2m_, clock_),
-        authenticator_(validator_, AdminPassword::FromPlaintext("s3cret")) {
-    roles_.Replace({testing::MakeRole(kAdminRoleName, {{"Access", Access::kReadWrite}}),
-                    testing::MakeRole("Analyst", {{"Alert", Access::kRead}})});
-  }
-
-  static jose::VerifyOptions Options() {
-    jose::VerifyOptions options;
-    options.issuer = "https://warden.test";
-    options.audience = "warden";
-    return options;
-  }
-
-  jose::JwtClaims Claims(std::vector<std::string> roles) {
-    jose::JwtClaims claims;
-    claims.issuer = "https://warden.test";
-    claims.audience = {"warden"};
-    claims.id = NewUuidV4();
-    claims.issued_at = clock_.Now();
-    claims.not_before = clock_.Now();
-    claims.expires_at = clock_.Now() + absl::Hours(1);
-    claims.name = "ci";
-    claims.roles = std::move(roles);
-    return claims;
-  }
-
-  std::string Mint(const jose::JwtClaims& claims) { return *jose::SignJwt(keys_.signer(), claims); }
+  AuthFixture() : authenticator_(validator_, AdminPassword::FromPlaintext("s3cret")) {}
 
   absl::StatusOr<Identity> Auth(std::vector<std::string> headers) {
     std::vector<absl::string_view> views(headers.begin(), headers.end());
     return authenticator_.Authenticate(views);
   }
 
-  FakeClock clock_;
-  jose::KeyRing keys_;
-  RevocationView revocations_;
-  RoleView roles_;
-  M2mView m2m_;
-  TokenValidator validator_;
   Authenticator authenticator_;
 };
 
