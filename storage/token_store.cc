@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <pqxx/pqxx>
-#include <set>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -26,39 +25,17 @@ namespace {
   "(extract(epoch FROM last_used_at) * 1000000)::bigint"
 
 // $1 id, $2 name, $3 roles (text[] literal), $4 issued_at, $5 expires_at (micros),
-// $6 revoked, $7 revoked_at (micros; ignored unless revoked), $8 created_by.
-constexpr char kInsert[] = "warden_token_insert";
-constexpr char kInsertSql[] = R"sql(
-INSERT INTO tokens (id, name, roles, issued_at, expires_at, revoked, revoked_at, created_by)
-VALUES ($1::uuid, $2, $3::text[],
-        'epoch'::timestamptz + $4::bigint * interval '1 microsecond',
-        'epoch'::timestamptz + $5::bigint * interval '1 microsecond',
-        $6::boolean,
-        CASE WHEN $6::boolean
-             THEN 'epoch'::timestamptz + $7::bigint * interval '1 microsecond' END,
-        $8))sql";
-
-// $1 role names (text[]). Locks the roles a new token names FOR KEY SHARE until the insert
-// commits: RoleStore::DeleteRole locks the role FOR UPDATE, so either the delete waits and
-// then sees the token, or the insert waits and then finds the role gone.
-constexpr char kLockRoles[] = "warden_token_lock_roles";
-constexpr char kLockRolesSql[] = R"sql(
-SELECT name FROM roles WHERE name = ANY($1::text[]) ORDER BY name COLLATE "C" FOR KEY SHARE)sql";
-
-// $1 created_by. Serializes one creator's inserts until commit (the cap below).
-constexpr char kLockCreator[] = "warden_token_lock_creator";
-constexpr char kLockCreatorSql[] =
-    "SELECT pg_advisory_xact_lock(hashtextextended('warden.tokens.created_by:' || $1, 0))";
-
-// $1 created_by, $2 now (micros), $3 cap: how many live tokens the creator has, counting
-// no further than the cap (index tokens_creator_unrevoked).
-constexpr char kCountLive[] = "warden_token_count_live";
-constexpr char kCountLiveSql[] = R"sql(
-SELECT count(*) FROM (
-  SELECT 1 FROM tokens
-  WHERE created_by = $1 AND NOT revoked
-    AND expires_at > 'epoch'::timestamptz + $2::bigint * interval '1 microsecond'
-  LIMIT $3) AS live)sql";
+// $6 revoked, $7 revoked_at (micros; ignored unless revoked), $8 created_by, $9 the cap on
+// the creator's live tokens (0: none). One round trip, in its own implicit transaction: the
+// function (migration 0010) holds the creator's advisory lock, counts, locks the named roles
+// and inserts. Yields (live: NULL unless the cap was reached, missing roles as JSON).
+constexpr char kMint[] = "warden_token_mint";
+constexpr char kMintSql[] = R"sql(
+SELECT live, array_to_json(missing_roles)::text FROM warden_mint_token(
+  $1::uuid, $2, $3::text[],
+  'epoch'::timestamptz + $4::bigint * interval '1 microsecond',
+  'epoch'::timestamptz + $5::bigint * interval '1 microsecond',
+  $6::boolean, 'epoch'::timestamptz + $7::bigint * interval '1 microsecond', $8, $9::integer))sql";
 
 // $1 id.
 constexpr char kGet[] = "warden_token_get";
@@ -82,7 +59,7 @@ constexpr char kGetSql[] = "SELECT " WARDEN_TOKEN_COLUMNS " FROM tokens WHERE id
   " AND (issued_at, id) > "                                                      \
   "(COALESCE('epoch'::timestamptz + $4::bigint * interval '1 microsecond', '-infinity'), " \
   "COALESCE($5::uuid, '00000000-0000-0000-0000-000000000000')) "                 \
-  "ORDER BY issued_at, id LIMIT $6"
+  "ORDER BY tokens.issued_at, tokens.id LIMIT $6"
 constexpr char kList[] = "warden_token_list";
 constexpr char kListSql[] = WARDEN_LIST_SQL(WARDEN_ANY_EXPIRY);
 constexpr char kListLive[] = "warden_token_list_live";
@@ -190,18 +167,9 @@ absl::Status CheckId(const std::string& id) {
   return absl::OkStatus();
 }
 
-// FAILED_PRECONDITION naming the roles of `wanted` that `rows` (kLockRoles) lacks.
-absl::Status CheckRolesExist(const std::vector<std::string>& wanted, const pqxx::result& rows) {
-  std::set<std::string> found;
-  for (const pqxx::row& row : rows) found.insert(row[0].as<std::string>());
-  std::vector<std::string> missing;
-  for (const std::string& role : wanted) {
-    if (found.count(role) == 0 &&
-        std::find(missing.begin(), missing.end(), role) == missing.end()) {
-      missing.push_back(role);
-    }
-  }
-  if (missing.empty()) return absl::OkStatus();
+// FAILED_PRECONDITION naming the roles a new token names that do not exist. REQUIRES: not
+// empty.
+absl::Status MissingRolesError(const std::vector<std::string>& missing) {
   return absl::FailedPreconditionError(
       missing.size() == 1
           ? absl::StrCat("role ", missing[0], " no longer exists")
@@ -237,10 +205,7 @@ std::optional<RevocationNotice> ParseRevocationNotice(const std::string& payload
 }
 
 TokenStore::TokenStore(StorageExecutor& executor) : executor_(executor) {
-  executor_.Prepare(kLockRoles, kLockRolesSql);
-  executor_.Prepare(kInsert, kInsertSql);
-  executor_.Prepare(kLockCreator, kLockCreatorSql);
-  executor_.Prepare(kCountLive, kCountLiveSql);
+  executor_.Prepare(kMint, kMintSql);
   executor_.Prepare(kGet, kGetSql);
   executor_.Prepare(kList, kListSql);
   executor_.Prepare(kListLive, kListLiveSql);
@@ -267,24 +232,21 @@ void TokenStore::Insert(TokenMetadata token, int max_live_per_creator,
   std::string id = token.id;
   executor_.Run(
       [token = std::move(token), max_live_per_creator](pqxx::connection_base& conn) {
-        pqxx::work tx(conn, "token_insert");
-        if (max_live_per_creator > 0) {
-          tx.exec_prepared(kLockCreator, token.created_by);
-          const int live = tx.exec_prepared1(kCountLive, token.created_by,
-                                             ToMicros(token.issued_at), max_live_per_creator)[0]
-                               .as<int>();
-          if (live >= max_live_per_creator) {
-            return absl::ResourceExhaustedError(absl::StrCat(
-                "the caller already has ", live, " live tokens, the most one identity may have; "
-                "revoke some (or let them expire) first"));
-          }
-        }
-        const std::string roles = TextArrayLiteral(token.roles);
-        RETURN_IF_ERROR(CheckRolesExist(token.roles, tx.exec_prepared(kLockRoles, roles)));
+        pqxx::nontransaction tx(conn, "token_mint");  // the statement commits itself
         const int64_t revoked_at = token.revoked_at ? ToMicros(*token.revoked_at) : 0;
-        tx.exec_prepared0(kInsert, token.id, token.name, roles, ToMicros(token.issued_at),
-                          ToMicros(token.expires_at), token.revoked, revoked_at, token.created_by);
-        tx.commit();
+        const pqxx::row row = tx.exec_prepared1(
+            kMint, token.id, token.name, TextArrayLiteral(token.roles), ToMicros(token.issued_at),
+            ToMicros(token.expires_at), token.revoked, revoked_at, token.created_by,
+            std::max(max_live_per_creator, 0));
+        if (!row[0].is_null()) {
+          return absl::ResourceExhaustedError(absl::StrCat(
+              "the caller already has ", row[0].as<int>(),
+              " live tokens, the most one identity may have; revoke some (or let them expire) "
+              "first"));
+        }
+        ASSIGN_OR_RETURN(std::vector<std::string> missing,
+                         ParseJsonTextArray(row[1].as<std::string>()));
+        if (!missing.empty()) return MissingRolesError(missing);
         return absl::OkStatus();
       },
       [id = std::move(id), done = std::move(done)](absl::Status status) {
