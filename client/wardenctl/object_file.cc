@@ -20,6 +20,7 @@
 #include "common/status_macros.h"
 #include "domain/role.h"
 #include "server/declarative/declarative_config.h"
+#include "server/rpc/convert.h"
 
 namespace warden::cli {
 namespace {
@@ -101,18 +102,6 @@ absl::StatusOr<DeclarativeConfig> ParseEntry(absl::string_view key, absl::string
       ParseDeclarativeConfig(WrapEntry(key, text), source_name);
   if (!config.ok()) return FixLineNumber(config.status(), source_name);
   return config;
-}
-
-v1::AccessLevel ToProto(Access access) {
-  switch (access) {
-    case Access::kNoAccess:
-      return v1::ACCESS_LEVEL_NO_ACCESS;
-    case Access::kRead:
-      return v1::ACCESS_LEVEL_READ_ACCESS;
-    case Access::kReadWrite:
-      return v1::ACCESS_LEVEL_READ_WRITE_ACCESS;
-  }
-  return v1::ACCESS_LEVEL_UNSPECIFIED;
 }
 
 // ---- JSON: the protobuf JSON mapping ----

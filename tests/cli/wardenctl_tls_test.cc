@@ -2,9 +2,7 @@
 // certificates (WARDEN_TLS_CLIENT_CA). Every certificate is made by the test.
 
 #include <catch2/catch.hpp>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 
 #include "absl/strings/match.h"
@@ -16,26 +14,22 @@
 namespace warden::testing {
 namespace {
 
-std::string ReadWhole(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 TEST_CASE("wardenctl logs in over mutual TLS and its session remembers the certificate") {
   TestDatabase database;
   TestPki server_pki;
   TestPki client_pki;
   client_pki.IssueClientCertificate("operator", "operator");
+  // Its health answers over mutual TLS only, so the harness presents the operator's
+  // certificate too. Start waits until SERVING: login mints a token, which is never retried,
+  // so it must not race the server's start.
   WardenProcess server({{"WARDEN_DATABASE_URL", database.url()},
                         {"WARDEN_TLS_CERT", server_pki.Path("server.pem")},
                         {"WARDEN_TLS_KEY", server_pki.Path("server.key")},
-                        {"WARDEN_TLS_CLIENT_CA", client_pki.Path("ca.pem")}});
-  server.Start(/*wait_serving=*/false);  // its health answers over mutual TLS only
-  // Ready (and its admin password file written); login mints a token, which is never
-  // retried, so it must not race the server's start.
-  REQUIRE(server.WaitForLog("warden-server is SERVING", 1, absl::Seconds(60)));
+                        {"WARDEN_TLS_CLIENT_CA", client_pki.Path("ca.pem")}},
+                       ClientTls{.ca_file = server_pki.Path("ca.pem"),
+                                 .cert_file = client_pki.Path("operator.pem"),
+                                 .key_file = client_pki.Path("operator.key")});
+  server.Start();
   WardenctlRunner cli;
   const std::string password_file = server.data_dir() + "/data/admin-password";
   const std::vector<std::string> tls = {"--endpoint",  server.address(),
@@ -52,7 +46,7 @@ TEST_CASE("wardenctl logs in over mutual TLS and its session remembers the certi
       cli.Run(with_tls({"login", "--password-file", password_file, "--timeout", "30s"}));
   INFO(Describe(login));
   REQUIRE(login.exit_code == 0);
-  nlohmann::json config = nlohmann::json::parse(ReadWhole(cli.config_path()));
+  nlohmann::json config = nlohmann::json::parse(ReadFile(cli.config_path()));
   CHECK(config["cert_file"] == client_pki.Path("operator.pem"));
   CHECK(config["key_file"] == client_pki.Path("operator.key"));
   CHECK_FALSE(absl::StrContains(config.dump(), "PRIVATE KEY"));  // paths, never the key

@@ -138,18 +138,6 @@ TEST_CASE(
   CHECK_FALSE(absl::StrContains(server.Log(), "Check failed"));
 }
 
-// Starts a SIGKILLed server again. The harness's channel may still hold the dead connection,
-// on which the first health watch fails at once; watch again until SERVING, within 60 s.
-void Restart(WardenProcess& server) {
-  server.Start(/*wait_serving=*/false);
-  const absl::Time deadline = absl::Now() + absl::Seconds(60);
-  while (!server.WaitServing(absl::Seconds(10))) {
-    INFO("server log:\n" << server.Log());
-    REQUIRE(absl::Now() < deadline);
-    absl::SleepFor(absl::Milliseconds(100));  // a client's retry backoff
-  }
-}
-
 TEST_CASE("warden-server SIGKILLed under load: after a restart every OK answer is durable") {
   TestDatabase database;
   WardenProcess server({{"WARDEN_DATABASE_URL", database.url()}, {kRateLimit, "0"}});
@@ -164,7 +152,7 @@ TEST_CASE("warden-server SIGKILLed under load: after a restart every OK answer i
     INFO("the load saw no failure while the server was down");
     REQUIRE(load.WaitFor(killed, Failed, 8, absl::Seconds(30)));
   }
-  Restart(server);  // same port, data directory and keys
+  server.Start();  // again: same port, data directory and keys
   RequireProgress(load, load.Answered(), absl::Seconds(60));
   std::vector<LoadCall> calls = load.Stop();
 

@@ -1,9 +1,10 @@
 #pragma once
 
-// The fixture of hostile_input_test.cc: a server with a fake OIDC issuer it trusts, and one
-// helper per call the hostile table makes (as admin unless said), each returning the status
-// the server answered. Helpers named ...Verbatim also read back what they stored and answer
-// DATA_LOSS if it differs from what was sent.
+// The fixture of hostile_input_test.cc: a server with a fake OIDC issuer it trusts, the
+// hostile inputs, and one helper per call the hostile table makes (as admin unless said), each
+// returning the status the server answered. Helpers named ...Verbatim also read back what
+// they stored and answer DATA_LOSS if it differs from what was sent. The table itself comes
+// in one part per service: hostile_{token,auth,role,m2m}_rows.cc.
 
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/support/byte_buffer.h>
@@ -74,8 +75,23 @@ inline grpc::Status Mismatch(const std::string& what) {
   return grpc::Status(grpc::StatusCode::DATA_LOSS, "not stored verbatim: " + what);
 }
 
+// One row of the hostile table: a call and the code it must be answered with.
+struct HostileRow {
+  std::string description;
+  std::function<grpc::Status()> call;
+  grpc::StatusCode expected;
+};
+
 class HostileFixture {
  public:
+  static constexpr char kSqlInjection[] = "'; DROP TABLE tokens; --";
+  static constexpr char kUnknownId[] = "5f0c3f5e-8d2a-4b5e-9a51-0c1d2e3f4a5b";
+  // Characters that LIKE patterns, string literals and C strings treat specially.
+  static inline const std::string kMetacharacters =
+      std::string("100% _x_ \\ \\\\ \" ' ` ; -- /* */ $1 ") + "Robert'); DELETE FROM roles; --";
+  static inline const std::string kNul = std::string("a\0b", 3);
+  static inline const std::string kNotUtf8 = "caf\xc3\x28 \xff\xfe";
+
   HostileFixture()
       : issuer_(pki_),
         other_issuer_(pki_),
@@ -321,6 +337,13 @@ class HostileFixture {
     return status;
   }
 
+  // The hostile table's rows, one part per service, each defined in hostile_<part>_rows.cc.
+  // The calls refer to this fixture: run them while it lives.
+  std::vector<HostileRow> TokenRows();
+  std::vector<HostileRow> AuthRows();  // credentials and ID tokens
+  std::vector<HostileRow> RoleRows();
+  std::vector<HostileRow> M2mRows();
+
   TestPki pki_;
   FakeIssuer issuer_;        // has a configuration: its ID tokens get verified
   FakeIssuer other_issuer_;  // for the configuration rows
@@ -332,6 +355,9 @@ class HostileFixture {
   std::unique_ptr<v1::AuthService::Stub> auth_;
   std::unique_ptr<v1::RoleService::Stub> roles_;
   std::vector<std::string> minted_tokens_;  // secrets the log must not contain
+  // 1 MB inputs; the message checks look for runs of their letters.
+  const std::string megabyte_name_ = std::string(1 << 20, 'Q');
+  const std::string megabyte_token_ = std::string(1 << 20, 'T');
 };
 
 }  // namespace warden::testing

@@ -1,6 +1,5 @@
 // End to end: the expiration notifier inside the real server, and ListExpiringTokens.
 
-#include <fstream>
 #include <pqxx/pqxx>
 
 #include <catch2/catch.hpp>
@@ -23,11 +22,6 @@ void ForgetLastRun(const std::string& url) {
   pqxx::work tx(conn);
   tx.exec("DELETE FROM job_runs");
   tx.commit();
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
 int Count(const std::string& text, const std::string& needle) {

@@ -2,10 +2,8 @@
 // rotated without a restart, client certificates required by WARDEN_TLS_CLIENT_CA, and
 // start-up refusing TLS settings it cannot use. Every certificate is made by the test.
 
-#include <grpc/grpc.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
-#include <grpcpp/support/channel_arguments.h>
 #include <openssl/bn.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -16,13 +14,9 @@
 #include <fstream>
 #include <map>
 #include <memory>
-#include <sstream>
 #include <string>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
-#include "grpc/health/v1/health.grpc.pb.h"
 #include "tests/e2e/warden_process.h"
 #include "tests/support/free_port.h"
 #include "tests/support/subprocess.h"
@@ -32,13 +26,6 @@
 
 namespace warden::testing {
 namespace {
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 // The serial of the first certificate in `pem`, upper-case hex ("" if there is none).
 std::string SerialOf(const std::string& pem) {
@@ -53,29 +40,6 @@ std::string SerialOf(const std::string& pem) {
   std::string out = hex;
   OPENSSL_free(hex);
   return out;
-}
-
-// What a TLS client presents and trusts: PEM file paths ("" for none).
-struct ClientTls {
-  std::string ca_file;
-  std::string cert_file;
-  std::string key_file;
-  std::string server_name;  // overrides the name checked against the server's certificate
-};
-
-// A channel of its own connection: the local subchannel pool keeps gRPC from reusing a
-// connection an earlier channel made, so every channel does a new TLS handshake.
-std::shared_ptr<grpc::Channel> TlsChannel(const std::string& address, const ClientTls& tls) {
-  grpc::SslCredentialsOptions ssl;
-  ssl.pem_root_certs = ReadFile(tls.ca_file);
-  if (!tls.cert_file.empty()) {
-    ssl.pem_cert_chain = ReadFile(tls.cert_file);
-    ssl.pem_private_key = ReadFile(tls.key_file);
-  }
-  grpc::ChannelArguments args;
-  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  if (!tls.server_name.empty()) args.SetSslTargetNameOverride(tls.server_name);
-  return grpc::CreateCustomChannel(address, grpc::SslCredentials(ssl), args);
 }
 
 struct AuthStatusReply {
@@ -103,47 +67,15 @@ AuthStatusReply GetAuthStatus(const std::shared_ptr<grpc::Channel>& channel,
   return reply;
 }
 
-// Blocks until health, asked over `channel`, reports SERVING; false after a minute.
-// (WardenProcess's own wait speaks plaintext, which a TLS server does not answer.)
-bool WaitServing(const std::shared_ptr<grpc::Channel>& channel) {
-  auto stub = grpc::health::v1::Health::NewStub(channel);
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
-  context.set_wait_for_ready(true);
-  grpc::health::v1::HealthCheckRequest request;
-  auto reader = stub->Watch(&context, request);
-  grpc::health::v1::HealthCheckResponse response;
-  while (reader->Read(&response)) {
-    if (response.status() == grpc::health::v1::HealthCheckResponse::SERVING) {
-      context.TryCancel();
-      reader->Finish();
-      return true;
-    }
-  }
-  reader->Finish();
-  return false;
-}
-
-// Starts warden-server with TLS settings `env` and waits until it serves over TLS trusting
-// `ca_file` (with `client` presenting a client certificate, if the server wants one).
+// Starts warden-server with TLS settings `env` and waits until it serves over TLS as
+// `client` (trusting the server's CA, presenting a client certificate if the server wants one).
 std::unique_ptr<WardenProcess> StartTlsServer(const TestDatabase& database,
                                               std::map<std::string, std::string> env,
                                               const ClientTls& client) {
   env["WARDEN_DATABASE_URL"] = database.url();
-  auto server = std::make_unique<WardenProcess>(std::move(env));
-  server->Start(/*wait_serving=*/false);
-  bool serving = WaitServing(TlsChannel(server->address(), client));
-  INFO("server log:\n" << server->Log());
-  REQUIRE(serving);
+  auto server = std::make_unique<WardenProcess>(std::move(env), client);
+  server->Start();
   return server;
-}
-
-// The admin's Basic credentials, from the password the server generated in its data dir.
-std::string AdminAuthorization(const WardenProcess& server) {
-  std::string password = ReadFile(server.data_dir() + "/data/admin-password");
-  absl::StripTrailingAsciiWhitespace(&password);
-  REQUIRE(!password.empty());
-  return "Basic " + absl::Base64Escape("admin:" + password);
 }
 
 int CountOf(const std::string& text, const std::string& needle) {
@@ -165,7 +97,7 @@ TEST_CASE("a TLS server answers clients that trust its CA, and no one else") {
       trusting);
   CHECK_THAT(server->Log(), Catch::Contains("TLS enabled"));
   CHECK_THAT(server->Log(), !Catch::Contains("client certificates required"));
-  const std::string admin = AdminAuthorization(*server);
+  const std::string admin = server->AdminAuthorization();
 
   auto reply = GetAuthStatus(TlsChannel(server->address(), trusting), admin);
   INFO(reply.status.error_message());
@@ -199,7 +131,7 @@ TEST_CASE("a replaced certificate is served to new connections without a restart
                                 {"WARDEN_TLS_KEY", pki.Path("server.key")},
                                 {"WARDEN_TLS_RELOAD_INTERVAL", "1s"}},
                                trusting);
-  const std::string admin = AdminAuthorization(*server);
+  const std::string admin = server->AdminAuthorization();
   const std::string old_serial = SerialOf(ReadFile(pki.Path("server.pem")));
   REQUIRE(GetAuthStatus(TlsChannel(server->address(), trusting), admin).server_serial ==
           old_serial);
@@ -243,7 +175,7 @@ TEST_CASE("with a client CA, only clients holding a certificate it signed get in
                                 {"WARDEN_TLS_CLIENT_CA", client_pki.Path("ca.pem")}},
                                with_cert);
   CHECK_THAT(server->Log(), Catch::Contains("client certificates required"));
-  const std::string admin = AdminAuthorization(*server);
+  const std::string admin = server->AdminAuthorization();
 
   auto without =
       GetAuthStatus(TlsChannel(server->address(), {.ca_file = server_pki.Path("ca.pem")}), admin);

@@ -1,14 +1,15 @@
 #include "tests/e2e/warden_process.h"
 
+#include <grpc/grpc.h>
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+#include <grpcpp/support/channel_arguments.h>
 #include <stdlib.h>
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include <catch2/catch.hpp>
-#include <grpcpp/create_channel.h>
-#include <grpcpp/security/credentials.h>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -16,7 +17,6 @@
 #include "tests/support/free_port.h"
 
 namespace warden::testing {
-namespace {
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
@@ -25,13 +25,54 @@ std::string ReadFile(const std::string& path) {
   return buffer.str();
 }
 
-}  // namespace
+std::shared_ptr<grpc::Channel> TlsChannel(const std::string& address, const ClientTls& tls) {
+  grpc::SslCredentialsOptions ssl;
+  ssl.pem_root_certs = ReadFile(tls.ca_file);
+  if (!tls.cert_file.empty()) {
+    ssl.pem_cert_chain = ReadFile(tls.cert_file);
+    ssl.pem_private_key = ReadFile(tls.key_file);
+  }
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  if (!tls.server_name.empty()) args.SetSslTargetNameOverride(tls.server_name);
+  return grpc::CreateCustomChannel(address, grpc::SslCredentials(ssl), args);
+}
+
+bool WaitServing(const std::shared_ptr<grpc::Channel>& channel, absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  auto stub = grpc::health::v1::Health::NewStub(channel);
+  while (true) {
+    // Health Watch streams every status change, so this waits without polling; wait_for_ready
+    // holds the watch until the server listens.
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(deadline));
+    context.set_wait_for_ready(true);
+    auto reader = stub->Watch(&context, grpc::health::v1::HealthCheckRequest());
+    grpc::health::v1::HealthCheckResponse response;
+    while (reader->Read(&response)) {
+      if (response.status() == grpc::health::v1::HealthCheckResponse::SERVING) {
+        context.TryCancel();
+        reader->Finish();
+        return true;
+      }
+    }
+    // A watch sent on a connection that was already dead (the channel had not yet noticed a
+    // SIGKILLed server) or that broke under it ends UNAVAILABLE at once: watch again, which
+    // waits for a new connection.
+    const grpc::Status status = reader->Finish();
+    if (status.error_code() != grpc::StatusCode::UNAVAILABLE || absl::Now() >= deadline) {
+      return false;
+    }
+    absl::SleepFor(absl::Milliseconds(100));  // a client's retry backoff
+  }
+}
 
 void SetDeadline(grpc::ClientContext* context, int seconds) {
   context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(seconds));
 }
 
-WardenProcess::WardenProcess(std::map<std::string, std::string> env) : env_(std::move(env)) {
+WardenProcess::WardenProcess(std::map<std::string, std::string> env, std::optional<ClientTls> tls)
+    : env_(std::move(env)) {
   char dir[] = "/tmp/warden-e2e-XXXXXX";
   REQUIRE(mkdtemp(dir) != nullptr);
   data_dir_ = dir;
@@ -39,7 +80,8 @@ WardenProcess::WardenProcess(std::map<std::string, std::string> env) : env_(std:
   env_.try_emplace("WARDEN_LISTEN", address_);
   env_.try_emplace("WARDEN_DATA_DIR", data_dir_ + "/data");
   env_.try_emplace("WARDEN_RECONCILE_INTERVAL", "1s");
-  channel_ = grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
+  channel_ = tls.has_value() ? TlsChannel(address_, *tls)
+                             : grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
 }
 
 WardenProcess::~WardenProcess() {
@@ -65,26 +107,11 @@ void WardenProcess::Start(bool wait_serving) {
 }
 
 bool WardenProcess::WaitServing(absl::Duration timeout) {
-  // Health Watch streams every status change, so this waits without polling.
-  auto stub = grpc::health::v1::Health::NewStub(channel_);
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
-  context.set_wait_for_ready(true);
-  grpc::health::v1::HealthCheckRequest request;
-  auto reader = stub->Watch(&context, request);
-  grpc::health::v1::HealthCheckResponse response;
-  while (reader->Read(&response)) {
-    if (response.status() == grpc::health::v1::HealthCheckResponse::SERVING) {
-      context.TryCancel();
-      reader->Finish();
-      // Written by the server before it listens; the admin header needs it.
-      admin_password_ = ReadFile(data_dir_ + "/data/admin-password");
-      while (!admin_password_.empty() && admin_password_.back() == '\n') admin_password_.pop_back();
-      return true;
-    }
-  }
-  reader->Finish();
-  return false;
+  if (!testing::WaitServing(channel_, timeout)) return false;
+  // Written by the server before it listens; the admin header needs it.
+  admin_password_ = ReadFile(data_dir_ + "/data/admin-password");
+  while (!admin_password_.empty() && admin_password_.back() == '\n') admin_password_.pop_back();
+  return true;
 }
 
 std::string WardenProcess::HealthStatus() {

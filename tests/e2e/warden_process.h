@@ -1,15 +1,38 @@
 #pragma once
 
-#include <map>
-#include <memory>
-#include <string>
-
 #include <grpcpp/channel.h>
 #include <grpcpp/client_context.h>
 
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/time/time.h"
 #include "tests/support/subprocess.h"
 
 namespace warden::testing {
+
+// What a TLS client presents and trusts: PEM file paths ("" for none).
+struct ClientTls {
+  std::string ca_file;
+  std::string cert_file;
+  std::string key_file;
+  std::string server_name;  // overrides the name checked against the server's certificate
+};
+
+// A TLS channel to `address` with a connection of its own: the local subchannel pool keeps
+// gRPC from reusing a connection an earlier channel made, so every channel does a new TLS
+// handshake.
+std::shared_ptr<grpc::Channel> TlsChannel(const std::string& address, const ClientTls& tls);
+
+// Blocks until health, asked over `channel`, reports SERVING (true) or `timeout` passes
+// (false). Waits for a server that is not listening yet, and watches again when the
+// connection under the watch breaks (a server killed and started again on the same port).
+bool WaitServing(const std::shared_ptr<grpc::Channel>& channel, absl::Duration timeout);
+
+// The whole content of the file at `path` ("" if it cannot be read).
+std::string ReadFile(const std::string& path);
 
 // The real warden-server binary, run as a user would run it, on a free port with its own
 // data directory (dev signing key and admin password generated there). The data directory
@@ -17,7 +40,10 @@ namespace warden::testing {
 class WardenProcess final {
  public:
   // `env` adds or overrides server environment variables (WARDEN_DATABASE_URL is required).
-  explicit WardenProcess(std::map<std::string, std::string> env);
+  // With `tls`, channel() and the health checks speak TLS as that client (the server's own
+  // TLS settings go in `env`); without, plaintext.
+  explicit WardenProcess(std::map<std::string, std::string> env,
+                         std::optional<ClientTls> tls = std::nullopt);
   ~WardenProcess();  // SIGKILLs a server still running; removes the data directory
 
   // Starts the server and, if `wait_serving`, blocks until its health service reports
@@ -31,8 +57,9 @@ class WardenProcess final {
   // Waits until the log has `count` lines containing `text` (the server reports what it did
   // on its own schedule, e.g. after SIGHUP). False after `timeout`.
   bool WaitForLog(const std::string& text, int count, absl::Duration timeout);
-  // Blocks until health reports SERVING (true) or `timeout` passes (false). On SERVING it
-  // also reads the admin password the server generated.
+  // Blocks until health reports SERVING (true) or `timeout` passes (false); see the free
+  // WaitServing, so it may follow a Kill and Start. On SERVING it also reads the admin
+  // password the server generated.
   bool WaitServing(absl::Duration timeout);
   // The health service's current status for the whole server: "SERVING", "NOT_SERVING", or
   // the gRPC error.
