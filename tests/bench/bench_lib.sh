@@ -72,3 +72,12 @@ bench_stop() {
 bench_memory_mb() {
   awk -v key="$2:" '$1 == key { printf "%.1f", $2 / 1024 }' "/proc/$1/status"
 }
+
+# bench_metric PORT NAME: an unlabelled metric's value from warden-server's /metrics on
+# 127.0.0.1:PORT (WARDEN_METRICS_LISTEN), as an integer; empty if it is not there.
+bench_metric() {
+  local reply
+  reply="$(exec 3<>"/dev/tcp/127.0.0.1/$1" &&
+    printf 'GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3 && cat <&3)" || return 0
+  awk -v name="$2" '$1 == name { printf "%.0f", $2 }' <<<"$reply"
+}
