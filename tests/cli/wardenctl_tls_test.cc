@@ -28,7 +28,8 @@ TEST_CASE("wardenctl logs in over mutual TLS and its session remembers the certi
                         {"WARDEN_TLS_CLIENT_CA", client_pki.Path("ca.pem")}},
                        ClientTls{.ca_file = server_pki.Path("ca.pem"),
                                  .cert_file = client_pki.Path("operator.pem"),
-                                 .key_file = client_pki.Path("operator.key")});
+                                 .key_file = client_pki.Path("operator.key"),
+                                 .server_name = ""});
   server.Start();
   WardenctlRunner cli;
   const std::string password_file = server.data_dir() + "/data/admin-password";
