@@ -1,6 +1,8 @@
 #include "server/tokens/usage_recorder.h"
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <string>
 #include <utility>
 
@@ -51,6 +53,25 @@ std::string FormatUuid(absl::uint128 key) {
   return text;
 }
 
+// What each validating thread last saw recorded for a few tokens, so that a busy token's
+// steady state touches no shared cache line at all: the shards' reader locks are cheap but
+// still an atomic read-modify-write on a line every thread shares, which, with one token
+// validated on every core, cost ~11% of the cache path's in-process validation rate.
+// Direct-mapped by token; an entry belongs to one recorder (`recorder` is its unique id, so a
+// new recorder never trusts a destroyed one's entries).
+struct RecentUse {
+  uint64_t recorder = 0;
+  absl::uint128 key = 0;
+  absl::Time used_at;  // a use of `key` that `recorder` holds: recorded then, or later
+};
+constexpr size_t kRecentUses = 256;
+thread_local std::array<RecentUse, kRecentUses> recent_uses;
+std::atomic<uint64_t> next_recorder_id{1};
+
+RecentUse& RecentUseOf(absl::uint128 key) {
+  return recent_uses[absl::Uint128Low64(key) % kRecentUses];
+}
+
 }  // namespace
 
 UsageRecorder::WriteBatch UsageRecorder::WriteTo(storage::TokenStore& store) {
@@ -61,7 +82,8 @@ UsageRecorder::WriteBatch UsageRecorder::WriteTo(storage::TokenStore& store) {
 }
 
 UsageRecorder::UsageRecorder(const Clock& clock, Options options, WriteBatch write)
-    : clock_(clock),
+    : id_(next_recorder_id.fetch_add(1, std::memory_order_relaxed)),
+      clock_(clock),
       options_(options),
       max_per_shard_(std::max<size_t>(1, options.max_tokens / kShards)),
       write_(std::move(write)) {}
@@ -80,17 +102,29 @@ void UsageRecorder::RecordUse(const Identity& who) {
   absl::uint128 key;
   if (!ParseUuid(who.id, &key)) return;
   const absl::Time now = clock_.Now();
+  // A negative age (the clock stepped back) counts as recent: never record backwards.
+  RecentUse& recent = RecentUseOf(key);
+  if (recent.recorder == id_ && recent.key == key && now - recent.used_at < options_.granularity) {
+    return;  // this thread saw a use recorded within the granularity: nothing to do
+  }
+  auto remember = [&recent, key, this](absl::Time used_at) {
+    recent = RecentUse{id_, key, used_at};
+  };
   Shard& shard = ShardFor(key);
   {
-    // A negative age (the clock stepped back) counts as recent: never record backwards.
     absl::ReaderMutexLock lock(&shard.mu);
     auto it = shard.entries.find(key);
-    if (it != shard.entries.end() && now - it->second.used_at < options_.granularity) return;
+    if (it != shard.entries.end() && now - it->second.used_at < options_.granularity) {
+      return remember(it->second.used_at);
+    }
   }
   absl::MutexLock lock(&shard.mu);
   auto it = shard.entries.find(key);  // another thread may have recorded it meanwhile
-  if (it != shard.entries.end() && now - it->second.used_at < options_.granularity) return;
+  if (it != shard.entries.end() && now - it->second.used_at < options_.granularity) {
+    return remember(it->second.used_at);
+  }
   MarkPending(shard, key, now);
+  remember(now);
 }
 
 void UsageRecorder::MarkPending(Shard& shard, absl::uint128 key, absl::Time used_at) {

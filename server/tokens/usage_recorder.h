@@ -27,7 +27,9 @@ namespace warden {
 // RecordUse runs on every successful validation, on gRPC threads, so it is O(1) and nearly
 // free of contention: tokens are spread over kShards shards, each a hash map under its own
 // mutex, and a token whose use was recorded less than `granularity` ago costs one shared
-// (reader) lock and one lookup. The steady state of a busy token is a read, never a write;
+// (reader) lock and one lookup — or nothing shared at all once the validating thread has
+// seen that recent use (each thread remembers it for a few hundred tokens). The steady
+// state of a busy token is a read, never a write;
 // a token's use is recorded at most once per granularity, so it is written at most that
 // often, and last_used_at may lag the true last use by up to the granularity.
 //
@@ -111,6 +113,7 @@ class UsageRecorder final {
   void Restore(const std::vector<storage::TokenUse>& uses, size_t from);
   void Run();
 
+  const uint64_t id_;  // unique per recorder: keys the validating threads' recent uses
   const Clock& clock_;
   const Options options_;
   const size_t max_per_shard_;

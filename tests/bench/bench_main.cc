@@ -21,6 +21,7 @@
 #include "tests/bench/bench_options.h"
 #include "tests/bench/bench_setup.h"
 #include "tests/bench/crypto_bench.h"
+#include "tests/bench/last_use_bench.h"
 #include "tests/bench/load_generator.h"
 #include "tests/bench/local_load.h"
 #include "tests/bench/scenarios.h"
@@ -196,14 +197,17 @@ int Run(const BenchOptions& options) {
       calls = ExchangeCalls(std::move(id_tokens));
     } else if (spec.name == "list" || spec.name == "list-walk") {
       calls = ListCalls(options.page_size, spec.name == "list-walk", admin);
-    } else if (spec.name == "validate-local") {
+    } else if (spec.name == "validate-local" || spec.name == "validate-local-cached") {
       // No call per token: warden::LocalValidator checks tokens in this process, with keys
       // and revocations it keeps current over one watch stream. One thread per core unless
       // NAME@N says otherwise.
       ClientOptions client;
       client.endpoint = options.target;
       client.credentials = caller_credentials;
-      absl::StatusOr<std::unique_ptr<LocalValidator>> started = LocalValidator::Start(client);
+      LocalValidatorOptions local_options;
+      local_options.cache_size = static_cast<size_t>(options.local_cache_size);
+      absl::StatusOr<std::unique_ptr<LocalValidator>> started =
+          LocalValidator::Start(client, local_options);
       if (!started.ok()) return Fail(started.status());
       local = *std::move(started);
       settings.in_flight = spec.in_flight > 0
@@ -213,8 +217,10 @@ int Run(const BenchOptions& options) {
     LoadResult result;
     if (local != nullptr) {
       // The tokens of validate-distinct (or generate) when there are any, else the one token.
-      const std::vector<std::string> tokens =
-          minted.size() > 0 ? minted.Snapshot() : std::vector<std::string>{token};
+      // validate-local-cached: the one token.
+      const std::vector<std::string> tokens = minted.size() > 0 && spec.name == "validate-local"
+                                                  ? minted.Snapshot()
+                                                  : std::vector<std::string>{token};
       result = RunInProcess([&local](const std::string& t) { return local->Validate(t).status(); },
                             tokens, settings.in_flight, settings.warmup, settings.duration,
                             settings.server_pid);
@@ -281,6 +287,9 @@ int Main(int argc, char** argv) {
     return 2;
   }
   if (options->command == "wait-serving") return WaitServing(*options);
+  if (options->command == "last-use") {
+    return RunLastUseBench(options->crypto_seconds, options->threads, options->results);
+  }
   if (options->command == "crypto") {
     return RunCryptoBench(options->crypto_seconds, options->threads, options->results);
   }

@@ -57,7 +57,7 @@ absl::Status ParseScenarios(const std::string& value, std::vector<ScenarioSpec>*
 const std::vector<std::string>& KnownScenarios() {
   static const auto* const names = new std::vector<std::string>{
       "echo", "validate-cached", "generate",      "validate-distinct", "exchange",
-      "list", "list-walk",       "validate-local"};
+      "list", "list-walk",       "validate-local",    "validate-local-cached"};
   return *names;
 }
 
@@ -69,7 +69,7 @@ absl::StatusOr<BenchOptions> ParseBenchOptions(int argc, char** argv) {
     first = 2;
   }
   if (options.command != "run" && options.command != "wait-serving" &&
-      options.command != "crypto") {
+      options.command != "crypto" && options.command != "last-use") {
     return absl::InvalidArgumentError(absl::StrCat("unknown command ", options.command));
   }
   std::string scenarios = "all";
@@ -105,6 +105,8 @@ absl::StatusOr<BenchOptions> ParseBenchOptions(int argc, char** argv) {
     } else if (name == "caller") {
       options.caller = value;
       if (value != "token" && value != "admin") parsed = Bad(name, "expected token or admin");
+    } else if (name == "local-cache-size") {
+      parsed = ParseInt(name, value, 0, &options.local_cache_size);
     } else if (name == "distinct-tokens") {
       parsed = ParseInt(name, value, 1, &options.distinct_tokens);
     } else if (name == "page-size") {
@@ -143,17 +145,24 @@ std::string BenchUsage() {
   warden-bench [run] --target=HOST:PORT --echo-target=HOST:PORT --admin-password-file=PATH
                [--scenarios=all|NAME[@IN_FLIGHT],...] [--in-flight=32] [--channels=2]
                [--duration=10s] [--warmup=2s] [--caller=token|admin] [--distinct-tokens=10000]
+               [--local-cache-size=1000]
                [--page-size=100] [--issuer-cert=PEM --issuer-key=PEM] [--results=FILE.tsv]
                [--server-pid=PID --echo-pid=PID] [--require-no-errors]
       scenarios: echo validate-cached generate validate-distinct exchange list list-walk
-                 validate-local
+                 validate-local validate-local-cached
       validate-local runs warden::LocalValidator in this process (one thread per core, or
-      NAME@THREADS) on the tokens minted for validate-distinct or generate.
+      NAME@THREADS) on the tokens minted for validate-distinct or generate, with a cache of
+      --local-cache-size tokens (default 1000, fewer than the tokens it cycles through, so
+      every one is checked by signature); validate-local-cached on the one token, again and
+      again (its cache path).
       With the servers' PIDs it also reports their CPU time per call; it always reports
       its own, and how busy the machine's cores were.
   warden-bench wait-serving --target=HOST:PORT [--timeout=60s] [--since-epoch-ns=N]
       waits until grpc.health.v1 reports SERVING; prints the milliseconds since N
   warden-bench crypto [--seconds=2s] [--threads=0]
+  warden-bench last-use [--seconds=2s] [--threads=0]
+      TokenValidator in process, with and without last-use recording (cache and signature
+      paths), rounds in the order on, off, off, on, on, off
       ES256 sign/verify rates through Warden's own jose code, in this process
 )";
 }

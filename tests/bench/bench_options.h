@@ -31,6 +31,8 @@ struct BenchOptions {
   std::string admin_password_file;
   std::string caller = "token";  // ValidateToken callers authenticate with: token | admin
   int distinct_tokens = 10000;
+  // validate-local's LocalValidator cache: fewer entries than tokens it cycles through.
+  int local_cache_size = 1000;
   int page_size = 100;
   std::string issuer_cert;  // PEM certificate and key of the exchange scenario's issuer
   std::string issuer_key;

@@ -59,7 +59,7 @@ bench_start_echo "$echo_server" "$echo_address" "$work/echo.log"
 
 # Every scenario printed a row.
 for scenario in echo validate-cached generate validate-distinct exchange list list-walk \
-  validate-local; do
+  validate-local validate-local-cached; do
   grep -q "^$scenario " "$work/bench.out" || fail "no row for $scenario"
 done
 echo "bench smoke: every scenario ran without a failed call"

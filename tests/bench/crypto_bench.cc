@@ -25,13 +25,9 @@ double ThreadCpuSeconds() {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
 }
 
-struct Rates {
-  double per_second = 0;      // successful calls per second of wall time, all threads
-  double per_cpu_second = 0;  // per second of CPU time the threads got, as openssl speed counts
-};
+}  // namespace
 
-// Calls `op` on `threads` threads for `seconds`.
-Rates Rate(const std::function<bool()>& op, int threads, absl::Duration seconds) {
+Rates MeasureRate(const std::function<bool()>& op, int threads, absl::Duration seconds) {
   std::atomic<bool> stop{false};
   std::atomic<uint64_t> total{0};
   std::atomic<int64_t> cpu_ns{0};
@@ -55,8 +51,6 @@ Rates Rate(const std::function<bool()>& op, int threads, absl::Duration seconds)
       cpu_ns.load() > 0 ? static_cast<double>(total.load()) / (cpu_ns.load() / 1e9) : 0;
   return rates;
 }
-
-}  // namespace
 
 int RunCryptoBench(absl::Duration seconds, int threads, const std::string& results) {
   if (threads <= 0) threads = static_cast<int>(std::thread::hardware_concurrency());
@@ -103,7 +97,7 @@ int RunCryptoBench(absl::Duration seconds, int threads, const std::string& resul
                                "per CPU second");
   for (const Op& op : ops) {
     for (int n : {1, threads}) {
-      const Rates rate = Rate(op.run, n, seconds);
+      const Rates rate = MeasureRate(op.run, n, seconds);
       std::cout << absl::StrFormat("%-14s %8d %12.0f %15.0f\n", op.name, n, rate.per_second,
                                    rate.per_cpu_second);
       if (out.is_open()) {

@@ -6,11 +6,20 @@
 // `openssl speed ecdsap256`, it shows what Warden's use of OpenSSL adds to the raw
 // algorithm.
 
+#include <functional>
 #include <string>
 
 #include "absl/time/time.h"
 
 namespace warden::bench {
+
+struct Rates {
+  double per_second = 0;      // successful calls per second of wall time, all threads
+  double per_cpu_second = 0;  // per second of CPU time the threads got, as openssl speed counts
+};
+
+// Calls `op` on `threads` threads for `seconds`, counting the calls that return true.
+Rates MeasureRate(const std::function<bool()>& op, int threads, absl::Duration seconds);
 
 // Runs each operation for `seconds` on 1 thread, then on `threads` (0: every core), and
 // reports calls per second of wall time and per second of the CPU time the threads got

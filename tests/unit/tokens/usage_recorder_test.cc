@@ -113,6 +113,44 @@ TEST_CASE("a token's use is recorded at most once a minute; a busy token is only
   CHECK(recorder.stats().pending == 0);
 }
 
+TEST_CASE("a recorder never trusts what a thread remembers of another recorder's uses") {
+  // Each validating thread remembers recent uses to skip the shared maps; those memories
+  // belong to one recorder. A new recorder (even at the same address) records afresh.
+  FakeClock clock(kStart);
+  const std::string id = NewUuidV4();
+  for (int i = 0; i < 3; ++i) {
+    FakeWriter writer;
+    UsageRecorder recorder(clock, {}, writer.Write());
+    recorder.RecordUse(ApiToken(id));
+    recorder.RecordUse(ApiToken(id));
+    CHECK(recorder.stats().pending == 1);
+    REQUIRE(recorder.Flush().ok());
+    CHECK(Flatten(writer.TakeBatches()).size() == 1);
+  }
+}
+
+TEST_CASE("a token used on many threads is recorded once, then each thread only reads") {
+  FakeClock clock(kStart);
+  FakeWriter writer;
+  UsageRecorder recorder(clock, {}, writer.Write());
+  const std::string id = NewUuidV4();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 1000; ++i) recorder.RecordUse(ApiToken(id));
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  CHECK(recorder.stats().pending == 1);
+  REQUIRE(recorder.Flush().ok());
+  CHECK(Flatten(writer.TakeBatches()).size() == 1);
+  // A minute later every thread records again, whatever it remembered.
+  clock.Advance(absl::Minutes(1));
+  std::thread later([&] { recorder.RecordUse(ApiToken(id)); });
+  later.join();
+  CHECK(recorder.stats().pending == 1);
+}
+
 TEST_CASE("only stored Warden tokens with UUID ids are recorded") {
   FakeClock clock(kStart);
   FakeWriter writer;
