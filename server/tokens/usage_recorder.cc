@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cstring>
 #include <string>
 #include <utility>
 
@@ -59,17 +60,23 @@ std::string FormatUuid(absl::uint128 key) {
 // validated on every core, cost ~11% of the cache path's in-process validation rate.
 // Direct-mapped by token; an entry belongs to one recorder (`recorder` is its unique id, so a
 // new recorder never trusts a destroyed one's entries).
+// Keyed by the id's text, so that the hit costs no parsing: a 36-byte compare.
+constexpr size_t kUuidLength = 36;
 struct RecentUse {
   uint64_t recorder = 0;
-  absl::uint128 key = 0;
-  absl::Time used_at;  // a use of `key` that `recorder` holds: recorded then, or later
+  std::array<char, kUuidLength> id{};
+  absl::Time used_at;  // a use of `id` that `recorder` holds: recorded then, or later
 };
 constexpr size_t kRecentUses = 256;
 thread_local std::array<RecentUse, kRecentUses> recent_uses;
 std::atomic<uint64_t> next_recorder_id{1};
 
-RecentUse& RecentUseOf(absl::uint128 key) {
-  return recent_uses[absl::Uint128Low64(key) % kRecentUses];
+// REQUIRES: id.size() == kUuidLength. Its last 8 characters are random hex digits in a
+// token id (UUIDv4), mixed into a slot.
+RecentUse& RecentUseOf(absl::string_view id) {
+  uint64_t tail;
+  std::memcpy(&tail, id.data() + kUuidLength - sizeof(tail), sizeof(tail));
+  return recent_uses[(tail * 0x9e3779b97f4a7c15ULL) >> 56];
 }
 
 }  // namespace
@@ -98,17 +105,20 @@ UsageRecorder::Shard& UsageRecorder::ShardFor(absl::uint128 key) {
 }
 
 void UsageRecorder::RecordUse(const Identity& who) {
-  if (who.kind != IdentityKind::kApiToken) return;
-  absl::uint128 key;
-  if (!ParseUuid(who.id, &key)) return;
+  if (who.kind != IdentityKind::kApiToken || who.id.size() != kUuidLength) return;
   const absl::Time now = clock_.Now();
   // A negative age (the clock stepped back) counts as recent: never record backwards.
-  RecentUse& recent = RecentUseOf(key);
-  if (recent.recorder == id_ && recent.key == key && now - recent.used_at < options_.granularity) {
+  RecentUse& recent = RecentUseOf(who.id);
+  if (recent.recorder == id_ && std::memcmp(recent.id.data(), who.id.data(), kUuidLength) == 0 &&
+      now - recent.used_at < options_.granularity) {
     return;  // this thread saw a use recorded within the granularity: nothing to do
   }
-  auto remember = [&recent, key, this](absl::Time used_at) {
-    recent = RecentUse{id_, key, used_at};
+  absl::uint128 key;
+  if (!ParseUuid(who.id, &key)) return;
+  auto remember = [&recent, &who, this](absl::Time used_at) {
+    recent.recorder = id_;
+    std::memcpy(recent.id.data(), who.id.data(), kUuidLength);
+    recent.used_at = used_at;
   };
   Shard& shard = ShardFor(key);
   {
