@@ -53,12 +53,14 @@ constexpr char kGetSql[] = "SELECT " WARDEN_TOKEN_COLUMNS " FROM tokens WHERE id
 // $1 revoked filter (NULL: any), $2 include_expired, $3 now (micros),
 // $4 after.issued_at (micros; NULL on the first page), $5 after.id (NULL on the first page),
 // $6 limit. The row comparison lets the (issued_at, id) index start at the cursor.
-#define WARDEN_LIST_SQL(EXPIRY)                                                  \
-  "SELECT " WARDEN_TOKEN_COLUMNS                                                 \
-  " FROM tokens WHERE ($1::boolean IS NULL OR revoked = $1::boolean) AND " EXPIRY \
-  " AND (issued_at, id) > "                                                      \
+// WARDEN_LIST_WHERE is the filter both listings share ($1-$5).
+#define WARDEN_LIST_WHERE(EXPIRY)                                                 \
+  " WHERE ($1::boolean IS NULL OR revoked = $1::boolean) AND " EXPIRY             \
+  " AND (issued_at, id) > "                                                       \
   "(COALESCE('epoch'::timestamptz + $4::bigint * interval '1 microsecond', '-infinity'), " \
-  "COALESCE($5::uuid, '00000000-0000-0000-0000-000000000000')) "                 \
+  "COALESCE($5::uuid, '00000000-0000-0000-0000-000000000000')) "
+#define WARDEN_LIST_SQL(EXPIRY)                                                    \
+  "SELECT " WARDEN_TOKEN_COLUMNS " FROM tokens" WARDEN_LIST_WHERE(EXPIRY)          \
   "ORDER BY tokens.issued_at, tokens.id LIMIT $6"
 constexpr char kList[] = "warden_token_list";
 constexpr char kListSql[] = WARDEN_LIST_SQL(WARDEN_ANY_EXPIRY);
@@ -77,12 +79,8 @@ constexpr char kListLiveSql[] = WARDEN_LIST_SQL(WARDEN_LIVE_ONLY);
   "SELECT " WARDEN_TOKEN_COLUMNS ", wanted, n FROM (SELECT tokens.*, "                  \
   "(last_used_at IS NULL OR "                                                           \
   "last_used_at < 'epoch'::timestamptz + $7::bigint * interval '1 microsecond') AS wanted, " \
-  "row_number() OVER (ORDER BY issued_at, id) AS n FROM tokens "                        \
-  "WHERE ($1::boolean IS NULL OR revoked = $1::boolean) AND " EXPIRY                    \
-  " AND (issued_at, id) > "                                                             \
-  "(COALESCE('epoch'::timestamptz + $4::bigint * interval '1 microsecond', '-infinity'), " \
-  "COALESCE($5::uuid, '00000000-0000-0000-0000-000000000000')) "                        \
-  "ORDER BY issued_at, id LIMIT $8) AS scanned "                                        \
+  "row_number() OVER (ORDER BY issued_at, id) AS n FROM tokens"                         \
+  WARDEN_LIST_WHERE(EXPIRY) "ORDER BY issued_at, id LIMIT $8) AS scanned "              \
   "WHERE wanted OR n = $8 ORDER BY scanned.issued_at, scanned.id LIMIT $6"
 constexpr char kListUnused[] = "warden_token_list_unused";
 constexpr char kListUnusedSql[] = WARDEN_LIST_UNUSED_SQL(WARDEN_ANY_EXPIRY);
