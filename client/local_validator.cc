@@ -25,11 +25,15 @@ absl::Status ToAbsl(const grpc::Status& status) {
 
 // M2mView indexes configurations by issuer too; the watch sends only ids, which is all a
 // validation looks up, so each gets a placeholder issuer of its own.
-std::vector<M2mConfig> ConfigsWithIds(const google::protobuf::RepeatedPtrField<std::string>& ids) {
+std::vector<M2mConfig> ConfigsFrom(const v1::WatchRevocationsResponse& message) {
   std::vector<M2mConfig> configs;
-  for (const std::string& id : ids) {
+  for (int i = 0; i < message.m2m_config_ids_size(); ++i) {
+    const std::string& id = message.m2m_config_ids(i);
     M2mConfig config;
     config.id = id;
+    // A server from before revisions sends none: its tokens carry none either (revision 1).
+    config.revision =
+        i < message.m2m_config_revisions_size() ? message.m2m_config_revisions(i) : 1;
     config.issuer = "urn:warden:watched-config:" + id;
     configs.push_back(std::move(config));
   }
@@ -231,7 +235,7 @@ void LocalValidator::Apply(const v1::WatchRevocationsResponse& message) {
   }
   revocations_.AddAll(revoked);
   if (message.roles_changed()) roles_.Replace(RolesFrom(message.roles()));
-  if (message.m2m_configs_changed()) m2m_.Replace(ConfigsWithIds(message.m2m_config_ids()));
+  if (message.m2m_configs_changed()) m2m_.Replace(ConfigsFrom(message));
 
   const absl::Time now = absl::Now();
   bool prune = false;

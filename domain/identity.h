@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +23,27 @@ struct Identity {
   std::string name;  // token name, or the user name
   std::vector<std::string> roles;
   std::optional<absl::Time> expires_at;  // unset for identities that do not expire
+
+  // Set for an M2M identity (a third-party ID token used directly, or a token exchanged for
+  // one) and for tokens minted by one: the configuration that admitted it and its revision.
+  // Such an identity lives only while that configuration is unchanged, and what it mints
+  // expires no later than it does (SPEC §2: short-lived identities never mint long-lived
+  // tokens).
+  std::string m2m_config_id;
+  int64_t m2m_revision = 0;
+  // The principal at the root of the chain of creators, for a token minted by a token;
+  // empty: this identity is its own root (see Root()).
+  std::string root;
+
+  // The latest expiration a token this identity mints may have; unset: no bound beyond
+  // the server's maximum lifetime.
+  std::optional<absl::Time> MintCeiling() const {
+    if (m2m_config_id.empty()) return std::nullopt;
+    return expires_at;
+  }
+
+  // Whose caps (rates, live tokens) this identity's actions count against.
+  std::string Root() const { return root.empty() ? Principal() : root; }
 
   // A stable "kind:id" string recorded as a token's created_by.
   std::string Principal() const {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,9 @@ struct M2mMapping {
 // how long the exchanged Warden tokens live, and which claims map to which roles.
 struct M2mConfig {
   std::string id;  // UUID, assigned by storage
+  // Assigned by storage: 1 when added, raised by every update. Exchanged tokens carry it, so
+  // an update (a mapping fixed) reaches tokens exchanged before it.
+  int64_t revision = 1;
   M2mType type = M2mType::kGeneric;
   std::string issuer;
   std::vector<std::string> audiences;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,14 @@ struct Role {
   Origin origin = Origin::kApi;
 
   bool built_in() const { return origin == Origin::kBuiltIn; }
+};
+
+// Every role at one moment, with the role generation it was read at. Storage bumps the
+// generation with every change to roles, permission sets or access scopes, so a mint can
+// tell whether the roles it was checked against are still the current ones.
+struct RoleCatalog {
+  std::vector<Role> roles;
+  int64_t generation = 0;
 };
 
 // What a client asks to create or store; ids are assigned by storage.

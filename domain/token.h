@@ -18,6 +18,9 @@ struct TokenMetadata {
   bool revoked = false;
   std::optional<absl::Time> revoked_at;
   std::string created_by;  // Identity::Principal() of the creator
+  // Identity::Root() of the creator: the person, admin or M2M identity at the start of the
+  // chain of tokens minting tokens. Caps count against it. Empty: created_by.
+  std::string root;
   // The last recorded use (throttled to one per minute, written in batches); unset: never
   // used as far as Warden knows. See server/tokens/usage_recorder.h.
   std::optional<absl::Time> last_used_at;

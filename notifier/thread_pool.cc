@@ -26,6 +26,16 @@ bool ThreadPool::Submit(std::function<void()> task) {
   return true;
 }
 
+absl::Status ThreadPool::TrySubmit(std::function<void()> task) {
+  absl::MutexLock lock(&mu_);
+  if (stopping_) return absl::UnavailableError("warden is shutting down");
+  if (queue_.size() >= max_queued_) {
+    return absl::ResourceExhaustedError("warden is too busy to take this request; retry shortly");
+  }
+  queue_.push_back(std::move(task));
+  return absl::OkStatus();
+}
+
 void ThreadPool::WaitIdle() {
   absl::MutexLock lock(&mu_);
   const auto idle = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {

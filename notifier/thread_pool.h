@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 
 namespace warden::notifier {
@@ -31,6 +32,11 @@ class ThreadPool final {
   // Queues `task`, first waiting while the queue is full. Returns false, dropping the task,
   // once Shutdown() has begun.
   bool Submit(std::function<void()> task);
+
+  // Queues `task` without ever waiting, for callers that must not block (gRPC reactors):
+  // OK; RESOURCE_EXHAUSTED (task dropped) while `max_queued` tasks are waiting; UNAVAILABLE
+  // (task dropped) once Shutdown() has begun. The messages are for the caller's client.
+  absl::Status TrySubmit(std::function<void()> task);
 
   // Blocks until no task is queued or running.
   void WaitIdle();

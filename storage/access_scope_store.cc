@@ -35,7 +35,7 @@ constexpr char kKeyShareScopeSql[] =
 // $1 name.
 constexpr char kKeyShareScopeByName[] = "warden_access_scope_key_share_by_name";
 constexpr char kKeyShareScopeByNameSql[] =
-    "SELECT id::text FROM access_scopes WHERE name = $1 FOR KEY SHARE";
+    "SELECT id::text, name, origin FROM access_scopes WHERE name = $1 FOR KEY SHARE";
 
 // $1 id, $2 name, $3 description, $4 rules (JSON), $5 origin.
 constexpr char kInsertScope[] = "warden_access_scope_insert";
@@ -92,22 +92,16 @@ absl::StatusOr<std::vector<AccessScope>> SelectAccessScopes(pqxx::transaction_ba
 
 absl::StatusOr<std::optional<LockedRow>> LockAccessScope(pqxx::transaction_base& tx,
                                                          const std::string& id) {
-  const pqxx::result rows = tx.exec_prepared(kLockScope, id);
-  if (rows.empty()) return std::optional<LockedRow>();
-  LockedRow locked{rows[0][0].as<std::string>(), rows[0][1].as<std::string>()};
-  ASSIGN_OR_RETURN(locked.origin, ParseOrigin(rows[0][2].as<std::string>()));
-  return std::optional<LockedRow>(std::move(locked));
+  return ReadLockedRow(tx.exec_prepared(kLockScope, id));
 }
 
 bool KeyShareAccessScope(pqxx::transaction_base& tx, const std::string& id) {
   return !tx.exec_prepared(kKeyShareScope, id).empty();
 }
 
-std::optional<std::string> KeyShareAccessScopeByName(pqxx::transaction_base& tx,
-                                                     const std::string& name) {
-  const pqxx::result rows = tx.exec_prepared(kKeyShareScopeByName, name);
-  if (rows.empty()) return std::nullopt;
-  return rows[0][0].as<std::string>();
+absl::StatusOr<std::optional<LockedRow>> KeyShareAccessScopeByName(pqxx::transaction_base& tx,
+                                                                   const std::string& name) {
+  return ReadLockedRow(tx.exec_prepared(kKeyShareScopeByName, name));
 }
 
 void InsertAccessScopeRow(pqxx::transaction_base& tx, const std::string& id,
@@ -190,6 +184,7 @@ void RoleStore::CreateAccessScope(AccessScopeSpec spec, Done<AccessScope> done) 
       [spec = std::move(spec),
        id = NewUuidV4()](pqxx::connection_base& conn) -> absl::StatusOr<AccessScope> {
         pqxx::work tx(conn, "access_scope_create");
+        role_tables::BeginRoleWrite(tx);
         InsertAccessScopeRow(tx, id, spec, Origin::kApi);
         ASSIGN_OR_RETURN(AccessScope stored, Reread(tx, id));
         tx.commit();
@@ -198,19 +193,25 @@ void RoleStore::CreateAccessScope(AccessScopeSpec spec, Done<AccessScope> done) 
       WithAlreadyExistsMessage(std::move(message), std::move(done)));
 }
 
-void RoleStore::UpdateAccessScope(std::string id, AccessScopeSpec spec, Done<AccessScope> done) {
+void RoleStore::UpdateAccessScope(std::string id, AccessScopeSpec spec, RoleWriter writer,
+                                  Done<AccessScope> done) {
   if (absl::Status s = CheckUuid("access scope", id); !s.ok()) return done(s);
   std::string message = absl::StrCat("an access scope named ", spec.name, " already exists");
   executor_.Run<AccessScope>(
-      [id = std::move(id),
-       spec = std::move(spec)](pqxx::connection_base& conn) -> absl::StatusOr<AccessScope> {
+      [id = std::move(id), spec = std::move(spec),
+       writer = std::move(writer)](pqxx::connection_base& conn) -> absl::StatusOr<AccessScope> {
         pqxx::work tx(conn, "access_scope_update");
+        role_tables::BeginRoleWrite(tx);
+        ASSIGN_OR_RETURN(const std::vector<Role> held, role_tables::SelectWriterRoles(tx, writer));
         ASSIGN_OR_RETURN(const std::optional<LockedRow> locked, LockAccessScope(tx, id));
         if (!locked) return NotFound(id);
         RETURN_IF_ERROR(
             CheckApiWritable(absl::StrCat("access scope ", locked->name), locked->origin));
         UpdateAccessScopeRow(tx, id, spec);
         ASSIGN_OR_RETURN(AccessScope stored, Reread(tx, id));
+        role_tables::RoleFilter changed;
+        changed.access_scope_id = id;
+        RETURN_IF_ERROR(role_tables::CheckWrite(writer, tx, held, changed));
         tx.commit();
         return stored;
       },
@@ -222,6 +223,7 @@ void RoleStore::DeleteAccessScope(std::string id, StatusDone done) {
   executor_.Run(
       [id = std::move(id)](pqxx::connection_base& conn) -> absl::Status {
         pqxx::work tx(conn, "access_scope_delete");
+        role_tables::BeginRoleWrite(tx);
         // As for permission sets: the row lock keeps new roles from starting to use it.
         ASSIGN_OR_RETURN(const std::optional<LockedRow> locked, LockAccessScope(tx, id));
         if (!locked) return NotFound(id);

@@ -129,6 +129,7 @@ class Applier {
 
   absl::StatusOr<DeclarativeResult> Run() {
     tx_.exec_prepared(kLockDeclarative, kDeclarativeLockKey);
+    BeginRoleWrite(tx_);
     ASSIGN_OR_RETURN(sets_, LockByName(tx_, kLockSets, Names(config_.permission_sets)));
     ASSIGN_OR_RETURN(scopes_, LockByName(tx_, kLockScopes, Names(config_.access_scopes)));
     RETURN_IF_ERROR(ResolveOutsideReferences());
@@ -143,8 +144,16 @@ class Applier {
   }
 
  private:
-  // Roles may name sets and scopes that the file does not define (any origin, e.g. a
-  // built-in set or Unrestricted): find them now and lock them FOR KEY SHARE.
+  // Roles may name sets and scopes that the file does not define if they are built in (e.g.
+  // Unrestricted) or declarative: find them now and lock them FOR KEY SHARE. Not API objects:
+  // whoever may edit those through the API would change what a declarative role grants.
+  static std::string NotDeclarative(const std::string& role, absl::string_view kind,
+                                    const std::string& name) {
+    return absl::StrCat("role ", role, " names ", kind, " ", name,
+                        ", which is managed through the API; declarative roles may use only "
+                        "declarative or built-in ",
+                        kind, "s");
+  }
   absl::Status ResolveOutsideReferences() {
     const std::vector<std::string> set_names = Names(config_.permission_sets);
     const std::set<std::string> config_sets(set_names.begin(), set_names.end());
@@ -152,11 +161,13 @@ class Applier {
     for (const DeclarativeRoleSpec& role : config_.roles) {
       const std::string& name = role.permission_set_name;
       if (config_sets.count(name) > 0 || outside_set_ids_.count(name) > 0) continue;
-      std::optional<std::string> id = KeySharePermissionSetByName(tx_, name);
-      if (id) {
-        outside_set_ids_.emplace(name, *id);
-      } else {
+      ASSIGN_OR_RETURN(const std::optional<LockedRow> set, KeySharePermissionSetByName(tx_, name));
+      if (!set) {
         errors.push_back(absl::StrCat("role ", role.name, " names unknown permission set ", name));
+      } else if (set->origin == Origin::kApi) {
+        errors.push_back(NotDeclarative(role.name, "permission set", name));
+      } else {
+        outside_set_ids_.emplace(name, set->id);
       }
     }
     std::set<std::string> config_scopes;
@@ -164,11 +175,13 @@ class Applier {
     for (const DeclarativeRoleSpec& role : config_.roles) {
       const std::string name = ScopeName(role);
       if (config_scopes.count(name) > 0 || outside_scope_ids_.count(name) > 0) continue;
-      std::optional<std::string> id = KeyShareAccessScopeByName(tx_, name);
-      if (id) {
-        outside_scope_ids_.emplace(name, *id);
-      } else {
+      ASSIGN_OR_RETURN(const std::optional<LockedRow> scope, KeyShareAccessScopeByName(tx_, name));
+      if (!scope) {
         errors.push_back(absl::StrCat("role ", role.name, " names unknown access scope ", name));
+      } else if (scope->origin == Origin::kApi) {
+        errors.push_back(NotDeclarative(role.name, "access scope", name));
+      } else {
+        outside_scope_ids_.emplace(name, scope->id);
       }
     }
     if (errors.empty()) return absl::OkStatus();

@@ -8,6 +8,7 @@
 #include "common/random.h"
 #include "common/status_macros.h"
 #include "nlohmann/json.hpp"
+#include "storage/role_tables.h"
 #include "storage/sql_values.h"
 
 namespace warden::storage {
@@ -17,7 +18,7 @@ namespace {
   "c.id::text, c.type, c.issuer, array_to_json(c.audiences)::text, c.allow_any_audience, " \
   "c.token_lifetime_ms, COALESCE((SELECT json_agg(json_build_array(m.claim_key, "          \
   "m.value_expression, m.role) ORDER BY m.position) FROM m2m_mappings m "                  \
-  "WHERE m.config_id = c.id), '[]')::text"
+  "WHERE m.config_id = c.id), '[]')::text, c.revision"
 
 constexpr char kList[] = "warden_m2m_list";
 constexpr char kListSql[] =
@@ -32,14 +33,16 @@ constexpr char kGetSql[] = "SELECT " WARDEN_M2M_COLUMNS " FROM m2m_configs c WHE
 constexpr char kInsert[] = "warden_m2m_insert";
 constexpr char kInsertSql[] = R"sql(
 INSERT INTO m2m_configs (id, type, issuer, audiences, allow_any_audience, token_lifetime_ms)
-VALUES ($1::uuid, $2, $3, $4::text[], $5::boolean, $6::bigint))sql";
+VALUES ($1::uuid, $2, $3, $4::text[], $5::boolean, $6::bigint)
+RETURNING revision)sql";
 
 constexpr char kUpdate[] = "warden_m2m_update";
 constexpr char kUpdateSql[] = R"sql(
 UPDATE m2m_configs
 SET type = $2, issuer = $3, audiences = $4::text[], allow_any_audience = $5::boolean,
-    token_lifetime_ms = $6::bigint
-WHERE id = $1::uuid)sql";
+    token_lifetime_ms = $6::bigint, revision = revision + 1
+WHERE id = $1::uuid
+RETURNING revision)sql";
 
 // $1 config id.
 constexpr char kDeleteMappings[] = "warden_m2m_delete_mappings";
@@ -56,6 +59,11 @@ VALUES ($1::uuid, $2::integer, $3, $4, $5))sql";
 constexpr char kLockRoles[] = "warden_m2m_lock_roles";
 constexpr char kLockRolesSql[] = R"sql(
 SELECT name FROM roles WHERE name = ANY($1::text[]) ORDER BY name COLLATE "C" FOR KEY SHARE)sql";
+
+// Under the shared roles lock until commit (migration 0011): the roles the writer's check
+// reads are the roles that hold when the configuration commits.
+constexpr char kRolesShared[] = "warden_m2m_roles_shared";
+constexpr char kRolesSharedSql[] = "SELECT warden_role_generation_shared()";
 
 constexpr char kDelete[] = "warden_m2m_delete";
 constexpr char kDeleteSql[] = "DELETE FROM m2m_configs WHERE id = $1::uuid";
@@ -92,6 +100,7 @@ absl::StatusOr<M2mConfig> ReadConfig(const pqxx::row& row) {
   ASSIGN_OR_RETURN(config.audiences, ParseJsonTextArray(row[3].as<std::string>()));
   config.allow_any_audience = row[4].as<bool>();
   config.token_lifetime = absl::Milliseconds(row[5].as<int64_t>());
+  config.revision = row[7].as<int64_t>();
   nlohmann::json mappings = nlohmann::json::parse(row[6].as<std::string>(), nullptr, false);
   if (!mappings.is_array()) return absl::InternalError("m2m mappings do not parse");
   for (const nlohmann::json& m : mappings) {
@@ -112,8 +121,11 @@ absl::Status NotFound(const std::string& id) {
 }
 
 // Writes the configuration row (insert or update) and its mappings in `tx`, after
-// checking that every mapped role exists (and locking them).
-absl::Status WriteConfig(pqxx::work& tx, const M2mConfig& config, bool insert) {
+// checking that every mapped role exists (and locking them) and that `writer` may grant
+// them. Sets config.revision to the stored one.
+absl::Status WriteConfig(pqxx::work& tx, M2mConfig& config, const RoleWriter& writer,
+                         bool insert) {
+  tx.exec_prepared(kRolesShared);
   std::vector<std::string> roles;
   for (const M2mMapping& m : config.mappings) roles.push_back(m.role);
   std::set<std::string> found;
@@ -128,11 +140,18 @@ absl::Status WriteConfig(pqxx::work& tx, const M2mConfig& config, bool insert) {
     return absl::InvalidArgumentError(
         absl::StrCat("unknown role(s) in mappings: ", absl::StrJoin(missing, ", ")));
   }
+  if (writer.check) {
+    ASSIGN_OR_RETURN(const std::vector<Role> held, role_tables::SelectWriterRoles(tx, writer));
+    role_tables::RoleFilter mapped;
+    mapped.names = roles;
+    RETURN_IF_ERROR(role_tables::CheckWrite(writer, tx, held, mapped));
+  }
   const pqxx::result written = tx.exec_prepared(
       insert ? kInsert : kUpdate, config.id, TypeName(config.type), config.issuer,
       TextArrayLiteral(config.audiences), config.allow_any_audience,
       static_cast<int64_t>(absl::ToInt64Milliseconds(config.token_lifetime)));
-  if (written.affected_rows() == 0) return NotFound(config.id);
+  if (written.empty()) return NotFound(config.id);
+  config.revision = written[0][0].as<int64_t>();
   tx.exec_prepared0(kDeleteMappings, config.id);
   for (size_t i = 0; i < config.mappings.size(); ++i) {
     const M2mMapping& m = config.mappings[i];
@@ -165,6 +184,7 @@ M2mConfigStore::M2mConfigStore(StorageExecutor& executor) : executor_(executor) 
   executor_.Prepare(kDeleteMappings, kDeleteMappingsSql);
   executor_.Prepare(kInsertMapping, kInsertMappingSql);
   executor_.Prepare(kLockRoles, kLockRolesSql);
+  executor_.Prepare(kRolesShared, kRolesSharedSql);
   executor_.Prepare(kDelete, kDeleteSql);
   executor_.Prepare(kNotify, kNotifySql);
 }
@@ -195,26 +215,30 @@ void M2mConfigStore::Get(std::string id, Done<M2mConfig> done) {
       std::move(done));
 }
 
-void M2mConfigStore::Add(M2mConfig config, Done<M2mConfig> done) {
+void M2mConfigStore::Add(M2mConfig config, RoleWriter writer, Done<M2mConfig> done) {
   config.id = NewUuidV4();
   std::string issuer = config.issuer;
   executor_.Run<M2mConfig>(
-      [config = std::move(config)](pqxx::connection_base& conn) -> absl::StatusOr<M2mConfig> {
+      [config = std::move(config),
+       writer = std::move(writer)](pqxx::connection_base& conn) mutable
+      -> absl::StatusOr<M2mConfig> {
         pqxx::work tx(conn, "m2m_add");
-        RETURN_IF_ERROR(WriteConfig(tx, config, /*insert=*/true));
+        RETURN_IF_ERROR(WriteConfig(tx, config, writer, /*insert=*/true));
         tx.commit();
         return config;
       },
       NameDuplicates(std::move(issuer), std::move(done)));
 }
 
-void M2mConfigStore::Update(M2mConfig config, Done<M2mConfig> done) {
+void M2mConfigStore::Update(M2mConfig config, RoleWriter writer, Done<M2mConfig> done) {
   if (absl::Status s = CheckId(config.id); !s.ok()) return done(s);
   std::string issuer = config.issuer;
   executor_.Run<M2mConfig>(
-      [config = std::move(config)](pqxx::connection_base& conn) -> absl::StatusOr<M2mConfig> {
+      [config = std::move(config),
+       writer = std::move(writer)](pqxx::connection_base& conn) mutable
+      -> absl::StatusOr<M2mConfig> {
         pqxx::work tx(conn, "m2m_update");
-        RETURN_IF_ERROR(WriteConfig(tx, config, /*insert=*/false));
+        RETURN_IF_ERROR(WriteConfig(tx, config, writer, /*insert=*/false));
         tx.commit();
         return config;
       },

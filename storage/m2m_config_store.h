@@ -7,6 +7,7 @@
 #include "absl/status/statusor.h"
 #include "domain/m2m.h"
 #include "storage/executor.h"
+#include "storage/role_store.h"
 
 namespace warden::storage {
 
@@ -30,10 +31,12 @@ class M2mConfigStore final {
   // Every configuration, ordered by issuer, mappings in their given order.
   void List(Done<std::vector<M2mConfig>> done);
   void Get(std::string id, Done<M2mConfig> done);
-  // Stores `config` under a new id (config.id is ignored) and returns it as stored.
-  void Add(M2mConfig config, Done<M2mConfig> done);
-  // Replaces the configuration with config.id, mappings included.
-  void Update(M2mConfig config, Done<M2mConfig> done);
+  // Stores `config` under a new id (config.id is ignored) and returns it as stored, with
+  // revision 1. `writer` checks the mapped roles (RoleWriter::changed gets them), inside the
+  // transaction under the shared roles lock, so no role edit can interleave.
+  void Add(M2mConfig config, RoleWriter writer, Done<M2mConfig> done);
+  // Replaces the configuration with config.id, mappings included, and raises its revision.
+  void Update(M2mConfig config, RoleWriter writer, Done<M2mConfig> done);
   void Delete(std::string id, std::function<void(absl::Status)> done);
 
   static constexpr char kChangeChannel[] = "warden_m2m_configs";

@@ -51,7 +51,7 @@ constexpr char kKeyShareSetSql[] =
 // $1 name.
 constexpr char kKeyShareSetByName[] = "warden_permission_set_key_share_by_name";
 constexpr char kKeyShareSetByNameSql[] =
-    "SELECT id::text FROM permission_sets WHERE name = $1 FOR KEY SHARE";
+    "SELECT id::text, name, origin FROM permission_sets WHERE name = $1 FOR KEY SHARE";
 
 // $1 id, $2 name, $3 description, $4 origin.
 constexpr char kInsertSet[] = "warden_permission_set_insert";
@@ -154,22 +154,16 @@ absl::StatusOr<std::vector<PermissionSet>> SelectPermissionSets(
 
 absl::StatusOr<std::optional<LockedRow>> LockPermissionSet(pqxx::transaction_base& tx,
                                                            const std::string& id) {
-  const pqxx::result rows = tx.exec_prepared(kLockSet, id);
-  if (rows.empty()) return std::optional<LockedRow>();
-  LockedRow locked{rows[0][0].as<std::string>(), rows[0][1].as<std::string>()};
-  ASSIGN_OR_RETURN(locked.origin, ParseOrigin(rows[0][2].as<std::string>()));
-  return std::optional<LockedRow>(std::move(locked));
+  return ReadLockedRow(tx.exec_prepared(kLockSet, id));
 }
 
 bool KeySharePermissionSet(pqxx::transaction_base& tx, const std::string& id) {
   return !tx.exec_prepared(kKeyShareSet, id).empty();
 }
 
-std::optional<std::string> KeySharePermissionSetByName(pqxx::transaction_base& tx,
-                                                       const std::string& name) {
-  const pqxx::result rows = tx.exec_prepared(kKeyShareSetByName, name);
-  if (rows.empty()) return std::nullopt;
-  return rows[0][0].as<std::string>();
+absl::StatusOr<std::optional<LockedRow>> KeySharePermissionSetByName(pqxx::transaction_base& tx,
+                                                                     const std::string& name) {
+  return ReadLockedRow(tx.exec_prepared(kKeyShareSetByName, name));
 }
 
 absl::Status CheckResourcesKnown(pqxx::transaction_base& tx, absl::string_view what,
@@ -281,6 +275,7 @@ void RoleStore::CreatePermissionSet(PermissionSetSpec spec, Done<PermissionSet> 
       [spec = std::move(spec), what,
        id = NewUuidV4()](pqxx::connection_base& conn) -> absl::StatusOr<PermissionSet> {
         pqxx::work tx(conn, "permission_set_create");
+        role_tables::BeginRoleWrite(tx);
         RETURN_IF_ERROR(CheckResourcesKnown(tx, what, spec.permissions));
         InsertPermissionSetRow(tx, id, spec, Origin::kApi);
         ASSIGN_OR_RETURN(PermissionSet stored, Reread(tx, id));
@@ -290,16 +285,18 @@ void RoleStore::CreatePermissionSet(PermissionSetSpec spec, Done<PermissionSet> 
       WithAlreadyExistsMessage(std::move(message), std::move(done)));
 }
 
-void RoleStore::UpdatePermissionSet(std::string id, PermissionSetSpec spec,
+void RoleStore::UpdatePermissionSet(std::string id, PermissionSetSpec spec, RoleWriter writer,
                                     Done<PermissionSet> done) {
   if (absl::Status s = CheckUuid("permission set", id); !s.ok()) return done(s);
   const std::string what = absl::StrCat("permission set ", spec.name);
   if (absl::Status s = CheckAccessLevels(what, spec.permissions); !s.ok()) return done(s);
   std::string message = absl::StrCat("a permission set named ", spec.name, " already exists");
   executor_.Run<PermissionSet>(
-      [id = std::move(id), spec = std::move(spec),
-       what](pqxx::connection_base& conn) -> absl::StatusOr<PermissionSet> {
+      [id = std::move(id), spec = std::move(spec), what,
+       writer = std::move(writer)](pqxx::connection_base& conn) -> absl::StatusOr<PermissionSet> {
         pqxx::work tx(conn, "permission_set_update");
+        role_tables::BeginRoleWrite(tx);
+        ASSIGN_OR_RETURN(const std::vector<Role> held, role_tables::SelectWriterRoles(tx, writer));
         ASSIGN_OR_RETURN(const std::optional<LockedRow> locked, LockPermissionSet(tx, id));
         if (!locked) return NotFound(id);
         RETURN_IF_ERROR(
@@ -307,6 +304,9 @@ void RoleStore::UpdatePermissionSet(std::string id, PermissionSetSpec spec,
         RETURN_IF_ERROR(CheckResourcesKnown(tx, what, spec.permissions));
         UpdatePermissionSetRow(tx, id, spec);
         ASSIGN_OR_RETURN(PermissionSet stored, Reread(tx, id));
+        role_tables::RoleFilter changed;
+        changed.permission_set_id = id;
+        RETURN_IF_ERROR(role_tables::CheckWrite(writer, tx, held, changed));
         tx.commit();
         return stored;
       },
@@ -318,6 +318,7 @@ void RoleStore::DeletePermissionSet(std::string id, StatusDone done) {
   executor_.Run(
       [id = std::move(id)](pqxx::connection_base& conn) -> absl::Status {
         pqxx::work tx(conn, "permission_set_delete");
+        role_tables::BeginRoleWrite(tx);
         // The row lock makes a concurrent CreateRole/UpdateRole naming this set wait (its
         // FOR KEY SHARE conflicts), so no role can start using it between check and delete.
         ASSIGN_OR_RETURN(const std::optional<LockedRow> locked, LockPermissionSet(tx, id));

@@ -16,8 +16,9 @@ namespace warden::storage {
 namespace role_tables {
 namespace {
 
-// $1 name (NULL: every role). One row per (role, permission set entry); roles whose set is
-// empty come once, with NULL entry columns. Ordered so that a role's rows are adjacent.
+// $1 name, $2 names (text[]), $3 permission set id, $4 access scope id: each NULL, or a
+// filter every role returned matches. One row per (role, permission set entry); roles whose
+// set is empty come once, with NULL entry columns. Ordered so that a role's rows are adjacent.
 constexpr char kSelectRoles[] = "warden_role_select";
 constexpr char kSelectRolesSql[] = R"sql(
 SELECT r.name, r.description, r.origin,
@@ -28,7 +29,10 @@ FROM roles r
 JOIN permission_sets ps ON ps.id = r.permission_set_id
 JOIN access_scopes s ON s.id = r.access_scope_id
 LEFT JOIN permission_set_entries e ON e.permission_set_id = ps.id
-WHERE $1::text IS NULL OR r.name = $1::text
+WHERE ($1::text IS NULL OR r.name = $1::text)
+  AND ($2::text[] IS NULL OR r.name = ANY($2::text[]))
+  AND ($3::uuid IS NULL OR r.permission_set_id = $3::uuid)
+  AND ($4::uuid IS NULL OR r.access_scope_id = $4::uuid)
 ORDER BY r.name COLLATE "C", e.resource COLLATE "C")sql";
 
 // $1 name. FOR UPDATE (before a delete) conflicts with the FOR KEY SHARE that
@@ -73,9 +77,18 @@ LIMIT $3)sql";
 constexpr char kDeleteRole[] = "warden_role_delete";
 constexpr char kDeleteRoleSql[] = "DELETE FROM roles WHERE name = $1";
 
+constexpr char kRoleGeneration[] = "warden_role_generation_shared";
+constexpr char kRoleGenerationSql[] = "SELECT warden_role_generation_shared()";
+
+const char* OrNull(const std::optional<std::string>& value) {
+  return value ? value->c_str() : nullptr;
+}
+
 }  // namespace
 
 void PrepareRoleStatements(StorageExecutor& executor) {
+  executor.Prepare(kBeginRoleWrite, kBeginRoleWriteSql);
+  executor.Prepare(kRoleGeneration, kRoleGenerationSql);
   executor.Prepare(kSelectRoles, kSelectRolesSql);
   executor.Prepare(kLockRoleForDelete, kLockRoleForDeleteSql);
   executor.Prepare(kLockRoleForUpdate, kLockRoleForUpdateSql);
@@ -86,9 +99,12 @@ void PrepareRoleStatements(StorageExecutor& executor) {
   executor.Prepare(kDeleteRole, kDeleteRoleSql);
 }
 
-absl::StatusOr<std::vector<Role>> SelectRoles(pqxx::transaction_base& tx,
-                                              const std::optional<std::string>& name) {
-  const pqxx::result rows = tx.exec_prepared(kSelectRoles, name ? name->c_str() : nullptr);
+absl::StatusOr<std::vector<Role>> SelectRoles(pqxx::transaction_base& tx, const RoleFilter& filter) {
+  std::optional<std::string> names;
+  if (filter.names) names = TextArrayLiteral(*filter.names);
+  const pqxx::result rows =
+      tx.exec_prepared(kSelectRoles, OrNull(filter.name), OrNull(names),
+                       OrNull(filter.permission_set_id), OrNull(filter.access_scope_id));
   std::vector<Role> roles;
   for (const pqxx::row& row : rows) {
     const std::string role_name = row[0].as<std::string>();
@@ -168,7 +184,9 @@ absl::Status NotFound(const std::string& name) {
 }
 
 absl::StatusOr<Role> Reread(pqxx::transaction_base& tx, const std::string& name) {
-  ASSIGN_OR_RETURN(std::vector<Role> roles, role_tables::SelectRoles(tx, name));
+  role_tables::RoleFilter filter;
+  filter.name = name;
+  ASSIGN_OR_RETURN(std::vector<Role> roles, role_tables::SelectRoles(tx, filter));
   if (roles.empty()) return NotFound(name);
   return std::move(roles.front());
 }
@@ -199,6 +217,14 @@ RoleRow ApiRow(const RoleSpec& spec) {
                  Origin::kApi};
 }
 
+// The writer's check of the role `name` as written.
+absl::Status CheckRoleWrite(pqxx::transaction_base& tx, const RoleWriter& writer,
+                            const std::vector<Role>& held, const std::string& name) {
+  role_tables::RoleFilter changed;
+  changed.name = name;
+  return role_tables::CheckWrite(writer, tx, held, changed);
+}
+
 absl::Status CheckReferenceIds(const RoleSpec& spec) {
   RETURN_IF_ERROR(CheckUuid("permission set", spec.permission_set_id));
   return CheckUuid("access scope", spec.access_scope_id);
@@ -225,7 +251,21 @@ void RoleStore::LoadAll(Done<std::vector<Role>> done) {
   executor_.Run<std::vector<Role>>(
       [](pqxx::connection_base& conn) -> absl::StatusOr<std::vector<Role>> {
         pqxx::nontransaction tx(conn, "role_load_all");
-        return role_tables::SelectRoles(tx, std::nullopt);
+        return role_tables::SelectRoles(tx, {});
+      },
+      std::move(done));
+}
+
+void RoleStore::LoadCatalog(Done<RoleCatalog> done) {
+  executor_.Run<RoleCatalog>(
+      [](pqxx::connection_base& conn) -> absl::StatusOr<RoleCatalog> {
+        // A transaction: the shared lock must last until the roles have been read.
+        pqxx::work tx(conn, "role_load_catalog");
+        RoleCatalog catalog;
+        catalog.generation = tx.exec_prepared1(role_tables::kRoleGeneration)[0].as<int64_t>();
+        ASSIGN_OR_RETURN(catalog.roles, role_tables::SelectRoles(tx, {}));
+        tx.commit();
+        return catalog;
       },
       std::move(done));
 }
@@ -239,26 +279,33 @@ void RoleStore::GetRole(std::string name, Done<Role> done) {
       std::move(done));
 }
 
-void RoleStore::CreateRole(RoleSpec spec, Done<Role> done) {
+void RoleStore::CreateRole(RoleSpec spec, RoleWriter writer, Done<Role> done) {
   if (absl::Status s = CheckReferenceIds(spec); !s.ok()) return done(s);
   std::string message = absl::StrCat("a role named ", spec.name, " already exists");
   executor_.Run<Role>(
-      [spec = std::move(spec)](pqxx::connection_base& conn) -> absl::StatusOr<Role> {
+      [spec = std::move(spec),
+       writer = std::move(writer)](pqxx::connection_base& conn) -> absl::StatusOr<Role> {
         pqxx::work tx(conn, "role_create");
+        role_tables::BeginRoleWrite(tx);
+        ASSIGN_OR_RETURN(const std::vector<Role> held, role_tables::SelectWriterRoles(tx, writer));
         RETURN_IF_ERROR(LockReferences(tx, spec));
         role_tables::InsertRoleRow(tx, ApiRow(spec));
         ASSIGN_OR_RETURN(Role stored, Reread(tx, spec.name));
+        RETURN_IF_ERROR(CheckRoleWrite(tx, writer, held, spec.name));
         tx.commit();
         return stored;
       },
       role_tables::WithAlreadyExistsMessage(std::move(message), std::move(done)));
 }
 
-void RoleStore::UpdateRole(RoleSpec spec, Done<Role> done) {
+void RoleStore::UpdateRole(RoleSpec spec, RoleWriter writer, Done<Role> done) {
   if (absl::Status s = CheckReferenceIds(spec); !s.ok()) return done(s);
   executor_.Run<Role>(
-      [spec = std::move(spec)](pqxx::connection_base& conn) -> absl::StatusOr<Role> {
+      [spec = std::move(spec),
+       writer = std::move(writer)](pqxx::connection_base& conn) -> absl::StatusOr<Role> {
         pqxx::work tx(conn, "role_update");
+        role_tables::BeginRoleWrite(tx);
+        ASSIGN_OR_RETURN(const std::vector<Role> held, role_tables::SelectWriterRoles(tx, writer));
         // Set and scope before the role: the lock order in role_tables.h.
         const absl::Status references = LockReferences(tx, spec);
         RETURN_IF_ERROR(CheckLockedRole(
@@ -266,6 +313,7 @@ void RoleStore::UpdateRole(RoleSpec spec, Done<Role> done) {
         RETURN_IF_ERROR(references);
         role_tables::UpdateRoleRow(tx, ApiRow(spec));
         ASSIGN_OR_RETURN(Role stored, Reread(tx, spec.name));
+        RETURN_IF_ERROR(CheckRoleWrite(tx, writer, held, spec.name));
         tx.commit();
         return stored;
       },
@@ -276,6 +324,7 @@ void RoleStore::DeleteRole(std::string name, absl::Time now, StatusDone done) {
   executor_.Run(
       [name = std::move(name), now](pqxx::connection_base& conn) -> absl::Status {
         pqxx::work tx(conn, "role_delete");
+        role_tables::BeginRoleWrite(tx);
         // FOR UPDATE: a token insert naming this role waits for this transaction (and then
         // finds the role gone), or this waits for the insert (and then sees its token).
         RETURN_IF_ERROR(

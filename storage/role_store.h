@@ -20,6 +20,20 @@ struct DeclarativeChanges {
   bool operator==(const DeclarativeChanges&) const = default;
 };
 
+// Who makes a role write, and the rule it must pass: the no-escalation rule, which lives above
+// storage and is handed in. The check runs inside the write's transaction, under the roles
+// write lock, so that what it sees is what commits.
+struct RoleWriter {
+  // The writer's role names. Their definitions are read inside the transaction before the
+  // write (names that match no role are skipped).
+  std::vector<std::string> roles;
+  // Gets those roles and every role the write creates or changes, as it will be once
+  // committed: the role itself, or every role using an edited permission set or access scope.
+  // Not OK: the write is rolled back and the caller gets this status. Null: no check.
+  std::function<absl::Status(const std::vector<Role>& held, const std::vector<Role>& changed)>
+      check;
+};
+
 struct DeclarativeResult {
   DeclarativeChanges permission_sets;
   DeclarativeChanges access_scopes;
@@ -36,7 +50,9 @@ struct DeclarativeResult {
 //
 // Every method returns at once and calls `done` exactly once: on a storage executor thread,
 // or inline on the caller's thread for a malformed argument or a shut-down executor.
-// Writes commit before done(OK). Thread-safe.
+// Writes commit before done(OK). Each takes the roles write lock first and bumps the role
+// generation (migration 0011), which a mint compares with the generation its roles were
+// checked against. Thread-safe.
 //
 // Rules (names are checked above storage, by domain/names.h ValidateName):
 // - Only objects of origin kApi change through the Create/Update/Delete methods. Built-in
@@ -69,8 +85,10 @@ class RoleStore final {
   void GetPermissionSet(std::string id, Done<PermissionSet> done);
   // Stores a new kApi set with a fresh UUID; returns it as stored.
   void CreatePermissionSet(PermissionSetSpec spec, Done<PermissionSet> done);
-  // Replaces name, description and every permission; returns the set as stored.
-  void UpdatePermissionSet(std::string id, PermissionSetSpec spec, Done<PermissionSet> done);
+  // Replaces name, description and every permission; returns the set as stored. `writer`
+  // checks every role that uses the set.
+  void UpdatePermissionSet(std::string id, PermissionSetSpec spec, RoleWriter writer,
+                           Done<PermissionSet> done);
   // FAILED_PRECONDITION "permission set X is used by N roles: A, B, ... and M more" (the
   // first 20 by name) while roles use it.
   void DeletePermissionSet(std::string id, StatusDone done);
@@ -79,7 +97,9 @@ class RoleStore final {
   void ListAccessScopes(Done<std::vector<AccessScope>> done);
   void GetAccessScope(std::string id, Done<AccessScope> done);
   void CreateAccessScope(AccessScopeSpec spec, Done<AccessScope> done);
-  void UpdateAccessScope(std::string id, AccessScopeSpec spec, Done<AccessScope> done);
+  // `writer` checks every role that uses the scope.
+  void UpdateAccessScope(std::string id, AccessScopeSpec spec, RoleWriter writer,
+                         Done<AccessScope> done);
   void DeleteAccessScope(std::string id, StatusDone done);
 
   // ---- Roles (role_store.cc).
@@ -87,13 +107,18 @@ class RoleStore final {
   // (bytewise), with its permission set (all entries), access scope (with rules) and the
   // origins resolved, read in one statement so that the view is consistent.
   void LoadAll(Done<std::vector<Role>> done);
+  // The same with the role generation they were read at, under the shared roles lock: what
+  // the role view loads.
+  void LoadCatalog(Done<RoleCatalog> done);
   void GetRole(std::string name, Done<Role> done);
   // The permission set and scope are named by id; an unknown or malformed one is
   // INVALID_ARGUMENT "permission set <id> does not exist" (resp. access scope).
-  void CreateRole(RoleSpec spec, Done<Role> done);
+  // `writer` checks the new role.
+  void CreateRole(RoleSpec spec, RoleWriter writer, Done<Role> done);
   // spec.name identifies the role (roles cannot be renamed); replaces description,
-  // permission set and scope. Tokens holding the role get the new permissions.
-  void UpdateRole(RoleSpec spec, Done<Role> done);
+  // permission set and scope. Tokens holding the role get the new permissions. `writer`
+  // checks the role as changed.
+  void UpdateRole(RoleSpec spec, RoleWriter writer, Done<Role> done);
   // FAILED_PRECONDITION "role X is used by N live tokens: name (id), ... and M more" (the
   // first 10 by issue time) while a token that is neither revoked nor expired at `now`
   // holds it. Tokens that are expired or revoked do not count.
@@ -104,7 +129,8 @@ class RoleStore final {
   // updates each object by name with origin kDeclarative, then removes declarative objects
   // the file no longer has (roles first, then permission sets and scopes). A role's
   // permission set and scope are resolved by name among the file's objects and existing
-  // objects of any origin; an empty scope name means Unrestricted. Any error rolls back
+  // objects that are declarative or built in (never API objects, which API callers could
+  // edit under a declarative role); an empty scope name means Unrestricted. Any error rolls back
   // everything, so the previous state stays:
   // - INVALID_ARGUMENT: a name given twice for one kind, unknown resources, a role naming a
   //   permission set or scope that does not exist;

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/random.h"
+#include "common/status_macros.h"
 
 namespace warden::storage::role_tables {
 
@@ -59,6 +60,30 @@ absl::StatusOr<ScopeRules> ParseRulesJson(const std::string& text) {
     rules.namespaces.push_back({ns["cluster"].get<std::string>(), ns["name"].get<std::string>()});
   }
   return rules;
+}
+
+absl::StatusOr<std::optional<LockedRow>> ReadLockedRow(const pqxx::result& rows) {
+  if (rows.empty()) return std::optional<LockedRow>();
+  LockedRow locked{rows[0][0].as<std::string>(), rows[0][1].as<std::string>()};
+  ASSIGN_OR_RETURN(locked.origin, ParseOrigin(rows[0][2].as<std::string>()));
+  return std::optional<LockedRow>(std::move(locked));
+}
+
+void BeginRoleWrite(pqxx::transaction_base& tx) { tx.exec_prepared(kBeginRoleWrite); }
+
+absl::Status CheckWrite(const RoleWriter& writer, pqxx::transaction_base& tx,
+                        const std::vector<Role>& held, const RoleFilter& changed) {
+  if (!writer.check) return absl::OkStatus();
+  ASSIGN_OR_RETURN(const std::vector<Role> after, SelectRoles(tx, changed));
+  return writer.check(held, after);
+}
+
+absl::StatusOr<std::vector<Role>> SelectWriterRoles(pqxx::transaction_base& tx,
+                                                    const RoleWriter& writer) {
+  if (!writer.check) return std::vector<Role>();
+  RoleFilter mine;
+  mine.names = writer.roles;
+  return SelectRoles(tx, mine);
 }
 
 absl::StatusOr<Access> ReadAccess(const pqxx::field& field) {

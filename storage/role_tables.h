@@ -4,8 +4,9 @@
 // by RoleStore's files. Each kind's file owns its table's SQL (permission_set_store.cc,
 // access_scope_store.cc, role_store.cc); the API methods and ApplyDeclarative compose these.
 //
-// Lock order, so that concurrent writers wait instead of deadlocking: permission sets, then
-// access scopes, then roles. A role write locks its set and scope FOR KEY SHARE (what a
+// Lock order, so that concurrent writers wait instead of deadlocking: the roles write lock
+// (BeginRoleWrite, first in every write), then permission sets, then access scopes, then
+// roles. A role write locks its set and scope FOR KEY SHARE (what a
 // foreign key check takes) before the role; deletes lock the row FOR UPDATE before checking
 // for users. TokenStore::Insert locks the roles it names FOR KEY SHARE, so it and DeleteRole
 // serialize on the role row.
@@ -24,6 +25,7 @@
 #include "absl/time/time.h"
 #include "domain/role.h"
 #include "storage/executor.h"
+#include "storage/role_store.h"
 
 namespace warden::storage::role_tables {
 
@@ -71,6 +73,31 @@ struct LockedRow {
   Origin origin = Origin::kApi;
 };
 
+// The row of a `SELECT id, name, origin ... FOR ...` lock; nullopt when none was found.
+absl::StatusOr<std::optional<LockedRow>> ReadLockedRow(const pqxx::result& rows);
+
+// ---- Role writes: the lock, the generation and the writer's check (role_tables.cc).
+inline constexpr char kBeginRoleWrite[] = "warden_role_begin_write";
+inline constexpr char kBeginRoleWriteSql[] = "SELECT warden_begin_role_write()";
+// Takes the roles write lock for the rest of `tx` and bumps the role generation (migration
+// 0011). Every write calls it first, so that writers and mints always lock in one order.
+void BeginRoleWrite(pqxx::transaction_base& tx);
+
+// Which roles SelectRoles returns: those matching every field that is set (none set: all).
+struct RoleFilter {
+  std::optional<std::string> name;
+  std::optional<std::vector<std::string>> names;
+  std::optional<std::string> permission_set_id;
+  std::optional<std::string> access_scope_id;
+};
+// The writer's own roles as they are now (before the write); empty when it has no check.
+absl::StatusOr<std::vector<Role>> SelectWriterRoles(pqxx::transaction_base& tx,
+                                                    const RoleWriter& writer);
+// Runs the writer's check on `held` and the roles `changed` selects, as `tx` sees them after
+// the write. OK when the writer has no check.
+absl::Status CheckWrite(const RoleWriter& writer, pqxx::transaction_base& tx,
+                        const std::vector<Role>& held, const RoleFilter& changed);
+
 // ---- Resources and permission sets (permission_set_store.cc).
 void PreparePermissionSetStatements(StorageExecutor& executor);
 // Every resource name, sorted bytewise.
@@ -83,9 +110,9 @@ absl::StatusOr<std::optional<LockedRow>> LockPermissionSet(pqxx::transaction_bas
                                                            const std::string& id);
 // FOR KEY SHARE (keeps it from being deleted until commit); false if absent.
 bool KeySharePermissionSet(pqxx::transaction_base& tx, const std::string& id);
-// The id of the set named `name`, locked FOR KEY SHARE; nullopt if absent.
-std::optional<std::string> KeySharePermissionSetByName(pqxx::transaction_base& tx,
-                                                       const std::string& name);
+// The set named `name`, locked FOR KEY SHARE; nullopt if there is none.
+absl::StatusOr<std::optional<LockedRow>> KeySharePermissionSetByName(pqxx::transaction_base& tx,
+                                                                     const std::string& name);
 // INVALID_ARGUMENT "<what> names unknown resources X, Y" listing every unknown one.
 absl::Status CheckResourcesKnown(pqxx::transaction_base& tx, absl::string_view what,
                                  const PermissionMap& permissions);
@@ -106,8 +133,8 @@ absl::StatusOr<std::vector<AccessScope>> SelectAccessScopes(pqxx::transaction_ba
 absl::StatusOr<std::optional<LockedRow>> LockAccessScope(pqxx::transaction_base& tx,
                                                          const std::string& id);
 bool KeyShareAccessScope(pqxx::transaction_base& tx, const std::string& id);
-std::optional<std::string> KeyShareAccessScopeByName(pqxx::transaction_base& tx,
-                                                     const std::string& name);
+absl::StatusOr<std::optional<LockedRow>> KeyShareAccessScopeByName(pqxx::transaction_base& tx,
+                                                                   const std::string& name);
 void InsertAccessScopeRow(pqxx::transaction_base& tx, const std::string& id,
                           const AccessScopeSpec& spec, Origin origin);
 void UpdateAccessScopeRow(pqxx::transaction_base& tx, const std::string& id,
@@ -126,9 +153,8 @@ struct RoleRow {
   std::string access_scope_id;
   Origin origin = Origin::kApi;
 };
-// Every role (name == nullopt) or the one named, resolved, ordered by name.
-absl::StatusOr<std::vector<Role>> SelectRoles(pqxx::transaction_base& tx,
-                                              const std::optional<std::string>& name);
+// The roles `filter` selects, resolved, ordered by name.
+absl::StatusOr<std::vector<Role>> SelectRoles(pqxx::transaction_base& tx, const RoleFilter& filter);
 void InsertRoleRow(pqxx::transaction_base& tx, const RoleRow& row);
 // Replaces description, permission set and scope of the role named row.name.
 void UpdateRoleRow(pqxx::transaction_base& tx, const RoleRow& row);

@@ -25,17 +25,20 @@ namespace {
   "(extract(epoch FROM last_used_at) * 1000000)::bigint"
 
 // $1 id, $2 name, $3 roles (text[] literal), $4 issued_at, $5 expires_at (micros),
-// $6 revoked, $7 revoked_at (micros; ignored unless revoked), $8 created_by, $9 the cap on
-// the creator's live tokens (0: none). One round trip, in its own implicit transaction: the
-// function (migration 0010) holds the creator's advisory lock, counts, locks the named roles
-// and inserts. Yields (live: NULL unless the cap was reached, missing roles as JSON).
+// $6 revoked, $7 revoked_at (micros; ignored unless revoked), $8 created_by, $9 root, $10 the
+// cap on the root's live tokens (0: none), $11 the role generation checked against (NULL:
+// not compared). One round trip, in its own implicit transaction: the function (migration
+// 0011) holds the root's advisory lock, counts, compares the generation under the shared
+// roles lock, locks the named roles and inserts. Yields (live: NULL unless the cap was
+// reached, missing roles as JSON, stale).
 constexpr char kMint[] = "warden_token_mint";
 constexpr char kMintSql[] = R"sql(
-SELECT live, array_to_json(missing_roles)::text FROM warden_mint_token(
+SELECT live, array_to_json(missing_roles)::text, stale FROM warden_mint_token(
   $1::uuid, $2, $3::text[],
   'epoch'::timestamptz + $4::bigint * interval '1 microsecond',
   'epoch'::timestamptz + $5::bigint * interval '1 microsecond',
-  $6::boolean, 'epoch'::timestamptz + $7::bigint * interval '1 microsecond', $8, $9::integer))sql";
+  $6::boolean, 'epoch'::timestamptz + $7::bigint * interval '1 microsecond', $8, $9,
+  $10::integer, $11::bigint))sql";
 
 // $1 id.
 constexpr char kGet[] = "warden_token_get";
@@ -218,10 +221,10 @@ TokenStore::TokenStore(StorageExecutor& executor) : executor_(executor) {
 }
 
 void TokenStore::Insert(TokenMetadata token, std::function<void(absl::Status)> done) {
-  Insert(std::move(token), /*max_live_per_creator=*/0, std::move(done));
+  Insert(std::move(token), MintConditions{}, std::move(done));
 }
 
-void TokenStore::Insert(TokenMetadata token, int max_live_per_creator,
+void TokenStore::Insert(TokenMetadata token, MintConditions conditions,
                         std::function<void(absl::Status)> done) {
   if (absl::Status s = CheckId(token.id); !s.ok()) return done(s);
   if (token.revoked != token.revoked_at.has_value()) {
@@ -229,13 +232,18 @@ void TokenStore::Insert(TokenMetadata token, int max_live_per_creator,
   }
   std::string id = token.id;
   executor_.Run(
-      [token = std::move(token), max_live_per_creator](pqxx::connection_base& conn) {
+      [token = std::move(token), conditions](pqxx::connection_base& conn) {
         pqxx::nontransaction tx(conn, "token_mint");  // the statement commits itself
         const int64_t revoked_at = token.revoked_at ? ToMicros(*token.revoked_at) : 0;
+        const std::string& root = token.root.empty() ? token.created_by : token.root;
+        const std::string generation =
+            conditions.role_generation ? absl::StrCat(*conditions.role_generation) : "";
         const pqxx::row row = tx.exec_prepared1(
             kMint, token.id, token.name, TextArrayLiteral(token.roles), ToMicros(token.issued_at),
-            ToMicros(token.expires_at), token.revoked, revoked_at, token.created_by,
-            std::max(max_live_per_creator, 0));
+            ToMicros(token.expires_at), token.revoked, revoked_at, token.created_by, root,
+            std::max(conditions.max_live_per_root, 0),
+            conditions.role_generation ? generation.c_str() : nullptr);
+        if (row[2].as<bool>()) return absl::AbortedError(kStaleRolesMessage);
         if (!row[0].is_null()) {
           return absl::ResourceExhaustedError(absl::StrCat(
               "the caller already has ", row[0].as<int>(),

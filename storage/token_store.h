@@ -57,6 +57,17 @@ std::string EncodeRevocationNotice(const RevocationNotice& notice);
 // nullopt if `payload` is not an encoded notice.
 std::optional<RevocationNotice> ParseRevocationNotice(const std::string& payload);
 
+// What a mint must satisfy besides its own row (SPEC §2, docs/security.md).
+struct MintConditions {
+  // RESOURCE_EXHAUSTED when the token's root (TokenMetadata::root) already has this many
+  // tokens unrevoked and unexpired at issued_at. 0: no cap.
+  int max_live_per_root = 0;
+  // The role generation the no-escalation check ran against. ABORTED with
+  // kStaleRolesMessage when it is no longer the current one (a role write committed since):
+  // the check must run again on fresh roles. Unset: not compared.
+  std::optional<int64_t> role_generation;
+};
+
 // Token metadata in PostgreSQL (table `tokens`). Never the token string.
 //
 // Every method returns at once and calls `done` exactly once: on a storage executor thread,
@@ -76,11 +87,16 @@ class TokenStore final {
   // locked until the insert commits.
   // REQUIRES: token.revoked == token.revoked_at.has_value().
   void Insert(TokenMetadata token, std::function<void(absl::Status)> done);
-  // The same, refusing with RESOURCE_EXHAUSTED when token.created_by already has
-  // `max_live_per_creator` tokens unrevoked and unexpired at token.issued_at (0: no cap).
-  // Concurrent inserts by one creator are serialized on an advisory lock, so the cap holds.
-  void Insert(TokenMetadata token, int max_live_per_creator,
+  // The same, under `conditions`. Concurrent inserts with one root are serialized on an
+  // advisory lock, so the cap holds; the generation is compared under the shared roles lock
+  // (migration 0011), held until the insert commits, so no role write slips in between.
+  // An empty token.root is token.created_by.
+  void Insert(TokenMetadata token, MintConditions conditions,
               std::function<void(absl::Status)> done);
+
+  // The message of the ABORTED status a stale role generation gets.
+  static constexpr char kStaleRolesMessage[] =
+      "the roles changed while the token was being minted; retry";
 
   // NOT_FOUND "token <id> not found" if absent.
   void Get(std::string id, std::function<void(absl::StatusOr<TokenMetadata>)> done);

@@ -40,8 +40,8 @@ absl::Status StateSync::Bootstrap() {
 }
 
 absl::Status StateSync::Reload() {
-  absl::StatusOr<std::vector<Role>> roles = Await<std::vector<Role>>(
-      [this](auto done) { roles_.LoadAll(std::move(done)); });
+  absl::StatusOr<RoleCatalog> roles =
+      Await<RoleCatalog>([this](auto done) { roles_.LoadCatalog(std::move(done)); });
   if (!roles.ok()) return roles.status();
   absl::Time cutoff = clock_.Now() - options_.leeway;
   absl::StatusOr<std::vector<storage::RevokedToken>> revoked =

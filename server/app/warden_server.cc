@@ -65,6 +65,7 @@ M2mAuthority::Options M2mOptionsFrom(const ServerConfig& config) {
   options.audience = config.audience;
   options.leeway = config.token_leeway;
   options.issuer_ca_file = config.m2m_ca_file;
+  options.max_live_tokens_per_root = config.max_live_tokens_per_creator;
   return options;
 }
 
@@ -133,15 +134,17 @@ WardenServer::WardenServer(const ServerConfig& config,
       validator_(keys_, VerifyOptionsFrom(config), revocations_, roles_, m2m_view_,
                  RealClock::Get(), static_cast<size_t>(config.validation_cache_size)),
       authenticator_(validator_, std::move(admin),
-                     [this](absl::string_view id_token) {
-                       return m2m_authority_.AuthenticateIdToken(
-                           std::string_view(id_token.data(), id_token.size()));
+                     [this](std::string id_token, Authenticator::Done done) {
+                       m2m_authority_.AuthenticateIdToken(std::move(id_token), std::move(done));
                      }),
       gate_(authenticator_, roles_, AbuseLimitsFrom(config), RealClock::Get()),
       authority_(token_store_, keys_, roles_, revocations_, RealClock::Get(),
-                 TokenPolicyFrom(config, notifier_config)),
-      m2m_authority_(m2m_store_, m2m_view_, issuer_keys_, blocking_pool_, keys_, RealClock::Get(),
-                     M2mOptionsFrom(config)),
+                 TokenPolicyFrom(config, notifier_config),
+                 [this](std::function<void(absl::Status)> done) {
+                   role_authority_.RefreshView(std::move(done));
+                 }),
+      m2m_authority_(m2m_store_, m2m_view_, token_store_, roles_, issuer_keys_, blocking_pool_,
+                     keys_, RealClock::Get(), M2mOptionsFrom(config)),
       role_authority_(role_store_, roles_, RealClock::Get()),
       declarative_(config.declarative_config, role_store_, role_authority_, RealClock::Get()),
       token_service_(gate_, authority_, *audit_),

@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "domain/role.h"
 
 namespace warden {
@@ -22,31 +23,54 @@ Authenticator::Authenticator(const TokenValidator& tokens, std::optional<AdminPa
                              IdTokenAuthenticator id_tokens)
     : tokens_(tokens), admin_(std::move(admin)), id_tokens_(std::move(id_tokens)) {}
 
-absl::StatusOr<Identity> Authenticator::Authenticate(
-    const std::vector<absl::string_view>& headers) const {
+Authenticator::Attempt Authenticator::Begin(const std::vector<absl::string_view>& headers) const {
   if (headers.empty()) {
-    return absl::UnauthenticatedError(
-        "credentials required: send an 'authorization: Bearer <token>' header");
+    return {absl::UnauthenticatedError(
+        "credentials required: send an 'authorization: Bearer <token>' header")};
   }
   if (headers.size() > 1) {
-    return absl::UnauthenticatedError("more than one authorization header; send exactly one");
+    return {absl::UnauthenticatedError("more than one authorization header; send exactly one")};
   }
   absl::string_view credentials;
   if (HasScheme(headers[0], "Bearer", &credentials)) {
-    if (credentials.empty()) return absl::UnauthenticatedError("bearer token is empty");
+    if (credentials.empty()) return {absl::UnauthenticatedError("bearer token is empty")};
     absl::StatusOr<Identity> warden = tokens_.Validate(credentials);
-    if (warden.ok() || id_tokens_ == nullptr) return warden;
+    if (warden.ok() || id_tokens_ == nullptr) return {std::move(warden)};
     // Not a Warden token: it may be an ID token from an issuer an M2M config trusts.
-    absl::StatusOr<Identity> direct = id_tokens_(credentials);
-    if (direct.ok()) return direct;
-    if (absl::IsNotFound(direct.status()) || absl::IsInvalidArgument(direct.status())) {
-      return warden;  // no configured issuer: the Warden reason is the useful one
-    }
-    return absl::UnauthenticatedError(direct.status().message());
+    return {std::move(warden), std::string(credentials)};
   }
-  if (HasScheme(headers[0], "Basic", &credentials)) return AuthenticateBasic(credentials);
-  return absl::UnauthenticatedError(
-      "malformed authorization header: expected 'Bearer <token>' or 'Basic <credentials>'");
+  if (HasScheme(headers[0], "Basic", &credentials)) return {AuthenticateBasic(credentials)};
+  return {absl::UnauthenticatedError(
+      "malformed authorization header: expected 'Bearer <token>' or 'Basic <credentials>'")};
+}
+
+void Authenticator::Authenticate(const std::vector<absl::string_view>& headers, Done done) const {
+  Attempt attempt = Begin(headers);
+  if (attempt.id_token.empty()) return done(std::move(attempt.identity));
+  id_tokens_(std::move(attempt.id_token),
+             [warden = attempt.identity.status(), done = std::move(done)](
+                 absl::StatusOr<Identity> direct) {
+               if (direct.ok()) return done(std::move(direct));
+               if (absl::IsNotFound(direct.status()) ||
+                   absl::IsInvalidArgument(direct.status())) {
+                 return done(warden);  // no configured issuer: the Warden reason is the useful one
+               }
+               // A full queue stays RESOURCE_EXHAUSTED (retry), not a bad credential.
+               if (absl::IsResourceExhausted(direct.status()) ||
+                   absl::IsUnavailable(direct.status())) {
+                 return done(direct.status());
+               }
+               done(absl::UnauthenticatedError(direct.status().message()));
+             });
+}
+
+absl::StatusOr<Identity> Authenticator::AuthenticateInline(
+    const std::vector<absl::string_view>& headers) const {
+  Attempt attempt = Begin(headers);
+  if (attempt.id_token.empty()) return std::move(attempt.identity);
+  return absl::UnauthenticatedError(absl::StrCat(
+      attempt.identity.status().message(),
+      " (a third-party ID token is not accepted here: exchange it for a Warden token first)"));
 }
 
 absl::StatusOr<Identity> Authenticator::AuthenticateBasic(absl::string_view credentials) const {

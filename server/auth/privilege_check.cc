@@ -1,5 +1,6 @@
 #include "server/auth/privilege_check.h"
 
+#include <algorithm>
 #include <map>
 #include <utility>
 
@@ -9,8 +10,26 @@
 namespace warden {
 namespace {
 
+// Same scope, with the same rules: a role write may change a scope's rules (the creator's
+// roles are read before it, the changed roles after), and holding a role in a scope says
+// nothing about what that scope will cover once widened.
 bool SameScope(const AccessScope& a, const AccessScope& b) {
-  return a.id.empty() || b.id.empty() ? a.name == b.name : a.id == b.id;
+  const bool same = a.id.empty() || b.id.empty() ? a.name == b.name : a.id == b.id;
+  return same && a.rules == b.rules;
+}
+
+std::string Describe(const std::vector<PrivilegeEscalation>& escalations) {
+  return absl::StrJoin(escalations, "; ", [](std::string* out, const PrivilegeEscalation& e) {
+    absl::StrAppend(out, e.resource, " in scope ", e.scope, " (requested ", AccessName(e.requested),
+                    ", held ", AccessName(e.held), ")");
+  });
+}
+
+std::vector<const Role*> Pointers(const std::vector<Role>& roles) {
+  std::vector<const Role*> out;
+  out.reserve(roles.size());
+  for (const Role& role : roles) out.push_back(&role);
+  return out;
 }
 
 // The levels the creator holds in `scope`: its roles in that scope plus its unrestricted
@@ -52,13 +71,29 @@ absl::Status CheckNoEscalation(const std::vector<const Role*>& held,
                                const std::vector<const Role*>& requested) {
   std::vector<PrivilegeEscalation> escalations = FindEscalations(held, requested);
   if (escalations.empty()) return absl::OkStatus();
-  std::string details = absl::StrJoin(
-      escalations, "; ", [](std::string* out, const PrivilegeEscalation& e) {
-        absl::StrAppend(out, e.resource, " in scope ", e.scope, " (requested ",
-                        AccessName(e.requested), ", held ", AccessName(e.held), ")");
-      });
   return absl::PermissionDeniedError(absl::StrCat(
-      "the requested roles grant more than the caller holds: ", details));
+      "the requested roles grant more than the caller holds: ", Describe(escalations)));
+}
+
+absl::Status CheckRolesGrantable(const std::vector<Role>& held,
+                                 const std::vector<Role>& granted) {
+  const std::vector<const Role*> have = Pointers(held);
+  std::vector<std::string> offenders;
+  for (const Role& role : granted) {
+    std::vector<PrivilegeEscalation> escalations = FindEscalations(have, {&role});
+    if (!escalations.empty()) {
+      offenders.push_back(absl::StrCat("role ", role.name, ": ", Describe(escalations)));
+    }
+  }
+  if (offenders.empty()) return absl::OkStatus();
+  // A status message travels in a header: name the first few roles only.
+  constexpr size_t kNamed = 10;
+  std::string named = absl::StrJoin(offenders.begin(),
+                                    offenders.begin() + std::min(offenders.size(), kNamed), " | ");
+  if (offenders.size() > kNamed) absl::StrAppend(&named, " | and ", offenders.size() - kNamed,
+                                                 " more roles");
+  return absl::PermissionDeniedError(
+      absl::StrCat("this change would let roles grant more than the caller holds: ", named));
 }
 
 }  // namespace warden

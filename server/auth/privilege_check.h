@@ -29,4 +29,9 @@ std::vector<PrivilegeEscalation> FindEscalations(const std::vector<const Role*>&
 absl::Status CheckNoEscalation(const std::vector<const Role*>& held,
                                const std::vector<const Role*>& requested);
 
+// The same rule for every other way of granting (a RoleService write, an M2M mapping): OK
+// if each role in `granted` grants no more than `held` do together, else PERMISSION_DENIED
+// naming each offending role with its escalations.
+absl::Status CheckRolesGrantable(const std::vector<Role>& held, const std::vector<Role>& granted);
+
 }  // namespace warden

@@ -68,16 +68,29 @@ absl::StatusOr<Identity> TokenValidator::ValidateUnobserved(absl::string_view to
   Identity identity;
   identity.kind = IdentityKind::kApiToken;
   if (!claims.m2m_config_id.empty()) {
-    // Exchanged for a third-party ID token: it lives only as long as its configuration.
-    if (m2m_.Snapshot()->FindById(claims.m2m_config_id) == nullptr) {
+    // Exchanged for a third-party ID token, or minted by such an identity: it lives only as
+    // long as its configuration, and only while that is unchanged (a fixed mapping must
+    // reach tokens already exchanged).
+    const M2mEntry* entry = m2m_.Snapshot()->FindById(claims.m2m_config_id);
+    if (entry == nullptr) {
       return absl::UnauthenticatedError("the m2m config this token was exchanged through is gone");
     }
-    identity.kind = IdentityKind::kM2m;
+    // Tokens from before revisions existed carry none: they match the first revision only.
+    const int64_t revision = claims.m2m_revision == 0 ? 1 : claims.m2m_revision;
+    if (revision != entry->config.revision) {
+      return absl::UnauthenticatedError(
+          "the m2m config this token was exchanged through has changed since; exchange a new "
+          "ID token");
+    }
+    if (!claims.subject.empty()) identity.kind = IdentityKind::kM2m;
+    identity.m2m_config_id = claims.m2m_config_id;
+    identity.m2m_revision = entry->config.revision;
   }
   identity.id = claims.id;
   identity.name = claims.name;
   identity.roles = claims.roles;
   identity.expires_at = claims.expires_at;
+  identity.root = claims.root;
   return identity;
 }
 

@@ -53,6 +53,18 @@ absl::StatusOr<std::optional<absl::Time>> OptionalTime(const Json& object, const
   return MalformedClaim(name);
 }
 
+// A non-negative integer member: 0 if absent, MalformedClaim if not such an integer.
+absl::StatusOr<int64_t> OptionalCount(const Json& object, const char* name) {
+  const auto it = object.find(name);
+  if (it == object.end()) return 0;
+  if (!it->is_number_unsigned()) return MalformedClaim(name);
+  const auto value = it->get<Json::number_unsigned_t>();
+  if (value > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+    return MalformedClaim(name);
+  }
+  return static_cast<int64_t>(value);
+}
+
 // A string or an array of strings (the two forms of "aud").
 absl::StatusOr<std::vector<std::string>> StringOrStrings(const Json& value, const char* name) {
   if (const auto* single = value.get_ptr<const std::string*>(); single != nullptr) {
@@ -100,6 +112,8 @@ absl::StatusOr<std::string> SignJwt(const SigningKey& key, const JwtClaims& clai
   };
   if (!claims.subject.empty()) payload["sub"] = claims.subject;
   if (!claims.m2m_config_id.empty()) payload["m2m_config"] = claims.m2m_config_id;
+  if (claims.m2m_revision > 0) payload["m2m_rev"] = claims.m2m_revision;
+  if (!claims.root.empty()) payload["root"] = claims.root;
   if (claims.audience.size() == 1) {
     payload["aud"] = claims.audience.front();
   } else {
@@ -167,6 +181,9 @@ absl::StatusOr<JwtClaims> VerifyJwt(const KeyRing& ring, std::string_view token,
   claims.subject = subject.value_or("");
   ASSIGN_OR_RETURN(std::optional<std::string> m2m, OptionalString(*payload, "m2m_config"));
   claims.m2m_config_id = m2m.value_or("");
+  ASSIGN_OR_RETURN(claims.m2m_revision, OptionalCount(*payload, "m2m_rev"));
+  ASSIGN_OR_RETURN(std::optional<std::string> root, OptionalString(*payload, "root"));
+  claims.root = root.value_or("");
   return claims;
 }
 

@@ -4,6 +4,7 @@
 // asymmetric key chosen by "kid" (SPEC §1). Validation follows RFC 8725 (JWT BCP): the
 // algorithm is fixed by the key, never chosen by the token.
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,8 +26,14 @@ struct JwtClaims {
   std::string name;                // "name" ("" if a verified token has none)
   std::vector<std::string> roles;  // "roles" (empty if a verified token has none)
   // Only in tokens exchanged for a third-party ID token (SPEC §4); omitted when empty.
-  std::string subject;        // "sub": the ID token's subject
-  std::string m2m_config_id;  // "m2m_config": the configuration that trusted it
+  std::string subject;  // "sub": the ID token's subject
+  // In exchanged tokens and in tokens minted by an M2M identity, which live only as long as
+  // the configuration that admitted the identity, and only while it is unchanged.
+  std::string m2m_config_id;  // "m2m_config": the configuration; omitted when empty
+  int64_t m2m_revision = 0;   // "m2m_rev": its revision; omitted when 0
+  // "root": the principal at the root of the chain of creators (Identity::Root()), against
+  // which caps count; omitted when empty (tokens minted before it existed: their own root).
+  std::string root;
 };
 
 // Signs `claims` as a compact JWS with header {"alg", "kid", "typ": "JWT"} from `key`.

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/random.h"
 #include "glog/logging.h"
+#include "server/auth/privilege_check.h"
 #include "server/jose/jwt.h"
 #include "server/m2m/m2m_validation.h"
 #include "server/oidc/claims.h"
@@ -32,13 +33,47 @@ oidc::IssuerSpec SpecFor(const M2mConfig& config, const std::string& ca_file) {
   return spec;
 }
 
+// The mappings' roles as `snapshot` has them; unknown ones are left to storage, which names
+// them (INVALID_ARGUMENT).
+std::vector<Role> MappedRoles(const RoleSnapshot& snapshot, const M2mConfig& config) {
+  std::vector<Role> roles;
+  for (const M2mMapping& mapping : config.mappings) {
+    if (const Role* role = snapshot.Find(mapping.role)) roles.push_back(*role);
+  }
+  return roles;
+}
+
+std::vector<Role> HeldRoles(const RoleSnapshot& snapshot, const Identity& who) {
+  std::vector<Role> held;
+  for (const std::string& name : who.roles) {
+    if (const Role* role = snapshot.Find(name)) held.push_back(*role);
+  }
+  return held;
+}
+
+// A token name from an ID token's subject: names are 1 to 128 characters (SPEC §1), subjects
+// are not bounded. Cut at a character boundary.
+std::string TokenNameFor(const std::string& subject) {
+  constexpr size_t kMaxChars = 128;
+  size_t chars = 0, end = 0;
+  while (end < subject.size() && chars < kMaxChars) {
+    ++end;
+    while (end < subject.size() && (static_cast<unsigned char>(subject[end]) & 0xC0) == 0x80) ++end;
+    ++chars;
+  }
+  return subject.empty() ? std::string("m2m") : subject.substr(0, end);
+}
+
 }  // namespace
 
 M2mAuthority::M2mAuthority(storage::M2mConfigStore& store, M2mView& view,
+                           storage::TokenStore& tokens, const RoleView& roles,
                            oidc::IssuerKeyCache& keys, notifier::ThreadPool& blocking_pool,
                            const jose::KeyRing& signer, const Clock& clock, Options options)
     : store_(store),
       view_(view),
+      tokens_(tokens),
+      roles_(roles),
       keys_(keys),
       blocking_pool_(blocking_pool),
       signer_(signer),
@@ -60,21 +95,30 @@ void M2mAuthority::Get(const std::string& id, Done<M2mConfig> done) {
   store_.Get(id, std::move(done));
 }
 
-void M2mAuthority::Add(M2mConfig config, Done<M2mConfig> done) {
-  Store(std::move(config), /*add=*/true, std::move(done));
+void M2mAuthority::Add(const Identity& caller, M2mConfig config, Done<M2mConfig> done) {
+  Store(caller, std::move(config), /*add=*/true, std::move(done));
 }
 
-void M2mAuthority::Update(M2mConfig config, Done<M2mConfig> done) {
+void M2mAuthority::Update(const Identity& caller, M2mConfig config, Done<M2mConfig> done) {
   if (!IsUuid(config.id)) {
     return done(absl::InvalidArgumentError("id must be an m2m config id (a UUID)"));
   }
-  Store(std::move(config), /*add=*/false, std::move(done));
+  Store(caller, std::move(config), /*add=*/false, std::move(done));
 }
 
-void M2mAuthority::Store(M2mConfig config, bool add, Done<M2mConfig> done) {
+void M2mAuthority::Store(const Identity& caller, M2mConfig config, bool add,
+                         Done<M2mConfig> done) {
   absl::StatusOr<M2mConfig> valid = ValidateM2mConfig(std::move(config));
   if (!valid.ok()) return done(valid.status());
-  auto task = [this, add, config = std::move(*valid), done]() mutable {
+  // Before any fetch: a caller who may not grant the mapped roles learns nothing about the
+  // issuer's address. Storage checks again under the roles lock.
+  std::shared_ptr<const RoleSnapshot> snapshot = roles_.Snapshot();
+  absl::Status grantable =
+      CheckRolesGrantable(HeldRoles(*snapshot, caller), MappedRoles(*snapshot, *valid));
+  if (!grantable.ok()) return done(grantable);
+  storage::RoleWriter writer{caller.roles, CheckRolesGrantable};
+  auto task = [this, add, config = std::move(*valid), writer = std::move(writer),
+               done]() mutable {
     // The keys must be reachable before the configuration is trusted: nothing is stored
     // otherwise, and an existing configuration keeps working.
     absl::Status fetched = keys_.Prefetch(SpecFor(config, options_.issuer_ca_file));
@@ -92,14 +136,13 @@ void M2mAuthority::Store(M2mConfig config, bool add, Done<M2mConfig> done) {
       });
     };
     if (add) {
-      store_.Add(std::move(config), std::move(stored));
+      store_.Add(std::move(config), std::move(writer), std::move(stored));
     } else {
-      store_.Update(std::move(config), std::move(stored));
+      store_.Update(std::move(config), std::move(writer), std::move(stored));
     }
   };
-  if (!blocking_pool_.Submit(std::move(task))) {
-    done(absl::UnavailableError("warden is shutting down"));
-  }
+  // Never wait for room: the caller is a gRPC reactor.
+  if (absl::Status queued = blocking_pool_.TrySubmit(std::move(task)); !queued.ok()) done(queued);
 }
 
 void M2mAuthority::Delete(const std::string& id, std::function<void(absl::Status)> done) {
@@ -145,13 +188,25 @@ absl::StatusOr<M2mAuthority::Verified> M2mAuthority::Verify(std::string_view id_
   out.identity.name = verified->subject;
   out.identity.roles = std::move(roles);
   out.identity.expires_at = verified->expires_at;
+  out.identity.m2m_config_id = entry->config.id;
+  out.identity.m2m_revision = entry->config.revision;
   return out;
 }
 
-absl::StatusOr<Identity> M2mAuthority::AuthenticateIdToken(std::string_view id_token) const {
-  absl::StatusOr<Verified> verified = Verify(id_token);
-  if (!verified.ok()) return verified.status();
-  return std::move(verified->identity);
+void M2mAuthority::AuthenticateIdToken(std::string id_token, Done<Identity> done) const {
+  // Only a token whose issuer is configured goes to the pool: anything else is answered here,
+  // so that junk bearer tokens cost no queue place.
+  absl::StatusOr<std::string> issuer = oidc::PeekIssuer(id_token);
+  if (!issuer.ok()) return done(issuer.status());
+  if (view_.Snapshot()->FindByIssuer(*issuer) == nullptr) {
+    return done(absl::NotFoundError("no m2m config trusts the token's issuer"));
+  }
+  auto task = [this, id_token = std::move(id_token), done]() {
+    absl::StatusOr<Verified> verified = Verify(id_token);
+    if (!verified.ok()) return done(verified.status());
+    done(std::move(verified->identity));
+  };
+  if (absl::Status queued = blocking_pool_.TrySubmit(std::move(task)); !queued.ok()) done(queued);
 }
 
 void M2mAuthority::Exchange(std::string id_token, Done<ExchangedToken> done) {
@@ -163,28 +218,50 @@ void M2mAuthority::Exchange(std::string id_token, Done<ExchangedToken> done) {
       if (absl::IsNotFound(s)) s = absl::UnauthenticatedError(s.message());
       return done(s);
     }
-    const M2mEntry* entry = view_.Snapshot()->FindById(verified->config_id);
-    if (entry == nullptr) return done(absl::UnauthenticatedError("the m2m config was deleted"));
-    absl::Time now = clock_.Now();
-    jose::JwtClaims claims;
-    claims.issuer = options_.issuer;
-    claims.audience = {options_.audience};
-    claims.id = NewUuidV4();
-    claims.issued_at = absl::FromUnixSeconds(absl::ToUnixSeconds(now));
-    claims.not_before = claims.issued_at;
-    claims.expires_at = claims.issued_at + entry->config.token_lifetime;
-    claims.name = verified->identity.name;
-    claims.roles = verified->identity.roles;
-    claims.subject = verified->identity.name;
-    claims.m2m_config_id = verified->config_id;
-    absl::StatusOr<std::string> token = jose::SignJwt(signer_.signer(), claims);
-    if (!token.ok()) return done(token.status());
-    done(ExchangedToken{std::move(*token), claims.expires_at, claims.id, claims.roles,
-                        claims.m2m_config_id, claims.subject});
+    Issue(*std::move(verified), done);
   };
-  if (!blocking_pool_.Submit(std::move(task))) {
-    done(absl::UnavailableError("warden is shutting down"));
-  }
+  // Never wait for room: the caller is a gRPC reactor.
+  if (absl::Status queued = blocking_pool_.TrySubmit(std::move(task)); !queued.ok()) done(queued);
+}
+
+void M2mAuthority::Issue(Verified verified, Done<ExchangedToken> done) {
+  const M2mEntry* entry = view_.Snapshot()->FindById(verified.config_id);
+  if (entry == nullptr) return done(absl::UnauthenticatedError("the m2m config was deleted"));
+  const Identity& who = verified.identity;
+  absl::Time now = clock_.Now();
+  jose::JwtClaims claims;
+  claims.issuer = options_.issuer;
+  claims.audience = {options_.audience};
+  claims.id = NewUuidV4();
+  claims.issued_at = absl::FromUnixSeconds(absl::ToUnixSeconds(now));
+  claims.not_before = claims.issued_at;
+  claims.expires_at = claims.issued_at + entry->config.token_lifetime;
+  claims.name = who.name;
+  claims.roles = who.roles;
+  claims.subject = who.name;
+  claims.m2m_config_id = entry->config.id;
+  claims.m2m_revision = entry->config.revision;
+  claims.root = who.Root();
+  absl::StatusOr<std::string> token = jose::SignJwt(signer_.signer(), claims);
+  if (!token.ok()) return done(token.status());
+
+  TokenMetadata row;
+  row.id = claims.id;
+  row.name = TokenNameFor(claims.subject);
+  row.roles = claims.roles;
+  row.issued_at = claims.issued_at;
+  row.expires_at = claims.expires_at;
+  row.created_by = who.Principal();
+  row.root = claims.root;
+  ExchangedToken exchanged{std::move(*token), claims.expires_at, claims.id, claims.roles,
+                           claims.m2m_config_id, claims.subject};
+  storage::MintConditions conditions;
+  conditions.max_live_per_root = options_.max_live_tokens_per_root;
+  tokens_.Insert(std::move(row), conditions,
+                 [exchanged = std::move(exchanged), done](absl::Status stored) mutable {
+                   if (!stored.ok()) return done(stored);
+                   done(std::move(exchanged));
+                 });
 }
 
 }  // namespace warden

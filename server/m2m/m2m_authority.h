@@ -12,7 +12,9 @@
 #include "server/jose/key_ring.h"
 #include "server/oidc/issuer_key_cache.h"
 #include "server/views/m2m_view.h"
+#include "server/views/role_view.h"
 #include "storage/m2m_config_store.h"
+#include "storage/token_store.h"
 
 namespace warden {
 
@@ -30,8 +32,9 @@ struct ExchangedToken {
 
 // The machine-to-machine use cases (SPEC §4): manage configurations, trade a third-party
 // ID token for a short-lived Warden token, and authenticate such an ID token directly.
-// Fetching issuer keys is network I/O, so Add/Update/Exchange run on `blocking_pool`, never
-// on the caller's (gRPC) thread; callbacks run there or on a storage thread, exactly once.
+// Fetching issuer keys is network I/O, so Add/Update/Exchange and direct ID-token
+// authentication run on `blocking_pool`, never on the caller's (gRPC) thread, and are
+// refused (RESOURCE_EXHAUSTED) rather than queued when its queue is full; callbacks run there or on a storage thread, exactly once.
 // Thread-safe; referenced objects must outlive it.
 class M2mAuthority final {
  public:
@@ -40,33 +43,42 @@ class M2mAuthority final {
     std::string audience;  // our `aud`
     absl::Duration leeway = absl::Seconds(60);
     std::string issuer_ca_file;  // CAs for fetching issuer keys; empty: the system's
+    int max_live_tokens_per_root = 0;  // the cap on one M2M identity's live tokens; 0: none
   };
   template <typename T>
   using Done = std::function<void(absl::StatusOr<T>)>;
 
-  M2mAuthority(storage::M2mConfigStore& store, M2mView& view, oidc::IssuerKeyCache& keys,
+  M2mAuthority(storage::M2mConfigStore& store, M2mView& view, storage::TokenStore& tokens,
+               const RoleView& roles, oidc::IssuerKeyCache& keys,
                notifier::ThreadPool& blocking_pool, const jose::KeyRing& signer, const Clock& clock,
                Options options);
 
   void List(Done<std::vector<M2mConfig>> done);
   void Get(const std::string& id, Done<M2mConfig> done);
-  // Validates, fetches the issuer's keys (failure: UNAVAILABLE or FAILED_PRECONDITION and
-  // nothing stored), stores, and reloads the view before answering.
-  void Add(M2mConfig config, Done<M2mConfig> done);
-  void Update(M2mConfig config, Done<M2mConfig> done);
+  // Validates; refuses mappings to roles beyond what `caller` holds (PERMISSION_DENIED, by
+  // the no-escalation rule, before anything is fetched, and again inside the storing
+  // transaction); fetches the issuer's keys (failure: UNAVAILABLE or FAILED_PRECONDITION and
+  // nothing stored); stores; and reloads the view before answering. An update raises the
+  // configuration's revision, which ends every token exchanged through it before.
+  void Add(const Identity& caller, M2mConfig config, Done<M2mConfig> done);
+  void Update(const Identity& caller, M2mConfig config, Done<M2mConfig> done);
   // Tokens exchanged through the configuration are rejected from the moment this answers.
   void Delete(const std::string& id, std::function<void(absl::Status)> done);
 
   // Verifies `id_token` against its issuer's configuration and mints a Warden token with
   // the union of the matching mappings' roles. Unknown issuer, failed verification or no
-  // matching mapping: UNAUTHENTICATED; malformed: INVALID_ARGUMENT.
+  // matching mapping: UNAUTHENTICATED; malformed: INVALID_ARGUMENT. The token's metadata is
+  // stored like a minted token's (created by the M2M identity), so that RevokeToken can
+  // revoke it and listings show it; the database must be reachable (else UNAVAILABLE).
   void Exchange(std::string id_token, Done<ExchangedToken> done);
 
   // Authenticates a third-party ID token sent directly as a bearer token: the same checks
-  // as Exchange, without minting. Blocking (may fetch keys, at most once per cooldown per
-  // issuer); nullopt-like NOT_FOUND when no configuration trusts the token's issuer, so
-  // the caller can fall back to other checks.
-  absl::StatusOr<Identity> AuthenticateIdToken(std::string_view id_token) const;
+  // as Exchange, without minting. NOT_FOUND (inline) when no configuration trusts the
+  // token's issuer, so the caller can fall back to other checks; INVALID_ARGUMENT (inline)
+  // when it is no JWT. Otherwise the check (which may fetch keys, at most once per cooldown
+  // per issuer) runs on the blocking pool and `done` is called there; RESOURCE_EXHAUSTED
+  // when the pool's queue is full. Never blocks the caller.
+  void AuthenticateIdToken(std::string id_token, Done<Identity> done) const;
 
   // Reloads the view from storage (after writes here, and on reconcile).
   void RefreshView(std::function<void(absl::Status)> done);
@@ -77,10 +89,14 @@ class M2mAuthority final {
     std::string config_id;
   };
   absl::StatusOr<Verified> Verify(std::string_view id_token) const;
-  void Store(M2mConfig config, bool add, Done<M2mConfig> done);
+  void Store(const Identity& caller, M2mConfig config, bool add, Done<M2mConfig> done);
+  // Signs the exchanged token for `verified` and stores its metadata.
+  void Issue(Verified verified, Done<ExchangedToken> done);
 
   storage::M2mConfigStore& store_;
   M2mView& view_;
+  storage::TokenStore& tokens_;
+  const RoleView& roles_;
   oidc::IssuerKeyCache& keys_;
   notifier::ThreadPool& blocking_pool_;
   const jose::KeyRing& signer_;

@@ -2,6 +2,7 @@
 
 #include "domain/names.h"
 #include "glog/logging.h"
+#include "server/auth/privilege_check.h"
 #include "server/roles/role_validation.h"
 
 namespace warden {
@@ -9,8 +10,18 @@ namespace warden {
 RoleAuthority::RoleAuthority(storage::RoleStore& store, RoleView& view, const Clock& clock)
     : store_(store), view_(view), clock_(clock) {}
 
+namespace {
+
+// The no-escalation rule for a role write by `caller` (SPEC §2), run by storage inside the
+// write's transaction.
+storage::RoleWriter WriterFor(const Identity& caller) {
+  return storage::RoleWriter{caller.roles, CheckRolesGrantable};
+}
+
+}  // namespace
+
 void RoleAuthority::RefreshView(DoneStatus done) {
-  store_.LoadAll([this, done = std::move(done)](absl::StatusOr<std::vector<Role>> roles) {
+  store_.LoadCatalog([this, done = std::move(done)](absl::StatusOr<RoleCatalog> roles) {
     if (!roles.ok()) return done(roles.status());
     view_.Replace(std::move(*roles));
     done(absl::OkStatus());
@@ -61,12 +72,12 @@ void RoleAuthority::CreatePermissionSet(PermissionSetSpec spec, Done<PermissionS
   store_.CreatePermissionSet(std::move(spec), RefreshThen(std::move(done)));
 }
 
-void RoleAuthority::UpdatePermissionSet(const std::string& id, PermissionSetSpec spec,
-                                        Done<PermissionSet> done) {
+void RoleAuthority::UpdatePermissionSet(const Identity& caller, const std::string& id,
+                                        PermissionSetSpec spec, Done<PermissionSet> done) {
   absl::Status valid = ValidateObjectId(id, "permission set id");
   if (valid.ok()) valid = ValidatePermissionSetSpec(spec);
   if (!valid.ok()) return done(valid);
-  store_.UpdatePermissionSet(id, std::move(spec), RefreshThen(std::move(done)));
+  store_.UpdatePermissionSet(id, std::move(spec), WriterFor(caller), RefreshThen(std::move(done)));
 }
 
 void RoleAuthority::DeletePermissionSet(const std::string& id, DoneStatus done) {
@@ -91,12 +102,12 @@ void RoleAuthority::CreateAccessScope(AccessScopeSpec spec, Done<AccessScope> do
   store_.CreateAccessScope(std::move(spec), RefreshThen(std::move(done)));
 }
 
-void RoleAuthority::UpdateAccessScope(const std::string& id, AccessScopeSpec spec,
-                                      Done<AccessScope> done) {
+void RoleAuthority::UpdateAccessScope(const Identity& caller, const std::string& id,
+                                      AccessScopeSpec spec, Done<AccessScope> done) {
   absl::Status valid = ValidateObjectId(id, "access scope id");
   if (valid.ok()) valid = ValidateAccessScopeSpec(spec);
   if (!valid.ok()) return done(valid);
-  store_.UpdateAccessScope(id, std::move(spec), RefreshThen(std::move(done)));
+  store_.UpdateAccessScope(id, std::move(spec), WriterFor(caller), RefreshThen(std::move(done)));
 }
 
 void RoleAuthority::DeleteAccessScope(const std::string& id, DoneStatus done) {
@@ -113,16 +124,16 @@ void RoleAuthority::GetRole(const std::string& name, Done<Role> done) {
   store_.GetRole(name, std::move(done));
 }
 
-void RoleAuthority::CreateRole(RoleSpec spec, Done<Role> done) {
+void RoleAuthority::CreateRole(const Identity& caller, RoleSpec spec, Done<Role> done) {
   absl::Status valid = ValidateRoleSpec(spec);
   if (!valid.ok()) return done(valid);
-  store_.CreateRole(std::move(spec), RefreshThen(std::move(done)));
+  store_.CreateRole(std::move(spec), WriterFor(caller), RefreshThen(std::move(done)));
 }
 
-void RoleAuthority::UpdateRole(RoleSpec spec, Done<Role> done) {
+void RoleAuthority::UpdateRole(const Identity& caller, RoleSpec spec, Done<Role> done) {
   absl::Status valid = ValidateRoleSpec(spec);
   if (!valid.ok()) return done(valid);
-  store_.UpdateRole(std::move(spec), RefreshThen(std::move(done)));
+  store_.UpdateRole(std::move(spec), WriterFor(caller), RefreshThen(std::move(done)));
 }
 
 void RoleAuthority::DeleteRole(const std::string& name, DoneStatus done) {

@@ -6,6 +6,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/clock.h"
+#include "domain/identity.h"
 #include "domain/role.h"
 #include "server/views/role_view.h"
 #include "storage/role_store.h"
@@ -16,7 +17,9 @@ namespace warden {
 // storage enforce what needs the database (duplicates, references, built-in and
 // declarative objects read-only, nothing deleted while in use), and after every write
 // reload this replica's RoleView before answering, so that a change applies to existing
-// tokens at once. Callbacks run exactly once, on a storage thread (or inline for invalid
+// tokens at once. Writes that create or change roles are checked against the caller's own
+// roles by the no-escalation rule (SPEC §2), inside the write's transaction. Callbacks run
+// exactly once, on a storage thread (or inline for invalid
 // input). Thread-safe; referenced objects must outlive it.
 class RoleAuthority final {
  public:
@@ -31,19 +34,24 @@ class RoleAuthority final {
   void ListPermissionSets(Done<std::vector<PermissionSet>> done);
   void GetPermissionSet(const std::string& id, Done<PermissionSet> done);
   void CreatePermissionSet(PermissionSetSpec spec, Done<PermissionSet> done);
-  void UpdatePermissionSet(const std::string& id, PermissionSetSpec spec, Done<PermissionSet> done);
+  // PERMISSION_DENIED when a role using the set would grant more than `caller` holds.
+  void UpdatePermissionSet(const Identity& caller, const std::string& id, PermissionSetSpec spec,
+                           Done<PermissionSet> done);
   void DeletePermissionSet(const std::string& id, DoneStatus done);
 
   void ListAccessScopes(Done<std::vector<AccessScope>> done);
   void GetAccessScope(const std::string& id, Done<AccessScope> done);
   void CreateAccessScope(AccessScopeSpec spec, Done<AccessScope> done);
-  void UpdateAccessScope(const std::string& id, AccessScopeSpec spec, Done<AccessScope> done);
+  // PERMISSION_DENIED when a role using the scope would grant more than `caller` holds.
+  void UpdateAccessScope(const Identity& caller, const std::string& id, AccessScopeSpec spec,
+                         Done<AccessScope> done);
   void DeleteAccessScope(const std::string& id, DoneStatus done);
 
   void ListRoles(Done<std::vector<Role>> done);
   void GetRole(const std::string& name, Done<Role> done);
-  void CreateRole(RoleSpec spec, Done<Role> done);
-  void UpdateRole(RoleSpec spec, Done<Role> done);
+  // PERMISSION_DENIED when the role would grant more than `caller` holds.
+  void CreateRole(const Identity& caller, RoleSpec spec, Done<Role> done);
+  void UpdateRole(const Identity& caller, RoleSpec spec, Done<Role> done);
   void DeleteRole(const std::string& name, DoneStatus done);
 
   // Reloads the RoleView from storage. Used after every write here, and by the

@@ -1,21 +1,43 @@
-#include "absl/strings/string_view.h"
 #include "server/rpc/call_gate.h"
 
+#include <algorithm>
+#include <memory>
+#include <optional>
 #include <vector>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "common/status_macros.h"
 #include "server/auth/authorization.h"
+#include "server/auth/client_address.h"
 
 namespace warden {
 
+struct CallGate::Request {
+  std::vector<std::string> headers;
+  std::string password_key;  // (network, user) for Basic credentials; empty otherwise
+};
+
 namespace {
 
-// "ipv4:10.0.0.7:51234" -> "ipv4:10.0.0.7", "ipv6:[::1]:51234" -> "ipv6:[::1]": the
-// address without the port, which changes with every connection.
-std::string PeerAddress(const std::string& peer) {
-  const size_t colon = peer.rfind(':');
-  const size_t scheme = peer.find(':');
-  if (colon == std::string::npos || colon == scheme) return peer;
-  return peer.substr(0, colon);
+// The user name of Basic credentials, if that is what the request sends (decoded leniently:
+// the Authenticator gives malformed ones their error); nullopt for any other request.
+std::optional<std::string> BasicUser(const std::vector<std::string>& headers) {
+  if (headers.size() != 1) return std::nullopt;
+  const std::string& header = headers.front();
+  if (!absl::StartsWithIgnoreCase(header, "basic ")) return std::nullopt;
+  std::string decoded;
+  if (!absl::Base64Unescape(absl::StripAsciiWhitespace(header.substr(6)), &decoded)) return "";
+  // Bounded: the key table holds many keys, and a name longer than this guesses nothing new.
+  constexpr size_t kMaxUser = 128;
+  return decoded.substr(0, std::min(decoded.find(':'), kMaxUser));
+}
+
+std::vector<absl::string_view> Views(const std::vector<std::string>& headers) {
+  return std::vector<absl::string_view>(headers.begin(), headers.end());
 }
 
 }  // namespace
@@ -27,37 +49,33 @@ CallGate::CallGate(const Authenticator& authenticator, const RoleView& roles, Ab
       generate_(limits.generate, clock),
       auth_failures_(limits.auth_failures, clock) {}
 
-absl::Status CallGate::CheckAuthBudget(const std::string& peer) const {
-  if (!auth_failures_.Exhausted(PeerAddress(peer))) return absl::OkStatus();
-  return absl::ResourceExhaustedError(
-      "too many failed authentications from this address; retry later");
-}
-
-void CallGate::NoteFailedAuthentication(const std::string& peer) const {
-  auth_failures_.TryAcquire(PeerAddress(peer));
-}
-
-absl::Status CallGate::AdmitAnonymous(const grpc::CallbackServerContext& context) const {
-  if (absl::Status up = CheckReady(); !up.ok()) return up;
-  return CheckAuthBudget(context.peer());
-}
-
 absl::Status CallGate::CheckReady() const {
   if (ready()) return absl::OkStatus();
   return absl::UnavailableError("warden is starting: waiting for the database; retry shortly");
 }
 
-absl::StatusOr<Identity> CallGate::Admit(const grpc::CallbackServerContext& context,
-                                         absl::string_view method) const {
+absl::StatusOr<CallGate::Request> CallGate::Prepare(
+    const grpc::CallbackServerContext& context) const {
   if (absl::Status up = CheckReady(); !up.ok()) return up;
-  const std::string peer = context.peer();
-  if (absl::Status budget = CheckAuthBudget(peer); !budget.ok()) return budget;
-  std::vector<absl::string_view> headers;
+  Request request;
   auto [begin, end] = context.client_metadata().equal_range("authorization");
-  for (auto it = begin; it != end; ++it) headers.emplace_back(it->second.data(), it->second.size());
-  absl::StatusOr<Identity> identity = authenticator_.Authenticate(headers);
+  for (auto it = begin; it != end; ++it) request.headers.emplace_back(it->second.data(), it->second.size());
+  if (std::optional<std::string> user = BasicUser(request.headers)) {
+    request.password_key = absl::StrCat(ClientNetwork(context.peer()), "|", *user);
+    if (auth_failures_.Exhausted(request.password_key)) {
+      return absl::ResourceExhaustedError(
+          "too many failed authentications for this user from this address; retry later");
+    }
+  }
+  return request;
+}
+
+absl::StatusOr<Identity> CallGate::Conclude(const Request& request, absl::string_view method,
+                                            absl::StatusOr<Identity> identity) const {
   if (!identity.ok()) {
-    if (absl::IsUnauthenticated(identity.status())) NoteFailedAuthentication(peer);
+    if (absl::IsUnauthenticated(identity.status()) && !request.password_key.empty()) {
+      auth_failures_.TryAcquire(request.password_key);
+    }
     return identity.status();
   }
   // Methods any identity may call (ValidateToken, the hot path) need no permissions resolved.
@@ -66,11 +84,31 @@ absl::StatusOr<Identity> CallGate::Admit(const grpc::CallbackServerContext& cont
         Authorize(method, roles_.Snapshot()->ResolvePermissions(identity->roles));
     if (!allowed.ok()) return allowed;
   }
-  if (method == "TokenService.GenerateToken" && !generate_.TryAcquire(identity->Principal())) {
+  // Per root: tokens minting tokens share their root's budget instead of each getting one.
+  if (method == "TokenService.GenerateToken" && !generate_.TryAcquire(identity->Root())) {
     return absl::ResourceExhaustedError(
         "too many GenerateToken calls by this identity; retry later");
   }
   return identity;
+}
+
+void CallGate::Admit(const grpc::CallbackServerContext& context, absl::string_view method,
+                     Done done) const {
+  absl::StatusOr<Request> request = Prepare(context);
+  if (!request.ok()) return done(request.status());
+  auto shared = std::make_shared<const Request>(*std::move(request));
+  authenticator_.Authenticate(
+      Views(shared->headers),
+      [this, shared, method = std::string(method), done = std::move(done)](
+          absl::StatusOr<Identity> identity) {
+        done(Conclude(*shared, method, std::move(identity)));
+      });
+}
+
+absl::StatusOr<Identity> CallGate::AdmitInline(const grpc::CallbackServerContext& context,
+                                               absl::string_view method) const {
+  ASSIGN_OR_RETURN(const Request request, Prepare(context));
+  return Conclude(request, method, authenticator_.AuthenticateInline(Views(request.headers)));
 }
 
 }  // namespace warden

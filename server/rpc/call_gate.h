@@ -1,6 +1,8 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
+#include <string>
 #include <string_view>
 
 #include <grpcpp/server_context.h>
@@ -19,34 +21,38 @@ namespace warden {
 struct AbuseLimits {
   // GenerateToken calls per calling identity.
   RateLimiter::Options generate;
-  // Failed authentications per client address (credentials refused, ID tokens not
-  // accepted by the exchange). While its budget is spent, an address cannot authenticate
-  // at all, so guessing a password or token cannot go faster than this.
+  // Wrong passwords per (client network, user name): ClientNetwork(peer) is an IPv4
+  // address or an IPv6 /64. While its budget is spent, that user's password is not even
+  // checked from that network, so guessing it cannot go faster than this. Signed
+  // credentials (Warden tokens, ID tokens) cannot be guessed and spend no budget, so a
+  // good token is never locked out by someone else's failures behind the same address.
   RateLimiter::Options auth_failures;
 };
 
-// Every RPC passes through the gate first: is the server ready, may this address still try
-// to authenticate, who is calling (Authenticator), may they call this method (the
-// permission table), and are they within their rate. CPU only, so a reactor may call it
-// inline. Thread-safe.
+// Every RPC passes through the gate first: is the server ready, may this network still try
+// this password, who is calling (Authenticator), may they call this method (the permission
+// table), and are they within their rate. Never blocks: everything is CPU only except a
+// third-party ID token's check, which the Authenticator hands to a worker pool.
+// Thread-safe.
 class CallGate final {
  public:
   CallGate(const Authenticator& authenticator, const RoleView& roles, AbuseLimits limits,
            const Clock& clock);
 
-  // The caller's identity, or UNAVAILABLE (still starting), RESOURCE_EXHAUSTED (too many
-  // failed authentications from this address, or too many calls of a rate-limited method
-  // by this identity), UNAUTHENTICATED or PERMISSION_DENIED. `method` is "Service.Method"
-  // as in the permission table.
-  absl::StatusOr<Identity> Admit(const grpc::CallbackServerContext& context,
-                                 absl::string_view method) const;
+  using Done = std::function<void(absl::StatusOr<Identity>)>;
 
-  // For the one method that needs no credentials (the exchange, whose ID token is the
-  // credential): OK, or UNAVAILABLE while starting, or RESOURCE_EXHAUSTED while the
-  // address's failed-authentication budget is spent.
-  absl::Status AdmitAnonymous(const grpc::CallbackServerContext& context) const;
-  // Counts a failed authentication against the address `peer` (context.peer()).
-  void NoteFailedAuthentication(const std::string& peer) const;
+  // Gives `done` the caller's identity, or UNAVAILABLE (still starting), RESOURCE_EXHAUSTED
+  // (too many wrong passwords for this user from this network, too many calls of a
+  // rate-limited method by this identity's root, or the ID-token pool is full),
+  // UNAUTHENTICATED or PERMISSION_DENIED. `method` is "Service.Method" as in the permission
+  // table. Reads `context` only before returning. `done` runs exactly once: inline, or for a
+  // third-party ID token on the pool that checks it.
+  void Admit(const grpc::CallbackServerContext& context, absl::string_view method,
+             Done done) const;
+  // The same, answered inline; a third-party ID token is refused (UNAUTHENTICATED: exchange
+  // it first). For callers that cannot wait (a stream's set-up).
+  absl::StatusOr<Identity> AdmitInline(const grpc::CallbackServerContext& context,
+                                       absl::string_view method) const;
 
   // Marks the server ready: the database is migrated and the views are loaded. Until then
   // every call answers UNAVAILABLE, because a revocation could not yet be honoured.
@@ -59,7 +65,13 @@ class CallGate final {
   const RoleView& roles() const { return roles_; }
 
  private:
-  absl::Status CheckAuthBudget(const std::string& peer) const;
+  // The caller's `authorization` values, the key its password failures count under (empty
+  // unless it sends Basic credentials), and whether that key's budget is spent.
+  struct Request;
+  absl::StatusOr<Request> Prepare(const grpc::CallbackServerContext& context) const;
+  // Counts a failed password and checks the method's permissions and rate.
+  absl::StatusOr<Identity> Conclude(const Request& request, absl::string_view method,
+                                    absl::StatusOr<Identity> identity) const;
 
   const Authenticator& authenticator_;
   const RoleView& roles_;

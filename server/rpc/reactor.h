@@ -6,6 +6,7 @@
 #include <grpcpp/support/server_callback.h>
 
 #include "absl/status/statusor.h"
+#include "server/rpc/call_gate.h"
 #include "server/rpc/status.h"
 
 namespace warden {
@@ -39,6 +40,26 @@ auto FinishWith(grpc::ServerUnaryReactor* reactor, Fill fill) {
     fill(*result);
     reactor->Finish(grpc::Status::OK);
   };
+}
+
+// Admits the caller through `gate` for `method`, then runs body(reactor, caller): inline, or
+// on the pool thread that finished a third-party ID token's check. Refused: finishes the
+// call with the gate's status. `body` must finish the reactor exactly once.
+template <typename Body>
+grpc::ServerUnaryReactor* AdmitThen(const CallGate& gate, grpc::CallbackServerContext* context,
+                                    absl::string_view method, Body body) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  gate.Admit(*context, method,
+             [reactor, body = std::move(body)](absl::StatusOr<Identity> caller) mutable {
+               if (!caller.ok()) return reactor->Finish(ToGrpcStatus(caller.status()));
+               body(reactor, *caller);
+             });
+  return reactor;
+}
+
+// Finishes `reactor` with `status` (on OK the response must already be filled).
+inline void Finish(grpc::ServerUnaryReactor* reactor, const absl::Status& status) {
+  reactor->Finish(ToGrpcStatus(status));
 }
 
 }  // namespace warden

@@ -65,7 +65,10 @@ void WatchReactor::FillRoles(v1::WatchRevocationsResponse& message) const {
 
 void WatchReactor::FillM2m(v1::WatchRevocationsResponse& message) const {
   message.set_m2m_configs_changed(true);
-  for (std::string& id : sources_.m2m.Snapshot()->ids()) message.add_m2m_config_ids(std::move(id));
+  for (auto& [id, revision] : sources_.m2m.Snapshot()->revisions()) {
+    message.add_m2m_config_ids(std::move(id));
+    message.add_m2m_config_revisions(revision);
+  }
 }
 
 void WatchReactor::Pump() {

@@ -62,17 +62,30 @@ std::vector<const Role*> HeldRoles(const RoleSnapshot& snapshot, const Identity&
 
 TokenAuthority::TokenAuthority(storage::TokenStore& store, const jose::KeyRing& keys,
                                const RoleView& roles, RevocationView& revocations,
-                               const Clock& clock, TokenPolicy policy)
+                               const Clock& clock, TokenPolicy policy, ReloadRoles reload_roles)
     : store_(store),
       keys_(keys),
       roles_(roles),
       revocations_(revocations),
       clock_(clock),
-      policy_(std::move(policy)) {}
+      policy_(std::move(policy)),
+      reload_roles_(std::move(reload_roles)) {}
 
 absl::StatusOr<absl::Time> TokenAuthority::ResolveExpiration(
-    const std::optional<absl::Time>& requested, absl::Time now) const {
-  if (!requested.has_value()) return now + std::min(policy_.default_lifetime, policy_.max_lifetime);
+    const std::optional<absl::Time>& requested, absl::Time now,
+    const std::optional<absl::Time>& ceiling) const {
+  if (!requested.has_value()) {
+    absl::Time expiration = now + std::min(policy_.default_lifetime, policy_.max_lifetime);
+    if (ceiling.has_value()) expiration = std::min(expiration, *ceiling);
+    if (expiration <= now) return absl::UnauthenticatedError("the caller's identity has expired");
+    return expiration;
+  }
+  if (ceiling.has_value() && *requested > *ceiling) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "a token minted by a short-lived (M2M) identity cannot outlive it: the latest "
+        "expiration allowed is ",
+        absl::FormatTime(absl::RFC3339_sec, *ceiling, absl::UTCTimeZone())));
+  }
   if (*requested <= now) {
     return absl::InvalidArgumentError(absl::StrCat(
         "expiration ", absl::FormatTime(*requested, absl::UTCTimeZone()), " is in the past"));
@@ -85,55 +98,88 @@ absl::StatusOr<absl::Time> TokenAuthority::ResolveExpiration(
   return *requested;
 }
 
+struct TokenAuthority::MintJob {
+  Identity creator;
+  std::string name;
+  std::vector<std::string> roles;
+  absl::Time now;
+  absl::Time expiration;
+  int attempts_left = kMintAttempts;
+  std::function<void(absl::StatusOr<MintedToken>)> done;
+};
+
 void TokenAuthority::Mint(const Identity& creator, MintRequest request,
                           std::function<void(absl::StatusOr<MintedToken>)> done) {
   absl::Status name_ok = ValidateName(request.name, "token name");
   if (!name_ok.ok()) return done(name_ok);
   if (request.roles.empty()) return done(absl::InvalidArgumentError("at least one role is required"));
+  auto job = std::make_shared<MintJob>();
   // Duplicates add nothing; keep the first occurrence's order.
-  std::vector<std::string> roles;
   std::set<std::string> seen;
   for (std::string& role : request.roles) {
-    if (seen.insert(role).second) roles.push_back(std::move(role));
+    if (seen.insert(role).second) job->roles.push_back(std::move(role));
   }
-  absl::Time now = clock_.Now();
-  absl::StatusOr<absl::Time> expiration = ResolveExpiration(request.expiration, now);
+  job->now = clock_.Now();
+  absl::StatusOr<absl::Time> expiration =
+      ResolveExpiration(request.expiration, job->now, creator.MintCeiling());
   if (!expiration.ok()) return done(expiration.status());
+  job->expiration = *expiration;
+  job->creator = creator;
+  job->name = std::move(request.name);
+  job->done = std::move(done);
+  MintAttempt(std::move(job));
+}
 
+void TokenAuthority::MintAttempt(std::shared_ptr<MintJob> job) {
   std::shared_ptr<const RoleSnapshot> snapshot = roles_.Snapshot();
-  absl::StatusOr<std::vector<const Role*>> requested = LookUpRoles(*snapshot, roles);
-  if (!requested.ok()) return done(requested.status());
-  absl::Status allowed = CheckNoEscalation(HeldRoles(*snapshot, creator), *requested);
-  if (!allowed.ok()) return done(allowed);
+  absl::StatusOr<std::vector<const Role*>> requested = LookUpRoles(*snapshot, job->roles);
+  if (!requested.ok()) return job->done(requested.status());
+  absl::Status allowed = CheckNoEscalation(HeldRoles(*snapshot, job->creator), *requested);
+  if (!allowed.ok()) return job->done(allowed);
 
   // JWT times are whole seconds; the metadata says exactly what the token says.
+  const Identity& creator = job->creator;
   jose::JwtClaims claims;
   claims.issuer = policy_.issuer;
   claims.audience = {policy_.audience};
   claims.id = NewUuidV4();
-  claims.issued_at = absl::FromUnixSeconds(absl::ToUnixSeconds(now));
+  claims.issued_at = absl::FromUnixSeconds(absl::ToUnixSeconds(job->now));
   claims.not_before = claims.issued_at;
-  claims.expires_at = absl::FromUnixSeconds(absl::ToUnixSeconds(*expiration));
-  claims.name = request.name;
-  claims.roles = roles;
+  claims.expires_at = absl::FromUnixSeconds(absl::ToUnixSeconds(job->expiration));
+  claims.name = job->name;
+  claims.roles = job->roles;
+  claims.m2m_config_id = creator.m2m_config_id;
+  claims.m2m_revision = creator.m2m_revision;
+  claims.root = creator.Root();
   absl::StatusOr<std::string> token = jose::SignJwt(keys_.signer(), claims);
-  if (!token.ok()) return done(token.status());
+  if (!token.ok()) return job->done(token.status());
 
   MintedToken minted;
   minted.token = std::move(*token);
   minted.metadata.id = claims.id;
-  minted.metadata.name = std::move(request.name);
-  minted.metadata.roles = std::move(roles);
-  minted.metadata.issued_at = now;
+  minted.metadata.name = job->name;
+  minted.metadata.roles = job->roles;
+  minted.metadata.issued_at = job->now;
   minted.metadata.expires_at = claims.expires_at;
   minted.metadata.created_by = creator.Principal();
+  minted.metadata.root = claims.root;
   TokenMetadata row = minted.metadata;
-  store_.Insert(std::move(row), policy_.max_live_tokens_per_creator,
-                [minted = std::move(minted), done = std::move(done)](
-                                    absl::Status stored) mutable {
-    if (!stored.ok()) return done(stored);
-    done(std::move(minted));
-  });
+  storage::MintConditions conditions;
+  conditions.max_live_per_root = policy_.max_live_tokens_per_creator;
+  // Generation 0: a view never loaded from storage (tests); nothing to compare.
+  if (snapshot->generation() != 0) conditions.role_generation = snapshot->generation();
+  store_.Insert(std::move(row), conditions,
+                [this, job, minted = std::move(minted)](absl::Status stored) mutable {
+                  if (stored.ok()) return job->done(std::move(minted));
+                  if (!absl::IsAborted(stored) || --job->attempts_left <= 0 || !reload_roles_) {
+                    return job->done(stored);
+                  }
+                  // A role write committed after our snapshot: check again on fresh roles.
+                  reload_roles_([this, job](absl::Status reloaded) {
+                    if (!reloaded.ok()) return job->done(reloaded);
+                    MintAttempt(job);
+                  });
+                });
 }
 
 void TokenAuthority::Get(const std::string& id,

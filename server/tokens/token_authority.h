@@ -23,7 +23,7 @@ struct TokenPolicy {
   absl::Duration default_lifetime = absl::Hours(8760);
   absl::Duration max_lifetime = absl::Hours(8760);
   absl::Duration expiring_window = absl::Hours(168);  // ListExpiring's default window
-  int max_live_tokens_per_creator = 0;                 // 0: no cap
+  int max_live_tokens_per_creator = 0;                 // per chain root; 0: no cap
 };
 
 struct MintRequest {
@@ -71,9 +71,20 @@ struct ExpiringList {
 // outlive it. Authorization of the caller for the method is done before, by the caller.
 class TokenAuthority final {
  public:
-  TokenAuthority(storage::TokenStore& store, const jose::KeyRing& keys, const RoleView& roles,
-                 RevocationView& revocations, const Clock& clock, TokenPolicy policy);
+  // Reloads the role view from storage, then calls its argument (on any thread).
+  using ReloadRoles = std::function<void(std::function<void(absl::Status)>)>;
 
+  TokenAuthority(storage::TokenStore& store, const jose::KeyRing& keys, const RoleView& roles,
+                 RevocationView& revocations, const Clock& clock, TokenPolicy policy,
+                 ReloadRoles reload_roles);
+
+  // The no-escalation rule is checked against the role view's snapshot, and the insert
+  // commits only if no role write has committed since that snapshot was read (storage
+  // compares the role generation under a lock, SPEC §2). If one has, the view is reloaded and
+  // the check runs again, up to kMintAttempts times in all; then ABORTED.
+  // A creator of M2M origin (MintCeiling) cannot mint a token that outlives it: a later
+  // expiration is INVALID_ARGUMENT, the default is cut to its expiry, and the token inherits
+  // its configuration, so that it dies with it. The token's root is the creator's root.
   void Mint(const Identity& creator, MintRequest request,
             std::function<void(absl::StatusOr<MintedToken>)> done);
   void Get(const std::string& id, std::function<void(absl::StatusOr<TokenMetadata>)> done);
@@ -87,6 +98,7 @@ class TokenAuthority final {
   // Role names `caller` may put into a token, sorted, never `None`.
   std::vector<std::string> AllowedRoles(const Identity& caller) const;
 
+  static constexpr int kMintAttempts = 3;
   static constexpr int kDefaultPageSize = 100;
   static constexpr int kMaxPageSize = 1000;
 
@@ -94,7 +106,11 @@ class TokenAuthority final {
   // Page size 0 means the default; out of range: INVALID_ARGUMENT.
   static absl::StatusOr<int> ResolvePageSize(int page_size);
   absl::StatusOr<absl::Time> ResolveExpiration(const std::optional<absl::Time>& requested,
-                                               absl::Time now) const;
+                                               absl::Time now,
+                                               const std::optional<absl::Time>& ceiling) const;
+  struct MintJob;
+  // One attempt: check against the current snapshot, sign, insert.
+  void MintAttempt(std::shared_ptr<MintJob> job);
 
   storage::TokenStore& store_;
   const jose::KeyRing& keys_;
@@ -102,6 +118,7 @@ class TokenAuthority final {
   RevocationView& revocations_;
   const Clock& clock_;
   const TokenPolicy policy_;
+  const ReloadRoles reload_roles_;
 };
 
 }  // namespace warden

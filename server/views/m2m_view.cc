@@ -21,6 +21,15 @@ const M2mEntry* M2mSnapshot::FindById(const std::string& id) const {
   return it == issuer_by_id_.end() ? nullptr : FindByIssuer(it->second);
 }
 
+std::vector<std::pair<std::string, int64_t>> M2mSnapshot::revisions() const {
+  std::vector<std::pair<std::string, int64_t>> out;
+  out.reserve(issuer_by_id_.size());
+  for (const auto& [id, issuer] : issuer_by_id_) {
+    out.emplace_back(id, by_issuer_.at(issuer).config.revision);
+  }
+  return out;
+}
+
 std::vector<std::string> M2mSnapshot::ids() const {
   std::vector<std::string> ids;
   ids.reserve(issuer_by_id_.size());
@@ -40,7 +49,7 @@ void M2mView::Replace(std::vector<M2mConfig> configs) {
   bool changed;
   {
     absl::MutexLock lock(&mu_);
-    changed = snapshot_->ids() != next->ids();
+    changed = snapshot_->revisions() != next->revisions();
     snapshot_ = std::move(next);
   }
   if (changed && changed_listener_) changed_listener_();

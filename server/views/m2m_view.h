@@ -1,9 +1,11 @@
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
@@ -27,6 +29,8 @@ class M2mSnapshot final {
   const M2mEntry* FindById(const std::string& id) const;
   // The ids of every configuration, ordered.
   std::vector<std::string> ids() const;
+  // Each configuration's (id, revision), ordered by id.
+  std::vector<std::pair<std::string, int64_t>> revisions() const;
 
  private:
   std::map<std::string, M2mEntry> by_issuer_;
@@ -40,8 +44,8 @@ class M2mView final {
  public:
   M2mView();
   std::shared_ptr<const M2mSnapshot> Snapshot() const;  // never null
-  // Swaps in `configs`. When the set of ids differs from before (what token validation
-  // uses), calls the changed listener, with no lock held.
+  // Swaps in `configs`. When the set of (id, revision) differs from before (what token
+  // validation uses), calls the changed listener, with no lock held.
   void Replace(std::vector<M2mConfig> configs);
 
   // REQUIRES: called before the view is shared between threads. Must be thread-safe.

@@ -2,7 +2,8 @@
 
 namespace warden {
 
-RoleSnapshot::RoleSnapshot(std::vector<Role> roles) {
+RoleSnapshot::RoleSnapshot(std::vector<Role> roles, int64_t generation)
+    : generation_(generation) {
   for (Role& role : roles) {
     std::string name = role.name;
     roles_.emplace(std::move(name), std::move(role));
@@ -45,11 +46,16 @@ bool SamePermissions(const RoleSnapshot& a, const RoleSnapshot& b) {
 
 }  // namespace
 
-void RoleView::Replace(std::vector<Role> roles) {
-  auto next = std::make_shared<const RoleSnapshot>(std::move(roles));
+void RoleView::Replace(std::vector<Role> roles) { Replace(RoleCatalog{std::move(roles), 0}); }
+
+void RoleView::Replace(RoleCatalog catalog) {
+  auto next = std::make_shared<const RoleSnapshot>(std::move(catalog.roles), catalog.generation);
   bool changed;
   {
     absl::MutexLock lock(&mu_);
+    // Two reloads may finish out of order (the change feed's and a write's own): never go
+    // back to an older generation.
+    if (next->generation() != 0 && next->generation() < snapshot_->generation()) return;
     changed = !SamePermissions(*snapshot_, *next);
     snapshot_ = std::move(next);
   }

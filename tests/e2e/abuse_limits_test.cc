@@ -43,19 +43,22 @@ TEST_CASE("GenerateToken is rate-limited per identity: RESOURCE_EXHAUSTED beyond
   auto refused = api.Generate(admin, "one-too-many", {"Analyst"});
   CHECK(refused.code() == grpc::StatusCode::RESOURCE_EXHAUSTED);
   CHECK(absl::StrContains(refused.message(), "too many GenerateToken calls"));
-  // Another identity has a budget of its own, and reads are not limited.
-  CHECK(api.Generate(Bearer(minted[0]), "from-a-token", {"Analyst"}).ok());
+  // A token the admin minted is no new identity with a budget of its own: it spends its
+  // root's (issue 13, item 9). Reads are not limited.
+  auto chained = api.Generate(Bearer(minted[0]), "from-a-token", {"Analyst"});
+  CHECK(chained.code() == grpc::StatusCode::RESOURCE_EXHAUSTED);
   CHECK(api.AuthStatus(admin).ok());
+  CHECK(api.AuthStatus(Bearer(minted[0])).ok());
 }
 
-TEST_CASE("failed authentications from one address lock it out: RESOURCE_EXHAUSTED") {
+TEST_CASE("wrong passwords lock out that user's password from that address: RESOURCE_EXHAUSTED") {
   TestDatabase database;
   WardenProcess server(Env(database, {{"WARDEN_AUTH_FAILURE_RATE_LIMIT", "0.0001"},
                                       {"WARDEN_AUTH_FAILURE_BURST", "5"}}));
   server.Start();
   ApiClient api(server.channel());
   for (int i = 0; i < 5; ++i) {
-    CHECK(api.AuthStatus(Bearer("guess-" + std::to_string(i))).code() ==
+    CHECK(api.AuthStatus(BasicAuthorization("admin", "guess-" + std::to_string(i))).code() ==
           grpc::StatusCode::UNAUTHENTICATED);
   }
   // Spent: even the right password is refused now, so guessing cannot go faster.
@@ -63,6 +66,32 @@ TEST_CASE("failed authentications from one address lock it out: RESOURCE_EXHAUST
   CHECK(locked.code() == grpc::StatusCode::RESOURCE_EXHAUSTED);
   CHECK(absl::StrContains(locked.message(), "too many failed authentications"));
   CHECK(server.HealthStatus() == "SERVING");  // health needs no credentials
+}
+
+// Issue 13, item 8: before, failures were keyed by the peer address alone, so anyone behind
+// the same NAT, sidecar or gateway could lock everybody out.
+TEST_CASE("someone else's failures from a shared address do not lock out a good token") {
+  TestDatabase database;
+  WardenProcess server(Env(database, {{"WARDEN_AUTH_FAILURE_RATE_LIMIT", "0.0001"},
+                                      {"WARDEN_AUTH_FAILURE_BURST", "5"}}));
+  server.Start();
+  ApiClient api(server.channel());
+  auto minted = api.Generate(server.AdminAuthorization(), "behind-the-nat", {"Analyst"});
+  REQUIRE(minted.ok());
+  // The attacker shares our address: forged tokens, then wrong passwords, past the budget.
+  for (int i = 0; i < 10; ++i) {
+    CHECK(api.AuthStatus(Bearer("forged-" + std::to_string(i))).code() ==
+          grpc::StatusCode::UNAUTHENTICATED);
+  }
+  for (int i = 0; i < 10; ++i) {
+    api.AuthStatus(BasicAuthorization("admin", "guess-" + std::to_string(i)));
+  }
+  CHECK(api.AuthStatus(BasicAuthorization("admin", "one more")).code() ==
+        grpc::StatusCode::RESOURCE_EXHAUSTED);
+  // Our token still works from the same address.
+  auto status = api.AuthStatus(Bearer(minted.response.token()));
+  CHECK(status.ok());
+  CHECK(status.response.identity().name() == "behind-the-nat");
 }
 
 TEST_CASE("a creator may hold only so many live tokens; revoking frees a place") {
@@ -82,6 +111,26 @@ TEST_CASE("a creator may hold only so many live tokens; revoking frees a place")
   CHECK(absl::StrContains(capped.message(), "already has 3 live tokens"));
   REQUIRE(api.Revoke(admin, ids[0]).ok());
   CHECK(api.Generate(admin, "fourth", {"Analyst"}).ok());
+}
+
+// Issue 13, item 9: before, every minted child was a new creator with a cap of its own, so
+// a chain of tokens could hold any number.
+TEST_CASE("a chain of tokens minting tokens shares its root's live-token cap") {
+  TestDatabase database;
+  WardenProcess server(Env(database, {{"WARDEN_MAX_LIVE_TOKENS_PER_CREATOR", "3"}}));
+  server.Start();
+  ApiClient api(server.channel());
+  std::string parent = server.AdminAuthorization();
+  for (int depth = 0; depth < 3; ++depth) {
+    auto child = api.Generate(parent, "depth-" + std::to_string(depth), {"Admin"});
+    REQUIRE(child.ok());
+    parent = Bearer(child.response.token());
+  }
+  auto capped = api.Generate(parent, "depth-3", {"Analyst"});
+  CHECK(capped.code() == grpc::StatusCode::RESOURCE_EXHAUSTED);
+  CHECK(absl::StrContains(capped.message(), "already has 3 live tokens"));
+  CHECK(api.Generate(server.AdminAuthorization(), "the root itself", {"Analyst"}).code() ==
+        grpc::StatusCode::RESOURCE_EXHAUSTED);
 }
 
 TEST_CASE("every change leaves one audit line saying who did what, never a secret") {

@@ -1,8 +1,13 @@
 #include "tests/e2e/api_client.h"
 
+#include "absl/strings/escaping.h"
 
 namespace warden::testing {
 std::string Bearer(const std::string& token) { return "Bearer " + token; }
+
+std::string BasicAuthorization(const std::string& user, const std::string& password) {
+  return "Basic " + absl::Base64Escape(user + ":" + password);
+}
 
 ApiClient::ApiClient(std::shared_ptr<grpc::Channel> channel)
     : tokens_(v1::TokenService::NewStub(channel)), auth_(v1::AuthService::NewStub(channel)) {}

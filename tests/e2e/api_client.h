@@ -64,5 +64,7 @@ class ApiClient final {
 
 // "Bearer <token>".
 std::string Bearer(const std::string& token);
+// An authorization header value for HTTP Basic credentials.
+std::string BasicAuthorization(const std::string& user, const std::string& password);
 
 }  // namespace warden::testing

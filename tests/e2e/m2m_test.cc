@@ -5,12 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/random.h"
-#include "tests/e2e/api_client.h"
-#include "tests/e2e/warden_process.h"
-#include "tests/support/fake_oidc_issuer.h"
-#include "tests/support/test_database.h"
-#include "tests/support/test_pki.h"
-#include "tests/unit/oidc/test_issuer.h"
+#include "tests/e2e/m2m_fixture.h"
 
 namespace warden::testing {
 namespace {
@@ -18,69 +13,6 @@ namespace {
 using oidc::testing::Json;
 using oidc::testing::MakeKey;
 using oidc::testing::TestKey;
-
-using AuthStub = v1::AuthService::Stub;
-
-class M2mFixture {
- public:
-  M2mFixture()
-      : issuer_(pki_),
-        server_({{"WARDEN_DATABASE_URL", database_.url()},
-                 {"WARDEN_M2M_CA_FILE", pki_.Path("ca.pem")},
-                 // Some tests here fail on purpose far faster than the default budget of
-                 // failed authentications allows (abuse_limits_test.cc tests that).
-                 {"WARDEN_AUTH_FAILURE_RATE_LIMIT", "0"}}),
-        api_(server_.channel()),
-        stub_(v1::AuthService::NewStub(server_.channel())) {
-    server_.Start();
-    admin_ = server_.AdminAuthorization();
-  }
-
-  v1::AuthMachineToMachineConfig Config() const {
-    v1::AuthMachineToMachineConfig config;
-    config.set_type(v1::AUTH_MACHINE_TO_MACHINE_CONFIG_TYPE_GENERIC);
-    config.set_issuer(issuer_.url());
-    config.add_audiences("warden-test");
-    config.set_token_expiration_duration("10m");
-    auto* ci = config.add_mappings();
-    ci->set_key("repository");
-    ci->set_value_expression("org/repo");
-    ci->set_role("Continuous Integration");
-    auto* main = config.add_mappings();
-    main->set_key("ref");
-    main->set_value_expression("refs/heads/main");
-    main->set_role("Analyst");
-    return config;
-  }
-
-  Reply<v1::AddAuthMachineToMachineConfigResponse> Add(const v1::AuthMachineToMachineConfig& c) {
-    v1::AddAuthMachineToMachineConfigRequest request;
-    *request.mutable_config() = c;
-    return CallWithAuthorization<v1::AddAuthMachineToMachineConfigResponse>(
-        [this](auto* ctx, const auto& r, auto* o) {
-          return stub_->AddAuthMachineToMachineConfig(ctx, r, o);
-        },
-        admin_, request);
-  }
-
-  Reply<v1::ExchangeAuthMachineToMachineTokenResponse> Exchange(const std::string& id_token) {
-    v1::ExchangeAuthMachineToMachineTokenRequest request;
-    request.set_id_token(id_token);
-    return CallWithAuthorization<v1::ExchangeAuthMachineToMachineTokenResponse>(
-        [this](auto* ctx, const auto& r, auto* o) {
-          return stub_->ExchangeAuthMachineToMachineToken(ctx, r, o);
-        },
-        "", request);
-  }
-
-  TestPki pki_;
-  FakeIssuer issuer_;
-  TestDatabase database_;
-  WardenProcess server_;
-  ApiClient api_;
-  std::unique_ptr<AuthStub> stub_;
-  std::string admin_;
-};
 
 TEST_CASE_METHOD(M2mFixture, "an ID token is traded for a Warden token with the matched roles") {
   auto added = Add(Config());

@@ -1,5 +1,7 @@
 #include "tests/e2e/warden_process.h"
 
+#include "tests/e2e/api_client.h"
+
 #include <grpc/grpc.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
@@ -168,7 +170,7 @@ std::string WardenProcess::Log() const {
 }
 
 std::string WardenProcess::AdminAuthorization() const {
-  return "Basic " + absl::Base64Escape("admin:" + admin_password_);
+  return BasicAuthorization("admin", admin_password_);
 }
 
 }  // namespace warden::testing

@@ -31,8 +31,10 @@ class BlockingRoleStore {
     return Call<PermissionSet>([&](auto done) { store_.CreatePermissionSet(spec, done); });
   }
   absl::StatusOr<PermissionSet> UpdatePermissionSet(const std::string& id,
-                                                    const PermissionSetSpec& spec) {
-    return Call<PermissionSet>([&](auto done) { store_.UpdatePermissionSet(id, spec, done); });
+                                                    const PermissionSetSpec& spec,
+                                                    RoleWriter writer = {}) {
+    return Call<PermissionSet>(
+        [&](auto done) { store_.UpdatePermissionSet(id, spec, writer, done); });
   }
   absl::Status DeletePermissionSet(const std::string& id) {
     return Await<absl::Status>([&](auto done) { store_.DeletePermissionSet(id, done); });
@@ -47,9 +49,9 @@ class BlockingRoleStore {
   absl::StatusOr<AccessScope> CreateAccessScope(const AccessScopeSpec& spec) {
     return Call<AccessScope>([&](auto done) { store_.CreateAccessScope(spec, done); });
   }
-  absl::StatusOr<AccessScope> UpdateAccessScope(const std::string& id,
-                                                const AccessScopeSpec& spec) {
-    return Call<AccessScope>([&](auto done) { store_.UpdateAccessScope(id, spec, done); });
+  absl::StatusOr<AccessScope> UpdateAccessScope(const std::string& id, const AccessScopeSpec& spec,
+                                                RoleWriter writer = {}) {
+    return Call<AccessScope>([&](auto done) { store_.UpdateAccessScope(id, spec, writer, done); });
   }
   absl::Status DeleteAccessScope(const std::string& id) {
     return Await<absl::Status>([&](auto done) { store_.DeleteAccessScope(id, done); });
@@ -61,11 +63,14 @@ class BlockingRoleStore {
   absl::StatusOr<Role> GetRole(const std::string& name) {
     return Call<Role>([&](auto done) { store_.GetRole(name, done); });
   }
-  absl::StatusOr<Role> CreateRole(const RoleSpec& spec) {
-    return Call<Role>([&](auto done) { store_.CreateRole(spec, done); });
+  absl::StatusOr<RoleCatalog> LoadCatalog() {
+    return Call<RoleCatalog>([&](auto done) { store_.LoadCatalog(done); });
   }
-  absl::StatusOr<Role> UpdateRole(const RoleSpec& spec) {
-    return Call<Role>([&](auto done) { store_.UpdateRole(spec, done); });
+  absl::StatusOr<Role> CreateRole(const RoleSpec& spec, RoleWriter writer = {}) {
+    return Call<Role>([&](auto done) { store_.CreateRole(spec, writer, done); });
+  }
+  absl::StatusOr<Role> UpdateRole(const RoleSpec& spec, RoleWriter writer = {}) {
+    return Call<Role>([&](auto done) { store_.UpdateRole(spec, writer, done); });
   }
   absl::Status DeleteRole(const std::string& name, absl::Time now) {
     return Await<absl::Status>([&](auto done) { store_.DeleteRole(name, now, done); });

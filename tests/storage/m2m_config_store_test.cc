@@ -25,7 +25,7 @@ class M2mFixture : public StorageFixture {
   M2mFixture() : store_(executor()) {}
 
   absl::StatusOr<M2mConfig> Add(M2mConfig config) {
-    return Await<absl::StatusOr<M2mConfig>>([&](auto done) { store_.Add(config, done); });
+    return Await<absl::StatusOr<M2mConfig>>([&](auto done) { store_.Add(config, RoleWriter{}, done); });
   }
   absl::StatusOr<M2mConfig> Get(const std::string& id) {
     return Await<absl::StatusOr<M2mConfig>>([&](auto done) { store_.Get(id, done); });
@@ -54,7 +54,7 @@ TEST_CASE_METHOD(M2mFixture, "a config round-trips with its mappings in order") 
   changed.allow_any_audience = true;
   changed.audiences.clear();
   auto updated =
-      Await<absl::StatusOr<M2mConfig>>([&](auto done) { store_.Update(changed, done); });
+      Await<absl::StatusOr<M2mConfig>>([&](auto done) { store_.Update(changed, RoleWriter{}, done); });
   REQUIRE(updated.ok());
   CHECK(Get(added->id)->mappings == changed.mappings);
 
@@ -93,13 +93,13 @@ TEST_CASE_METHOD(M2mFixture, "a role that a mapping grants cannot be deleted") {
   });
   REQUIRE(set.ok());
   auto role = Await<absl::StatusOr<Role>>([&](auto done) {
-    roles().CreateRole({"Pipeline", "", set->id, kUnrestrictedScopeId}, done);
+    roles().CreateRole({"Pipeline", "", set->id, kUnrestrictedScopeId}, RoleWriter{}, done);
   });
   REQUIRE(role.ok());
   M2mConfig with_pipeline = *added;
   with_pipeline.mappings.push_back({"workflow", "build", "Pipeline"});
   REQUIRE(Await<absl::StatusOr<M2mConfig>>([&](auto done) {
-            store_.Update(with_pipeline, done);
+            store_.Update(with_pipeline, RoleWriter{}, done);
           }).ok());
 
   absl::Status in_use = DeleteRole("Pipeline");

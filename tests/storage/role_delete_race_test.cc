@@ -15,6 +15,7 @@
 #include "storage/role_store.h"
 #include "storage/token_store.h"
 #include "tests/storage/blocking_role_store.h"
+#include "tests/storage/race_support.h"
 #include "tests/storage/storage_fixture.h"
 
 namespace warden::storage::testing {
@@ -33,28 +34,6 @@ WHERE NOT t.revoked
   AND EXISTS (SELECT 1 FROM unnest(t.roles) AS r(name)
               WHERE NOT EXISTS (SELECT 1 FROM roles WHERE roles.name = r.name)))sql")[0]
       .as<int>();
-}
-
-std::future<absl::Status> Start(std::function<void(std::function<void(absl::Status)>)> call) {
-  auto promise = std::make_shared<std::promise<absl::Status>>();
-  std::future<absl::Status> future = promise->get_future();
-  call([promise](absl::Status status) { promise->set_value(std::move(status)); });
-  return future;
-}
-
-// Waits until a backend of this database waits for a row lock (a store call blocked behind
-// the test's open transaction). Polls pg_stat_activity; fails after 30 s.
-void AwaitLockWait(pqxx::connection& observer) {
-  for (int i = 0; i < 3000; ++i) {
-    pqxx::nontransaction tx(observer);
-    if (tx.exec1("SELECT count(*) FROM pg_stat_activity "
-                 "WHERE datname = current_database() AND wait_event_type = 'Lock'")[0]
-            .as<int>() > 0) {
-      return;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  FAIL("no store call ever waited for the lock");
 }
 
 TEST_CASE("an insert behind a role delete in progress waits, then fails", "[role_store][race]") {

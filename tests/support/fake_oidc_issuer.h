@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "tests/support/test_pki.h"
@@ -40,6 +41,7 @@ class FakeIssuer {
     });
     server_.Get("/jwks", [this](const auto&, auto& res) {
       ++jwks_fetches_;
+      HoldWhileStalled();
       res.set_content(oidc::testing::Jwks({key_}).dump(), "application/json");
     });
     thread_ = std::thread([this] { server_.listen_after_bind(); });
@@ -71,7 +73,37 @@ class FakeIssuer {
   const std::string& url() const { return url_; }
   int jwks_fetches() const { return jwks_fetches_.load(); }
 
+  // While stalled, the JWKS endpoint holds every request (for at most 30 s) instead of
+  // answering: an issuer that hangs.
+  void Stall() {
+    absl::MutexLock lock(&mu_);
+    stalled_ = true;
+  }
+  void Release() {
+    absl::MutexLock lock(&mu_);
+    stalled_ = false;
+  }
+  // Waits until a JWKS request is being held; false after `timeout`.
+  bool AwaitHeldRequest(absl::Duration timeout) {
+    absl::MutexLock lock(&mu_);
+    return mu_.AwaitWithTimeout(absl::Condition(
+                                    +[](int* held) { return *held > 0; }, &held_),
+                                timeout);
+  }
+
  private:
+  void HoldWhileStalled() {
+    absl::MutexLock lock(&mu_);
+    ++held_;
+    mu_.AwaitWithTimeout(absl::Condition(
+                             +[](bool* stalled) { return !*stalled; }, &stalled_),
+                         absl::Seconds(30));
+    --held_;
+  }
+
+  absl::Mutex mu_;
+  bool stalled_ ABSL_GUARDED_BY(mu_) = false;
+  int held_ ABSL_GUARDED_BY(mu_) = 0;
   httplib::SSLServer server_;
   TestKey key_;
   int port_ = 0;

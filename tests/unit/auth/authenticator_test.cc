@@ -14,7 +14,7 @@ class AuthFixture : public testing::TokenFixture {
 
   absl::StatusOr<Identity> Auth(std::vector<std::string> headers) {
     std::vector<absl::string_view> views(headers.begin(), headers.end());
-    return authenticator_.Authenticate(views);
+    return authenticator_.AuthenticateInline(views);
   }
 
   Authenticator authenticator_;
@@ -90,7 +90,7 @@ TEST_CASE_METHOD(AuthFixture, "the admin user authenticates with HTTP Basic") {
 TEST_CASE_METHOD(AuthFixture, "basic authentication can be disabled") {
   Authenticator no_admin(validator_, std::nullopt);
   std::string header = Basic("admin:s3cret");
-  absl::Status s = no_admin.Authenticate({header}).status();
+  absl::Status s = no_admin.AuthenticateInline({header}).status();
   CHECK(s.code() == absl::StatusCode::kUnauthenticated);
 }
 

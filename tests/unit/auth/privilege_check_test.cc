@@ -78,5 +78,29 @@ TEST_CASE("the denial lists every offending resource with scope and levels") {
   CHECK(CheckNoEscalation({&kImageReadWrite}, {&kImageRead}).ok());
 }
 
+TEST_CASE("holding a role in a scope does not cover the same scope once its rules widen") {
+  AccessScope staging = Scope("staging");
+  staging.id = "scope-1";
+  staging.rules.clusters = {"staging"};
+  AccessScope widened = staging;
+  widened.rules.clusters.push_back("production");
+  Role held = MakeRole("Staging images", {{"Image", Access::kReadWrite}}, staging);
+  Role after = MakeRole("Staging images", {{"Image", Access::kReadWrite}}, widened);
+  CHECK(FindEscalations({&held}, {&held}).empty());
+  CHECK_FALSE(FindEscalations({&held}, {&after}).empty());
+}
+
+TEST_CASE("CheckRolesGrantable names each role that grants more than the caller holds") {
+  Role within = MakeRole("Within", {{"Image", Access::kRead}});
+  Role beyond = MakeRole("Beyond", {{"Secret", Access::kRead}});
+  CHECK(CheckRolesGrantable({kImageReadWrite}, {within}).ok());
+  absl::Status denied = CheckRolesGrantable({kImageReadWrite}, {within, beyond});
+  CHECK(denied.code() == absl::StatusCode::kPermissionDenied);
+  std::string message(denied.message());
+  CHECK_THAT(message, Catch::Contains("role Beyond: Secret in scope Unrestricted (requested "
+                                      "READ_ACCESS, held NO_ACCESS)"));
+  CHECK_THAT(message, !Catch::Contains("role Within"));
+}
+
 }  // namespace
 }  // namespace warden

@@ -1,0 +1,94 @@
+#pragma once
+
+// The end-to-end M2M fixture: a warden-server, a fake OIDC issuer on 127.0.0.1 that the
+// server trusts (its CA), and helpers to add configurations and exchange ID tokens.
+
+#include <catch2/catch.hpp>
+#include <memory>
+#include <string>
+
+#include "tests/e2e/api_client.h"
+#include "tests/e2e/warden_process.h"
+#include "tests/support/fake_oidc_issuer.h"
+#include "tests/support/test_database.h"
+#include "tests/support/test_pki.h"
+#include "tests/unit/oidc/test_issuer.h"
+
+namespace warden::testing {
+
+
+class M2mFixture {
+ public:
+  M2mFixture()
+      : issuer_(pki_),
+        server_({{"WARDEN_DATABASE_URL", database_.url()},
+                 {"WARDEN_M2M_CA_FILE", pki_.Path("ca.pem")},
+                 // Some tests here fail on purpose far faster than the default budget of
+                 // failed authentications allows (abuse_limits_test.cc tests that).
+                 {"WARDEN_AUTH_FAILURE_RATE_LIMIT", "0"}}),
+        api_(server_.channel()),
+        stub_(v1::AuthService::NewStub(server_.channel())) {
+    server_.Start();
+    admin_ = server_.AdminAuthorization();
+  }
+
+  v1::AuthMachineToMachineConfig Config() const {
+    v1::AuthMachineToMachineConfig config;
+    config.set_type(v1::AUTH_MACHINE_TO_MACHINE_CONFIG_TYPE_GENERIC);
+    config.set_issuer(issuer_.url());
+    config.add_audiences("warden-test");
+    config.set_token_expiration_duration("10m");
+    auto* ci = config.add_mappings();
+    ci->set_key("repository");
+    ci->set_value_expression("org/repo");
+    ci->set_role("Continuous Integration");
+    auto* main = config.add_mappings();
+    main->set_key("ref");
+    main->set_value_expression("refs/heads/main");
+    main->set_role("Analyst");
+    return config;
+  }
+
+  // Adds `c` as the admin, or as whoever `authorization` names.
+  Reply<v1::AddAuthMachineToMachineConfigResponse> Add(const v1::AuthMachineToMachineConfig& c,
+                                                        const std::string& authorization = "") {
+    v1::AddAuthMachineToMachineConfigRequest request;
+    *request.mutable_config() = c;
+    return CallWithAuthorization<v1::AddAuthMachineToMachineConfigResponse>(
+        [this](auto* ctx, const auto& r, auto* o) {
+          return stub_->AddAuthMachineToMachineConfig(ctx, r, o);
+        },
+        authorization.empty() ? admin_ : authorization, request);
+  }
+
+  Reply<v1::UpdateAuthMachineToMachineConfigResponse> Update(
+      const v1::AuthMachineToMachineConfig& c, const std::string& authorization = "") {
+    v1::UpdateAuthMachineToMachineConfigRequest request;
+    *request.mutable_config() = c;
+    return CallWithAuthorization<v1::UpdateAuthMachineToMachineConfigResponse>(
+        [this](auto* ctx, const auto& r, auto* o) {
+          return stub_->UpdateAuthMachineToMachineConfig(ctx, r, o);
+        },
+        authorization.empty() ? admin_ : authorization, request);
+  }
+
+  Reply<v1::ExchangeAuthMachineToMachineTokenResponse> Exchange(const std::string& id_token) {
+    v1::ExchangeAuthMachineToMachineTokenRequest request;
+    request.set_id_token(id_token);
+    return CallWithAuthorization<v1::ExchangeAuthMachineToMachineTokenResponse>(
+        [this](auto* ctx, const auto& r, auto* o) {
+          return stub_->ExchangeAuthMachineToMachineToken(ctx, r, o);
+        },
+        "", request);
+  }
+
+  TestPki pki_;
+  FakeIssuer issuer_;
+  TestDatabase database_;
+  WardenProcess server_;
+  ApiClient api_;
+  std::unique_ptr<v1::AuthService::Stub> stub_;
+  std::string admin_;
+};
+
+}  // namespace warden::testing
