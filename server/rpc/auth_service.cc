@@ -1,10 +1,9 @@
 #include "server/rpc/auth_service.h"
 
-#include <nlohmann/json.hpp>
-
 #include "absl/strings/str_cat.h"
 #include "server/rpc/convert.h"
 #include "server/rpc/m2m_convert.h"
+#include "server/rpc/public_keys.h"
 #include "server/rpc/reactor.h"
 
 namespace warden {
@@ -46,13 +45,7 @@ grpc::ServerUnaryReactor* AuthServiceImpl::GetPublicKeys(grpc::CallbackServerCon
                                                          v1::GetPublicKeysResponse* response) {
   // Public keys are public: no credentials needed.
   if (absl::Status up = gate_.CheckReady(); !up.ok()) return FinishNow(context, up);
-  const TokenValidator& tokens = gate_.authenticator().tokens();
-  nlohmann::json keys = nlohmann::json::array();
-  for (const auto& key : tokens.keys().keys()) keys.push_back(key->PublicJwk());
-  response->set_jwks(nlohmann::json{{"keys", std::move(keys)}}.dump());
-  response->set_issuer(tokens.options().issuer);
-  response->set_audience(tokens.options().audience);
-  ToProto(tokens.options().leeway, response->mutable_leeway());
+  FillPublicKeys(gate_.authenticator().tokens(), response);
   return FinishNow(context, absl::OkStatus());
 }
 

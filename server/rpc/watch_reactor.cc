@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "server/rpc/convert.h"
+#include "server/rpc/public_keys.h"
 
 namespace warden {
 namespace {
@@ -40,6 +41,7 @@ void WatchReactor::QueueFullState() {
   queued_.clear();
   v1::WatchRevocationsResponse first;
   first.set_reset(true);
+  FillPublicKeys(sources_.tokens, first.mutable_public_keys());
   FillRoles(first);
   FillM2m(first);
   queued_.push_back(std::move(first));

@@ -9,6 +9,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
+#include "server/auth/token_validator.h"
 #include "server/views/m2m_view.h"
 #include "server/views/revocation_view.h"
 #include "server/views/role_view.h"
@@ -17,12 +18,14 @@
 
 namespace warden {
 
-// What a watch stream reads: the change log and the views it describes.
+// What a watch stream reads: the change log and the views it describes, and the validator
+// whose public keys every full state carries.
 struct WatchSources {
   WatchHub& hub;
   const RevocationView& revocations;
   const RoleView& roles;
   const M2mView& m2m;
+  const TokenValidator& tokens;
 };
 
 // One AuthService.WatchRevocations stream. It first sends the full state (or resumes after
