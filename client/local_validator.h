@@ -55,7 +55,10 @@ struct LocalValidatorOptions {
 class LocalValidator final {
  public:
   // Connects with `options` (endpoint, TLS, and the credentials the watch authenticates
-  // with: any valid identity), fetches the keys and waits for the first full state.
+  // with: an identity whose roles grant READ_ACCESS on Access and on Integration, such as
+  // Analyst, and that lives as long as this validator: the server ends the watch when that
+  // credential is revoked or expires, and Validate then answers UNAVAILABLE after
+  // `max_disconnected`), fetches the keys and waits for the first full state.
   // UNAVAILABLE / DEADLINE_EXCEEDED if that takes longer than `start_timeout`;
   // UNAUTHENTICATED / PERMISSION_DENIED if the credentials are refused.
   static absl::StatusOr<std::unique_ptr<LocalValidator>> Start(

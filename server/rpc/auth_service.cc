@@ -53,7 +53,7 @@ grpc::ServerWriteReactor<v1::WatchRevocationsResponse>* AuthServiceImpl::WatchRe
     grpc::CallbackServerContext* context, const v1::WatchRevocationsRequest* request) {
   absl::StatusOr<Identity> caller = gate_.Admit(*context, "AuthService.WatchRevocations");
   if (!caller.ok()) return RefuseStream<v1::WatchRevocationsResponse>(caller.status());
-  return new WatchReactor(watch_, request->cursor());
+  return new WatchReactor(watch_, request->cursor(), *caller);
 }
 
 grpc::ServerUnaryReactor* AuthServiceImpl::ListAuthMachineToMachineConfigs(

@@ -224,6 +224,12 @@ TEST_CASE_METHOD(CliFixture, "LocalValidator refuses to start with credentials W
   auto local = LocalValidator::Start(options);
   REQUIRE_FALSE(local.ok());
   CHECK(local.status().code() == absl::StatusCode::kUnauthenticated);
+
+  // The watch reveals roles and revoked ids: a CI token may not feed a validator.
+  options.credentials = Credentials::BearerToken(Mint("ci", {"Continuous Integration"}).token());
+  local = LocalValidator::Start(options);
+  REQUIRE_FALSE(local.ok());
+  CHECK(local.status().code() == absl::StatusCode::kPermissionDenied);
 }
 
 }  // namespace
