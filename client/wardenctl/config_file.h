@@ -26,7 +26,9 @@ struct SessionConfig {
 absl::StatusOr<std::string> ConfigPath(const std::string& xdg_config_home, const std::string& home);
 
 // nullopt if there is no file at `path`; FAILED_PRECONDITION naming the path if it cannot
-// be read or is not a session config (never quoting its content).
+// be read, is not a JSON object, or holds a known field of the wrong type (naming the
+// field), never quoting its content. Unknown fields are ignored: a newer wardenctl may
+// have written them.
 absl::StatusOr<std::optional<SessionConfig>> LoadSessionConfig(const std::string& path);
 
 // Creates the directory (0700) if needed and replaces the file atomically, mode 0600.

@@ -2,6 +2,9 @@
 // an endpoint where nothing listens.
 
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <map>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -175,6 +178,20 @@ TEST_CASE("an endpoint where nothing listens exits 3 and says what to check") {
   // Not retried (a lost answer would be a second token), and the same exit code.
   CHECK(cli.Run({"token", "create", "--name", "x", "--role", "Analyst", "--endpoint", endpoint})
             .exit_code == 3);
+}
+
+TEST_CASE("a malformed session file is one error line naming the file and field, exit 1") {
+  WardenctlRunner cli;
+  std::filesystem::create_directories(cli.directory() + "/config/warden");
+  std::ofstream(cli.config_path())
+      << R"({"endpoint": "127.0.0.1:1", "tls": "yes", "token": "t0k"})";
+  CliResult result = cli.Run({"whoami"});
+  INFO(Describe(result));
+  CHECK(result.exit_code == 1);
+  CHECK(result.out.empty());
+  CHECK(result.err == absl::StrCat("wardenctl: ", cli.config_path(),
+                                   " has field \"tls\" of type string; it must be true or "
+                                   "false; fix it or run `wardenctl login` again\n"));
 }
 
 TEST_CASE("login without a terminal or --password-file asks for the file") {
