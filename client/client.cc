@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "client/plaintext_policy.h"
 #include "common/status_macros.h"
 
 namespace warden {
@@ -68,6 +69,14 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> CreateWardenChannel(const ClientO
   } else {
     if (!options.cert_file.empty() || !options.key_file.empty()) {
       return absl::InvalidArgumentError("a client certificate needs TLS");
+    }
+    if (!options.credentials.empty() && !options.allow_insecure_plaintext &&
+        !IsLoopbackEndpoint(options.endpoint)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("refusing to send the ", options.credentials.kind(), " in cleartext to ",
+                       options.endpoint,
+                       ", which is not a loopback address: set use_tls (and ca_file), or "
+                       "allow_insecure_plaintext on a network you trust"));
     }
     credentials = grpc::InsecureChannelCredentials();
   }

@@ -60,7 +60,8 @@ class LocalValidator final {
   // credential is revoked or expires, and Validate then answers UNAVAILABLE after
   // `max_disconnected`), fetches the keys and waits for the first full state.
   // UNAVAILABLE / DEADLINE_EXCEEDED if that takes longer than `start_timeout`;
-  // UNAUTHENTICATED / PERMISSION_DENIED if the credentials are refused.
+  // UNAUTHENTICATED / PERMISSION_DENIED if the credentials are refused; INVALID_ARGUMENT
+  // for options Client::Create refuses (credentials in cleartext to a remote endpoint).
   static absl::StatusOr<std::unique_ptr<LocalValidator>> Start(
       ClientOptions options, LocalValidatorOptions local = {});
   ~LocalValidator();

@@ -66,6 +66,7 @@ absl::StatusOr<std::optional<SessionConfig>> LoadSessionConfig(const std::string
   SessionConfig config;
   RETURN_IF_ERROR(ReadField(json, path, "endpoint", &config.endpoint));
   RETURN_IF_ERROR(ReadField(json, path, "tls", &config.use_tls));
+  RETURN_IF_ERROR(ReadField(json, path, "insecure_plaintext", &config.insecure_plaintext));
   RETURN_IF_ERROR(ReadField(json, path, "ca_file", &config.ca_file));
   RETURN_IF_ERROR(ReadField(json, path, "tls_server_name", &config.tls_server_name));
   RETURN_IF_ERROR(ReadField(json, path, "cert_file", &config.cert_file));
@@ -88,6 +89,7 @@ absl::Status SaveSessionConfig(const std::string& path, const SessionConfig& con
   }
   nlohmann::json json = {
       {"endpoint", config.endpoint},     {"tls", config.use_tls},
+      {"insecure_plaintext", config.insecure_plaintext},
       {"ca_file", config.ca_file},       {"tls_server_name", config.tls_server_name},
       {"cert_file", config.cert_file},   {"key_file", config.key_file},
       {"token", config.token},           {"token_id", config.token_id},

@@ -16,6 +16,9 @@ struct SessionConfig {
   std::string tls_server_name;
   std::string cert_file;  // paths only; the key stays in its own file
   std::string key_file;
+  // Credentials may go to this endpoint without TLS although it is not loopback
+  // (`login --insecure-plaintext`).
+  bool insecure_plaintext = false;
   std::string token;       // secret
   std::string token_id;    // for `logout` and messages
   std::string expiration;  // RFC 3339, for messages

@@ -53,6 +53,7 @@ TEST_CASE("a saved session reads back with directory 0700, file 0600") {
                        .tls_server_name = "warden",
                        .cert_file = "/cert.pem",
                        .key_file = "/key.pem",
+                       .insecure_plaintext = true,
                        .token = "secret-token",
                        .token_id = "id-1",
                        .expiration = "2030-01-01T00:00:00Z"};
@@ -68,6 +69,7 @@ TEST_CASE("a saved session reads back with directory 0700, file 0600") {
   CHECK((*loaded)->tls_server_name == "warden");
   CHECK((*loaded)->cert_file == "/cert.pem");
   CHECK((*loaded)->key_file == "/key.pem");
+  CHECK((*loaded)->insecure_plaintext);
   CHECK((*loaded)->token == "secret-token");
   CHECK((*loaded)->token_id == "id-1");
   config.token = "second";
@@ -98,6 +100,7 @@ TEST_CASE("a session file of the wrong shape is an error naming the file and the
   const std::vector<Case> cases = {
       {R"({"tls": "yes"})", "has field \"tls\" of type string; it must be true or false"},
       {R"({"tls": 1})", "has field \"tls\" of type number; it must be true or false"},
+      {R"({"insecure_plaintext": "true"})", "field \"insecure_plaintext\" of type string"},
       {R"({"endpoint": 8443})", "has field \"endpoint\" of type number; it must be a string"},
       {R"({"token": true, "x": "secret"})", "field \"token\" of type boolean"},
       {R"({"token_id": ["secret"]})", "field \"token_id\" of type array"},
