@@ -32,6 +32,18 @@ int Milliseconds(absl::Duration duration) {
   return static_cast<int>(absl::ToInt64Milliseconds(duration));
 }
 
+// INVALID_ARGUMENT if sending the credential `what` would cross a network in cleartext
+// without the user's consent (client/plaintext_policy.h).
+absl::Status CheckCleartext(const ClientOptions& options, absl::string_view what) {
+  if (options.use_tls || options.allow_insecure_plaintext || IsLoopbackEndpoint(options.endpoint)) {
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("refusing to send the ", what, " in cleartext to ", options.endpoint,
+                   ", which is not a loopback address: set use_tls (and ca_file), or "
+                   "allow_insecure_plaintext on a network you trust"));
+}
+
 absl::Status ToAbslStatus(const grpc::Status& status) {
   if (status.ok()) return absl::OkStatus();
   return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
@@ -70,13 +82,8 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> CreateWardenChannel(const ClientO
     if (!options.cert_file.empty() || !options.key_file.empty()) {
       return absl::InvalidArgumentError("a client certificate needs TLS");
     }
-    if (!options.credentials.empty() && !options.allow_insecure_plaintext &&
-        !IsLoopbackEndpoint(options.endpoint)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("refusing to send the ", options.credentials.kind(), " in cleartext to ",
-                       options.endpoint,
-                       ", which is not a loopback address: set use_tls (and ca_file), or "
-                       "allow_insecure_plaintext on a network you trust"));
+    if (!options.credentials.empty()) {
+      RETURN_IF_ERROR(CheckCleartext(options, options.credentials.kind()));
     }
     credentials = grpc::InsecureChannelCredentials();
   }
@@ -243,6 +250,8 @@ absl::Status Client::DeleteAuthMachineToMachineConfig(const std::string& id) {
 
 absl::StatusOr<v1::ExchangeAuthMachineToMachineTokenResponse>
 Client::ExchangeAuthMachineToMachineToken(const std::string& id_token) {
+  // The ID token is a credential too, and the answer another.
+  RETURN_IF_ERROR(CheckCleartext(options_, "ID token"));
   v1::ExchangeAuthMachineToMachineTokenRequest request;
   request.set_id_token(id_token);
   return CallAuth(false, &v1::AuthService::Stub::ExchangeAuthMachineToMachineToken, request,

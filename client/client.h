@@ -104,7 +104,9 @@ class Client final {
   absl::Status DeleteAuthMachineToMachineConfig(const std::string& id);
   // Trades a third-party OIDC ID token for a short-lived Warden token. The ID token is the
   // credential: the client's own credentials are not sent. Not retried (each answer is a
-  // new token). UNAUTHENTICATED with the reason if Warden does not accept the ID token.
+  // new token). UNAUTHENTICATED with the reason if Warden does not accept the ID token;
+  // INVALID_ARGUMENT, sending nothing, if it would go in cleartext to an endpoint that is
+  // not loopback without `allow_insecure_plaintext`.
   absl::StatusOr<v1::ExchangeAuthMachineToMachineTokenResponse> ExchangeAuthMachineToMachineToken(
       const std::string& id_token);
 

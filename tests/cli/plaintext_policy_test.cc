@@ -58,7 +58,13 @@ TEST_CASE("Client refuses credentials in cleartext to a remote endpoint unless a
   CHECK(Client::Create(options).ok());
   options.use_tls = false;
   options.credentials = Credentials();  // nothing secret to send
-  CHECK(Client::Create(options).ok());
+  absl::StatusOr<std::unique_ptr<Client>> anonymous = Client::Create(options);
+  REQUIRE(anonymous.ok());
+  // ...except an ID token to exchange, refused before the call.
+  absl::Status exchange = (*anonymous)->ExchangeAuthMachineToMachineToken("id.token.here").status();
+  CHECK(exchange.code() == absl::StatusCode::kInvalidArgument);
+  CHECK(absl::StartsWith(exchange.message(),
+                         "refusing to send the ID token in cleartext to 10.1.2.3:8443"));
   options.credentials = Credentials::BearerToken("t");
   options.endpoint = "localhost:8443";
   CHECK(Client::Create(options).ok());

@@ -185,6 +185,8 @@ TEST_CASE("credentials are not sent in cleartext to a remote endpoint without co
   WardenctlRunner cli;
   const std::string password_file = cli.directory() + "/admin-password";
   std::ofstream(password_file) << "hunter2\n";
+  const std::string id_token_file = cli.directory() + "/id-token";
+  std::ofstream(id_token_file) << "t0k\n";
   struct Case {
     std::vector<std::string> args;
     std::map<std::string, std::string> env;
@@ -198,6 +200,9 @@ TEST_CASE("credentials are not sent in cleartext to a remote endpoint without co
       {{"login", "--endpoint", "10.1.2.3:8443", "--password-file", password_file},
        {},
        "admin password"},
+      {{"m2m", "exchange", "--endpoint", "10.1.2.3:8443", "--token-file", id_token_file},
+       {},
+       "ID token"},
       {{"whoami", "--endpoint", "warden.example:8443", "--token", "t0k"},
        {{"WARDEN_INSECURE_PLAINTEXT", "false"}},
        "bearer token"},
