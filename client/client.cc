@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "client/plaintext_policy.h"
 #include "common/status_macros.h"
 
 namespace warden {
@@ -29,6 +30,18 @@ absl::StatusOr<std::string> ReadPemFile(const char* what, const std::string& pat
 
 int Milliseconds(absl::Duration duration) {
   return static_cast<int>(absl::ToInt64Milliseconds(duration));
+}
+
+// INVALID_ARGUMENT if sending the credential `what` would cross a network in cleartext
+// without the user's consent (client/plaintext_policy.h).
+absl::Status CheckCleartext(const ClientOptions& options, absl::string_view what) {
+  if (options.use_tls || options.allow_insecure_plaintext || IsLoopbackEndpoint(options.endpoint)) {
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("refusing to send the ", what, " in cleartext to ", options.endpoint,
+                   ", which is not a loopback address: set use_tls (and ca_file), or "
+                   "allow_insecure_plaintext on a network you trust"));
 }
 
 absl::Status ToAbslStatus(const grpc::Status& status) {
@@ -68,6 +81,9 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> CreateWardenChannel(const ClientO
   } else {
     if (!options.cert_file.empty() || !options.key_file.empty()) {
       return absl::InvalidArgumentError("a client certificate needs TLS");
+    }
+    if (!options.credentials.empty()) {
+      RETURN_IF_ERROR(CheckCleartext(options, options.credentials.kind()));
     }
     credentials = grpc::InsecureChannelCredentials();
   }
@@ -234,6 +250,8 @@ absl::Status Client::DeleteAuthMachineToMachineConfig(const std::string& id) {
 
 absl::StatusOr<v1::ExchangeAuthMachineToMachineTokenResponse>
 Client::ExchangeAuthMachineToMachineToken(const std::string& id_token) {
+  // The ID token is a credential too, and the answer another.
+  RETURN_IF_ERROR(CheckCleartext(options_, "ID token"));
   v1::ExchangeAuthMachineToMachineTokenRequest request;
   request.set_id_token(id_token);
   return CallAuth(false, &v1::AuthService::Stub::ExchangeAuthMachineToMachineToken, request,

@@ -22,6 +22,10 @@ struct ClientOptions {
   std::string endpoint = "127.0.0.1:8443";
   // TLS when true; plaintext otherwise (development and loopback only).
   bool use_tls = false;
+  // Lets `credentials` travel without TLS to an endpoint that is not loopback (see
+  // IsLoopbackEndpoint in client/plaintext_policy.h), where anyone on the path can read
+  // them. Off: creating such a client is INVALID_ARGUMENT. Only for a network you trust.
+  bool allow_insecure_plaintext = false;
   // PEM file with the CA certificates to trust; empty = the system roots. Only with TLS.
   std::string ca_file;
   // The name to verify the server's certificate against instead of the endpoint's host
@@ -41,7 +45,10 @@ struct ClientOptions {
 // The channel `options` describe: plaintext or TLS (CA file, server name override), with
 // gRPC's reconnect backoff aligned with `options.retry` and its built-in retries off (the
 // client retries itself, only where that is safe). FAILED_PRECONDITION if the CA file
-// cannot be read. Connects lazily: an unreachable endpoint shows up at the first call.
+// cannot be read; INVALID_ARGUMENT for options that do not fit together, among them
+// credentials over plaintext to an endpoint that is not loopback without
+// `allow_insecure_plaintext` (refused before anything is sent). Connects lazily: an
+// unreachable endpoint shows up at the first call.
 absl::StatusOr<std::shared_ptr<grpc::Channel>> CreateWardenChannel(const ClientOptions& options);
 
 // Calls Warden's TokenService, AuthService and RoleService. Every call carries the
@@ -97,7 +104,9 @@ class Client final {
   absl::Status DeleteAuthMachineToMachineConfig(const std::string& id);
   // Trades a third-party OIDC ID token for a short-lived Warden token. The ID token is the
   // credential: the client's own credentials are not sent. Not retried (each answer is a
-  // new token). UNAUTHENTICATED with the reason if Warden does not accept the ID token.
+  // new token). UNAUTHENTICATED with the reason if Warden does not accept the ID token;
+  // INVALID_ARGUMENT, sending nothing, if it would go in cleartext to an endpoint that is
+  // not loopback without `allow_insecure_plaintext`.
   absl::StatusOr<v1::ExchangeAuthMachineToMachineTokenResponse> ExchangeAuthMachineToMachineToken(
       const std::string& id_token);
 

@@ -114,6 +114,10 @@ absl::Status LocalValidator::FetchKeys() const {
   context.set_deadline(absl::ToChronoTime(absl::Now() + options_.timeout));
   v1::GetPublicKeysResponse response;
   RETURN_IF_ERROR(ToAbsl(stub_->GetPublicKeys(&context, v1::GetPublicKeysRequest(), &response)));
+  return InstallKeys(response);
+}
+
+absl::Status LocalValidator::InstallKeys(const v1::GetPublicKeysResponse& response) const {
   nlohmann::json jwks = nlohmann::json::parse(response.jwks(), nullptr, /*allow_exceptions=*/false);
   if (!jwks.is_object() || !jwks.contains("keys") || !jwks["keys"].is_array()) {
     return absl::InternalError("Warden's public keys are not a JSON Web Key Set");
@@ -216,14 +220,24 @@ grpc::Status LocalValidator::WatchOnce() {
   std::unique_ptr<grpc::ClientReader<v1::WatchRevocationsResponse>> reader =
       stub_->WatchRevocations(&context, request);
   v1::WatchRevocationsResponse message;
-  while (reader->Read(&message)) Apply(message);
+  absl::Status applied;
+  while (applied.ok() && reader->Read(&message)) {
+    applied = Apply(message);
+    if (!applied.ok()) context.TryCancel();
+  }
   grpc::Status status = reader->Finish();
+  if (!applied.ok()) {
+    status =
+        grpc::Status(static_cast<grpc::StatusCode>(applied.code()), std::string(applied.message()));
+  }
   absl::MutexLock lock(&mu_);
   stream_context_ = nullptr;
   return status;
 }
 
-void LocalValidator::Apply(const v1::WatchRevocationsResponse& message) {
+absl::Status LocalValidator::Apply(const v1::WatchRevocationsResponse& message) {
+  // A full state names every key the server verifies with: keys it no longer names go.
+  if (message.has_public_keys()) RETURN_IF_ERROR(InstallKeys(message.public_keys()));
   // Revocations are permanent, so a full state (reset) needs nothing forgotten: adding its
   // revocations to those known is exact. Roles and M2M configurations come as whole sets.
   std::vector<RevocationView::Entry> revoked;
@@ -254,6 +268,7 @@ void LocalValidator::Apply(const v1::WatchRevocationsResponse& message) {
   }
   // A revoked token past its expiry (and any leeway) is rejected as expired anyway.
   if (prune) revocations_.PruneExpiredBefore(now - absl::Hours(1));
+  return absl::OkStatus();
 }
 
 }  // namespace warden

@@ -39,22 +39,29 @@ struct LocalValidatorOptions {
   size_t cache_size = 10000;
 };
 
-// Validates Warden tokens in process, without a network hop per token: the public keys
-// come from AuthService.GetPublicKeys, and AuthService.WatchRevocations keeps the revoked
-// tokens, the roles and the live M2M configurations current (resuming from its cursor after
-// a reconnect, to any replica). The decision is the server's own: this runs the server's
-// TokenValidator over views fed by the watch, so a token is accepted here exactly when
-// AuthService.ValidateToken would accept it, once a change has arrived (the same bound as
-// between replicas).
+// Validates Warden tokens in process, without a network hop per token:
+// AuthService.WatchRevocations keeps the public keys, the revoked tokens, the roles and the
+// live M2M configurations current (resuming from its cursor after a reconnect, to any
+// replica). Every full state of the watch carries the server's whole key set and replaces
+// the one known, so a key removed from the server (say after a leak) stops verifying here
+// once the watch has reconnected to a server without it; a token naming a key not known yet
+// makes it ask AuthService.GetPublicKeys (rate-limited). The decision is the server's own:
+// this runs the server's TokenValidator over views fed by the watch, so a token is accepted
+// here exactly when AuthService.ValidateToken would accept it, once a change has arrived (the
+// same bound as between replicas).
 //
 // Thread-safe: any number of threads may call Validate. Owns one background thread (the
 // watch), stopped by the destructor.
 class LocalValidator final {
  public:
   // Connects with `options` (endpoint, TLS, and the credentials the watch authenticates
-  // with: any valid identity), fetches the keys and waits for the first full state.
+  // with: an identity whose roles grant READ_ACCESS on Access and on Integration, such as
+  // Analyst, and that lives as long as this validator: the server ends the watch when that
+  // credential is revoked or expires, and Validate then answers UNAVAILABLE after
+  // `max_disconnected`), fetches the keys and waits for the first full state.
   // UNAVAILABLE / DEADLINE_EXCEEDED if that takes longer than `start_timeout`;
-  // UNAUTHENTICATED / PERMISSION_DENIED if the credentials are refused.
+  // UNAUTHENTICATED / PERMISSION_DENIED if the credentials are refused; INVALID_ARGUMENT
+  // for options Client::Create refuses (credentials in cleartext to a remote endpoint).
   static absl::StatusOr<std::unique_ptr<LocalValidator>> Start(
       ClientOptions options, LocalValidatorOptions local = {});
   ~LocalValidator();
@@ -81,11 +88,17 @@ class LocalValidator final {
 
   LocalValidator(ClientOptions options, LocalValidatorOptions local,
                  std::shared_ptr<grpc::Channel> channel);
+  // Asks GetPublicKeys and installs the answer.
   absl::Status FetchKeys() const;
+  // Replaces the key ring (and with it the verified-token cache) by exactly `published`'s
+  // keys. INTERNAL, keeping the old ring, if they cannot be read.
+  absl::Status InstallKeys(const v1::GetPublicKeysResponse& published) const;
   void WatchLoop();
   // One stream, until it ends; the status it ended with.
   grpc::Status WatchOnce();
-  void Apply(const v1::WatchRevocationsResponse& message);
+  // Not OK when the message cannot be applied (keys it cannot read): the stream is dropped,
+  // so that Validate stops vouching after `max_disconnected` rather than trust old keys.
+  absl::Status Apply(const v1::WatchRevocationsResponse& message);
   std::shared_ptr<const Keys> CurrentKeys() const;
 
   const ClientOptions options_;

@@ -81,6 +81,9 @@ const std::vector<FlagSpec>& GlobalFlags() {
        .help = "authenticate with the token in FILE",
        .file_value = true},
       {.name = "tls", .help = "use TLS with the system's CA certificates"},
+      {.name = "insecure-plaintext",
+       .help = "send credentials without TLS to an address that is not loopback "
+               "(env WARDEN_INSECURE_PLAINTEXT=true)"},
       {.name = "ca-file",
        .value_name = "FILE",
        .help = "use TLS and trust the CA certificates in FILE (PEM)",

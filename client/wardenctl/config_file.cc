@@ -9,12 +9,40 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <type_traits>
 
 #include "absl/strings/str_cat.h"
 #include "client/wardenctl/secret_io.h"
 #include "common/status_macros.h"
 
 namespace warden::cli {
+namespace {
+
+// The file was edited by hand or by another program: say where and what, never the content
+// (it holds a token).
+absl::Status Unusable(const std::string& path, const std::string& problem) {
+  return absl::FailedPreconditionError(
+      absl::StrCat(path, " ", problem, "; fix it or run `wardenctl login` again"));
+}
+
+// Reads the field `key` into `out` if present. nlohmann's get<> would throw for another
+// type, so the type is checked first.
+template <typename T>
+absl::Status ReadField(const nlohmann::json& json, const std::string& path, const char* key,
+                       T* out) {
+  static_assert(std::is_same_v<T, std::string> || std::is_same_v<T, bool>);
+  constexpr bool kText = std::is_same_v<T, std::string>;
+  auto it = json.find(key);
+  if (it == json.end()) return absl::OkStatus();
+  if (kText ? !it->is_string() : !it->is_boolean()) {
+    return Unusable(path, absl::StrCat("has field \"", key, "\" of type ", it->type_name(),
+                                       "; it must be ", kText ? "a string" : "true or false"));
+  }
+  *out = it->get<T>();
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 absl::StatusOr<std::string> ConfigPath(const std::string& xdg_config_home,
                                        const std::string& home) {
@@ -33,24 +61,19 @@ absl::StatusOr<std::optional<SessionConfig>> LoadSessionConfig(const std::string
   std::stringstream content;
   content << in.rdbuf();
   nlohmann::json json = nlohmann::json::parse(content.str(), nullptr, /*allow_exceptions=*/false);
-  if (!json.is_object()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(path, " is not a wardenctl config; run `wardenctl login` again"));
-  }
-  auto text = [&](const char* key) {
-    auto it = json.find(key);
-    return it != json.end() && it->is_string() ? it->get<std::string>() : std::string();
-  };
+  if (json.is_discarded()) return Unusable(path, "is not valid JSON");
+  if (!json.is_object()) return Unusable(path, "is not a JSON object");
   SessionConfig config;
-  config.endpoint = text("endpoint");
-  config.use_tls = json.value("tls", false);
-  config.ca_file = text("ca_file");
-  config.tls_server_name = text("tls_server_name");
-  config.cert_file = text("cert_file");
-  config.key_file = text("key_file");
-  config.token = text("token");
-  config.token_id = text("token_id");
-  config.expiration = text("expiration");
+  RETURN_IF_ERROR(ReadField(json, path, "endpoint", &config.endpoint));
+  RETURN_IF_ERROR(ReadField(json, path, "tls", &config.use_tls));
+  RETURN_IF_ERROR(ReadField(json, path, "insecure_plaintext", &config.insecure_plaintext));
+  RETURN_IF_ERROR(ReadField(json, path, "ca_file", &config.ca_file));
+  RETURN_IF_ERROR(ReadField(json, path, "tls_server_name", &config.tls_server_name));
+  RETURN_IF_ERROR(ReadField(json, path, "cert_file", &config.cert_file));
+  RETURN_IF_ERROR(ReadField(json, path, "key_file", &config.key_file));
+  RETURN_IF_ERROR(ReadField(json, path, "token", &config.token));
+  RETURN_IF_ERROR(ReadField(json, path, "token_id", &config.token_id));
+  RETURN_IF_ERROR(ReadField(json, path, "expiration", &config.expiration));
   return config;
 }
 
@@ -66,6 +89,7 @@ absl::Status SaveSessionConfig(const std::string& path, const SessionConfig& con
   }
   nlohmann::json json = {
       {"endpoint", config.endpoint},     {"tls", config.use_tls},
+      {"insecure_plaintext", config.insecure_plaintext},
       {"ca_file", config.ca_file},       {"tls_server_name", config.tls_server_name},
       {"cert_file", config.cert_file},   {"key_file", config.key_file},
       {"token", config.token},           {"token_id", config.token_id},

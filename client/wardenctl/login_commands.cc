@@ -31,6 +31,8 @@ absl::Status RunLogin(Session& session) {
                    ParseLifetime(session, "lifetime", session.flags().Get("lifetime", "12h")));
   ASSIGN_OR_RETURN(std::string endpoint, session.Endpoint());
   ASSIGN_OR_RETURN(std::string config_path, session.ConfigPath());
+  // Refused before the password is asked for, let alone sent.
+  RETURN_IF_ERROR(session.CheckCleartext("admin password"));
   ASSIGN_OR_RETURN(std::string password, ReadPassword(session, endpoint));
   ASSIGN_OR_RETURN(std::unique_ptr<Client> client,
                    session.ConnectWith(Credentials::AdminPassword(std::move(password))));
@@ -50,6 +52,7 @@ absl::Status RunLogin(Session& session) {
   config.tls_server_name = client->options().tls_server_name;
   config.cert_file = client->options().cert_file;
   config.key_file = client->options().key_file;
+  config.insecure_plaintext = client->options().allow_insecure_plaintext;
   config.token = minted.token();
   config.token_id = minted.metadata().id();
   config.expiration = FormatTimestamp(minted.metadata().expiration());

@@ -126,7 +126,9 @@ absl::Status RunExchange(Session& session) {
         "--token is not used: the exchange sends no Warden credentials; give the ID token "
         "with --token-file");
   }
-  // Errors name the file, never its content: the ID token is a credential.
+  // The ID token is a credential: not in cleartext across a network without consent.
+  RETURN_IF_ERROR(session.CheckCleartext("ID token"));
+  // Errors name the file, never its content.
   absl::StatusOr<std::string> read = ReadSecretFile(flags.Get("token-file"));
   if (!read.ok()) return LocalError(read.status());
   const std::string id_token(absl::StripAsciiWhitespace(*read));

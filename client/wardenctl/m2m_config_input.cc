@@ -13,6 +13,7 @@
 #include "client/wardenctl/exit_codes.h"
 #include "client/wardenctl/object_commands.h"
 #include "common/status_macros.h"
+#include "domain/names.h"
 #include "yaml-cpp/yaml.h"
 
 namespace warden::cli {
@@ -58,7 +59,8 @@ bool IsYamlBool(const std::string& value, bool* out) {
 }
 
 // YAML as JSON: mappings become objects (keys distinct strings), sequences arrays, plain
-// true/false booleans, null null, every other scalar a string.
+// true/false booleans, null null, every other scalar a string. yaml-cpp passes bytes that
+// are not UTF-8 through, and nlohmann's dump() throws on them: they stop here.
 absl::StatusOr<nlohmann::json> YamlToJson(const YAML::Node& node, const std::string& source_name,
                                           size_t* budget) {
   if (*budget == 0) return Invalid(source_name, nullptr, "too many YAML nodes (aliases?)");
@@ -69,6 +71,9 @@ absl::StatusOr<nlohmann::json> YamlToJson(const YAML::Node& node, const std::str
     case YAML::NodeType::Null:
       return nlohmann::json(nullptr);
     case YAML::NodeType::Scalar: {
+      if (!IsValidUtf8(node.Scalar())) {
+        return Invalid(source_name, &mark, "a value is not UTF-8 text");
+      }
       bool flag = false;
       if (node.Tag() == "?" && IsYamlBool(node.Scalar(), &flag)) return nlohmann::json(flag);
       return nlohmann::json(node.Scalar());
@@ -89,6 +94,10 @@ absl::StatusOr<nlohmann::json> YamlToJson(const YAML::Node& node, const std::str
           return Invalid(source_name, &key_mark, "keys must be plain names");
         }
         const std::string key = entry.first.Scalar();
+        if (!IsValidUtf8(key)) {
+          const YAML::Mark key_mark = entry.first.Mark();
+          return Invalid(source_name, &key_mark, "a key is not UTF-8 text");
+        }
         if (object.contains(key)) {
           const YAML::Mark key_mark = entry.first.Mark();
           return Invalid(source_name, &key_mark, absl::StrCat("\"", key, "\" is given twice"));

@@ -27,6 +27,7 @@ warden::cli::Environment ReadEnvironment() {
   warden::cli::Environment environment;
   environment.endpoint = Getenv("WARDEN_ENDPOINT");
   environment.token = Getenv("WARDEN_TOKEN");
+  environment.insecure_plaintext = Getenv("WARDEN_INSECURE_PLAINTEXT");
   environment.xdg_config_home = Getenv("XDG_CONFIG_HOME");
   environment.home = Getenv("HOME");
   const passwd* user = getpwuid(getuid());

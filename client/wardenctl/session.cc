@@ -1,6 +1,7 @@
 #include "client/wardenctl/session.h"
 
 #include "absl/strings/str_cat.h"
+#include "client/plaintext_policy.h"
 #include "common/status_macros.h"
 
 namespace warden::cli {
@@ -73,18 +74,42 @@ absl::StatusOr<ClientOptions> Session::BaseOptions() {
   if (!options.use_tls && !options.cert_file.empty()) {
     return Usage("--cert-file needs TLS (--tls or --ca-file)");
   }
+  ASSIGN_OR_RETURN(options.allow_insecure_plaintext, InsecurePlaintextAllowed());
   if (!options.use_tls) {
     // The login session remembers how its endpoint is reached.
     ASSIGN_OR_RETURN(std::optional<SessionConfig> config, LoadConfig());
-    if (config.has_value() && config->endpoint == options.endpoint && config->use_tls) {
-      options.use_tls = true;
-      options.ca_file = config->ca_file;
-      options.tls_server_name = config->tls_server_name;
-      options.cert_file = config->cert_file;
-      options.key_file = config->key_file;
+    if (config.has_value() && config->endpoint == options.endpoint) {
+      if (config->use_tls) {
+        options.use_tls = true;
+        options.ca_file = config->ca_file;
+        options.tls_server_name = config->tls_server_name;
+        options.cert_file = config->cert_file;
+        options.key_file = config->key_file;
+      }
+      if (config->insecure_plaintext) options.allow_insecure_plaintext = true;
     }
   }
   return options;
+}
+
+absl::StatusOr<bool> Session::InsecurePlaintextAllowed() const {
+  if (flags().Has("insecure-plaintext")) return true;
+  const std::string& env = environment_.insecure_plaintext;
+  if (env == "true" || env == "1") return true;
+  if (env.empty() || env == "false" || env == "0") return false;
+  return Usage("WARDEN_INSECURE_PLAINTEXT must be true or false");
+}
+
+absl::Status Session::CheckCleartext(absl::string_view credential_kind) {
+  ASSIGN_OR_RETURN(ClientOptions options, BaseOptions());
+  if (options.allow_insecure_plaintext || options.use_tls || IsLoopbackEndpoint(options.endpoint)) {
+    return absl::OkStatus();
+  }
+  return Usage(absl::StrCat("refusing to send the ", credential_kind, " in cleartext to ",
+                            options.endpoint,
+                            ", which is not a loopback address: use --tls or --ca-file, or pass "
+                            "--insecure-plaintext (WARDEN_INSECURE_PLAINTEXT=true) on a network "
+                            "you trust"));
 }
 
 absl::StatusOr<Credentials> Session::ResolveCredentials() {
@@ -113,6 +138,7 @@ absl::StatusOr<std::unique_ptr<Client>> Session::Connect() {
 }
 
 absl::StatusOr<std::unique_ptr<Client>> Session::ConnectWith(Credentials credentials) {
+  if (!credentials.empty()) RETURN_IF_ERROR(CheckCleartext(credentials.kind()));
   ASSIGN_OR_RETURN(ClientOptions options, BaseOptions());
   options.credentials = std::move(credentials);
   absl::StatusOr<std::unique_ptr<Client>> client = Client::Create(std::move(options));

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "client/client.h"
 #include "client/wardenctl/command.h"
@@ -19,6 +20,7 @@ namespace warden::cli {
 struct Environment {
   std::string endpoint;         // WARDEN_ENDPOINT
   std::string token;            // WARDEN_TOKEN
+  std::string insecure_plaintext;  // WARDEN_INSECURE_PLAINTEXT ("true" or "1" allows)
   std::string xdg_config_home;  // XDG_CONFIG_HOME
   std::string home;             // HOME
   std::string user;             // the local user, for naming login sessions
@@ -33,7 +35,9 @@ inline constexpr char kDefaultEndpoint[] = "127.0.0.1:8443";
 // Precedence: --endpoint > WARDEN_ENDPOINT > the login session's endpoint > 127.0.0.1:8443.
 // Credentials: --token > --token-file > WARDEN_TOKEN > the login session's token, which is
 // only ever sent to the endpoint it was issued by. No credentials at all is allowed: the
-// server then answers UNAUTHENTICATED, which says what to do.
+// server then answers UNAUTHENTICATED, which says what to do. Credentials never go without
+// TLS to an endpoint that is not loopback unless --insecure-plaintext,
+// WARDEN_INSECURE_PLAINTEXT=true, or the login session of that endpoint says so.
 class Session final {
  public:
   Session(const Invocation& invocation, const Environment& environment, std::ostream& out,
@@ -56,6 +60,11 @@ class Session final {
   absl::StatusOr<std::string> ConfigPath() const;
   absl::StatusOr<std::optional<SessionConfig>> LoadConfig();
 
+  // A usage error if a `credential_kind` ("admin password") sent to the resolved endpoint
+  // would cross the network in cleartext without the user's consent (see above). Connect
+  // checks it; login checks it before asking for the password.
+  absl::Status CheckCleartext(absl::string_view credential_kind);
+
   // A client for the resolved endpoint with the resolved credentials (see above).
   absl::StatusOr<std::unique_ptr<Client>> Connect();
   // The same with explicit credentials (login: the admin password; logout: the session).
@@ -73,8 +82,12 @@ class Session final {
   const ErrorContext& error_context() const { return error_context_; }
 
  private:
-  // The --ca-file / --tls / --tls-server-name flags, or the session's for its endpoint.
+  // The --ca-file / --tls / --tls-server-name / --insecure-plaintext flags, or the
+  // session's for its endpoint.
   absl::StatusOr<ClientOptions> BaseOptions();
+  // --insecure-plaintext or WARDEN_INSECURE_PLAINTEXT; a usage error for a value of the
+  // latter that is not a boolean.
+  absl::StatusOr<bool> InsecurePlaintextAllowed() const;
   absl::StatusOr<Credentials> ResolveCredentials();
 
   const Invocation& invocation_;

@@ -44,8 +44,9 @@ const Table& MethodTable() {
       // Any authenticated identity may ask who it is, or check a token presented to it.
       {"AuthService.GetAuthStatus", {}},
       {"AuthService.ValidateToken", {}},
-      // Watchers validate tokens themselves; like ValidateToken, any identity may.
-      {"AuthService.WatchRevocations", {}},
+      // The stream reveals every role (RoleService guards them with Access READ) and every
+      // revoked token id (TokenService guards ids with Integration READ).
+      {"AuthService.WatchRevocations", {{"Access", Access::kRead}, {"Integration", Access::kRead}}},
   };
   return *table;
 }

@@ -1,10 +1,9 @@
 #include "server/rpc/auth_service.h"
 
-#include <nlohmann/json.hpp>
-
 #include "absl/strings/str_cat.h"
 #include "server/rpc/convert.h"
 #include "server/rpc/m2m_convert.h"
+#include "server/rpc/public_keys.h"
 #include "server/rpc/reactor.h"
 
 namespace warden {
@@ -49,13 +48,7 @@ grpc::ServerUnaryReactor* AuthServiceImpl::GetPublicKeys(grpc::CallbackServerCon
                                                          v1::GetPublicKeysResponse* response) {
   // Public keys are public: no credentials needed.
   if (absl::Status up = gate_.CheckReady(); !up.ok()) return FinishNow(context, up);
-  const TokenValidator& tokens = gate_.authenticator().tokens();
-  nlohmann::json keys = nlohmann::json::array();
-  for (const auto& key : tokens.keys().keys()) keys.push_back(key->PublicJwk());
-  response->set_jwks(nlohmann::json{{"keys", std::move(keys)}}.dump());
-  response->set_issuer(tokens.options().issuer);
-  response->set_audience(tokens.options().audience);
-  ToProto(tokens.options().leeway, response->mutable_leeway());
+  FillPublicKeys(gate_.authenticator().tokens(), response);
   return FinishNow(context, absl::OkStatus());
 }
 
@@ -64,7 +57,7 @@ grpc::ServerWriteReactor<v1::WatchRevocationsResponse>* AuthServiceImpl::WatchRe
   // A stream is set up inline: a third-party ID token must be exchanged before it can watch.
   absl::StatusOr<Identity> caller = gate_.AdmitInline(*context, "AuthService.WatchRevocations");
   if (!caller.ok()) return RefuseStream<v1::WatchRevocationsResponse>(caller.status());
-  return new WatchReactor(watch_, request->cursor());
+  return new WatchReactor(watch_, request->cursor(), *caller);
 }
 
 grpc::ServerUnaryReactor* AuthServiceImpl::ListAuthMachineToMachineConfigs(

@@ -3,7 +3,11 @@
 #include <algorithm>
 #include <utility>
 
+#include "common/status_macros.h"
+#include "server/auth/authorization.h"
 #include "server/rpc/convert.h"
+#include "server/rpc/public_keys.h"
+#include "server/rpc/status.h"
 
 namespace warden {
 namespace {
@@ -17,29 +21,67 @@ void AddRevocation(const std::string& token_id, absl::Time expires_at,
 
 }  // namespace
 
-WatchReactor::WatchReactor(WatchSources sources, const std::string& cursor)
-    : sources_(sources) {
+WatchReactor::WatchReactor(WatchSources sources, const std::string& cursor, Identity caller)
+    : sources_(sources), caller_(std::move(caller)) {
   {
     absl::MutexLock lock(&mu_);
     std::optional<uint64_t> resume = sources_.hub.ParseCursor(cursor);
     if (resume.has_value() && sources_.hub.Since(*resume, 0).has_value()) {
       position_ = *resume;
     } else {
-      QueueFullState();
+      ending_ = QueueFullState();
     }
   }
+  // gRPC runs nothing of this reactor's (OnDone included) before the method handler has
+  // returned it, so a wake or the alarm may already call Pump here.
+  ArmExpiry();
   subscription_ = sources_.hub.Subscribe([this] { Pump(); });
   Pump();
 }
 
-void WatchReactor::QueueFullState() {
+void WatchReactor::ArmExpiry() {
+  if (!caller_.expires_at.has_value()) return;
+  // The alarm waits on gRPC's clock; how long is left is the injected clock's to say. An
+  // expiry already past fires at once.
+  const absl::Duration left = *caller_.expires_at - sources_.clock.Now();
+  holds_.fetch_add(1, std::memory_order_relaxed);
+  expiry_armed_ = true;
+  expiry_.Set(absl::ToChronoTime(absl::Now() + left), [this](bool fired) {
+    if (fired) {
+      {
+        absl::MutexLock lock(&mu_);
+        if (ending_.ok()) {
+          ending_ = absl::UnauthenticatedError("the credential of this stream expired");
+        }
+      }
+      Pump();
+    }
+    Release();
+  });
+}
+
+absl::Status WatchReactor::CheckNotOwn(const std::string& token_id) const {
+  // The admin's id is a user name, never a token id.
+  if (caller_.kind == IdentityKind::kAdmin || token_id != caller_.id) return absl::OkStatus();
+  return absl::UnauthenticatedError("the credential of this stream was revoked");
+}
+
+absl::Status WatchReactor::CheckStillAllowed() const {
+  return Authorize(kMethod, sources_.roles.Snapshot()->ResolvePermissions(caller_.roles));
+}
+
+absl::Status WatchReactor::QueueFullState() {
+  // The roles or the caller's token may have changed in ways no longer in the log.
+  RETURN_IF_ERROR(CheckStillAllowed());
   // The head first: whatever changes after it is sent again as a change, and applying a
   // change twice is harmless.
   position_ = sources_.hub.head();
   std::vector<RevocationView::Entry> revoked = sources_.revocations.Entries();
+  for (const RevocationView::Entry& entry : revoked) RETURN_IF_ERROR(CheckNotOwn(entry.token_id));
   queued_.clear();
   v1::WatchRevocationsResponse first;
   first.set_reset(true);
+  FillPublicKeys(sources_.tokens, first.mutable_public_keys());
   FillRoles(first);
   FillM2m(first);
   queued_.push_back(std::move(first));
@@ -50,6 +92,7 @@ void WatchReactor::QueueFullState() {
     AddRevocation(revoked[i].token_id, revoked[i].expires_at, queued_.back());
   }
   queued_.back().set_cursor(sources_.hub.Cursor(position_));
+  return absl::OkStatus();
 }
 
 void WatchReactor::FillRoles(v1::WatchRevocationsResponse& message) const {
@@ -71,44 +114,49 @@ void WatchReactor::FillM2m(v1::WatchRevocationsResponse& message) const {
   }
 }
 
+absl::Status WatchReactor::QueueNext() {
+  std::optional<WatchHub::Changes> changes = sources_.hub.Since(position_, kRevocationsPerMessage);
+  if (!changes.has_value()) return QueueFullState();  // fell behind the retained log
+  if (changes->through == position_) return absl::OkStatus();
+  v1::WatchRevocationsResponse message;
+  for (const WatchHub::Revocation& revocation : changes->revocations) {
+    RETURN_IF_ERROR(CheckNotOwn(revocation.token_id));
+    AddRevocation(revocation.token_id, revocation.expires_at, message);
+  }
+  // The sets as they are now, which includes these changes (the views change first).
+  if (changes->roles_changed) {
+    RETURN_IF_ERROR(CheckStillAllowed());
+    FillRoles(message);
+  }
+  if (changes->m2m_changed) FillM2m(message);
+  position_ = changes->through;
+  message.set_cursor(sources_.hub.Cursor(position_));
+  queued_.push_back(std::move(message));
+  return absl::OkStatus();
+}
+
 void WatchReactor::Pump() {
-  bool finish = false;
+  absl::Status end;
   {
     absl::MutexLock lock(&mu_);
     if (writing_ || finished_) return;
-    if (queued_.empty()) {
-      std::optional<WatchHub::Changes> changes =
-          sources_.hub.Since(position_, kRevocationsPerMessage);
-      if (!changes.has_value()) {
-        QueueFullState();  // fell behind the retained log
-      } else if (changes->through != position_) {
-        v1::WatchRevocationsResponse message;
-        for (const WatchHub::Revocation& revocation : changes->revocations) {
-          AddRevocation(revocation.token_id, revocation.expires_at, message);
-        }
-        // The sets as they are now, which includes these changes (the views change first).
-        if (changes->roles_changed) FillRoles(message);
-        if (changes->m2m_changed) FillM2m(message);
-        position_ = changes->through;
-        message.set_cursor(sources_.hub.Cursor(position_));
-        queued_.push_back(std::move(message));
-      }
-    }
-    if (!queued_.empty()) {
+    if (ending_.ok() && queued_.empty()) ending_ = QueueNext();
+    if (!ending_.ok()) {
+      end = ending_;
+    } else if (!queued_.empty()) {
       in_flight_ = std::move(queued_.front());
       queued_.pop_front();
       writing_ = true;
     } else if (sources_.hub.closed()) {
-      finished_ = true;
-      finish = true;
+      end = absl::UnavailableError("the server is shutting down; reconnect with the last cursor");
     } else {
       return;  // nothing new: the hub wakes us
     }
+    finished_ = !end.ok();
   }
   // Outside the lock: gRPC may run reactions inline.
-  if (finish) {
-    Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                        "the server is shutting down; reconnect with the last cursor"));
+  if (!end.ok()) {
+    Finish(ToGrpcStatus(end));
   } else {
     StartWrite(&in_flight_);
   }
@@ -136,7 +184,12 @@ void WatchReactor::End(const grpc::Status& status) {
 
 void WatchReactor::OnDone() {
   sources_.hub.Unsubscribe(subscription_);
-  delete this;
+  if (expiry_armed_) expiry_.Cancel();  // its callback then runs, not fired, and releases
+  Release();
+}
+
+void WatchReactor::Release() {
+  if (holds_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
 }
 
 }  // namespace warden

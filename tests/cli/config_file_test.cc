@@ -51,6 +51,9 @@ TEST_CASE("a saved session reads back with directory 0700, file 0600") {
                        .use_tls = true,
                        .ca_file = "/ca.pem",
                        .tls_server_name = "warden",
+                       .cert_file = "/cert.pem",
+                       .key_file = "/key.pem",
+                       .insecure_plaintext = true,
                        .token = "secret-token",
                        .token_id = "id-1",
                        .expiration = "2030-01-01T00:00:00Z"};
@@ -64,6 +67,9 @@ TEST_CASE("a saved session reads back with directory 0700, file 0600") {
   CHECK((*loaded)->use_tls);
   CHECK((*loaded)->ca_file == "/ca.pem");
   CHECK((*loaded)->tls_server_name == "warden");
+  CHECK((*loaded)->cert_file == "/cert.pem");
+  CHECK((*loaded)->key_file == "/key.pem");
+  CHECK((*loaded)->insecure_plaintext);
   CHECK((*loaded)->token == "secret-token");
   CHECK((*loaded)->token_id == "id-1");
   config.token = "second";
@@ -83,6 +89,49 @@ TEST_CASE("a session file that is not JSON is an error that does not quote it") 
   auto loaded = LoadSessionConfig(path);
   REQUIRE_FALSE(loaded.ok());
   CHECK(std::string(loaded.status().message()).find("secret") == std::string::npos);
+}
+
+TEST_CASE("a session file of the wrong shape is an error naming the file and the field") {
+  TempDir dir;
+  struct Case {
+    std::string content;
+    std::string problem;
+  };
+  const std::vector<Case> cases = {
+      {R"({"tls": "yes"})", "has field \"tls\" of type string; it must be true or false"},
+      {R"({"tls": 1})", "has field \"tls\" of type number; it must be true or false"},
+      {R"({"insecure_plaintext": "true"})", "field \"insecure_plaintext\" of type string"},
+      {R"({"endpoint": 8443})", "has field \"endpoint\" of type number; it must be a string"},
+      {R"({"token": true, "x": "secret"})", "field \"token\" of type boolean"},
+      {R"({"token_id": ["secret"]})", "field \"token_id\" of type array"},
+      {R"({"expiration": {}})", "field \"expiration\" of type object"},
+      {R"({"ca_file": null})", "field \"ca_file\" of type null"},
+      {R"({"tls_server_name": 1.5})", "field \"tls_server_name\" of type number"},
+      {R"({"cert_file": false})", "field \"cert_file\" of type boolean"},
+      {R"({"key_file": 0})", "field \"key_file\" of type number"},
+      {R"(["secret"])", "is not a JSON object"},
+      {R"("secret")", "is not a JSON object"},
+      {"42", "is not a JSON object"},
+      {R"({"token": "secret)", "is not valid JSON"},
+      {"", "is not valid JSON"},
+  };
+  for (const Case& c : cases) {
+    const std::string path = dir.Write("config.json", c.content);
+    absl::StatusOr<std::optional<SessionConfig>> loaded = LoadSessionConfig(path);
+    INFO(c.content << " -> " << loaded.status());
+    REQUIRE_FALSE(loaded.ok());
+    const std::string message(loaded.status().message());
+    CHECK(loaded.status().code() == absl::StatusCode::kFailedPrecondition);
+    CHECK(message.rfind(path + " ", 0) == 0);
+    CHECK(message.find(c.problem) != std::string::npos);
+    CHECK(message.find("; fix it or run `wardenctl login` again") != std::string::npos);
+    CHECK(message.find('\n') == std::string::npos);
+    CHECK(message.find("secret") == std::string::npos);
+  }
+  // Fields this wardenctl does not know are left alone (a newer one may have written them).
+  auto unknown = LoadSessionConfig(dir.Write("config.json", R"({"endpoint": "h:1", "color": 7})"));
+  REQUIRE(unknown.ok());
+  CHECK((*unknown)->endpoint == "h:1");
 }
 
 TEST_CASE("PrivateFileWriter writes 0600 files atomically, or leaves nothing") {

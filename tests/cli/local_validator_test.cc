@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/match.h"
+#include "common/random.h"
+#include "server/jose/jwt.h"
 #include "tests/cli/cli_fixture.h"
 #include "tests/e2e/role_client.h"
 
@@ -160,12 +162,74 @@ TEST_CASE_METHOD(CliFixture, "LocalValidator stops vouching when its watch is do
             .has_value());
 }
 
+// What someone holding the private key at `pem_path` can mint: an Admin token that Warden
+// never issued, with the issuer and audience `server` publishes.
+std::string ForgeAdminToken(const WardenProcess& server, const std::string& pem_path) {
+  auto key = jose::SigningKey::LoadFile(pem_path);
+  REQUIRE(key.ok());
+  v1::GetPublicKeysResponse published;
+  grpc::ClientContext context;
+  SetDeadline(&context);
+  REQUIRE(v1::AuthService::NewStub(server.channel())
+              ->GetPublicKeys(&context, v1::GetPublicKeysRequest(), &published)
+              .ok());
+  jose::JwtClaims claims;
+  claims.issuer = published.issuer();
+  claims.audience = {published.audience()};
+  claims.id = NewUuidV4();
+  claims.issued_at = claims.not_before = absl::Now();
+  claims.expires_at = absl::Now() + absl::Hours(1);
+  claims.name = "forged";
+  claims.roles = {"Admin"};
+  absl::StatusOr<std::string> token = jose::SignJwt(**key, claims);
+  REQUIRE(token.ok());
+  return *token;
+}
+
+TEST_CASE("LocalValidator drops a signing key the server withdrew, without a restart of its own") {
+  TestDatabase database;
+  WardenProcess server({{"WARDEN_DATABASE_URL", database.url()}});
+  const std::string ec = "-algorithm EC -pkeyopt ec_paramgen_curve:P-256";
+  const std::string fresh = MakeSigningKey(server.data_dir(), "fresh", ec);
+  const std::string leaked = MakeSigningKey(server.data_dir(), "leaked", ec);
+  server.SetEnv("WARDEN_SIGNING_KEYS", fresh + "," + leaked);
+  server.Start();
+  LocalValidatorOptions options;
+  options.max_disconnected = absl::Hours(1);  // the restart must not make it stop vouching
+  auto local = StartValidator(server, options);
+  const std::string forged = ForgeAdminToken(server, leaked);
+  INFO(local->Validate(forged).status().ToString());
+  REQUIRE(local->Validate(forged).ok());  // the leaked key still verifies: the attack works
+
+  // Emergency removal: the server restarts with the leaked key gone from its ring.
+  REQUIRE(server.Stop() == 0);
+  server.SetEnv("WARDEN_SIGNING_KEYS", fresh);
+  server.Start();
+  // The validator reconnects by itself and receives the restarted server's full state.
+  auto reconnected = [&] { return local->stats().resets == 2; };
+  REQUIRE(TimeUntil(true, reconnected, absl::Seconds(30)).has_value());
+  absl::Status refused = local->Validate(forged).status();
+  CHECK(refused.code() == absl::StatusCode::kUnauthenticated);
+  CHECK(refused.message() == "token header names an unknown signing key");
+  // Tokens signed by the key that stays are still accepted.
+  ApiClient api(server.channel());
+  auto minted = api.Generate(server.AdminAuthorization(), "after", {"Analyst"});
+  REQUIRE(minted.ok());
+  CHECK(local->Validate(minted.response.token()).ok());
+}
+
 TEST_CASE_METHOD(CliFixture, "LocalValidator refuses to start with credentials Warden rejects") {
   ClientOptions options = AdminOptions(server_);
   options.credentials = Credentials::BearerToken("not-a-token");
   auto local = LocalValidator::Start(options);
   REQUIRE_FALSE(local.ok());
   CHECK(local.status().code() == absl::StatusCode::kUnauthenticated);
+
+  // The watch reveals roles and revoked ids: a CI token may not feed a validator.
+  options.credentials = Credentials::BearerToken(Mint("ci", {"Continuous Integration"}).token());
+  local = LocalValidator::Start(options);
+  REQUIRE_FALSE(local.ok());
+  CHECK(local.status().code() == absl::StatusCode::kPermissionDenied);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <fstream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -152,6 +153,10 @@ TEST_CASE("a config file that is not one valid config says where") {
         "c.yaml:1: expected a mapping of the config's fields");
   CHECK_THAT(error("type: generic\nissuer: [unclosed\n", "c.yaml"), Catch::StartsWith("c.yaml:"));
   CHECK(error("issuer: a\nissuer: b\n", "c.yaml") == "c.yaml:2: \"issuer\" is given twice");
+  // Latin-1 bytes: yaml-cpp passes them through, and they used to crash the JSON conversion.
+  CHECK(error("type: generic\nissuer: \"https://b\xe4r.example\"\n", "c.yaml") ==
+        "c.yaml:2: a value is not UTF-8 text");
+  CHECK(error("type: generic\n\xe4: 1\n", "c.yaml") == "c.yaml:2: a key is not UTF-8 text");
   CHECK(error("type: github\n", "c.yaml") ==
         "c.yaml: type \"github\" is not generic, github-actions or kube-service-account");
   CHECK_THAT(error("audience: warden\n", "c.yaml"),
@@ -226,12 +231,15 @@ TEST_CASE("m2m usage errors exit 1 with one line and send nothing") {
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
   };
+  const std::string latin1 = cli.directory() + "/latin1.yaml";
+  std::ofstream(latin1) << "type: generic\nissuer: \"https://b\xe4r.example\"\n";
   struct Case {
     std::vector<std::string> args;
     std::string message;
   };
   const std::vector<Case> cases = {
       {{"m2m"}, "a command is required: config, exchange"},
+      {{"m2m", "config", "add", "-f", latin1}, ":2: a value is not UTF-8 text"},
       {{"m2m", "config"}, "a command is required: list, get, add, update, delete"},
       {without("--issuer"), "--issuer is required"},
       {without("--audience"), "at least one --audience is required"},

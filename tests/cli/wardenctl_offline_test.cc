@@ -2,6 +2,9 @@
 // an endpoint where nothing listens.
 
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <map>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -175,6 +178,65 @@ TEST_CASE("an endpoint where nothing listens exits 3 and says what to check") {
   // Not retried (a lost answer would be a second token), and the same exit code.
   CHECK(cli.Run({"token", "create", "--name", "x", "--role", "Analyst", "--endpoint", endpoint})
             .exit_code == 3);
+}
+
+TEST_CASE("credentials are not sent in cleartext to a remote endpoint without consent") {
+  // Nothing listens at 10.1.2.3, and nothing is sent there: the refusal comes first.
+  WardenctlRunner cli;
+  const std::string password_file = cli.directory() + "/admin-password";
+  std::ofstream(password_file) << "hunter2\n";
+  const std::string id_token_file = cli.directory() + "/id-token";
+  std::ofstream(id_token_file) << "t0k\n";
+  struct Case {
+    std::vector<std::string> args;
+    std::map<std::string, std::string> env;
+    std::string credential;
+  };
+  const std::vector<Case> cases = {
+      {{"whoami", "--endpoint", "10.1.2.3:8443", "--token", "t0k"}, {}, "bearer token"},
+      {{"token", "list"},
+       {{"WARDEN_ENDPOINT", "10.1.2.3:8443"}, {"WARDEN_TOKEN", "t0k"}},
+       "bearer token"},
+      {{"login", "--endpoint", "10.1.2.3:8443", "--password-file", password_file},
+       {},
+       "admin password"},
+      {{"m2m", "exchange", "--endpoint", "10.1.2.3:8443", "--token-file", id_token_file},
+       {},
+       "ID token"},
+      {{"whoami", "--endpoint", "warden.example:8443", "--token", "t0k"},
+       {{"WARDEN_INSECURE_PLAINTEXT", "false"}},
+       "bearer token"},
+  };
+  for (const Case& c : cases) {
+    CliResult result = cli.Run(c.args, c.env);
+    INFO(absl::StrJoin(c.args, " ") << "\n" << Describe(result));
+    CHECK(result.exit_code == 1);
+    CHECK(result.out.empty());
+    CHECK(OneLine(result.err));
+    CHECK(absl::StrContains(
+        result.err, absl::StrCat(": refusing to send the ", c.credential, " in cleartext to ")));
+    CHECK(absl::StrContains(result.err, "use --tls or --ca-file, or pass --insecure-plaintext"));
+    CHECK_FALSE(absl::StrContains(result.err, "hunter2"));
+    CHECK_FALSE(absl::StrContains(result.err, "t0k"));
+  }
+  CliResult env = cli.Run({"whoami", "--endpoint", "10.1.2.3:8443", "--token", "t0k"},
+                          {{"WARDEN_INSECURE_PLAINTEXT", "maybe"}});
+  CHECK(env.exit_code == 1);
+  CHECK(absl::StrContains(env.err, "WARDEN_INSECURE_PLAINTEXT must be true or false"));
+}
+
+TEST_CASE("a malformed session file is one error line naming the file and field, exit 1") {
+  WardenctlRunner cli;
+  std::filesystem::create_directories(cli.directory() + "/config/warden");
+  std::ofstream(cli.config_path())
+      << R"({"endpoint": "127.0.0.1:1", "tls": "yes", "token": "t0k"})";
+  CliResult result = cli.Run({"whoami"});
+  INFO(Describe(result));
+  CHECK(result.exit_code == 1);
+  CHECK(result.out.empty());
+  CHECK(result.err == absl::StrCat("wardenctl: ", cli.config_path(),
+                                   " has field \"tls\" of type string; it must be true or "
+                                   "false; fix it or run `wardenctl login` again\n"));
 }
 
 TEST_CASE("login without a terminal or --password-file asks for the file") {

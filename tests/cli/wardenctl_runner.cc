@@ -59,7 +59,8 @@ CliResult WardenctlRunner::RunProgram(const std::vector<std::string>& argv,
   options.env = {{"XDG_CONFIG_HOME", directory_ + "/config"},
                  {"HOME", directory_},
                  {"WARDEN_ENDPOINT", ""},
-                 {"WARDEN_TOKEN", ""}};
+                 {"WARDEN_TOKEN", ""},
+                 {"WARDEN_INSECURE_PLAINTEXT", ""}};
   for (const auto& [name, value] : env) options.env[name] = value;
   auto started = Subprocess::Start(options);
   REQUIRE(started.ok());

@@ -15,7 +15,8 @@ struct CliResult {
 
 // Runs the wardenctl binary as a user would, with its own empty config directory
 // (XDG_CONFIG_HOME and HOME point into a temporary directory removed with the runner) and
-// WARDEN_ENDPOINT / WARDEN_TOKEN cleared, so the developer's own settings never leak in.
+// WARDEN_ENDPOINT / WARDEN_TOKEN / WARDEN_INSECURE_PLAINTEXT cleared, so the developer's own
+// settings never leak in.
 class WardenctlRunner final {
  public:
   WardenctlRunner();

@@ -1,7 +1,5 @@
 // End to end: configured PEM keys of each algorithm, and rotation without downtime.
 
-#include <cstdlib>
-
 #include <catch2/catch.hpp>
 
 #include "absl/strings/escaping.h"
@@ -12,14 +10,6 @@
 
 namespace warden::testing {
 namespace {
-
-// Writes a new private key with openssl, as an operator would make one.
-std::string MakeKey(const std::string& dir, const std::string& name, const std::string& args) {
-  std::string path = dir + "/" + name + ".pem";
-  std::string command = "openssl genpkey " + args + " -out " + path + " 2>/dev/null";
-  REQUIRE(std::system(command.c_str()) == 0);
-  return path;
-}
 
 // The JOSE header's "alg" of a compact token.
 std::string HeaderOf(const std::string& token) {
@@ -32,9 +22,10 @@ TEST_CASE("tokens signed by a retiring key keep working until that key is remove
   TestDatabase database;
   WardenProcess probe({{"WARDEN_DATABASE_URL", database.url()}});
   const std::string dir = probe.data_dir();
-  std::string es256 = MakeKey(dir, "es256", "-algorithm EC -pkeyopt ec_paramgen_curve:P-256");
-  std::string rs256 = MakeKey(dir, "rs256", "-algorithm RSA -pkeyopt rsa_keygen_bits:2048");
-  std::string eddsa = MakeKey(dir, "eddsa", "-algorithm ED25519");
+  std::string es256 =
+      MakeSigningKey(dir, "es256", "-algorithm EC -pkeyopt ec_paramgen_curve:P-256");
+  std::string rs256 = MakeSigningKey(dir, "rs256", "-algorithm RSA -pkeyopt rsa_keygen_bits:2048");
+  std::string eddsa = MakeSigningKey(dir, "eddsa", "-algorithm ED25519");
 
   auto run = [&](const std::string& keys) {
     auto server = std::make_unique<WardenProcess>(std::map<std::string, std::string>{

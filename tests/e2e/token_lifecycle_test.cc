@@ -8,32 +8,12 @@
 
 #include "absl/strings/match.h"
 #include "tests/e2e/api_client.h"
+#include "tests/e2e/server_fixture.h"
 #include "tests/e2e/warden_process.h"
 #include "tests/support/test_database.h"
 
 namespace warden::testing {
 namespace {
-
-class ServerFixture {
- public:
-  ServerFixture() : server_({{"WARDEN_DATABASE_URL", database_.url()}}), api_(server_.channel()) {
-    server_.Start();
-    admin_ = server_.AdminAuthorization();
-  }
-
-  // Mints a token as admin, failing the test if that does not work.
-  v1::GenerateTokenResponse MintAsAdmin(const std::string& name, std::vector<std::string> roles) {
-    auto minted = api_.Generate(admin_, name, roles);
-    INFO(minted.message());
-    REQUIRE(minted.ok());
-    return minted.response;
-  }
-
-  TestDatabase database_;
-  WardenProcess server_;
-  ApiClient api_;
-  std::string admin_;
-};
 
 TEST_CASE_METHOD(ServerFixture, "admin mints a token that authenticates and validates") {
   auto minted = api_.Generate(admin_, "ci pipeline", {"Continuous Integration"});

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include <catch2/catch.hpp>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -25,6 +26,14 @@ std::string ReadFile(const std::string& path) {
   std::stringstream buffer;
   buffer << in.rdbuf();
   return buffer.str();
+}
+
+std::string MakeSigningKey(const std::string& dir, const std::string& name,
+                           const std::string& openssl_args) {
+  std::string path = dir + "/" + name + ".pem";
+  std::string command = "openssl genpkey " + openssl_args + " -out " + path + " 2>/dev/null";
+  REQUIRE(std::system(command.c_str()) == 0);
+  return path;
 }
 
 std::shared_ptr<grpc::Channel> TlsChannel(const std::string& address, const ClientTls& tls) {

@@ -34,6 +34,12 @@ bool WaitServing(const std::shared_ptr<grpc::Channel>& channel, absl::Duration t
 // The whole content of the file at `path` ("" if it cannot be read).
 std::string ReadFile(const std::string& path);
 
+// Writes a new private key to `dir`/`name`.pem with openssl, as an operator would make one
+// (`openssl_args` e.g. "-algorithm ED25519"), and returns its path. Fails the test if
+// openssl fails.
+std::string MakeSigningKey(const std::string& dir, const std::string& name,
+                           const std::string& openssl_args);
+
 // The real warden-server binary, run as a user would run it, on a free port with its own
 // data directory (dev signing key and admin password generated there). The data directory
 // and every run's log survive Stop/Start, so a restarted server keeps its keys.
@@ -52,6 +58,8 @@ class WardenProcess final {
   // SIGTERM, then waits for exit; returns the exit code.
   int Stop();
   void Kill();  // SIGKILL
+  // Sets a server environment variable for the next Start (a restart with other keys).
+  void SetEnv(const std::string& name, std::string value) { env_[name] = std::move(value); }
   // Sends `signal` (e.g. SIGHUP) to the running server.
   void Signal(int signal);
   // Waits until the log has `count` lines containing `text` (the server reports what it did

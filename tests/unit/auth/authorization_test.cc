@@ -29,5 +29,19 @@ TEST_CASE("any identity may ask who it is") {
   CHECK(Authorize("AuthService.ValidateToken", {}).ok());
 }
 
+TEST_CASE("watching revocations needs READ Access (roles) and READ Integration (token ids)") {
+  CHECK(Authorize("AuthService.WatchRevocations",
+                  {{"Access", Access::kRead}, {"Integration", Access::kRead}})
+            .ok());
+  absl::Status ci = Authorize("AuthService.WatchRevocations",
+                              {{"Detection", Access::kRead}, {"Image", Access::kReadWrite}});
+  CHECK(ci.code() == absl::StatusCode::kPermissionDenied);
+  CHECK_THAT(std::string(ci.message()),
+             Catch::Contains("Access (needs READ_ACCESS, has NO_ACCESS), Integration (needs "
+                             "READ_ACCESS, has NO_ACCESS)"));
+  CHECK(Authorize("AuthService.WatchRevocations", {{"Access", Access::kRead}}).code() ==
+        absl::StatusCode::kPermissionDenied);
+}
+
 }  // namespace
 }  // namespace warden
