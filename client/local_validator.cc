@@ -13,7 +13,7 @@
 #include "server/auth/token_validator.h"
 #include "server/jose/jws.h"
 #include "server/jose/key_ring.h"
-#include "server/rpc/convert.h"
+#include "proto/convert/convert.h"
 
 namespace warden {
 namespace {

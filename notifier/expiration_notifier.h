@@ -15,7 +15,7 @@
 #include "notifier/expiration_sink.h"
 #include "notifier/notifier_config.h"
 #include "notifier/stop_signal.h"
-#include "notifier/thread_pool.h"
+#include "common/thread_pool.h"
 #include "storage/schedule_store.h"
 #include "storage/token_store.h"
 

@@ -19,8 +19,8 @@
 #include "client/wardenctl/role_support.h"
 #include "common/status_macros.h"
 #include "domain/role.h"
-#include "server/declarative/declarative_config.h"
-#include "server/rpc/convert.h"
+#include "declarative/declarative_config.h"
+#include "proto/convert/convert.h"
 
 namespace warden::cli {
 namespace {

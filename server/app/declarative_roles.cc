@@ -3,7 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/await.h"
 #include "glog/logging.h"
-#include "server/declarative/declarative_config.h"
+#include "declarative/declarative_config.h"
 
 namespace warden {
 namespace {

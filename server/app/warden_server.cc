@@ -11,7 +11,7 @@
 #include "descriptor_set.h"
 #include "server/app/credentials.h"
 #include "notifier/sinks_from_config.h"
-#include "server/declarative/declarative_config.h"
+#include "declarative/declarative_config.h"
 #include "server/rpc/malformed_request.h"
 #include "server/tls/server_credentials.h"
 

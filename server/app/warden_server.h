@@ -23,7 +23,7 @@
 #include "server/tokens/usage_recorder.h"
 #include "notifier/expiration_notifier.h"
 #include "notifier/notifier_config.h"
-#include "notifier/thread_pool.h"
+#include "common/thread_pool.h"
 #include "server/m2m/m2m_authority.h"
 #include "server/oidc/curl_http_fetcher.h"
 #include "server/oidc/issuer_key_cache.h"
@@ -88,7 +88,7 @@ class WardenServer final {
   WatchHub watch_hub_;  // fed by the three views above, read by WatchRevocations streams
   oidc::CurlHttpFetcher http_fetcher_;
   oidc::IssuerKeyCache issuer_keys_;
-  notifier::ThreadPool blocking_pool_;  // outbound HTTP for M2M, never gRPC's threads
+  ThreadPool blocking_pool_;  // outbound HTTP for M2M, never gRPC's threads
   TokenValidator validator_;
   Authenticator authenticator_;
   CallGate gate_;

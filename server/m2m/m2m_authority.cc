@@ -68,7 +68,7 @@ std::string TokenNameFor(const std::string& subject) {
 
 M2mAuthority::M2mAuthority(storage::M2mConfigStore& store, M2mView& view,
                            storage::TokenStore& tokens, const RoleView& roles,
-                           oidc::IssuerKeyCache& keys, notifier::ThreadPool& blocking_pool,
+                           oidc::IssuerKeyCache& keys, ThreadPool& blocking_pool,
                            const jose::KeyRing& signer, const Clock& clock, Options options)
     : store_(store),
       view_(view),

@@ -8,7 +8,7 @@
 #include "common/clock.h"
 #include "domain/identity.h"
 #include "domain/m2m.h"
-#include "notifier/thread_pool.h"
+#include "common/thread_pool.h"
 #include "server/jose/key_ring.h"
 #include "server/oidc/issuer_key_cache.h"
 #include "server/views/m2m_view.h"
@@ -50,7 +50,7 @@ class M2mAuthority final {
 
   M2mAuthority(storage::M2mConfigStore& store, M2mView& view, storage::TokenStore& tokens,
                const RoleView& roles, oidc::IssuerKeyCache& keys,
-               notifier::ThreadPool& blocking_pool, const jose::KeyRing& signer, const Clock& clock,
+               ThreadPool& blocking_pool, const jose::KeyRing& signer, const Clock& clock,
                Options options);
 
   void List(Done<std::vector<M2mConfig>> done);
@@ -98,7 +98,7 @@ class M2mAuthority final {
   storage::TokenStore& tokens_;
   const RoleView& roles_;
   oidc::IssuerKeyCache& keys_;
-  notifier::ThreadPool& blocking_pool_;
+  ThreadPool& blocking_pool_;
   const jose::KeyRing& signer_;
   const Clock& clock_;
   const Options options_;

@@ -1,7 +1,7 @@
 #include "server/rpc/auth_service.h"
 
 #include "absl/strings/str_cat.h"
-#include "server/rpc/convert.h"
+#include "proto/convert/convert.h"
 #include "server/rpc/m2m_convert.h"
 #include "server/rpc/public_keys.h"
 #include "server/rpc/reactor.h"

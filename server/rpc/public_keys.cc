@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "server/rpc/convert.h"
+#include "proto/convert/convert.h"
 
 namespace warden {
 

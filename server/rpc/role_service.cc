@@ -1,7 +1,7 @@
 #include "server/rpc/role_service.h"
 
 #include "server/rpc/reactor.h"
-#include "server/rpc/role_convert.h"
+#include "proto/convert/role_convert.h"
 
 namespace warden {
 namespace {

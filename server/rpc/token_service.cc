@@ -1,6 +1,6 @@
 #include "server/rpc/token_service.h"
 
-#include "server/rpc/convert.h"
+#include "proto/convert/convert.h"
 #include "server/rpc/reactor.h"
 
 namespace warden {

@@ -5,7 +5,7 @@
 
 #include "common/status_macros.h"
 #include "server/auth/authorization.h"
-#include "server/rpc/convert.h"
+#include "proto/convert/convert.h"
 #include "server/rpc/public_keys.h"
 #include "server/rpc/status.h"
 

@@ -8,7 +8,7 @@
 //
 // Input: YAML text (seeds: docs/declarative-config.md's examples).
 
-#include "server/declarative/declarative_config.h"
+#include "declarative/declarative_config.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -7,7 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
-#include "notifier/thread_pool.h"
+#include "common/thread_pool.h"
 #include "notifier/webhook_sink.h"
 
 namespace warden::notifier {

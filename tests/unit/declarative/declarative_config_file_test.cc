@@ -7,7 +7,7 @@
 #include <string>
 
 #include "absl/strings/match.h"
-#include "server/declarative/declarative_config.h"
+#include "declarative/declarative_config.h"
 
 namespace warden {
 namespace {

@@ -1,4 +1,4 @@
-#include "server/declarative/declarative_config.h"
+#include "declarative/declarative_config.h"
 
 #include <catch2/catch.hpp>
 #include <string>

@@ -10,15 +10,16 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 
-namespace warden::notifier {
+namespace warden {
 
 // A fixed set of threads running submitted tasks from one FIFO queue of bounded length.
-// The expiration notifier's own pool (apart from gRPC's and storage's threads): the sinks
-// run here, while the notifier's thread fetches the next page.
+// Used by the expiration notifier (its sinks run here while its thread fetches the next
+// page) and by M2M work that may block on the network (issuer key fetches), which must stay
+// off gRPC's and storage's threads.
 //
-// The bound is the back-pressure that keeps a run's memory small: Submit blocks while
-// `max_queued` tasks are waiting, so a fast database cannot pile up pages in front of a slow
-// sink. Thread-safe. Tasks must not call Submit, WaitIdle or Shutdown on their own pool.
+// The bound is back-pressure: Submit blocks while `max_queued` tasks are waiting (so a fast
+// database cannot pile up pages in front of a slow sink); TrySubmit refuses instead, for
+// callers that must never block. Thread-safe. Tasks must not call Submit, WaitIdle or Shutdown on their own pool.
 class ThreadPool final {
  public:
   // REQUIRES: threads >= 1, max_queued >= 1. Starts the threads.
@@ -56,4 +57,4 @@ class ThreadPool final {
   absl::Mutex join_mu_;  // serializes Shutdown() callers
 };
 
-}  // namespace warden::notifier
+}  // namespace warden

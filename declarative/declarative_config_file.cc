@@ -7,7 +7,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "server/declarative/declarative_config.h"
+#include "declarative/declarative_config.h"
 
 namespace warden {
 

@@ -1,7 +1,7 @@
-#include "server/rpc/role_convert.h"
+#include "proto/convert/role_convert.h"
 
 #include "absl/strings/str_cat.h"
-#include "server/rpc/convert.h"
+#include "proto/convert/convert.h"
 
 namespace warden {
 namespace {

@@ -1,4 +1,4 @@
-#include "server/declarative/yaml_reader.h"
+#include "declarative/yaml_reader.h"
 
 #include <algorithm>
 #include <map>

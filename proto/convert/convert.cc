@@ -1,4 +1,4 @@
-#include "server/rpc/convert.h"
+#include "proto/convert/convert.h"
 
 #include "absl/strings/str_cat.h"
 

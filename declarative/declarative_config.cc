@@ -1,4 +1,4 @@
-#include "server/declarative/declarative_config.h"
+#include "declarative/declarative_config.h"
 
 #include <exception>
 #include <map>
@@ -13,7 +13,7 @@
 #include "common/status_macros.h"
 #include "domain/access.h"
 #include "domain/names.h"
-#include "server/declarative/yaml_reader.h"
+#include "declarative/yaml_reader.h"
 #include "yaml-cpp/eventhandler.h"
 #include "yaml-cpp/parser.h"
 #include "yaml-cpp/yaml.h"

@@ -1,10 +1,10 @@
-#include "notifier/thread_pool.h"
+#include "common/thread_pool.h"
 
 #include <utility>
 
 #include "glog/logging.h"
 
-namespace warden::notifier {
+namespace warden {
 
 ThreadPool::ThreadPool(int threads, size_t max_queued) : max_queued_(max_queued) {
   CHECK_GE(threads, 1) << "a thread pool needs at least one thread";
@@ -75,4 +75,4 @@ void ThreadPool::Loop() {
   }
 }
 
-}  // namespace warden::notifier
+}  // namespace warden
