@@ -8,6 +8,7 @@
 #include "tests/e2e/api_client.h"
 #include "tests/e2e/warden_process.h"
 #include "tests/support/fake_oidc_issuer.h"
+#include "tests/support/free_port.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_pki.h"
 #include "tests/unit/oidc/test_issuer.h"
@@ -71,6 +72,11 @@ class M2mFixture {
           return stub_->ExchangeAuthMachineToMachineToken(ctx, r, o);
         },
         "", request);
+  }
+
+  // What AddAuthMachineToMachineConfig answers when the issuer's keys cannot be had.
+  static std::string KeysRefused(const std::string& issuer, const std::string& reason) {
+    return absl::StrCat("cannot fetch the keys of issuer ", issuer, ": ", reason);
   }
 
   TestPki pki_;
@@ -227,6 +233,20 @@ TEST_CASE_METHOD(M2mFixture, "each rule of Add is checked, and a failed add stor
     c.set_issuer(issuer_.url() + "/other");
   });
   CHECK(opt_out.code() != grpc::StatusCode::INVALID_ARGUMENT);  // allowed; discovery decides
+}
+
+TEST_CASE_METHOD(M2mFixture, "a port nobody listens on is answered without libcurl's words") {
+  const std::string closed = absl::StrCat("https://127.0.0.1:", FreeTcpPort());
+  v1::AuthMachineToMachineConfig config = Config();
+  config.set_issuer(closed);
+  auto added = Add(config);
+  CHECK(added.code() == grpc::StatusCode::UNAVAILABLE);
+  // Exactly the caller's own URL and a fixed reason: no "Failed to connect", no port but the
+  // one the caller wrote, no address Warden resolved.
+  CHECK(added.message() == KeysRefused(closed, "cannot fetch the issuer's OpenID configuration"));
+  // The details are in the server log, for the operator.
+  CHECK_THAT(server_.Log(),
+             Catch::Contains(absl::StrCat("GET ", closed, "/.well-known/openid-configuration: ")));
 }
 
 }  // namespace
