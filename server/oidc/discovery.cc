@@ -5,7 +5,6 @@
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
-#include "absl/strings/ascii.h"
 #include "absl/strings/cord.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -13,6 +12,7 @@
 #include "glog/logging.h"
 #include "server/jose/json_object.h"
 #include "server/jose/signing_key.h"
+#include "server/oidc/url_origin.h"
 
 namespace warden::oidc {
 namespace {
@@ -30,14 +30,6 @@ std::string Excerpt(const std::string& text) {
 }
 
 bool IsHttps(const std::string& url) { return absl::StartsWithIgnoreCase(url, "https://"); }
-
-// "scheme://authority" in lower case, or "" if `url` has no "://".
-std::string Origin(const std::string& url) {
-  const size_t scheme_end = url.find("://");
-  if (scheme_end == std::string::npos) return "";
-  const size_t authority_end = url.find_first_of("/?#", scheme_end + 3);
-  return absl::AsciiStrToLower(url.substr(0, authority_end));
-}
 
 // The two documents discovery fetches, as a caller is told about them.
 struct Document {
@@ -167,7 +159,10 @@ absl::StatusOr<IssuerKeys> DiscoverIssuerKeys(HttpFetcher& fetcher, const std::s
   ASSIGN_OR_RETURN(const Json document, FetchJson(fetcher, url, options, kConfiguration));
   ASSIGN_OR_RETURN(const std::string jwks_uri, JwksUri(document, url, issuer));
   FetchOptions jwks_options = options;
-  if (Origin(jwks_uri) != Origin(issuer)) jwks_options.bearer_token.reset();
+  const std::optional<std::string> jwks_origin = UrlOrigin(jwks_uri);
+  if (!jwks_origin.has_value() || jwks_origin != UrlOrigin(issuer)) {
+    jwks_options.bearer_token.reset();
+  }
   ASSIGN_OR_RETURN(const Json jwks, FetchJson(fetcher, jwks_uri, jwks_options, kKeys));
   return KeysFromJwks(jwks, jwks_uri);
 }

@@ -24,10 +24,13 @@ using AuthStub = v1::AuthService::Stub;
 
 class M2mFixture {
  public:
-  M2mFixture()
+  // `allow_private_issuers`: WARDEN_M2M_ALLOW_PRIVATE_ISSUERS, which the fake issuer on
+  // 127.0.0.1 needs; the tests of the SSRF defence turn it off.
+  explicit M2mFixture(bool allow_private_issuers = true)
       : issuer_(pki_),
         server_({{"WARDEN_DATABASE_URL", database_.url()},
                  {"WARDEN_M2M_CA_FILE", pki_.Path("ca.pem")},
+                 {"WARDEN_M2M_ALLOW_PRIVATE_ISSUERS", allow_private_issuers ? "true" : "false"},
                  // Some tests here fail on purpose far faster than the default budget of
                  // failed authentications allows (abuse_limits_test.cc tests that).
                  {"WARDEN_AUTH_FAILURE_RATE_LIMIT", "0"}}),
@@ -233,6 +236,41 @@ TEST_CASE_METHOD(M2mFixture, "each rule of Add is checked, and a failed add stor
     c.set_issuer(issuer_.url() + "/other");
   });
   CHECK(opt_out.code() != grpc::StatusCode::INVALID_ARGUMENT);  // allowed; discovery decides
+}
+
+// The SSRF defence (issue 13, item 10): an M2M configuration names a URL Warden fetches, so
+// without it an administrator's client (or a stolen admin token) could probe Warden's own
+// network and read the answers in the error messages.
+class PublicIssuersOnlyFixture : public M2mFixture {
+ public:
+  PublicIssuersOnlyFixture() : M2mFixture(/*allow_private_issuers=*/false) {}
+};
+
+TEST_CASE_METHOD(PublicIssuersOnlyFixture,
+                 "an issuer on a loopback address is refused, and never contacted") {
+  const std::string by_name = absl::StrCat("https://localhost:", issuer_.port());
+  for (const std::string& url : {issuer_.url(), by_name}) {  // A name is checked once resolved.
+    v1::AuthMachineToMachineConfig config = Config();
+    config.set_issuer(url);
+    auto added = Add(config);
+    CHECK(added.code() == grpc::StatusCode::FAILED_PRECONDITION);
+    CHECK(added.message() == KeysRefused(url, "the issuer's address is not allowed"));
+  }
+  CHECK(issuer_.requests() == 0);
+  // The operator learns why from the log.
+  CHECK_THAT(server_.Log(), Catch::Contains("127.0.0.1 (loopback)"));
+  CHECK_THAT(server_.Log(), Catch::Contains("WARDEN_M2M_ALLOW_PRIVATE_ISSUERS"));
+}
+
+TEST_CASE_METHOD(M2mFixture, "a jwks_uri on an address never allowed is refused, not fetched") {
+  // 0.0.0.0 reaches the local host on Linux, so it would reach the fake issuer itself.
+  issuer_.SetJwksUri(absl::StrCat("https://0.0.0.0:", issuer_.port(), "/jwks"));
+  auto added = Add(Config());
+  CHECK(added.code() == grpc::StatusCode::FAILED_PRECONDITION);
+  CHECK(added.message() ==
+        KeysRefused(issuer_.url(), "the address of the issuer's keys is not allowed"));
+  CHECK(issuer_.requests() == 1);  // The discovery document only.
+  CHECK(issuer_.jwks_fetches() == 0);
 }
 
 TEST_CASE_METHOD(M2mFixture, "a port nobody listens on is answered without libcurl's words") {
