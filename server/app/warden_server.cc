@@ -53,6 +53,12 @@ std::vector<std::string> ServedServices() {
           "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"};
 }
 
+oidc::CurlHttpFetcher::Options FetcherOptionsFrom(const ServerConfig& config) {
+  oidc::CurlHttpFetcher::Options options;
+  options.allow_private_addresses = config.m2m_allow_private_issuers;
+  return options;
+}
+
 oidc::IssuerKeyCache::Options IssuerKeyOptionsFrom(const ServerConfig& config) {
   oidc::IssuerKeyCache::Options options;
   options.refresh_cooldown = config.m2m_key_refresh_cooldown;
@@ -129,6 +135,7 @@ WardenServer::WardenServer(const ServerConfig& config,
       schedule_store_(executor_),
       usage_(RealClock::Get(), UsageOptionsFrom(config), UsageRecorder::WriteTo(token_store_)),
       watch_hub_(kWatchLogCapacity),
+      http_fetcher_(FetcherOptionsFrom(config)),
       issuer_keys_(http_fetcher_, RealClock::Get(), IssuerKeyOptionsFrom(config)),
       blocking_pool_(/*threads=*/2, /*max_queued=*/1024),
       validator_(keys_, VerifyOptionsFrom(config), revocations_, roles_, m2m_view_,

@@ -118,6 +118,12 @@ const std::vector<Setting>& Settings() {
       {"m2m-ca-file", "WARDEN_M2M_CA_FILE", "(system CAs)",
        "CA bundle trusted when fetching M2M issuers' OIDC discovery documents and keys",
        [](ServerConfig& c, const std::string& v) { c.m2m_ca_file = v; return true; }},
+      {"m2m-allow-private-issuers", "WARDEN_M2M_ALLOW_PRIVATE_ISSUERS", "false",
+       "let M2M issuers and their keys be fetched from loopback, private, link-local and "
+       "shared addresses (an issuer inside the cluster): true or false",
+       [](ServerConfig& c, const std::string& v) {
+         return absl::SimpleAtob(v, &c.m2m_allow_private_issuers);
+       }},
       {"m2m-key-refresh-cooldown", "WARDEN_M2M_KEY_REFRESH_COOLDOWN", "1m",
        "least time between two fetches of one issuer's keys for tokens naming unknown keys",
        [](ServerConfig& c, const std::string& v) {

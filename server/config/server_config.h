@@ -36,6 +36,9 @@ struct ServerConfig {
   absl::Duration reconcile_interval = absl::Seconds(30);
   absl::Duration shutdown_grace = absl::Seconds(10);
   std::string m2m_ca_file;  // CAs for fetching M2M issuers' keys; empty: the system's
+  // Whether issuers and their jwks_uri may be on loopback, private, link-local or shared
+  // addresses (issue 13: SSRF). Off: only public addresses are fetched from.
+  bool m2m_allow_private_issuers = false;
   absl::Duration m2m_key_refresh_cooldown = absl::Minutes(1);
   // Token last_used_at (issue 8): recorded in memory on validation, written in batches.
   bool track_last_used = true;

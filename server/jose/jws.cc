@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "common/status_macros.h"
 #include "server/jose/base64url.h"
+#include "server/jose/ecdsa_signature.h"
 #include "server/jose/json_object.h"
 
 namespace warden::jose {
@@ -92,6 +93,12 @@ absl::StatusOr<VerifiedJws> VerifyJws(const KeyRing& ring, std::string_view toke
   ASSIGN_OR_RETURN(const CompactJws jws, SplitCompact(token, options));
   ASSIGN_OR_RETURN(Json header, ParseObject(jws.header, options));
   ASSIGN_OR_RETURN(const SigningKey* key, KeyForHeader(ring, header, options));
+  // Before the (costlier) check of the signature itself; a 64-byte signature is the only form
+  // Verify accepts, so any other length is left to it.
+  if (options.require_low_s && key->algorithm() == JwsAlgorithm::kEs256 &&
+      jws.signature.size() == kEs256SignatureBytes && !Es256IsLowS(jws.signature)) {
+    return absl::UnauthenticatedError("token signature is not in canonical low-S form");
+  }
   if (!key->Verify(jws.signing_input, jws.signature)) {
     return absl::UnauthenticatedError("token signature is invalid");
   }

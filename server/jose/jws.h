@@ -22,6 +22,10 @@ struct JwsOptions {
   // Accept a header without "kid" when the ring holds exactly one key (some issuers omit kid
   // when they publish a single key). Warden's own tokens always carry a kid.
   bool single_key_without_kid = false;
+  // Refuse ES256 signatures whose s is above n/2 (the second string of the same token; see
+  // ecdsa_signature.h). Warden signs only low-S. Off for outside issuers, whose signers
+  // (Go's crypto/ecdsa, for one) produce either form.
+  bool require_low_s = true;
 };
 
 struct DecodedJws {
@@ -44,13 +48,14 @@ struct VerifiedJws {
 // Verifies the signature of a compact JWS against `ring`. Checks, in this order: size;
 // three base64url parts; header is a JSON object with string alg and kid; alg is not "none"
 // nor HS*; kid is in the ring; alg equals the key's algorithm exactly; no "crit" header;
-// signature over the first two parts; payload is a JSON object.
+// ES256 signature in low-S form (if options.require_low_s); signature over the first two
+// parts; payload is a JSON object.
 //
 // Errors (fixed reasons that never contain any part of the token): INVALID_ARGUMENT "token
 // is too large" or "token is malformed" for structure; UNAUTHENTICATED "token algorithm is
 // not accepted", "token header names an unknown signing key", "token algorithm does not match
 // its signing key", "token header has unsupported critical parameters", "token signature is
-// invalid". Thread-safe; never throws.
+// not in canonical low-S form", "token signature is invalid". Thread-safe; never throws.
 absl::StatusOr<VerifiedJws> VerifyJws(const KeyRing& ring, std::string_view token,
                                       const JwsOptions& options);
 

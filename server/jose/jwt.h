@@ -54,17 +54,19 @@ struct VerifyOptions {
 // the token: "token is too large", "token is malformed", "token algorithm is not accepted"
 // (alg "none" or HS*), "token header names an unknown signing key", "token algorithm does not
 // match its signing key", "token header has unsupported critical parameters", "token
-// signature is invalid", "token issuer is not accepted", "token audience is not accepted",
-// "token has expired", "token is not valid yet", "token is missing claim <x>", "token claim
-// <x> is malformed".
+// signature is not in canonical low-S form" (an ES256 signature whose s is above n/2: Warden
+// never signs one, see ecdsa_signature.h), "token signature is invalid", "token issuer is not
+// accepted", "token audience is not accepted", "token has expired", "token is not valid yet",
+// "token is missing claim <x>", "token claim <x> is malformed".
 //
 // Checks, in this order: size; three base64url parts; header is a JSON object with string
 // alg and kid; alg is not "none" nor HS*; kid is in the ring; alg equals the key's algorithm
-// exactly; no "crit" header; signature over the first two parts; payload is a JSON object;
-// iss; aud (string or array); exp (now > exp + leeway => expired); nbf if present (now +
-// leeway < nbf => not valid yet); jti (non-empty string) and iat present with the right
-// types; name and roles, if present, with the right types. JSON with duplicate member names
-// is malformed (RFC 7515 §5.2 allows rejecting it; it defeats parser-differential attacks).
+// exactly; no "crit" header; ES256 signature in low-S form; signature over the first two
+// parts; payload is a JSON object; iss; aud (string or array); exp (now > exp + leeway =>
+// expired); nbf if present (now + leeway < nbf => not valid yet); jti (non-empty string) and
+// iat present with the right types; name and roles, if present, with the right types. JSON
+// with duplicate member names is malformed (RFC 7515 §5.2 allows rejecting it; it defeats
+// parser-differential attacks).
 //
 // If `options` lacks issuer or audience, every token is rejected with INTERNAL. Thread-safe;
 // never throws.

@@ -19,31 +19,25 @@
 #include "absl/strings/str_cat.h"
 #include "glog/logging.h"
 #include "server/jose/base64url.h"
+#include "server/jose/ecdsa_signature.h"
+#include "server/jose/openssl_ptr.h"
 
 namespace warden::jose {
 namespace {
 
 constexpr int kMinRsaBits = 2048;
 constexpr int kMaxRsaBits = 16384;  // Bounds the cost of every verification.
-constexpr size_t kEs256HalfBytes = 32;
+constexpr size_t kP256CoordinateBytes = 32;
 constexpr size_t kMaxKeyFileBytes = 1 << 20;
 
 struct BioFree {
   void operator()(BIO* bio) const { BIO_free(bio); }
 };
 using BioPtr = std::unique_ptr<BIO, BioFree>;
-struct BnFree {
-  void operator()(BIGNUM* bn) const { BN_free(bn); }
-};
-using BnPtr = std::unique_ptr<BIGNUM, BnFree>;
 struct MdCtxFree {
   void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
 };
 using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
-struct EcdsaSigFree {
-  void operator()(ECDSA_SIG* sig) const { ECDSA_SIG_free(sig); }
-};
-using EcdsaSigPtr = std::unique_ptr<ECDSA_SIG, EcdsaSigFree>;
 
 // Declines every passphrase prompt: encrypted keys fail to load instead of blocking on a TTY.
 int NoPassphrase(char*, int, int, void*) { return 0; }
@@ -93,9 +87,9 @@ absl::StatusOr<std::pair<JwsAlgorithm, nlohmann::json>> DescribeKey(EVP_PKEY* pk
     BnPtr y = GetBnParam(pkey, OSSL_PKEY_PARAM_EC_PUB_Y);
     if (x == nullptr || y == nullptr)
       return absl::InvalidArgumentError("EC key has no public point");
-    std::string xb(kEs256HalfBytes, '\0'), yb(kEs256HalfBytes, '\0');
-    BN_bn2binpad(x.get(), reinterpret_cast<unsigned char*>(xb.data()), kEs256HalfBytes);
-    BN_bn2binpad(y.get(), reinterpret_cast<unsigned char*>(yb.data()), kEs256HalfBytes);
+    std::string xb(kP256CoordinateBytes, '\0'), yb(kP256CoordinateBytes, '\0');
+    BN_bn2binpad(x.get(), reinterpret_cast<unsigned char*>(xb.data()), kP256CoordinateBytes);
+    BN_bn2binpad(y.get(), reinterpret_cast<unsigned char*>(yb.data()), kP256CoordinateBytes);
     jwk["kty"] = "EC";
     jwk["crv"] = "P-256";
     jwk["x"] = Base64UrlEncode(xb);
@@ -149,38 +143,6 @@ std::string Thumbprint(const nlohmann::json& jwk) {
     for (const char* member : {"crv", "x"}) required[member] = jwk.at(member);
   }
   return Base64UrlEncode(Sha256(required.dump()));
-}
-
-// ECDSA signatures: OpenSSL speaks DER, JWS speaks raw r||s (RFC 7518 §3.4).
-std::optional<std::string> DerToRawEcdsa(std::string_view der) {
-  const auto* p = reinterpret_cast<const unsigned char*>(der.data());
-  EcdsaSigPtr sig(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(der.size())));
-  if (sig == nullptr) return std::nullopt;
-  std::string raw(2 * kEs256HalfBytes, '\0');
-  auto* out = reinterpret_cast<unsigned char*>(raw.data());
-  if (BN_bn2binpad(ECDSA_SIG_get0_r(sig.get()), out, kEs256HalfBytes) < 0 ||
-      BN_bn2binpad(ECDSA_SIG_get0_s(sig.get()), out + kEs256HalfBytes, kEs256HalfBytes) < 0) {
-    return std::nullopt;
-  }
-  return raw;
-}
-
-std::optional<std::string> RawToDerEcdsa(std::string_view raw) {
-  if (raw.size() != 2 * kEs256HalfBytes) return std::nullopt;
-  const auto* in = reinterpret_cast<const unsigned char*>(raw.data());
-  BnPtr r(BN_bin2bn(in, kEs256HalfBytes, nullptr));
-  BnPtr s(BN_bin2bn(in + kEs256HalfBytes, kEs256HalfBytes, nullptr));
-  EcdsaSigPtr sig(ECDSA_SIG_new());
-  if (r == nullptr || s == nullptr || sig == nullptr) return std::nullopt;
-  if (ECDSA_SIG_set0(sig.get(), r.get(), s.get()) != 1) return std::nullopt;
-  r.release();  // Now owned by sig.
-  s.release();
-  unsigned char* der = nullptr;
-  const int len = i2d_ECDSA_SIG(sig.get(), &der);
-  if (len <= 0) return std::nullopt;
-  std::string out(reinterpret_cast<char*>(der), len);
-  OPENSSL_free(der);
-  return out;
 }
 
 }  // namespace
@@ -338,7 +300,8 @@ absl::StatusOr<std::string> SigningKey::Sign(std::string_view signing_input) con
   }
   signature.resize(len);
   if (algorithm_ != JwsAlgorithm::kEs256) return signature;
-  std::optional<std::string> raw = DerToRawEcdsa(signature);
+  // Low-S form: the token has one string, and VerifyJws accepts it (see ecdsa_signature.h).
+  std::optional<std::string> raw = Es256DerToRaw(signature);
   if (!raw.has_value()) return absl::InternalError("OpenSSL returned a malformed ECDSA signature");
   return *std::move(raw);
 }
@@ -348,7 +311,7 @@ bool SigningKey::Verify(std::string_view signing_input, std::string_view signatu
   const EVP_MD* md = EVP_sha256();
   switch (algorithm_) {
     case JwsAlgorithm::kEs256: {
-      std::optional<std::string> converted = RawToDerEcdsa(signature);
+      std::optional<std::string> converted = Es256RawToDer(signature);
       if (!converted.has_value()) return false;
       der = *std::move(converted);
       signature = der;

@@ -74,12 +74,14 @@ class SigningKey final {
   nlohmann::json PublicJwk() const;
 
   // The JWS signature of `signing_input` in the algorithm's wire form: ES256 returns raw
-  // r||s (64 bytes, each half zero-padded to 32), not DER. REQUIRES: can_sign(); otherwise
-  // FAILED_PRECONDITION. INTERNAL if OpenSSL fails.
+  // r||s (64 bytes, each half zero-padded to 32), not DER, always in low-S form (s <= n/2,
+  // see ecdsa_signature.h). REQUIRES: can_sign(); otherwise FAILED_PRECONDITION. INTERNAL if
+  // OpenSSL fails.
   absl::StatusOr<std::string> Sign(std::string_view signing_input) const;
 
   // True if `signature` is a valid JWS signature of `signing_input` in the algorithm's wire
-  // form (ES256: exactly 64 bytes raw r||s; DER is rejected).
+  // form (ES256: exactly 64 bytes raw r||s; DER is rejected). ES256 accepts both the low-S and
+  // the high-S form here: whether to insist on low-S is VerifyJws's choice (JwsOptions).
   bool Verify(std::string_view signing_input, std::string_view signature) const;
 
  private:

@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "server/jose/base64url.h"
+#include "server/jose/openssl_ptr.h"
 #include "server/jose/signing_key.h"
 
 namespace warden::jose {
@@ -24,10 +25,6 @@ using Json = nlohmann::json;
 constexpr size_t kMaxKidBytes = 1024;
 constexpr size_t kCoordinateBytes = 32;  // P-256 coordinates and Ed25519 public keys.
 
-struct BnFree {
-  void operator()(BIGNUM* bn) const { BN_free(bn); }
-};
-using BnPtr = std::unique_ptr<BIGNUM, BnFree>;
 struct ParamBldFree {
   void operator()(OSSL_PARAM_BLD* bld) const { OSSL_PARAM_BLD_free(bld); }
 };

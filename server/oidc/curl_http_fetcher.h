@@ -9,18 +9,28 @@
 namespace warden::oidc {
 
 // Thread-safe: each Get uses its own curl handle. Requests:
-//  - https only (protocols and redirect protocols restricted in libcurl), unless
-//    `allow_plain_http` (for tests with a plain local server; never set in production);
-//  - at most `max_redirects` redirects, each to an allowed protocol; an Authorization header
-//    is never forwarded to another host;
+//  - https only (protocols restricted in libcurl), unless `allow_plain_http` (for tests with
+//    a plain local server; never set in production);
+//  - connections only to the addresses AddressAllowed admits (address_policy.h: public ones,
+//    plus loopback, private, link-local and shared ones with `allow_private_addresses`),
+//    checked on the very address each socket is opened for, after DNS resolution, so the
+//    address checked is the address used (no DNS rebinding). Through a proxy (https_proxy),
+//    that is the proxy's address. A refusal is an AddressNotAllowedError;
+//  - at most `max_redirects` redirects, each to the URL's own origin (scheme, host, port):
+//    followed here, not by libcurl, which cannot be asked before it follows one. So a
+//    redirect can neither leave the issuer's host nor downgrade to http, and a bearer token
+//    stays on its origin;
 //  - connect and total timeouts and the body limit from FetchOptions, the limit enforced while
-//    reading (the transfer is aborted past it);
+//    reading (the transfer is aborted past it); the total timeout covers every redirect;
 //  - the CA file from FetchOptions replaces the system CAs when set;
 //  - otherwise libcurl's defaults: no compression, no cookies, https_proxy honoured.
+// Error messages carry libcurl's words and the addresses refused: for the log (see
+// HttpFetcher::Get).
 class CurlHttpFetcher final : public HttpFetcher {
  public:
   struct Options {
     bool allow_plain_http = false;
+    bool allow_private_addresses = false;  // WARDEN_M2M_ALLOW_PRIVATE_ISSUERS
     int max_redirects = 3;
   };
 

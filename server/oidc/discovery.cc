@@ -5,13 +5,14 @@
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
-#include "absl/strings/ascii.h"
+#include "absl/strings/cord.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "glog/logging.h"
 #include "server/jose/json_object.h"
 #include "server/jose/signing_key.h"
+#include "server/oidc/url_origin.h"
 
 namespace warden::oidc {
 namespace {
@@ -30,21 +31,50 @@ std::string Excerpt(const std::string& text) {
 
 bool IsHttps(const std::string& url) { return absl::StartsWithIgnoreCase(url, "https://"); }
 
-// "scheme://authority" in lower case, or "" if `url` has no "://".
-std::string Origin(const std::string& url) {
-  const size_t scheme_end = url.find("://");
-  if (scheme_end == std::string::npos) return "";
-  const size_t authority_end = url.find_first_of("/?#", scheme_end + 3);
-  return absl::AsciiStrToLower(url.substr(0, authority_end));
+// The two documents discovery fetches, as a caller is told about them.
+struct Document {
+  const char* name;         // For the log.
+  const char* unreachable;  // The caller's message when the fetch fails,
+  const char* not_allowed;  // when its host's addresses may not be connected to,
+  const char* not_json;     // and when what came back is no JSON object.
+};
+constexpr Document kConfiguration = {
+    "discovery document", "cannot fetch the issuer's OpenID configuration",
+    "the issuer's address is not allowed", "the issuer's OpenID configuration is not JSON"};
+constexpr Document kKeys = {"JWKS", "cannot fetch the issuer's keys",
+                            "the address of the issuer's keys is not allowed",
+                            "the issuer's keys (JWKS) are not JSON"};
+
+// Logs `detail` (which may quote URLs, documents and the fetcher's words) and returns
+// FAILED_PRECONDITION with the fixed `reason`.
+absl::Status Refuse(const std::string& detail, const char* reason) {
+  LOG(WARNING) << "OIDC discovery: " << detail;
+  return absl::FailedPreconditionError(reason);
+}
+
+// What a caller is told about a failed fetch: the document's fixed message, with the fetcher's
+// code and payloads (FetchIssuerKeys reads the HTTP status back). Its own message, with
+// libcurl's words, resolved addresses and ports, goes to the log only: handed back to whoever
+// named the URL, it would make Warden a scanner of its own network.
+absl::Status Withhold(const absl::Status& fetched, const Document& document) {
+  LOG(WARNING) << "OIDC discovery: cannot fetch the " << document.name << ": "
+               << absl::StatusCodeToString(fetched.code()) << ": " << fetched.message();
+  absl::Status out(fetched.code(),
+                   IsAddressNotAllowed(fetched) ? document.not_allowed : document.unreachable);
+  fetched.ForEachPayload(
+      [&out](absl::string_view type, const absl::Cord& payload) { out.SetPayload(type, payload); });
+  return out;
 }
 
 absl::StatusOr<Json> FetchJson(HttpFetcher& fetcher, const std::string& url,
-                               const FetchOptions& options, absl::string_view what) {
-  ASSIGN_OR_RETURN(HttpResponse response, fetcher.Get(url, options));
-  std::optional<Json> json = jose::ParseJsonObject(response.body, kMaxJsonDepth);
+                               const FetchOptions& options, const Document& document) {
+  absl::StatusOr<HttpResponse> response = fetcher.Get(url, options);
+  if (!response.ok()) return Withhold(response.status(), document);
+  std::optional<Json> json = jose::ParseJsonObject(response->body, kMaxJsonDepth);
   if (!json.has_value()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(what, " at ", url, " is not a JSON object (or has repeated members)"));
+    return Refuse(
+        absl::StrCat(document.name, " at ", url, " is not a JSON object (or has repeated members)"),
+        document.not_json);
   }
   return *std::move(json);
 }
@@ -56,21 +86,22 @@ absl::StatusOr<std::string> JwksUri(const Json& document, const std::string& url
   const std::string* named_issuer =
       named == document.end() ? nullptr : named->get_ptr<const std::string*>();
   if (named_issuer == nullptr || *named_issuer != issuer) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "discovery document at ", url, " names issuer \"",
-        named_issuer == nullptr ? "" : Excerpt(*named_issuer), "\", not \"", issuer, "\""));
+    return Refuse(absl::StrCat("discovery document at ", url, " names issuer \"",
+                               named_issuer == nullptr ? "" : Excerpt(*named_issuer), "\", not \"",
+                               issuer, "\""),
+                  "the issuer's OpenID configuration names another issuer");
   }
   const auto jwks = document.find("jwks_uri");
   const std::string* jwks_uri =
       jwks == document.end() ? nullptr : jwks->get_ptr<const std::string*>();
   if (jwks_uri == nullptr || jwks_uri->empty() || jwks_uri->size() > kMaxUrlBytes) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("discovery document at ", url, " has no usable jwks_uri"));
+    return Refuse(absl::StrCat("discovery document at ", url, " has no usable jwks_uri"),
+                  "the issuer's OpenID configuration has no usable jwks_uri");
   }
   if (IsHttps(issuer) && !IsHttps(*jwks_uri)) {
-    return absl::FailedPreconditionError(absl::StrCat("discovery document at ", url,
-                                                      " names jwks_uri \"", Excerpt(*jwks_uri),
-                                                      "\", which is not https"));
+    return Refuse(absl::StrCat("discovery document at ", url, " names jwks_uri \"",
+                               Excerpt(*jwks_uri), "\", which is not https"),
+                  "the issuer's OpenID configuration names a jwks_uri that is not https");
   }
   return *jwks_uri;
 }
@@ -78,7 +109,8 @@ absl::StatusOr<std::string> JwksUri(const Json& document, const std::string& url
 absl::StatusOr<IssuerKeys> KeysFromJwks(const Json& jwks, const std::string& jwks_uri) {
   const auto keys = jwks.find("keys");
   if (keys == jwks.end() || !keys->is_array()) {
-    return absl::FailedPreconditionError(absl::StrCat("JWKS at ", jwks_uri, " has no keys array"));
+    return Refuse(absl::StrCat("JWKS at ", jwks_uri, " has no keys array"),
+                  "the issuer's keys (JWKS) have no keys array");
   }
   IssuerKeys out;
   out.jwks_uri = jwks_uri;
@@ -104,9 +136,9 @@ absl::StatusOr<IssuerKeys> KeysFromJwks(const Json& jwks, const std::string& jwk
     LOG(INFO) << "JWKS at " << jwks_uri << ": skipping a key: " << problem;
   }
   if (usable.empty()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("JWKS at ", jwks_uri, " has no usable signing key",
-                     first_problem.empty() ? "" : absl::StrCat(" (", first_problem, ")")));
+    return Refuse(absl::StrCat("JWKS at ", jwks_uri, " has no usable signing key",
+                               first_problem.empty() ? "" : absl::StrCat(" (", first_problem, ")")),
+                  "the issuer's keys (JWKS) have no usable signing key");
   }
   ASSIGN_OR_RETURN(jose::KeyRing ring, jose::KeyRing::CreateForVerification(std::move(usable)));
   out.keys = std::make_shared<const jose::KeyRing>(std::move(ring));
@@ -124,11 +156,14 @@ std::string DiscoveryUrl(const std::string& issuer) {
 absl::StatusOr<IssuerKeys> DiscoverIssuerKeys(HttpFetcher& fetcher, const std::string& issuer,
                                               const FetchOptions& options) {
   const std::string url = DiscoveryUrl(issuer);
-  ASSIGN_OR_RETURN(const Json document, FetchJson(fetcher, url, options, "discovery document"));
+  ASSIGN_OR_RETURN(const Json document, FetchJson(fetcher, url, options, kConfiguration));
   ASSIGN_OR_RETURN(const std::string jwks_uri, JwksUri(document, url, issuer));
   FetchOptions jwks_options = options;
-  if (Origin(jwks_uri) != Origin(issuer)) jwks_options.bearer_token.reset();
-  ASSIGN_OR_RETURN(const Json jwks, FetchJson(fetcher, jwks_uri, jwks_options, "JWKS"));
+  const std::optional<std::string> jwks_origin = UrlOrigin(jwks_uri);
+  if (!jwks_origin.has_value() || jwks_origin != UrlOrigin(issuer)) {
+    jwks_options.bearer_token.reset();
+  }
+  ASSIGN_OR_RETURN(const Json jwks, FetchJson(fetcher, jwks_uri, jwks_options, kKeys));
   return KeysFromJwks(jwks, jwks_uri);
 }
 

@@ -32,10 +32,18 @@ std::string DiscoveryUrl(const std::string& issuer);
 //
 // JWKS keys with "use" other than "sig", unsupported types or curves, an "alg" not matching
 // their type, malformed members, or a kid already seen are skipped; at most 100 keys are used.
-// Errors: the fetcher's (UNAVAILABLE, FAILED_PRECONDITION); FAILED_PRECONDITION for a
-// document that is not a JSON object, a wrong issuer, a missing or non-https jwks_uri, a JWKS
-// without a "keys" array or without any usable key. Messages name the URL, never bodies.
-// Thread-safe if `fetcher` is.
+//
+// Errors carry fixed messages, because they reach callers (AddAuthMachineToMachineConfig, the
+// exchange, direct ID-token authentication) who may have chosen the URLs: never the
+// fetcher's words, an address, a port or a piece of a document. The details go to the server
+// log (WARNING). A failed fetch keeps the fetcher's code (UNAVAILABLE or FAILED_PRECONDITION)
+// and payloads (HttpStatusOf still works) with "cannot fetch the issuer's OpenID
+// configuration" or "cannot fetch the issuer's keys"; a host Warden may not connect to
+// (IsAddressNotAllowed) is FAILED_PRECONDITION "the issuer's address is not allowed" or "the
+// address of the issuer's keys is not allowed". FAILED_PRECONDITION "the issuer's OpenID
+// configuration is not JSON", "... names another issuer", "... has no usable jwks_uri", "...
+// names a jwks_uri that is not https", "the issuer's keys (JWKS) are not JSON", "... have no
+// keys array", "... have no usable signing key". Thread-safe if `fetcher` is.
 absl::StatusOr<IssuerKeys> DiscoverIssuerKeys(HttpFetcher& fetcher, const std::string& issuer,
                                               const FetchOptions& options);
 

@@ -9,6 +9,7 @@ namespace warden::oidc {
 namespace {
 
 constexpr char kHttpStatusPayload[] = "type.googleapis.com/warden.oidc.HttpStatus";
+constexpr char kAddressNotAllowedPayload[] = "type.googleapis.com/warden.oidc.AddressNotAllowed";
 
 }  // namespace
 
@@ -29,6 +30,17 @@ std::optional<int> HttpStatusOf(const absl::Status& status) {
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), code);
   if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
   return code;
+}
+
+absl::Status AddressNotAllowedError(const std::string& url, const std::string& detail) {
+  absl::Status status =
+      absl::FailedPreconditionError(absl::StrCat("GET ", url, ": refused to connect: ", detail));
+  status.SetPayload(kAddressNotAllowedPayload, absl::Cord());
+  return status;
+}
+
+bool IsAddressNotAllowed(const absl::Status& status) {
+  return status.GetPayload(kAddressNotAllowedPayload).has_value();
 }
 
 }  // namespace warden::oidc

@@ -34,12 +34,15 @@ class HttpFetcher {
  public:
   virtual ~HttpFetcher() = default;
 
-  // GETs `url`. Returns the response for a 2xx answer. Errors name the URL (URLs are not
-  // secrets) and never contain a bearer token or more than a short excerpt of a body:
-  // UNAVAILABLE for transport failures (DNS, connect, TLS, timeout) and for answers that may
-  // pass (5xx, 408, 429); FAILED_PRECONDITION for a URL that may not be fetched, a body over
-  // `options.max_bytes`, and other HTTP answers (as made by HttpStatusError, so HttpStatusOf
-  // reads the code back). Implementations are thread-safe: Get may be called concurrently.
+  // GETs `url`. Returns the response for a 2xx answer. Errors name the URL and never contain
+  // a bearer token or more than a short excerpt of a body, but may carry transport details
+  // (the transport's own words, resolved addresses, ports): they are for the server log, and
+  // whoever answers a caller replaces them (see discovery.h). UNAVAILABLE for transport
+  // failures (DNS, connect, TLS, timeout) and for answers that may pass (5xx, 408, 429);
+  // FAILED_PRECONDITION for a URL that may not be fetched, a host whose addresses may not be
+  // connected to (as made by AddressNotAllowedError), a body over `options.max_bytes`, and
+  // other HTTP answers (as made by HttpStatusError, so HttpStatusOf reads the code back).
+  // Implementations are thread-safe: Get may be called concurrently.
   virtual absl::StatusOr<HttpResponse> Get(const std::string& url, const FetchOptions& options) = 0;
 };
 
@@ -48,5 +51,12 @@ absl::Status HttpStatusError(const std::string& url, int status_code);
 
 // The HTTP status code carried by an error made by HttpStatusError; nullopt for any other.
 std::optional<int> HttpStatusOf(const absl::Status& status);
+
+// The error for a fetch of `url` refused because its host's addresses are ones Warden may not
+// connect to (address_policy.h); `detail` says which, for the log. FAILED_PRECONDITION.
+absl::Status AddressNotAllowedError(const std::string& url, const std::string& detail);
+
+// True for an error made by AddressNotAllowedError.
+bool IsAddressNotAllowed(const absl::Status& status);
 
 }  // namespace warden::oidc

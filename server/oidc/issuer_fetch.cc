@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "glog/logging.h"
 
 namespace warden::oidc {
 namespace {
@@ -56,8 +57,11 @@ absl::StatusOr<IssuerKeys> FetchIssuerKeys(HttpFetcher& fetcher, const IssuerSpe
   }
   absl::StatusOr<std::string> token = ReadTokenFile(spec.kube_token_path);
   if (!token.ok()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(keys.status().message(), "; ", token.status().message()));
+    // The path and errno are the server's business, not the caller's.
+    LOG(WARNING) << "issuer " << spec.issuer
+                 << " refused an anonymous fetch: " << token.status().message();
+    return absl::FailedPreconditionError(absl::StrCat(
+        keys.status().message(), "; the service account token to retry with cannot be read"));
   }
   options.bearer_token = *std::move(token);
   if (!spec.kube_ca_path.empty()) options.ca_file = spec.kube_ca_path;

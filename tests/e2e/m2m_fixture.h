@@ -7,6 +7,8 @@
 #include <memory>
 #include <string>
 
+#include "absl/strings/str_cat.h"
+
 #include "tests/e2e/api_client.h"
 #include "tests/e2e/warden_process.h"
 #include "tests/support/fake_oidc_issuer.h"
@@ -19,10 +21,13 @@ namespace warden::testing {
 
 class M2mFixture {
  public:
-  M2mFixture()
+  // `allow_private_issuers`: WARDEN_M2M_ALLOW_PRIVATE_ISSUERS, which the fake issuer on
+  // 127.0.0.1 needs; the tests of the SSRF defence turn it off.
+  explicit M2mFixture(bool allow_private_issuers = true)
       : issuer_(pki_),
         server_({{"WARDEN_DATABASE_URL", database_.url()},
                  {"WARDEN_M2M_CA_FILE", pki_.Path("ca.pem")},
+                 {"WARDEN_M2M_ALLOW_PRIVATE_ISSUERS", allow_private_issuers ? "true" : "false"},
                  // Some tests here fail on purpose far faster than the default budget of
                  // failed authentications allows (abuse_limits_test.cc tests that).
                  {"WARDEN_AUTH_FAILURE_RATE_LIMIT", "0"}}),
@@ -80,6 +85,11 @@ class M2mFixture {
           return stub_->ExchangeAuthMachineToMachineToken(ctx, r, o);
         },
         "", request);
+  }
+
+  // What AddAuthMachineToMachineConfig answers when the issuer's keys cannot be had.
+  static std::string KeysRefused(const std::string& issuer, const std::string& reason) {
+    return absl::StrCat("cannot fetch the keys of issuer ", issuer, ": ", reason);
   }
 
   TestPki pki_;

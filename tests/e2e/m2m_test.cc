@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/random.h"
 #include "tests/e2e/m2m_fixture.h"
+#include "tests/support/free_port.h"
 
 namespace warden::testing {
 namespace {
@@ -159,6 +160,55 @@ TEST_CASE_METHOD(M2mFixture, "each rule of Add is checked, and a failed add stor
     c.set_issuer(issuer_.url() + "/other");
   });
   CHECK(opt_out.code() != grpc::StatusCode::INVALID_ARGUMENT);  // allowed; discovery decides
+}
+
+// The SSRF defence (issue 13, item 10): an M2M configuration names a URL Warden fetches, so
+// without it an administrator's client (or a stolen admin token) could probe Warden's own
+// network and read the answers in the error messages.
+class PublicIssuersOnlyFixture : public M2mFixture {
+ public:
+  PublicIssuersOnlyFixture() : M2mFixture(/*allow_private_issuers=*/false) {}
+};
+
+TEST_CASE_METHOD(PublicIssuersOnlyFixture,
+                 "an issuer on a loopback address is refused, and never contacted") {
+  const std::string by_name = absl::StrCat("https://localhost:", issuer_.port());
+  for (const std::string& url : {issuer_.url(), by_name}) {  // A name is checked once resolved.
+    v1::AuthMachineToMachineConfig config = Config();
+    config.set_issuer(url);
+    auto added = Add(config);
+    CHECK(added.code() == grpc::StatusCode::FAILED_PRECONDITION);
+    CHECK(added.message() == KeysRefused(url, "the issuer's address is not allowed"));
+  }
+  CHECK(issuer_.requests() == 0);
+  // The operator learns why from the log.
+  CHECK_THAT(server_.Log(), Catch::Contains("127.0.0.1 (loopback)"));
+  CHECK_THAT(server_.Log(), Catch::Contains("WARDEN_M2M_ALLOW_PRIVATE_ISSUERS"));
+}
+
+TEST_CASE_METHOD(M2mFixture, "a jwks_uri on an address never allowed is refused, not fetched") {
+  // 0.0.0.0 reaches the local host on Linux, so it would reach the fake issuer itself.
+  issuer_.SetJwksUri(absl::StrCat("https://0.0.0.0:", issuer_.port(), "/jwks"));
+  auto added = Add(Config());
+  CHECK(added.code() == grpc::StatusCode::FAILED_PRECONDITION);
+  CHECK(added.message() ==
+        KeysRefused(issuer_.url(), "the address of the issuer's keys is not allowed"));
+  CHECK(issuer_.requests() == 1);  // The discovery document only.
+  CHECK(issuer_.jwks_fetches() == 0);
+}
+
+TEST_CASE_METHOD(M2mFixture, "a port nobody listens on is answered without libcurl's words") {
+  const std::string closed = absl::StrCat("https://127.0.0.1:", FreeTcpPort());
+  v1::AuthMachineToMachineConfig config = Config();
+  config.set_issuer(closed);
+  auto added = Add(config);
+  CHECK(added.code() == grpc::StatusCode::UNAVAILABLE);
+  // Exactly the caller's own URL and a fixed reason: no "Failed to connect", no port but the
+  // one the caller wrote, no address Warden resolved.
+  CHECK(added.message() == KeysRefused(closed, "cannot fetch the issuer's OpenID configuration"));
+  // The details are in the server log, for the operator.
+  CHECK_THAT(server_.Log(),
+             Catch::Contains(absl::StrCat("GET ", closed, "/.well-known/openid-configuration: ")));
 }
 
 }  // namespace

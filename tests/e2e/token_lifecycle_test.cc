@@ -7,6 +7,8 @@
 #include <catch2/catch.hpp>
 
 #include "absl/strings/match.h"
+#include "server/jose/base64url.h"
+#include "server/jose/ecdsa_signature.h"
 #include "tests/e2e/api_client.h"
 #include "tests/e2e/server_fixture.h"
 #include "tests/e2e/warden_process.h"
@@ -61,6 +63,24 @@ TEST_CASE_METHOD(ServerFixture, "ValidateToken needs an authenticated caller and
   CHECK(forged.code() == grpc::StatusCode::UNAUTHENTICATED);
   CHECK(forged.message() == "token signature is invalid");
   CHECK(api_.Validate(admin_, "").code() == grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_CASE_METHOD(ServerFixture, "a token's high-S twin, a second valid signature, is refused") {
+  // ECDSA malleability (issue 13, item 14): s -> n - s keeps the signature valid, so without
+  // the low-S rule one token would have two strings.
+  std::string token = MintAsAdmin("malleable", {"Analyst"}).token();
+  REQUIRE(api_.Validate(admin_, token).ok());  // Now in the verified-token cache, too.
+  const size_t dot = token.rfind('.');
+  const std::optional<std::string> signature = jose::Base64UrlDecode(token.substr(dot + 1));
+  REQUIRE(signature.has_value());
+  const std::optional<std::string> twin = jose::Es256NegateS(*signature);
+  REQUIRE(twin.has_value());
+  const std::string high_s = token.substr(0, dot + 1) + jose::Base64UrlEncode(*twin);
+  auto refused = api_.Validate(admin_, high_s);
+  CHECK(refused.code() == grpc::StatusCode::UNAUTHENTICATED);
+  CHECK(refused.message() == "token signature is not in canonical low-S form");
+  CHECK(api_.AuthStatus(Bearer(high_s)).code() == grpc::StatusCode::UNAUTHENTICATED);
+  CHECK(api_.Validate(admin_, token).ok());
 }
 
 TEST_CASE_METHOD(ServerFixture, "an Analyst token cannot mint an Admin token") {

@@ -91,6 +91,9 @@ WardenProcess::WardenProcess(std::map<std::string, std::string> env, std::option
   env_.try_emplace("WARDEN_LISTEN", address_);
   env_.try_emplace("WARDEN_DATA_DIR", data_dir_ + "/data");
   env_.try_emplace("WARDEN_RECONCILE_INTERVAL", "1s");
+  // Every fake OIDC issuer of the tests listens on 127.0.0.1, which production refuses to
+  // fetch from; the tests of that refusal set "false".
+  env_.try_emplace("WARDEN_M2M_ALLOW_PRIVATE_ISSUERS", "true");
   channel_ = tls.has_value() ? TlsChannel(address_, *tls)
                              : grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
 }

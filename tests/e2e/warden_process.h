@@ -46,6 +46,7 @@ std::string MakeSigningKey(const std::string& dir, const std::string& name,
 class WardenProcess final {
  public:
   // `env` adds or overrides server environment variables (WARDEN_DATABASE_URL is required).
+  // WARDEN_M2M_ALLOW_PRIVATE_ISSUERS defaults to true here: fake issuers are on loopback.
   // With `tls`, channel() and the health checks speak TLS as that client (the server's own
   // TLS settings go in `env`); without, plaintext.
   explicit WardenProcess(std::map<std::string, std::string> env,

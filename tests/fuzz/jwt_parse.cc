@@ -98,6 +98,7 @@ void CheckReason(const absl::Status& status) {
       "token header names an unknown signing key",
       "token algorithm does not match its signing key",
       "token header has unsupported critical parameters",
+      "token signature is not in canonical low-S form",
       "token signature is invalid",
   };
   for (const char* reason : kReasons) {

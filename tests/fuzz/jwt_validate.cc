@@ -87,6 +87,7 @@ void CheckRejection(const absl::Status& status) {
         "token header names an unknown signing key",
         "token algorithm does not match its signing key",
         "token header has unsupported critical parameters",
+        "token signature is not in canonical low-S form",
         "token signature is invalid",
         "token issuer is not accepted",
         "token audience is not accepted",
@@ -190,7 +191,7 @@ void CheckToken(std::string_view token, const jose::SigningKey* signer,
   if (!identity.ok()) {
     CheckRejection(identity.status());
     // The target signed it with the key its kid names and the alg of that key: the
-    // signature itself is never what is wrong.
+    // signature itself is never what is wrong (and Warden signs only low-S).
     if (signer != nullptr) {
       const Json header_json = Json::parse(header_text.begin(), header_text.end(), nullptr, false);
       const bool kid_matches = header_json.is_object() && header_json.contains("kid") &&
@@ -198,6 +199,9 @@ void CheckToken(std::string_view token, const jose::SigningKey* signer,
       if (kid_matches) {
         FUZZ_CHECK_STATUS(identity.status().message() != "token signature is invalid",
                           identity.status());
+        FUZZ_CHECK_STATUS(
+            identity.status().message() != "token signature is not in canonical low-S form",
+            identity.status());
       }
     }
     return;

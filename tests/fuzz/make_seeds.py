@@ -71,9 +71,15 @@ def jwk_and_kid(key):
     return jwk, kid, alg
 
 
+# The order of P-256. Warden signs and accepts only low-S ES256 signatures (s <= n/2), so the
+# seeds are made the same way (server/jose/ecdsa_signature.h).
+P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
+
+
 def sign(key, signing_input: bytes) -> bytes:
     if isinstance(key, ec.EllipticCurvePrivateKey):
         r, s = decode_dss_signature(key.sign(signing_input, ec.ECDSA(hashes.SHA256())))
+        s = min(s, P256_ORDER - s)
         return r.to_bytes(32, "big") + s.to_bytes(32, "big")
     if isinstance(key, rsa.RSAPrivateKey):
         return key.sign(signing_input, padding.PKCS1v15(), hashes.SHA256())

@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -22,7 +23,9 @@
 
 namespace warden::testing {
 
-// An OIDC issuer on 127.0.0.1 that counts how often its keys are fetched.
+// An OIDC issuer on 127.0.0.1 that counts the requests it receives, and how often its keys
+// are fetched. The server under test must allow private issuers
+// (WARDEN_M2M_ALLOW_PRIVATE_ISSUERS=true, as WardenProcess sets by default) to reach it.
 class FakeIssuer {
  public:
   using Json = oidc::testing::Json;
@@ -35,8 +38,13 @@ class FakeIssuer {
     port_ = server_.bind_to_any_port("127.0.0.1");
     REQUIRE(port_ > 0);
     url_ = absl::StrCat("https://127.0.0.1:", port_);
+    jwks_uri_ = url_ + "/jwks";
+    server_.set_pre_routing_handler([this](const auto&, auto&) {
+      ++requests_;
+      return httplib::Server::HandlerResponse::Unhandled;
+    });
     server_.Get("/.well-known/openid-configuration", [this](const auto&, auto& res) {
-      res.set_content(oidc::testing::DiscoveryDocument(url_, url_ + "/jwks").dump(),
+      res.set_content(oidc::testing::DiscoveryDocument(url_, jwks_uri()).dump(),
                       "application/json");
     });
     server_.Get("/jwks", [this](const auto&, auto& res) {
@@ -71,7 +79,15 @@ class FakeIssuer {
   }
 
   const std::string& url() const { return url_; }
+  int port() const { return port_; }
   int jwks_fetches() const { return jwks_fetches_.load(); }
+  int requests() const { return requests_.load(); }  // Every path, the keys included.
+
+  // What the discovery document names as jwks_uri from now on (default: <url>/jwks).
+  void SetJwksUri(std::string uri) {
+    absl::MutexLock lock(&mu_);
+    jwks_uri_ = std::move(uri);
+  }
 
   // While stalled, the JWKS endpoint holds every request (for at most 30 s) instead of
   // answering: an issuer that hangs.
@@ -92,6 +108,11 @@ class FakeIssuer {
   }
 
  private:
+  std::string jwks_uri() const {
+    absl::MutexLock lock(&mu_);
+    return jwks_uri_;
+  }
+
   void HoldWhileStalled() {
     absl::MutexLock lock(&mu_);
     ++held_;
@@ -101,14 +122,16 @@ class FakeIssuer {
     --held_;
   }
 
-  absl::Mutex mu_;
+  mutable absl::Mutex mu_;
   bool stalled_ ABSL_GUARDED_BY(mu_) = false;
   int held_ ABSL_GUARDED_BY(mu_) = 0;
   httplib::SSLServer server_;
   TestKey key_;
   int port_ = 0;
   std::string url_;
+  std::atomic<int> requests_{0};
   std::atomic<int> jwks_fetches_{0};
+  std::string jwks_uri_ ABSL_GUARDED_BY(mu_);
   std::thread thread_;
 };
 

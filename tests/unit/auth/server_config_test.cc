@@ -19,6 +19,11 @@ absl::StatusOr<ServerConfig> Parse(std::vector<std::string> args,
       &help);
 }
 
+// The least environment the server starts with.
+std::map<std::string, std::string> MinimalEnv() {
+  return {{"WARDEN_DATABASE_URL", "x"}, {"WARDEN_DATA_DIR", "d"}};
+}
+
 TEST_CASE("settings come from flags, then the environment, then defaults") {
   auto config = Parse({"--listen=0.0.0.0:9000", "--token-leeway", "30s"},
                       {{"WARDEN_DATABASE_URL", "postgresql://db/warden"},
@@ -48,8 +53,7 @@ TEST_CASE("bad values name the flag and its variable") {
 }
 
 TEST_CASE("last-use tracking is on by default, and can be tuned or turned off") {
-  const std::map<std::string, std::string> base = {{"WARDEN_DATABASE_URL", "x"},
-                                                   {"WARDEN_DATA_DIR", "d"}};
+  const std::map<std::string, std::string> base = MinimalEnv();
   auto defaults = Parse({}, base);
   REQUIRE(defaults.ok());
   CHECK(defaults->track_last_used);
@@ -79,6 +83,23 @@ TEST_CASE("last-use tracking is on by default, and can be tuned or turned off") 
     REQUIRE_FALSE(refused.ok());
     CHECK_THAT(std::string(refused.status().message()), Catch::Contains(name));
   }
+}
+
+TEST_CASE("private M2M issuers are refused unless the operator allows them") {
+  const std::map<std::string, std::string> base = MinimalEnv();
+  auto defaults = Parse({}, base);
+  REQUIRE(defaults.ok());
+  CHECK_FALSE(defaults->m2m_allow_private_issuers);
+  std::map<std::string, std::string> env = base;
+  env["WARDEN_M2M_ALLOW_PRIVATE_ISSUERS"] = "true";
+  CHECK(Parse({}, env)->m2m_allow_private_issuers);
+  CHECK_FALSE(Parse({"--m2m-allow-private-issuers=false"}, env)->m2m_allow_private_issuers);
+  env["WARDEN_M2M_ALLOW_PRIVATE_ISSUERS"] = "sometimes";
+  auto refused = Parse({}, env);
+  REQUIRE_FALSE(refused.ok());
+  CHECK_THAT(std::string(refused.status().message()),
+             Catch::Contains("WARDEN_M2M_ALLOW_PRIVATE_ISSUERS"));
+  CHECK_THAT(ServerConfigHelp(), Catch::Contains("WARDEN_M2M_ALLOW_PRIVATE_ISSUERS"));
 }
 
 TEST_CASE("--help lists every variable") {

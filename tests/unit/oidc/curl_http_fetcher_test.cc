@@ -1,11 +1,16 @@
 // CurlHttpFetcher against a real local HTTPS server (cpp-httplib) whose certificate is issued
-// by a test CA generated at run time. The only oidc test that touches a socket.
+// by a test CA generated at run time, and against a bare listening socket it must never
+// connect to. The only oidc tests that touch sockets; all of them on loopback.
 
 #include "server/oidc/curl_http_fetcher.h"
 
+#include <arpa/inet.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
@@ -67,11 +72,18 @@ TEST_CASE("CurlHttpFetcher speaks HTTPS to a server the CA file vouches for", "[
   server.Get("/loop", [&](const httplib::Request&, httplib::Response& res) {
     res.set_redirect(absl::StrCat(base, "/loop"));
   });
+  // The same server under another name: another origin, so a redirect there is not followed.
+  server.Get("/to-other-host", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_redirect(absl::StrCat("https://localhost:", port, "/other-host"));
+  });
+  std::atomic<int> other_host_requests{0};
+  server.Get("/other-host",
+             [&](const httplib::Request&, httplib::Response&) { ++other_host_requests; });
   std::thread serving([&] { server.listen_after_bind(); });
   // The socket already listens (bind_to_any_port); this only avoids racing stop() later.
   while (!server.is_running()) std::this_thread::yield();
 
-  CurlHttpFetcher fetcher;
+  CurlHttpFetcher fetcher({.allow_private_addresses = true});  // The server is on loopback.
   FetchOptions trusted;
   trusted.ca_file = pki.Path("ca.pem");
   trusted.timeout = absl::Seconds(10);
@@ -112,12 +124,16 @@ TEST_CASE("CurlHttpFetcher speaks HTTPS to a server the CA file vouches for", "[
   REQUIRE(whole_stream.ok());
   CHECK(whole_stream->body.size() == 64 * 4096);
 
-  // Redirects: to https is followed, to http or in a loop is refused.
+  // Redirects: on the same origin, followed; to http, to another host or in a loop, refused.
   CHECK(fetcher.Get(base + "/to-jwks", trusted).ok());
   CHECK(fetcher.Get(base + "/to-http", trusted).status().code() ==
         absl::StatusCode::kFailedPrecondition);
   CHECK(fetcher.Get(base + "/loop", trusted).status().code() ==
         absl::StatusCode::kFailedPrecondition);
+  const absl::Status other_host = fetcher.Get(base + "/to-other-host", trusted).status();
+  CHECK(other_host.code() == absl::StatusCode::kFailedPrecondition);
+  CHECK(absl::StrContains(other_host.message(), "another origin"));
+  CHECK(other_host_requests == 0);
 
   // Without the test CA (system CAs only) the certificate is not trusted.
   const absl::Status untrusted = fetcher.Get(jwks_uri, FetchOptions{}).status();
@@ -132,6 +148,67 @@ TEST_CASE("CurlHttpFetcher speaks HTTPS to a server the CA file vouches for", "[
 
   server.stop();
   serving.join();
+}
+
+// A TCP socket listening on 127.0.0.1 that nobody accepts from: a connection made to it
+// waits in the backlog, where ConnectionsMade finds it without blocking.
+class BareListener {
+ public:
+  BareListener() {
+    fd_ = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    REQUIRE(fd_ >= 0);
+    sockaddr_in address = {};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof(address);
+    REQUIRE(bind(fd_, reinterpret_cast<sockaddr*>(&address), length) == 0);
+    REQUIRE(listen(fd_, 16) == 0);
+    REQUIRE(getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+    port_ = ntohs(address.sin_port);
+  }
+  ~BareListener() { close(fd_); }
+  int port() const { return port_; }
+  int ConnectionsMade() const {
+    int n = 0;
+    for (int c; (c = accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC)) >= 0; ++n) {
+      close(c);
+    }
+    return n;
+  }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+};
+
+TEST_CASE("CurlHttpFetcher connects to no loopback address unless private ones are allowed",
+          "[curl]") {
+  BareListener listener;
+  CurlHttpFetcher strict;
+  CurlHttpFetcher allowing({.allow_private_addresses = true});
+  FetchOptions options;
+  options.connect_timeout = absl::Seconds(2);
+  options.timeout = absl::Seconds(2);
+  const std::string port = absl::StrCat(listener.port());
+  // A literal address, a name (checked after resolution), an IPv4-mapped IPv6 literal.
+  for (const std::string& url :
+       {absl::StrCat("https://127.0.0.1:", port, "/.well-known/openid-configuration"),
+        absl::StrCat("https://localhost:", port, "/jwks"),
+        absl::StrCat("https://[::ffff:127.0.0.1]:", port, "/jwks")}) {
+    CAPTURE(url);
+    const absl::Status status = strict.Get(url, options).status();
+    CHECK(status.code() == absl::StatusCode::kFailedPrecondition);
+    CHECK(IsAddressNotAllowed(status));
+    CHECK(absl::StrContains(status.message(), "(loopback)"));  // For the log.
+  }
+  // 0.0.0.0 reaches the local host on Linux: refused even where private addresses are allowed.
+  const std::string unspecified = absl::StrCat("https://0.0.0.0:", port, "/jwks");
+  for (CurlHttpFetcher* fetcher : {&strict, &allowing}) {
+    const absl::Status status = fetcher->Get(unspecified, options).status();
+    CHECK(IsAddressNotAllowed(status));
+    CHECK(absl::StrContains(status.message(), "(unspecified)"));
+  }
+  CHECK(listener.ConnectionsMade() == 0);
 }
 
 }  // namespace

@@ -4,6 +4,9 @@
 #include <string>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "server/jose/base64url.h"
+#include "server/jose/ecdsa_signature.h"
 #include "tests/unit/oidc/test_issuer.h"
 
 namespace warden::oidc {
@@ -87,6 +90,20 @@ TEST_CASE("Good tokens verify with each algorithm", "[id_token]") {
   CHECK(verified->subject == "repo:acme/app:ref:refs/heads/main");
   CHECK(verified->expires_at == kNow + absl::Seconds(300));
   CHECK(verified->claims == Payload());
+}
+
+TEST_CASE("An outside issuer's ES256 token verifies in high-S form too", "[id_token]") {
+  // Issuers sign with whatever their library does (Go's crypto/ecdsa: high S half of the
+  // time); Warden keys nothing on an ID token's string, so the second form gains nothing.
+  const std::string token = SignToken(Es(), Payload());
+  const size_t dot = token.rfind('.');
+  const std::optional<std::string> twin =
+      jose::Es256NegateS(*jose::Base64UrlDecode(token.substr(dot + 1)));
+  REQUIRE(twin.has_value());
+  const std::string high = absl::StrCat(token.substr(0, dot + 1), jose::Base64UrlEncode(*twin));
+  REQUIRE_FALSE(jose::Es256IsLowS(*twin));
+  CHECK(Verify(token).ok());
+  CHECK(Verify(high).ok());
 }
 
 TEST_CASE("Audience: single, in a list, wrong, missing, opted out", "[id_token]") {
