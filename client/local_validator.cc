@@ -10,9 +10,9 @@
 #include "common/clock.h"
 #include "common/status_macros.h"
 #include "glog/logging.h"
-#include "server/auth/token_validator.h"
-#include "server/jose/jws.h"
-#include "server/jose/key_ring.h"
+#include "validation/token_validator.h"
+#include "validation/jose/jws.h"
+#include "validation/jose/key_ring.h"
 #include "proto/convert/convert.h"
 
 namespace warden {
@@ -23,21 +23,15 @@ absl::Status ToAbsl(const grpc::Status& status) {
   return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
 }
 
-// M2mView indexes configurations by issuer too; the watch sends only ids, which is all a
-// validation looks up, so each gets a placeholder issuer of its own.
-std::vector<M2mConfig> ConfigsFrom(const v1::WatchRevocationsResponse& message) {
-  std::vector<M2mConfig> configs;
+// Each M2M configuration's id and revision.
+std::map<std::string, int64_t> RevisionsFrom(const v1::WatchRevocationsResponse& message) {
+  std::map<std::string, int64_t> revisions;
   for (int i = 0; i < message.m2m_config_ids_size(); ++i) {
-    const std::string& id = message.m2m_config_ids(i);
-    M2mConfig config;
-    config.id = id;
     // A server from before revisions sends none: its tokens carry none either (revision 1).
-    config.revision =
+    revisions[message.m2m_config_ids(i)] =
         i < message.m2m_config_revisions_size() ? message.m2m_config_revisions(i) : 1;
-    config.issuer = "urn:warden:watched-config:" + id;
-    configs.push_back(std::move(config));
   }
-  return configs;
+  return revisions;
 }
 
 std::vector<Role> RolesFrom(const google::protobuf::RepeatedPtrField<v1::WatchedRole>& watched) {
@@ -59,11 +53,10 @@ std::vector<Role> RolesFrom(const google::protobuf::RepeatedPtrField<v1::Watched
 
 // A key ring and a validator over it, swapped whole when the keys are fetched again.
 struct LocalValidator::Keys {
-  Keys(jose::KeyRing keys, jose::VerifyOptions options, const RevocationView& revocations,
-       const RoleView& roles, const M2mView& m2m, size_t cache_size)
+  Keys(jose::KeyRing keys, jose::VerifyOptions options, const ValidationState& state,
+       size_t cache_size)
       : ring(std::move(keys)),
-        validator(ring, std::move(options), revocations, roles, m2m, RealClock::Get(),
-                  cache_size) {}
+        validator(ring, std::move(options), state, RealClock::Get(), cache_size) {}
   const jose::KeyRing ring;
   const TokenValidator validator;  // refers to `ring`
 };
@@ -133,8 +126,12 @@ absl::Status LocalValidator::InstallKeys(const v1::GetPublicKeysResponse& respon
   verify.audience = response.audience();
   verify.leeway = absl::Seconds(response.leeway().seconds()) +
                   absl::Nanoseconds(response.leeway().nanos());
-  auto next = std::make_shared<const Keys>(std::move(ring), std::move(verify), revocations_,
-                                           roles_, m2m_, local_.cache_size);
+  if (response.has_high_s_issued_before()) {
+    verify.high_s_issued_before = absl::FromUnixSeconds(response.high_s_issued_before().seconds()) +
+                                  absl::Nanoseconds(response.high_s_issued_before().nanos());
+  }
+  auto next = std::make_shared<const Keys>(std::move(ring), std::move(verify), state_,
+                                           local_.cache_size);
   absl::MutexLock lock(&mu_);
   keys_ = std::move(next);
   ++key_fetches_;
@@ -175,7 +172,7 @@ absl::StatusOr<v1::Identity> LocalValidator::Validate(absl::string_view token) c
   }
   if (!identity.ok()) return identity.status();
   v1::Identity out;
-  ToProto(*identity, roles_.Snapshot()->ResolvePermissions(identity->roles), &out);
+  ToProto(*identity, state_.roles().Snapshot()->ResolvePermissions(identity->roles), &out);
   return out;
 }
 
@@ -247,9 +244,9 @@ absl::Status LocalValidator::Apply(const v1::WatchRevocationsResponse& message) 
         token.id(), absl::FromUnixSeconds(token.expiration().seconds()) +
                         absl::Nanoseconds(token.expiration().nanos())});
   }
-  revocations_.AddAll(revoked);
-  if (message.roles_changed()) roles_.Replace(RolesFrom(message.roles()));
-  if (message.m2m_configs_changed()) m2m_.Replace(ConfigsFrom(message));
+  state_.revocations().AddAll(revoked);
+  if (message.roles_changed()) state_.roles().Replace(RolesFrom(message.roles()));
+  if (message.m2m_configs_changed()) state_.ReplaceM2mConfigs(RevisionsFrom(message));
 
   const absl::Time now = absl::Now();
   bool prune = false;
@@ -267,7 +264,7 @@ absl::Status LocalValidator::Apply(const v1::WatchRevocationsResponse& message) 
     }
   }
   // A revoked token past its expiry (and any leeway) is rejected as expired anyway.
-  if (prune) revocations_.PruneExpiredBefore(now - absl::Hours(1));
+  if (prune) state_.revocations().PruneExpiredBefore(now - absl::Hours(1));
   return absl::OkStatus();
 }
 

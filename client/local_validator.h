@@ -13,9 +13,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "client/client.h"
-#include "server/views/m2m_view.h"
-#include "server/views/revocation_view.h"
-#include "server/views/role_view.h"
+#include "client/watched_state.h"
 #include "warden/v1/auth.grpc.pb.h"
 
 namespace warden {
@@ -105,9 +103,7 @@ class LocalValidator final {
   const LocalValidatorOptions local_;
   const std::shared_ptr<grpc::Channel> channel_;
   const std::unique_ptr<v1::AuthService::Stub> stub_;
-  RevocationView revocations_;
-  RoleView roles_;
-  M2mView m2m_;
+  WatchedState state_;
 
   mutable absl::Mutex mu_;
   mutable std::shared_ptr<const Keys> keys_ ABSL_GUARDED_BY(mu_);

@@ -115,6 +115,10 @@ RETURNING )sql" WARDEN_TOKEN_COLUMNS;
 constexpr char kNotifyRevoked[] = "warden_token_notify_revoked";
 constexpr char kNotifyRevokedSql[] = "SELECT pg_notify($1, $2)";
 
+constexpr char kHighSIssuedBefore[] = "warden_signature_policy_high_s";
+constexpr char kHighSIssuedBeforeSql[] =
+    "SELECT (extract(epoch FROM high_s_issued_before) * 1000000)::bigint FROM signature_policy";
+
 // $1 not_expired_before (micros). Served by the partial index on revoked tokens.
 constexpr char kListRevoked[] = "warden_token_list_revoked";
 constexpr char kListRevokedSql[] = R"sql(
@@ -217,6 +221,7 @@ TokenStore::TokenStore(StorageExecutor& executor) : executor_(executor) {
   executor_.Prepare(kRevoke, kRevokeSql);
   executor_.Prepare(kNotifyRevoked, kNotifyRevokedSql);
   executor_.Prepare(kListRevoked, kListRevokedSql);
+  executor_.Prepare(kHighSIssuedBefore, kHighSIssuedBeforeSql);
   executor_.Prepare(kListExpiring, kListExpiringSql);
 }
 
@@ -262,6 +267,15 @@ void TokenStore::Insert(TokenMetadata token, MintConditions conditions,
         }
         done(std::move(status));
       });
+}
+
+void TokenStore::HighSIssuedBefore(std::function<void(absl::StatusOr<absl::Time>)> done) {
+  executor_.Run<absl::Time>(
+      [](pqxx::connection_base& conn) -> absl::StatusOr<absl::Time> {
+        pqxx::nontransaction tx(conn, "signature_policy");
+        return FromMicros(tx.exec_prepared1(kHighSIssuedBefore)[0].as<int64_t>());
+      },
+      std::move(done));
 }
 
 void TokenStore::Get(std::string id, std::function<void(absl::StatusOr<TokenMetadata>)> done) {

@@ -141,6 +141,10 @@ class TokenStore final {
   void ListExpiring(absl::Time now, absl::Time until, std::optional<ExpiringCursor> after,
                     int limit, std::function<void(absl::StatusOr<ExpiringPage>)> done);
 
+  // When Warden began signing ES256 tokens only low-S (migration 0012): tokens issued before
+  // it may carry either form of signature.
+  void HighSIssuedBefore(std::function<void(absl::StatusOr<absl::Time>)> done);
+
   // The channel Revoke notifies on; the payload is a RevocationNotice, encoded.
   static constexpr char kRevocationChannel[] = "warden_revocations";
   // How many tokens a List page with unused_since examines at most (about 2 ms of work).

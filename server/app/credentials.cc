@@ -7,7 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "glog/logging.h"
-#include "server/jose/key_files.h"
+#include "validation/jose/key_files.h"
 
 namespace warden {
 

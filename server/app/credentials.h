@@ -5,7 +5,7 @@
 #include "absl/status/statusor.h"
 #include "server/auth/admin_password.h"
 #include "server/config/server_config.h"
-#include "server/jose/key_ring.h"
+#include "validation/jose/key_ring.h"
 
 namespace warden {
 

@@ -7,8 +7,8 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
-#include "server/views/revocation_view.h"
-#include "server/views/role_view.h"
+#include "validation/revocation_view.h"
+#include "validation/role_view.h"
 #include "storage/role_store.h"
 #include "storage/token_store.h"
 

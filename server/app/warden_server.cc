@@ -138,7 +138,7 @@ WardenServer::WardenServer(const ServerConfig& config,
       http_fetcher_(FetcherOptionsFrom(config)),
       issuer_keys_(http_fetcher_, RealClock::Get(), IssuerKeyOptionsFrom(config)),
       blocking_pool_(/*threads=*/2, /*max_queued=*/1024),
-      validator_(keys_, VerifyOptionsFrom(config), revocations_, roles_, m2m_view_,
+      validator_(keys_, VerifyOptionsFrom(config), views_state_,
                  RealClock::Get(), static_cast<size_t>(config.validation_cache_size)),
       authenticator_(validator_, std::move(admin),
                      [this](std::string id_token, Authenticator::Done done) {
@@ -165,7 +165,10 @@ WardenServer::WardenServer(const ServerConfig& config,
       reflection_v1alpha_(descriptors_, ServedServices()),
       sync_({config.database_url, config.reconcile_interval, config.token_leeway}, token_store_,
             role_store_, revocations_, roles_, RealClock::Get(),
-            [this] { declarative_.Apply().IgnoreError(); },  // Apply logs the outcome
+            [this] {
+              LoadSignaturePolicy();
+              declarative_.Apply().IgnoreError();  // Apply logs the outcome
+            },
             [this] {
               return AwaitStatus([this](auto done) { m2m_authority_.RefreshView(std::move(done)); });
             },
@@ -319,6 +322,17 @@ absl::Status WardenServer::Listen() {
 void WardenServer::SetServing(bool serving) {
   server_->GetHealthCheckService()->SetServingStatus(serving);
   if (health_server_ != nullptr) health_server_->GetHealthCheckService()->SetServingStatus(serving);
+}
+
+void WardenServer::LoadSignaturePolicy() {
+  absl::StatusOr<absl::Time> cutoff = Await<absl::Time>(
+      [this](auto done) { token_store_.HighSIssuedBefore(std::move(done)); });
+  if (!cutoff.ok()) {
+    // Fail closed: without the cutoff every high-S signature is refused.
+    LOG(ERROR) << "cannot read the signature policy: " << cutoff.status().message();
+    return;
+  }
+  validator_.SetHighSIssuedBefore(*cutoff);
 }
 
 void WardenServer::OnReady() {

@@ -9,7 +9,7 @@
 #include "server/app/state_sync.h"
 #include "server/auth/authenticator.h"
 #include "server/config/server_config.h"
-#include "server/jose/key_ring.h"
+#include "validation/jose/key_ring.h"
 #include "server/metrics/metrics.h"
 #include "server/reflection/descriptor_index.h"
 #include "server/reflection/reflection_service.h"
@@ -27,7 +27,8 @@
 #include "server/m2m/m2m_authority.h"
 #include "server/oidc/curl_http_fetcher.h"
 #include "server/oidc/issuer_key_cache.h"
-#include "server/views/m2m_view.h"
+#include "server/m2m/m2m_view.h"
+#include "server/views/views_state.h"
 #include "server/audit/audit_log.h"
 #include "server/watch/watch_hub.h"
 #include "storage/executor.h"
@@ -67,6 +68,8 @@ class WardenServer final {
                std::unique_ptr<AuditLog> audit);
   absl::Status Listen();
   void OnReady();
+  // Tells the validator since when tokens are signed low-S only (migration 0012).
+  void LoadSignaturePolicy();
   // Sets the health status on every listening server.
   void SetServing(bool serving);
   // Applies one change another replica (or this one) announced through PostgreSQL.
@@ -85,6 +88,7 @@ class WardenServer final {
   RevocationView revocations_;
   RoleView roles_;
   M2mView m2m_view_;
+  ViewsState views_state_{revocations_, roles_, m2m_view_};
   WatchHub watch_hub_;  // fed by the three views above, read by WatchRevocations streams
   oidc::CurlHttpFetcher http_fetcher_;
   oidc::IssuerKeyCache issuer_keys_;

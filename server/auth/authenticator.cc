@@ -17,6 +17,11 @@ bool HasScheme(absl::string_view header, absl::string_view scheme, absl::string_
   return true;
 }
 
+// An attempt that needs no ID-token check: `identity` is the answer.
+Authenticator::Attempt Final(absl::StatusOr<Identity> identity) {
+  return Authenticator::Attempt{std::move(identity), std::string()};
+}
+
 }  // namespace
 
 Authenticator::Authenticator(const TokenValidator& tokens, std::optional<AdminPassword> admin,
@@ -25,23 +30,23 @@ Authenticator::Authenticator(const TokenValidator& tokens, std::optional<AdminPa
 
 Authenticator::Attempt Authenticator::Begin(const std::vector<absl::string_view>& headers) const {
   if (headers.empty()) {
-    return {absl::UnauthenticatedError(
-        "credentials required: send an 'authorization: Bearer <token>' header")};
+    return Final(absl::UnauthenticatedError(
+        "credentials required: send an 'authorization: Bearer <token>' header"));
   }
   if (headers.size() > 1) {
-    return {absl::UnauthenticatedError("more than one authorization header; send exactly one")};
+    return Final(absl::UnauthenticatedError("more than one authorization header; send exactly one"));
   }
   absl::string_view credentials;
   if (HasScheme(headers[0], "Bearer", &credentials)) {
-    if (credentials.empty()) return {absl::UnauthenticatedError("bearer token is empty")};
+    if (credentials.empty()) return Final(absl::UnauthenticatedError("bearer token is empty"));
     absl::StatusOr<Identity> warden = tokens_.Validate(credentials);
-    if (warden.ok() || id_tokens_ == nullptr) return {std::move(warden)};
+    if (warden.ok() || id_tokens_ == nullptr) return Final(std::move(warden));
     // Not a Warden token: it may be an ID token from an issuer an M2M config trusts.
     return {std::move(warden), std::string(credentials)};
   }
-  if (HasScheme(headers[0], "Basic", &credentials)) return {AuthenticateBasic(credentials)};
-  return {absl::UnauthenticatedError(
-      "malformed authorization header: expected 'Bearer <token>' or 'Basic <credentials>'")};
+  if (HasScheme(headers[0], "Basic", &credentials)) return Final(AuthenticateBasic(credentials));
+  return Final(absl::UnauthenticatedError(
+      "malformed authorization header: expected 'Bearer <token>' or 'Basic <credentials>'"));
 }
 
 void Authenticator::Authenticate(const std::vector<absl::string_view>& headers, Done done) const {

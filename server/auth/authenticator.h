@@ -9,7 +9,7 @@
 #include "absl/status/statusor.h"
 #include "domain/identity.h"
 #include "server/auth/admin_password.h"
-#include "server/auth/token_validator.h"
+#include "validation/token_validator.h"
 
 namespace warden {
 

@@ -4,7 +4,7 @@
 #include "common/random.h"
 #include "glog/logging.h"
 #include "server/auth/privilege_check.h"
-#include "server/jose/jwt.h"
+#include "validation/jose/jwt.h"
 #include "server/m2m/m2m_validation.h"
 #include "server/oidc/claims.h"
 #include "server/oidc/id_token.h"
@@ -225,7 +225,8 @@ void M2mAuthority::Exchange(std::string id_token, Done<ExchangedToken> done) {
 }
 
 void M2mAuthority::Issue(Verified verified, Done<ExchangedToken> done) {
-  const M2mEntry* entry = view_.Snapshot()->FindById(verified.config_id);
+  std::shared_ptr<const M2mSnapshot> snapshot = view_.Snapshot();  // keeps `entry` alive
+  const M2mEntry* entry = snapshot->FindById(verified.config_id);
   if (entry == nullptr) return done(absl::UnauthenticatedError("the m2m config was deleted"));
   const Identity& who = verified.identity;
   absl::Time now = clock_.Now();

@@ -9,10 +9,10 @@
 #include "domain/identity.h"
 #include "domain/m2m.h"
 #include "common/thread_pool.h"
-#include "server/jose/key_ring.h"
+#include "validation/jose/key_ring.h"
 #include "server/oidc/issuer_key_cache.h"
-#include "server/views/m2m_view.h"
-#include "server/views/role_view.h"
+#include "server/m2m/m2m_view.h"
+#include "validation/role_view.h"
 #include "storage/m2m_config_store.h"
 #include "storage/token_store.h"
 

@@ -10,8 +10,8 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "glog/logging.h"
-#include "server/jose/json_object.h"
-#include "server/jose/signing_key.h"
+#include "validation/jose/json_object.h"
+#include "validation/jose/signing_key.h"
 #include "server/oidc/url_origin.h"
 
 namespace warden::oidc {

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "server/jose/key_ring.h"
+#include "validation/jose/key_ring.h"
 #include "server/oidc/http_fetcher.h"
 
 namespace warden::oidc {

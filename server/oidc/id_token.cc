@@ -10,7 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
-#include "server/jose/jws.h"
+#include "validation/jose/jws.h"
 
 namespace warden::oidc {
 namespace {

@@ -11,7 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "nlohmann/json.hpp"
-#include "server/jose/key_ring.h"
+#include "validation/jose/key_ring.h"
 
 namespace warden::oidc {
 

@@ -16,7 +16,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
-#include "server/jose/key_ring.h"
+#include "validation/jose/key_ring.h"
 #include "server/oidc/http_fetcher.h"
 #include "server/oidc/issuer_spec.h"
 

@@ -8,7 +8,7 @@
 #include "common/clock.h"
 #include "domain/identity.h"
 #include "domain/role.h"
-#include "server/views/role_view.h"
+#include "validation/role_view.h"
 #include "storage/role_store.h"
 
 namespace warden {

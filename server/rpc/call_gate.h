@@ -13,7 +13,7 @@
 #include "common/clock.h"
 #include "server/auth/authenticator.h"
 #include "server/auth/rate_limiter.h"
-#include "server/views/role_view.h"
+#include "validation/role_view.h"
 
 namespace warden {
 

@@ -13,6 +13,9 @@ void FillPublicKeys(const TokenValidator& tokens, v1::GetPublicKeysResponse* out
   out->set_issuer(tokens.options().issuer);
   out->set_audience(tokens.options().audience);
   ToProto(tokens.options().leeway, out->mutable_leeway());
+  if (std::optional<absl::Time> cutoff = tokens.high_s_issued_before()) {
+    ToProto(*cutoff, out->mutable_high_s_issued_before());
+  }
 }
 
 }  // namespace warden

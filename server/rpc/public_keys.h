@@ -1,6 +1,6 @@
 #pragma once
 
-#include "server/auth/token_validator.h"
+#include "validation/token_validator.h"
 #include "warden/v1/auth.pb.h"
 
 namespace warden {

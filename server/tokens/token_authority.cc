@@ -8,7 +8,7 @@
 #include "common/random.h"
 #include "domain/names.h"
 #include "server/auth/privilege_check.h"
-#include "server/jose/jwt.h"
+#include "validation/jose/jwt.h"
 #include "storage/token_cursor.h"
 
 namespace warden {

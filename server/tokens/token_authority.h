@@ -10,9 +10,9 @@
 #include "common/clock.h"
 #include "domain/identity.h"
 #include "domain/token.h"
-#include "server/jose/key_ring.h"
-#include "server/views/revocation_view.h"
-#include "server/views/role_view.h"
+#include "validation/jose/key_ring.h"
+#include "validation/revocation_view.h"
+#include "validation/role_view.h"
 #include "storage/token_store.h"
 
 namespace warden {

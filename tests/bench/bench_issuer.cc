@@ -3,7 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/random.h"
 #include "nlohmann/json.hpp"
-#include "server/jose/base64url.h"
+#include "validation/jose/base64url.h"
 
 namespace warden::bench {
 

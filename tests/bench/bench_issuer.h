@@ -12,7 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "server/jose/signing_key.h"
+#include "validation/jose/signing_key.h"
 
 namespace warden::bench {
 

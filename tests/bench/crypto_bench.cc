@@ -12,9 +12,9 @@
 
 #include "absl/strings/str_format.h"
 #include "common/random.h"
-#include "server/jose/jwt.h"
-#include "server/jose/key_ring.h"
-#include "server/jose/signing_key.h"
+#include "validation/jose/jwt.h"
+#include "validation/jose/key_ring.h"
+#include "validation/jose/signing_key.h"
 
 namespace warden::bench {
 namespace {

@@ -11,7 +11,8 @@
 #include "absl/strings/str_format.h"
 #include "common/clock.h"
 #include "common/random.h"
-#include "server/auth/token_validator.h"
+#include "server/views/views_state.h"
+#include "validation/token_validator.h"
 #include "server/tokens/usage_recorder.h"
 #include "tests/bench/crypto_bench.h"
 
@@ -48,6 +49,7 @@ int RunLastUseBench(absl::Duration seconds, int threads, const std::string& resu
   RoleView roles;
   roles.Replace({AnalystRole()});
   M2mView m2m;
+  ViewsState state{revocations, roles, m2m};
   // Tokens shaped like the ones Warden mints (see TokenAuthority::Mint).
   std::vector<std::string> tokens;
   for (int i = 0; i < kDistinctTokens; ++i) {
@@ -80,8 +82,7 @@ int RunLastUseBench(absl::Duration seconds, int threads, const std::string& resu
     std::vector<double> wall[2], cpu[2];  // [0]: off, [1]: on
     for (bool on : {true, false, false, true, true, false}) {
       // A fresh validator each time: the same empty cache, the observer set before use.
-      TokenValidator validator(ring, verify, revocations, roles, m2m, RealClock::Get(),
-                               kCacheSize);
+      TokenValidator validator(ring, verify, state, RealClock::Get(), kCacheSize);
       if (on) validator.SetUseObserver([&usage](const Identity& who) { usage.RecordUse(who); });
       std::atomic<uint64_t> next{0};
       const Rates rate = MeasureRate(

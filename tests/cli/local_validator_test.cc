@@ -9,7 +9,7 @@
 
 #include "absl/strings/match.h"
 #include "common/random.h"
-#include "server/jose/jwt.h"
+#include "validation/jose/jwt.h"
 #include "tests/cli/cli_fixture.h"
 #include "tests/e2e/role_client.h"
 

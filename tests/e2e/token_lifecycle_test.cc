@@ -7,8 +7,9 @@
 #include <catch2/catch.hpp>
 
 #include "absl/strings/match.h"
-#include "server/jose/base64url.h"
-#include "server/jose/ecdsa_signature.h"
+#include "pqxx/pqxx"
+#include "validation/jose/base64url.h"
+#include "validation/jose/ecdsa_signature.h"
 #include "tests/e2e/api_client.h"
 #include "tests/e2e/server_fixture.h"
 #include "tests/e2e/warden_process.h"
@@ -65,22 +66,54 @@ TEST_CASE_METHOD(ServerFixture, "ValidateToken needs an authenticated caller and
   CHECK(api_.Validate(admin_, "").code() == grpc::StatusCode::INVALID_ARGUMENT);
 }
 
-TEST_CASE_METHOD(ServerFixture, "a token's high-S twin, a second valid signature, is refused") {
-  // ECDSA malleability (issue 13, item 14): s -> n - s keeps the signature valid, so without
-  // the low-S rule one token would have two strings.
-  std::string token = MintAsAdmin("malleable", {"Analyst"}).token();
-  REQUIRE(api_.Validate(admin_, token).ok());  // Now in the verified-token cache, too.
+// The same token with s replaced by n - s: still a valid ECDSA signature.
+std::string HighSTwin(const std::string& token) {
   const size_t dot = token.rfind('.');
   const std::optional<std::string> signature = jose::Base64UrlDecode(token.substr(dot + 1));
   REQUIRE(signature.has_value());
   const std::optional<std::string> twin = jose::Es256NegateS(*signature);
   REQUIRE(twin.has_value());
-  const std::string high_s = token.substr(0, dot + 1) + jose::Base64UrlEncode(*twin);
+  return token.substr(0, dot + 1) + jose::Base64UrlEncode(*twin);
+}
+
+TEST_CASE_METHOD(ServerFixture, "a token's high-S twin, a second valid signature, is refused") {
+  // ECDSA malleability (issue 13, item 14): s -> n - s keeps the signature valid, so without
+  // the low-S rule one token would have two strings.
+  std::string token = MintAsAdmin("malleable", {"Analyst"}).token();
+  REQUIRE(api_.Validate(admin_, token).ok());  // Now in the verified-token cache, too.
+  const std::string high_s = HighSTwin(token);
   auto refused = api_.Validate(admin_, high_s);
   CHECK(refused.code() == grpc::StatusCode::UNAUTHENTICATED);
   CHECK(refused.message() == "token signature is not in canonical low-S form");
   CHECK(api_.AuthStatus(Bearer(high_s)).code() == grpc::StatusCode::UNAUTHENTICATED);
   CHECK(api_.Validate(admin_, token).ok());
+}
+
+TEST_CASE_METHOD(ServerFixture,
+                 "tokens issued before Warden signed only low-S keep working in either form") {
+  // Tokens minted by earlier versions carry a high S about half the time; refusing them would
+  // end valid credentials at the upgrade. Here the token counts as older than the switch.
+  std::string token = MintAsAdmin("from before", {"Analyst"}).token();
+  {
+    pqxx::connection conn(database_.url());
+    pqxx::nontransaction tx(conn);
+    tx.exec0("UPDATE signature_policy SET high_s_issued_before = now() + interval '1 hour'");
+  }
+  server_.Stop();
+  server_.Start();
+  auto accepted = api_.Validate(admin_, HighSTwin(token));
+  INFO(accepted.message());
+  CHECK(accepted.ok());
+  // A token issued after the switch still may not.
+  std::string fresh = MintAsAdmin("from after", {"Analyst"}).token();
+  {
+    pqxx::connection conn(database_.url());
+    pqxx::nontransaction tx(conn);
+    tx.exec0("UPDATE signature_policy SET high_s_issued_before = now() - interval '1 hour'");
+  }
+  server_.Stop();
+  server_.Start();
+  CHECK(api_.Validate(admin_, HighSTwin(fresh)).code() == grpc::StatusCode::UNAUTHENTICATED);
 }
 
 TEST_CASE_METHOD(ServerFixture, "an Analyst token cannot mint an Admin token") {

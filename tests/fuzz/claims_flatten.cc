@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "nlohmann/json.hpp"
-#include "server/jose/json_object.h"
+#include "validation/jose/json_object.h"
 #include "server/m2m/mapping_matcher.h"
 #include "server/oidc/claims.h"
 #include "server/oidc/id_token.h"

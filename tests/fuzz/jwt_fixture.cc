@@ -7,7 +7,7 @@
 
 #include "domain/m2m.h"
 #include "domain/role.h"
-#include "server/jose/signing_key.h"
+#include "validation/jose/signing_key.h"
 
 namespace warden::fuzz {
 namespace {

@@ -8,11 +8,11 @@
 #include <string>
 
 #include "absl/time/time.h"
-#include "server/jose/jwt.h"
-#include "server/jose/key_ring.h"
-#include "server/views/m2m_view.h"
-#include "server/views/revocation_view.h"
-#include "server/views/role_view.h"
+#include "validation/jose/jwt.h"
+#include "validation/jose/key_ring.h"
+#include "server/m2m/m2m_view.h"
+#include "validation/revocation_view.h"
+#include "validation/role_view.h"
 
 namespace warden::fuzz {
 

@@ -28,10 +28,11 @@
 #include "nlohmann/json.hpp"
 #include "server/auth/admin_password.h"
 #include "server/auth/authenticator.h"
-#include "server/auth/token_validator.h"
-#include "server/jose/base64url.h"
-#include "server/jose/jws.h"
-#include "server/jose/jwt.h"
+#include "server/views/views_state.h"
+#include "validation/token_validator.h"
+#include "validation/jose/base64url.h"
+#include "validation/jose/jws.h"
+#include "validation/jose/jwt.h"
 #include "tests/fuzz/fuzz_check.h"
 #include "tests/fuzz/jwt_fixture.h"
 
@@ -42,8 +43,8 @@ using Json = nlohmann::json;
 
 struct World {
   FakeClock clock{kNow};
-  TokenValidator validator{FuzzKeyRing(),  FuzzVerifyOptions(), FuzzRevocationView(),
-                           FuzzRoleView(), FuzzM2mView(),       clock};
+  ViewsState state{FuzzRevocationView(), FuzzRoleView(), FuzzM2mView()};
+  TokenValidator validator{FuzzKeyRing(), FuzzVerifyOptions(), state, clock};
   Authenticator authenticator{validator, AdminPassword::FromPlaintext("fuzz-admin-password")};
 };
 

@@ -21,11 +21,11 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "nlohmann/json.hpp"
-#include "server/jose/base64url.h"
-#include "server/jose/ecdsa_signature.h"
-#include "server/jose/jwt.h"
-#include "server/jose/key_ring.h"
-#include "server/jose/signing_key.h"
+#include "validation/jose/base64url.h"
+#include "validation/jose/ecdsa_signature.h"
+#include "validation/jose/jwt.h"
+#include "validation/jose/key_ring.h"
+#include "validation/jose/signing_key.h"
 
 extern char** environ;
 

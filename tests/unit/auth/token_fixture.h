@@ -8,7 +8,8 @@
 
 #include "common/clock.h"
 #include "common/random.h"
-#include "server/auth/token_validator.h"
+#include "server/views/views_state.h"
+#include "validation/token_validator.h"
 #include "tests/unit/auth/role_fixtures.h"
 
 namespace warden::testing {
@@ -18,7 +19,7 @@ class TokenFixture {
   explicit TokenFixture(size_t cache_capacity = 0)
       : clock_(absl::FromUnixSeconds(1'800'000'000)),
         keys_(*jose::KeyRing::Create({jose::SigningKey::Generate(jose::JwsAlgorithm::kEs256)})),
-        validator_(keys_, Options(), revocations_, roles_, m2m_, clock_, cache_capacity) {
+        validator_(keys_, Options(), state_, clock_, cache_capacity) {
     roles_.Replace({MakeRole(kAdminRoleName, {{"Access", Access::kReadWrite}}),
                     MakeRole("Analyst", {{"Alert", Access::kRead}})});
   }
@@ -51,6 +52,7 @@ class TokenFixture {
   RevocationView revocations_;
   RoleView roles_;
   M2mView m2m_;
+  ViewsState state_{revocations_, roles_, m2m_};
   TokenValidator validator_;
 };
 

@@ -99,8 +99,8 @@ TEST_CASE("with and without the cache, every answer is the same") {
   testing::TokenFixture plain;
   CachedFixture cached;
   // The same key and views on both sides: mint with one, check with both.
-  TokenValidator uncached(cached.keys_, testing::TokenFixture::Options(), cached.revocations_,
-                          cached.roles_, cached.m2m_, cached.clock_);
+  TokenValidator uncached(cached.keys_, testing::TokenFixture::Options(), cached.state_,
+                          cached.clock_);
   std::vector<std::string> tokens;
   std::vector<jose::JwtClaims> claims;
   for (int i = 0; i < 6; ++i) {

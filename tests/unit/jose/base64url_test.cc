@@ -1,4 +1,4 @@
-#include "server/jose/base64url.h"
+#include "validation/jose/base64url.h"
 
 #include <catch2/catch.hpp>
 #include <string>

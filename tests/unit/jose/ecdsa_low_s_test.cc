@@ -8,8 +8,8 @@
 
 #include <cstring>
 
-#include "server/jose/ecdsa_signature.h"
-#include "server/jose/jws.h"
+#include "validation/jose/ecdsa_signature.h"
+#include "validation/jose/jws.h"
 #include "tests/unit/jose/jwt_test_support.h"
 
 namespace warden::jose {

@@ -1,13 +1,13 @@
 // DecodeJwsUnverified, VerifyJws and the strict JSON parser they share with VerifyJwt.
 
-#include "server/jose/jws.h"
+#include "validation/jose/jws.h"
 
 #include <catch2/catch.hpp>
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "server/jose/base64url.h"
-#include "server/jose/json_object.h"
+#include "validation/jose/base64url.h"
+#include "validation/jose/json_object.h"
 
 namespace warden::jose {
 namespace {

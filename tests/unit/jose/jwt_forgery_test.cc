@@ -4,7 +4,7 @@
 #include <openssl/ec.h>
 #include <openssl/hmac.h>
 
-#include "server/jose/jwt.h"
+#include "validation/jose/jwt.h"
 #include "tests/unit/jose/jwt_test_support.h"
 
 namespace warden::jose {

@@ -1,6 +1,6 @@
 // SignJwt and VerifyJwt: round trips, the claims checked and the inputs refused.
 
-#include "server/jose/jwt.h"
+#include "validation/jose/jwt.h"
 #include "tests/unit/jose/jwt_test_support.h"
 
 namespace warden::jose {

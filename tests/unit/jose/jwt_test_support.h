@@ -14,8 +14,8 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "nlohmann/json.hpp"
-#include "server/jose/base64url.h"
-#include "server/jose/jwt.h"
+#include "validation/jose/base64url.h"
+#include "validation/jose/jwt.h"
 
 namespace warden::jose::jwt_testing {
 

@@ -1,4 +1,4 @@
-#include "server/jose/key_files.h"
+#include "validation/jose/key_files.h"
 
 #include <dirent.h>
 #include <sys/stat.h>

@@ -9,9 +9,9 @@
 
 #include "absl/strings/match.h"
 #include "nlohmann/json.hpp"
-#include "server/jose/base64url.h"
-#include "server/jose/key_ring.h"
-#include "server/jose/signing_key.h"
+#include "validation/jose/base64url.h"
+#include "validation/jose/key_ring.h"
+#include "validation/jose/signing_key.h"
 
 namespace warden::jose {
 namespace {

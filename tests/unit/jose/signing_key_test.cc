@@ -1,4 +1,4 @@
-#include "server/jose/signing_key.h"
+#include "validation/jose/signing_key.h"
 
 #include <openssl/bio.h>
 #include <openssl/evp.h>
@@ -10,7 +10,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
-#include "server/jose/base64url.h"
+#include "validation/jose/base64url.h"
 
 namespace warden::jose {
 namespace {

@@ -5,8 +5,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "server/jose/base64url.h"
-#include "server/jose/ecdsa_signature.h"
+#include "validation/jose/base64url.h"
+#include "validation/jose/ecdsa_signature.h"
 #include "tests/unit/oidc/test_issuer.h"
 
 namespace warden::oidc {

@@ -10,8 +10,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "nlohmann/json.hpp"
-#include "server/jose/base64url.h"
-#include "server/jose/signing_key.h"
+#include "validation/jose/base64url.h"
+#include "validation/jose/signing_key.h"
 
 namespace warden::oidc::testing {
 

@@ -5,8 +5,8 @@
 #include <catch2/catch.hpp>
 
 #include "absl/strings/str_cat.h"
-#include "server/views/revocation_view.h"
-#include "server/views/role_view.h"
+#include "validation/revocation_view.h"
+#include "validation/role_view.h"
 
 namespace warden {
 namespace {

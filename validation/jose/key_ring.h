@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "server/jose/signing_key.h"
+#include "validation/jose/signing_key.h"
 
 namespace warden::jose {
 

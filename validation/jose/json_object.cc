@@ -1,4 +1,4 @@
-#include "server/jose/json_object.h"
+#include "validation/jose/json_object.h"
 
 #include <algorithm>
 #include <string>

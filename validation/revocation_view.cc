@@ -1,4 +1,4 @@
-#include "server/views/revocation_view.h"
+#include "validation/revocation_view.h"
 
 namespace warden {
 

@@ -5,14 +5,15 @@
 // algorithm is fixed by the key, never chosen by the token.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "server/jose/key_ring.h"
-#include "server/jose/signing_key.h"
+#include "validation/jose/key_ring.h"
+#include "validation/jose/signing_key.h"
 
 namespace warden::jose {
 
@@ -46,6 +47,10 @@ struct VerifyOptions {
   std::string audience;                       // Required member of aud. REQUIRES: not empty.
   absl::Duration leeway = absl::Seconds(60);  // Clock skew allowed on exp and nbf; < 0 means 0.
   size_t max_token_bytes = 16 * 1024;
+  // ES256 tokens issued (`iat`) before this may carry a high-S signature: Warden signed
+  // either form until it signed only low-S, and refusing those would end half of the tokens
+  // issued before (migration 0012 records when). Unset: none may.
+  std::optional<absl::Time> high_s_issued_before;
 };
 
 // Verifies a compact JWS against `ring` at time `now` and returns its claims.

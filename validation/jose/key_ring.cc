@@ -1,4 +1,4 @@
-#include "server/jose/key_ring.h"
+#include "validation/jose/key_ring.h"
 
 #include <utility>
 

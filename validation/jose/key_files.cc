@@ -1,4 +1,4 @@
-#include "server/jose/key_files.h"
+#include "validation/jose/key_files.h"
 
 #include <fcntl.h>
 #include <openssl/crypto.h>

@@ -13,9 +13,9 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "server/jose/base64url.h"
-#include "server/jose/openssl_ptr.h"
-#include "server/jose/signing_key.h"
+#include "validation/jose/base64url.h"
+#include "validation/jose/openssl_ptr.h"
+#include "validation/jose/signing_key.h"
 
 namespace warden::jose {
 namespace {

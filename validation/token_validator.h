@@ -6,21 +6,20 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "common/clock.h"
 #include "domain/identity.h"
-#include "server/jose/jwt.h"
-#include "server/auth/verified_token_cache.h"
-#include "server/jose/key_ring.h"
-#include "server/views/m2m_view.h"
-#include "server/views/revocation_view.h"
-#include "server/views/role_view.h"
+#include "validation/jose/jwt.h"
+#include "validation/jose/key_ring.h"
+#include "validation/validation_state.h"
+#include "validation/verified_token_cache.h"
 
 namespace warden {
 
 // Validates a presented Warden token from memory alone (SPEC §1): signature and claims
-// (jose::VerifyJwt), then the revocation view, then that every role still exists, and for
-// a token exchanged for a third-party ID token, that its M2M configuration still exists.
-// Never touches the database. Thread-safe; the referenced objects must outlive it.
+// (jose::VerifyJwt), then, from the ValidationState: not revoked, every role still exists,
+// and for a token of M2M origin, that its configuration still exists with the revision the
+// token carries. Never touches the database. Thread-safe; the referenced objects must outlive it.
 //
 // With a cache (cache_capacity > 0), a token verified once skips the signature check when
 // presented again (VerifiedTokenCache); its lifetime, revocation, roles and M2M
@@ -28,8 +27,7 @@ namespace warden {
 class TokenValidator final {
  public:
   TokenValidator(const jose::KeyRing& keys, jose::VerifyOptions options,
-                 const RevocationView& revocations, const RoleView& roles, const M2mView& m2m,
-                 const Clock& clock, size_t cache_capacity = 0);
+                 const ValidationState& state, const Clock& clock, size_t cache_capacity = 0);
 
   // Told the outcome of every Validate (true: valid), e.g. for metrics. Must be thread-safe.
   using Observer = std::function<void(bool valid)>;
@@ -47,19 +45,25 @@ class TokenValidator final {
   void SetUseObserver(UseObserver observer) { use_observer_ = std::move(observer); }
 
   const jose::VerifyOptions& options() const { return options_; }
+
+  // Tokens issued before `cutoff` may carry a high-S ES256 signature (VerifyOptions, which
+  // sets it first); nullopt: none may. Thread-safe; applies to verifications that start
+  // afterwards.
+  void SetHighSIssuedBefore(std::optional<absl::Time> cutoff);
+  std::optional<absl::Time> high_s_issued_before() const;
   const jose::KeyRing& keys() const { return keys_; }
   VerifiedTokenCache::Stats cache_stats() const { return cache_.stats(); }
 
  private:
   const jose::KeyRing& keys_;
   const jose::VerifyOptions options_;
-  const RevocationView& revocations_;
-  const RoleView& roles_;
-  const M2mView& m2m_;
+  const ValidationState& state_;
   const Clock& clock_;
   Observer observer_;
   UseObserver use_observer_;
   mutable VerifiedTokenCache cache_;
+  mutable absl::Mutex high_s_mu_;
+  std::optional<absl::Time> high_s_issued_before_ ABSL_GUARDED_BY(high_s_mu_);
 
   absl::StatusOr<Identity> ValidateUnobserved(absl::string_view token) const;
   // The token's verified claims: from the cache when they are there and `now` is within

@@ -10,8 +10,8 @@
 
 #include "absl/status/statusor.h"
 #include "nlohmann/json.hpp"
-#include "server/jose/key_ring.h"
-#include "server/jose/signing_key.h"
+#include "validation/jose/key_ring.h"
+#include "validation/jose/signing_key.h"
 
 namespace warden::jose {
 
@@ -43,6 +43,8 @@ struct VerifiedJws {
   nlohmann::json header;   // A JSON object.
   nlohmann::json payload;  // A JSON object whose signature was verified.
   const SigningKey* key;   // The verifying key; valid as long as the ring it came from.
+  // An ES256 signature whose s is above n/2: possible only without require_low_s.
+  bool high_s = false;
 };
 
 // Verifies the signature of a compact JWS against `ring`. Checks, in this order: size;

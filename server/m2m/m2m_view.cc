@@ -1,4 +1,4 @@
-#include "server/views/m2m_view.h"
+#include "server/m2m/m2m_view.h"
 
 namespace warden {
 

@@ -1,4 +1,4 @@
-#include "server/jose/jws.h"
+#include "validation/jose/jws.h"
 
 #include <optional>
 #include <string>
@@ -7,9 +7,9 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "common/status_macros.h"
-#include "server/jose/base64url.h"
-#include "server/jose/ecdsa_signature.h"
-#include "server/jose/json_object.h"
+#include "validation/jose/base64url.h"
+#include "validation/jose/ecdsa_signature.h"
+#include "validation/jose/json_object.h"
 
 namespace warden::jose {
 namespace {
@@ -95,15 +95,17 @@ absl::StatusOr<VerifiedJws> VerifyJws(const KeyRing& ring, std::string_view toke
   ASSIGN_OR_RETURN(const SigningKey* key, KeyForHeader(ring, header, options));
   // Before the (costlier) check of the signature itself; a 64-byte signature is the only form
   // Verify accepts, so any other length is left to it.
-  if (options.require_low_s && key->algorithm() == JwsAlgorithm::kEs256 &&
-      jws.signature.size() == kEs256SignatureBytes && !Es256IsLowS(jws.signature)) {
+  const bool high_s = key->algorithm() == JwsAlgorithm::kEs256 &&
+                      jws.signature.size() == kEs256SignatureBytes &&
+                      !Es256IsLowS(jws.signature);
+  if (options.require_low_s && high_s) {
     return absl::UnauthenticatedError("token signature is not in canonical low-S form");
   }
   if (!key->Verify(jws.signing_input, jws.signature)) {
     return absl::UnauthenticatedError("token signature is invalid");
   }
   ASSIGN_OR_RETURN(Json payload, ParseObject(jws.payload, options));
-  return VerifiedJws{std::move(header), std::move(payload), key};
+  return VerifiedJws{std::move(header), std::move(payload), key, high_s};
 }
 
 }  // namespace warden::jose

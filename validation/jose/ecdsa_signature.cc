@@ -1,4 +1,4 @@
-#include "server/jose/ecdsa_signature.h"
+#include "validation/jose/ecdsa_signature.h"
 
 #include <openssl/bn.h>
 #include <openssl/ec.h>
@@ -7,7 +7,7 @@
 #include <memory>
 
 #include "glog/logging.h"
-#include "server/jose/openssl_ptr.h"
+#include "validation/jose/openssl_ptr.h"
 
 namespace warden::jose {
 namespace {

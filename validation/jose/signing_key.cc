@@ -1,4 +1,4 @@
-#include "server/jose/signing_key.h"
+#include "validation/jose/signing_key.h"
 
 #include <openssl/bio.h>
 #include <openssl/bn.h>
@@ -18,9 +18,9 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "glog/logging.h"
-#include "server/jose/base64url.h"
-#include "server/jose/ecdsa_signature.h"
-#include "server/jose/openssl_ptr.h"
+#include "validation/jose/base64url.h"
+#include "validation/jose/ecdsa_signature.h"
+#include "validation/jose/openssl_ptr.h"
 
 namespace warden::jose {
 namespace {

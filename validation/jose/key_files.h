@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "server/jose/key_ring.h"
-#include "server/jose/signing_key.h"
+#include "validation/jose/key_ring.h"
+#include "validation/jose/signing_key.h"
 
 namespace warden::jose {
 

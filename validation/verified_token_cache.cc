@@ -1,4 +1,4 @@
-#include "server/auth/verified_token_cache.h"
+#include "validation/verified_token_cache.h"
 
 #include <openssl/evp.h>
 

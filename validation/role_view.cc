@@ -1,4 +1,4 @@
-#include "server/views/role_view.h"
+#include "validation/role_view.h"
 
 namespace warden {
 

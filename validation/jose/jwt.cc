@@ -1,4 +1,4 @@
-#include "server/jose/jwt.h"
+#include "validation/jose/jwt.h"
 
 #include <cstdint>
 #include <limits>
@@ -9,8 +9,8 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "nlohmann/json.hpp"
-#include "server/jose/base64url.h"
-#include "server/jose/jws.h"
+#include "validation/jose/base64url.h"
+#include "validation/jose/jws.h"
 
 namespace warden::jose {
 namespace {
@@ -137,6 +137,8 @@ absl::StatusOr<JwtClaims> VerifyJwt(const KeyRing& ring, std::string_view token,
   }
   JwsOptions jws_options;
   jws_options.max_token_bytes = options.max_token_bytes;
+  // With a cutoff, a high-S signature is judged once `iat` is known, below.
+  jws_options.require_low_s = !options.high_s_issued_before.has_value();
   absl::StatusOr<VerifiedJws> jws = VerifyJws(ring, token, jws_options);
   // Every failure of a Warden token is UNAUTHENTICATED, structural ones included.
   if (!jws.ok()) return Reject(jws.status().message());
@@ -170,6 +172,9 @@ absl::StatusOr<JwtClaims> VerifyJwt(const KeyRing& ring, std::string_view token,
   if (!issued_at.has_value()) return MissingClaim("iat");
   claims.issued_at = *issued_at;
   if (!not_before.has_value()) claims.not_before = claims.issued_at;
+  if (jws->high_s && !(claims.issued_at < *options.high_s_issued_before)) {
+    return Reject("token signature is not in canonical low-S form");
+  }
 
   ASSIGN_OR_RETURN(std::optional<std::string> name, OptionalString(*payload, "name"));
   claims.name = name.value_or("");

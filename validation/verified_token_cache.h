@@ -10,7 +10,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
-#include "server/jose/jwt.h"
+#include "validation/jose/jwt.h"
 
 namespace warden {
 

@@ -1,4 +1,4 @@
-#include "server/auth/token_validator.h"
+#include "validation/token_validator.h"
 
 #include <algorithm>
 
@@ -8,21 +8,30 @@
 namespace warden {
 
 TokenValidator::TokenValidator(const jose::KeyRing& keys, jose::VerifyOptions options,
-                               const RevocationView& revocations, const RoleView& roles,
-                               const M2mView& m2m, const Clock& clock, size_t cache_capacity)
+                               const ValidationState& state, const Clock& clock,
+                               size_t cache_capacity)
     : keys_(keys),
       options_(std::move(options)),
-      revocations_(revocations),
-      roles_(roles),
-      m2m_(m2m),
+      state_(state),
       clock_(clock),
-      cache_(cache_capacity) {}
+      cache_(cache_capacity),
+      high_s_issued_before_(options_.high_s_issued_before) {}
 
 absl::StatusOr<Identity> TokenValidator::Validate(absl::string_view token) const {
   absl::StatusOr<Identity> identity = ValidateUnobserved(token);
   if (observer_) observer_(identity.ok());
   if (use_observer_ && identity.ok()) use_observer_(*identity);
   return identity;
+}
+
+void TokenValidator::SetHighSIssuedBefore(std::optional<absl::Time> cutoff) {
+  absl::MutexLock lock(&high_s_mu_);
+  high_s_issued_before_ = cutoff;
+}
+
+std::optional<absl::Time> TokenValidator::high_s_issued_before() const {
+  absl::MutexLock lock(&high_s_mu_);
+  return high_s_issued_before_;
 }
 
 absl::StatusOr<VerifiedTokenCache::Claims> TokenValidator::VerifiedClaims(
@@ -42,8 +51,11 @@ absl::StatusOr<VerifiedTokenCache::Claims> TokenValidator::VerifiedClaims(
       cache_.Erase(digest);
     }
   }
+  // Only on the signature path: a copy of the options costs nothing next to the signature.
+  jose::VerifyOptions options = options_;
+  options.high_s_issued_before = high_s_issued_before();
   absl::StatusOr<jose::JwtClaims> verified =
-      jose::VerifyJwt(keys_, std::string_view(token.data(), token.size()), options_, now);
+      jose::VerifyJwt(keys_, std::string_view(token.data(), token.size()), options, now);
   if (!verified.ok()) return verified.status();
   auto claims = std::make_shared<const jose::JwtClaims>(*std::move(verified));
   if (cacheable) cache_.Insert(digest, claims);
@@ -55,15 +67,12 @@ absl::StatusOr<Identity> TokenValidator::ValidateUnobserved(absl::string_view to
   if (!verified.ok()) return verified.status();
   const jose::JwtClaims& claims = **verified;
   if (!IsUuid(claims.id)) return absl::UnauthenticatedError("token id is not valid");
-  if (revocations_.IsRevoked(claims.id)) {
+  if (state_.IsRevoked(claims.id)) {
     return absl::UnauthenticatedError("token has been revoked");
   }
   if (claims.roles.empty()) return absl::UnauthenticatedError("token carries no roles");
-  std::shared_ptr<const RoleSnapshot> roles = roles_.Snapshot();
-  for (const std::string& role : claims.roles) {
-    if (roles->Find(role) == nullptr) {
-      return absl::UnauthenticatedError(absl::StrCat("token role ", role, " no longer exists"));
-    }
+  if (std::optional<std::string> missing = state_.MissingRole(claims.roles)) {
+    return absl::UnauthenticatedError(absl::StrCat("token role ", *missing, " no longer exists"));
   }
   Identity identity;
   identity.kind = IdentityKind::kApiToken;
@@ -71,20 +80,20 @@ absl::StatusOr<Identity> TokenValidator::ValidateUnobserved(absl::string_view to
     // Exchanged for a third-party ID token, or minted by such an identity: it lives only as
     // long as its configuration, and only while that is unchanged (a fixed mapping must
     // reach tokens already exchanged).
-    const M2mEntry* entry = m2m_.Snapshot()->FindById(claims.m2m_config_id);
-    if (entry == nullptr) {
+    const std::optional<int64_t> current = state_.M2mConfigRevision(claims.m2m_config_id);
+    if (!current.has_value()) {
       return absl::UnauthenticatedError("the m2m config this token was exchanged through is gone");
     }
     // Tokens from before revisions existed carry none: they match the first revision only.
     const int64_t revision = claims.m2m_revision == 0 ? 1 : claims.m2m_revision;
-    if (revision != entry->config.revision) {
+    if (revision != *current) {
       return absl::UnauthenticatedError(
           "the m2m config this token was exchanged through has changed since; exchange a new "
           "ID token");
     }
     if (!claims.subject.empty()) identity.kind = IdentityKind::kM2m;
     identity.m2m_config_id = claims.m2m_config_id;
-    identity.m2m_revision = entry->config.revision;
+    identity.m2m_revision = *current;
   }
   identity.id = claims.id;
   identity.name = claims.name;

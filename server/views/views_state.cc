@@ -1,0 +1,24 @@
+#include "server/views/views_state.h"
+
+namespace warden {
+
+bool ViewsState::IsRevoked(const std::string& token_id) const {
+  return revocations_.IsRevoked(token_id);
+}
+
+std::optional<std::string> ViewsState::MissingRole(const std::vector<std::string>& roles) const {
+  std::shared_ptr<const RoleSnapshot> snapshot = roles_.Snapshot();  // one snapshot for all
+  for (const std::string& role : roles) {
+    if (snapshot->Find(role) == nullptr) return role;
+  }
+  return std::nullopt;
+}
+
+std::optional<int64_t> ViewsState::M2mConfigRevision(const std::string& config_id) const {
+  std::shared_ptr<const M2mSnapshot> snapshot = m2m_.Snapshot();  // keeps `entry` alive
+  const M2mEntry* entry = snapshot->FindById(config_id);
+  if (entry == nullptr) return std::nullopt;
+  return entry->config.revision;
+}
+
+}  // namespace warden
