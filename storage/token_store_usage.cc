@@ -1,4 +1,4 @@
-// TokenStore::RecordUses: the batched write of the usage recorder (issue 8), apart from the
+// TokenStore::RecordUses: the batched write of the usage recorder, apart from the
 // token CRUD in token_store.cc.
 
 #include <cstdint>

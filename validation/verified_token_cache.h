@@ -15,7 +15,7 @@
 namespace warden {
 
 // Tokens whose signature and fixed claims (iss, aud, types) have been verified, so that a
-// token presented again skips the signature check: validation's cache path (issue 8).
+// token presented again skips the signature check: validation's cache path.
 //
 // An entry is the claims of one verified token, keyed by the SHA-256 of the token. So the
 // cache never holds a token, and how long a lookup takes depends on a digest no caller can

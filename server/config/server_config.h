@@ -37,17 +37,17 @@ struct ServerConfig {
   absl::Duration shutdown_grace = absl::Seconds(10);
   std::string m2m_ca_file;  // CAs for fetching M2M issuers' keys; empty: the system's
   // Whether issuers and their jwks_uri may be on loopback, private, link-local or shared
-  // addresses (issue 13: SSRF). Off: only public addresses are fetched from.
+  // addresses. Off: only public addresses are fetched from.
   bool m2m_allow_private_issuers = false;
   absl::Duration m2m_key_refresh_cooldown = absl::Minutes(1);
-  // Token last_used_at (issue 8): recorded in memory on validation, written in batches.
+  // Token last_used_at: recorded in memory on validation, written in batches.
   bool track_last_used = true;
   absl::Duration last_used_flush_interval = absl::Minutes(1);
   int last_used_max_tokens = 100000;  // tokens remembered between flushes, at most
   // Verified tokens remembered so a token presented again skips its signature check
   // (VerifiedTokenCache); 0: no cache.
   int validation_cache_size = 10000;
-  // Abuse limits (issue 9, docs/security.md); a rate or cap of 0 disables it.
+  // Abuse limits (docs/security.md); a rate or cap of 0 disables it.
   double generate_rate = 20;        // GenerateToken per second per identity
   double generate_burst = 100;
   double auth_failure_rate = 2;     // failed authentications per second per client address

@@ -26,7 +26,7 @@ class Exposer;
 
 namespace warden {
 
-// The server's Prometheus metrics (issue 7): one registry, served as text on /metrics of an
+// The server's Prometheus metrics: one registry, served as text on /metrics of an
 // optional separate HTTP port (WARDEN_METRICS_LISTEN). Recording works whether or not it is
 // served. Thread-safe; must outlive the gRPC server it intercepts.
 //

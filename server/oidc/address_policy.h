@@ -1,7 +1,7 @@
 #pragma once
 
-// Which network addresses Warden may connect to when it fetches from an outside OIDC issuer
-// (issue 13, item 10). An M2M configuration names one URL and the issuer's discovery document
+// Which network addresses Warden may connect to when it fetches from an outside OIDC issuer.
+// An M2M configuration names one URL and the issuer's discovery document
 // names another (jwks_uri): without this rule, whoever writes either could make Warden reach
 // the cloud metadata service, PostgreSQL, or anything else on its own network, and learn from
 // the answers what listens there. The fetcher applies it to each address it is about to

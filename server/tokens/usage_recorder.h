@@ -22,7 +22,7 @@
 namespace warden {
 
 // Remembers when stored Warden tokens are used and writes it to their last_used_at in
-// batches (SPEC §1, issue 8), so that validation never waits for the database.
+// batches (SPEC §1), so that validation never waits for the database.
 //
 // RecordUse runs on every successful validation, on gRPC threads, so it is O(1) and nearly
 // free of contention: tokens are spread over kShards shards, each a hash map under its own

@@ -1,4 +1,4 @@
--- Warden schema, version 12: when Warden began signing ES256 tokens only low-S (issue 13).
+-- Warden schema, version 12: when Warden began signing ES256 tokens only low-S.
 --
 -- OpenSSL produces either s or n - s; Warden now normalizes to the low form and refuses the
 -- high form, so that no token has a second valid string. Tokens issued earlier may carry

@@ -1,4 +1,4 @@
-// warden-bench: an async gRPC load generator for Warden (issue 8). It runs each scenario
+// warden-bench: an async gRPC load generator for Warden. It runs each scenario
 // with N calls in flight over C channels, after a warm-up, and prints the rate, exact
 // p50/p99/p999 latencies and the failed calls by status code. The echo scenario measures a
 // trivial gRPC service (warden-bench-echo) through the same client in the same run, so

@@ -44,7 +44,7 @@ TEST_CASE("GenerateToken is rate-limited per identity: RESOURCE_EXHAUSTED beyond
   CHECK(refused.code() == grpc::StatusCode::RESOURCE_EXHAUSTED);
   CHECK(absl::StrContains(refused.message(), "too many GenerateToken calls"));
   // A token the admin minted is no new identity with a budget of its own: it spends its
-  // root's (issue 13, item 9). Reads are not limited.
+  // root's. Reads are not limited.
   auto chained = api.Generate(Bearer(minted[0]), "from-a-token", {"Analyst"});
   CHECK(chained.code() == grpc::StatusCode::RESOURCE_EXHAUSTED);
   CHECK(api.AuthStatus(admin).ok());
@@ -68,7 +68,7 @@ TEST_CASE("wrong passwords lock out that user's password from that address: RESO
   CHECK(server.HealthStatus() == "SERVING");  // health needs no credentials
 }
 
-// Issue 13, item 8: before, failures were keyed by the peer address alone, so anyone behind
+// Before, failures were keyed by the peer address alone, so anyone behind
 // the same NAT, sidecar or gateway could lock everybody out.
 TEST_CASE("someone else's failures from a shared address do not lock out a good token") {
   TestDatabase database;
@@ -113,7 +113,7 @@ TEST_CASE("a creator may hold only so many live tokens; revoking frees a place")
   CHECK(api.Generate(admin, "fourth", {"Analyst"}).ok());
 }
 
-// Issue 13, item 9: before, every minted child was a new creator with a cap of its own, so
+// Before, every minted child was a new creator with a cap of its own, so
 // a chain of tokens could hold any number.
 TEST_CASE("a chain of tokens minting tokens shares its root's live-token cap") {
   TestDatabase database;

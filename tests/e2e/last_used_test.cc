@@ -1,4 +1,4 @@
-// End to end: token last_used_at (issue 8). The server records uses in memory and writes
+// End to end: token last_used_at. The server records uses in memory and writes
 // them every WARDEN_LAST_USED_FLUSH_INTERVAL; the tests set it short and poll the API with a
 // deadline, or set it to an hour and rely on the flush at graceful shutdown.
 

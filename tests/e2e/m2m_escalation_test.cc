@@ -1,4 +1,4 @@
-// End to end: the M2M escalation paths of issue 13, each run as an attacker would —
+// End to end: the M2M escalation paths, each run as an attacker would —
 // mappings beyond the caller (item 2), short-lived identities minting long-lived tokens
 // (item 3), exchanged tokens outliving a fixed mapping or a revocation (item 5), and a
 // hanging issuer holding gRPC threads (item 11).

@@ -162,7 +162,7 @@ TEST_CASE_METHOD(M2mFixture, "each rule of Add is checked, and a failed add stor
   CHECK(opt_out.code() != grpc::StatusCode::INVALID_ARGUMENT);  // allowed; discovery decides
 }
 
-// The SSRF defence (issue 13, item 10): an M2M configuration names a URL Warden fetches, so
+// The SSRF defence: an M2M configuration names a URL Warden fetches, so
 // without it an administrator's client (or a stolen admin token) could probe Warden's own
 // network and read the answers in the error messages.
 class PublicIssuersOnlyFixture : public M2mFixture {

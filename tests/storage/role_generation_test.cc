@@ -1,5 +1,5 @@
 // The role generation (migration 0011) and role writes' checks: what makes the
-// no-escalation rule race-free against role edits on any replica (issue 13, items 1 and 4).
+// no-escalation rule race-free against role edits on any replica.
 
 #include <catch2/catch.hpp>
 #include <future>
@@ -63,7 +63,7 @@ TEST_CASE("a mint checked against roles that have changed since is refused and s
   CHECK(InsertAt(storage, token, Generation(roles)).ok());
 }
 
-// The race of issue 13, item 4: the escalation check ran on a replica's snapshot while an
+// The race the role generation closes: the escalation check ran on a replica's snapshot while an
 // edit on another replica committed before the mint did.
 TEST_CASE("a mint behind a role write in progress waits for it, then is refused",
           "[role_generation][race]") {

@@ -1,4 +1,4 @@
-// TokenStore::RecordUses and ListTokens' unused_since filter (issue 8), on a real
+// TokenStore::RecordUses and ListTokens' unused_since filter, on a real
 // PostgreSQL.
 
 #include <catch2/catch.hpp>

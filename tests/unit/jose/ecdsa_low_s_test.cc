@@ -1,4 +1,4 @@
-// ECDSA malleability (issue 13, item 14): (r, s) and (r, n - s) are both valid signatures of
+// ECDSA malleability: (r, s) and (r, n - s) are both valid signatures of
 // one message, so without a rule one Warden token has two strings. Warden signs low-S only
 // and refuses the high-S twin of its own tokens.
 

@@ -1,4 +1,4 @@
-// The address classifier behind the SSRF defence (issue 13, item 10): every range Warden
+// The address classifier behind the SSRF defence: every range Warden
 // refuses, in IPv4, IPv6 and the IPv6 forms that reach an IPv4 address.
 
 #include "server/oidc/address_policy.h"
