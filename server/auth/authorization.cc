@@ -59,6 +59,18 @@ const std::vector<Requirement>& RequirementsFor(absl::string_view method) {
   return it->second;
 }
 
+std::vector<std::string> PermissionTableMethods() {
+  std::vector<std::string> methods;
+  for (const auto& [method, requirements] : MethodTable()) methods.push_back(method);
+  return methods;
+}
+
+const std::vector<std::string>& AnonymousMethods() {
+  static const auto* methods = new std::vector<std::string>{
+      "AuthService.ExchangeAuthMachineToMachineToken", "AuthService.GetPublicKeys"};
+  return *methods;
+}
+
 absl::Status Authorize(absl::string_view method, const PermissionMap& permissions) {
   std::vector<std::string> missing;
   for (const Requirement& r : RequirementsFor(method)) {

@@ -21,6 +21,13 @@ struct Requirement {
 // table, so that a new RPC cannot ship without deciding who may call it.
 const std::vector<Requirement>& RequirementsFor(absl::string_view method);
 
+// Every method in the permission table, sorted.
+std::vector<std::string> PermissionTableMethods();
+
+// The methods that take no credentials and so never pass the permission table: the public
+// keys (public), and the M2M exchange (its ID token is the credential). Sorted.
+const std::vector<std::string>& AnonymousMethods();
+
 // OK if `permissions` meets every requirement of `method`; otherwise PERMISSION_DENIED
 // naming each missing (resource, level) and what the caller holds.
 absl::Status Authorize(absl::string_view method, const PermissionMap& permissions);
