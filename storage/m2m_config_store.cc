@@ -8,8 +8,8 @@
 #include "common/random.h"
 #include "common/status_macros.h"
 #include "nlohmann/json.hpp"
+#include "storage/pg/sql_values.h"
 #include "storage/role_tables.h"
-#include "storage/sql_values.h"
 
 namespace warden::storage {
 namespace {

@@ -6,7 +6,7 @@
 
 #include "absl/status/statusor.h"
 #include "domain/m2m.h"
-#include "storage/executor.h"
+#include "storage/pg/executor.h"
 #include "storage/role_store.h"
 
 namespace warden::storage {

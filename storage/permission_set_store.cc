@@ -9,9 +9,9 @@
 #include "absl/strings/str_join.h"
 #include "common/random.h"
 #include "common/status_macros.h"
+#include "storage/pg/sql_values.h"
 #include "storage/role_store.h"
 #include "storage/role_tables.h"
-#include "storage/sql_values.h"
 
 namespace warden::storage {
 namespace role_tables {

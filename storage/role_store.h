@@ -8,7 +8,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "domain/role.h"
-#include "storage/executor.h"
+#include "storage/pg/executor.h"
 
 namespace warden::storage {
 
@@ -67,7 +67,7 @@ struct DeclarativeResult {
 //   delete run in one transaction holding the object's row lock, so no new user can appear
 //   in between (TokenStore::Insert locks the roles it names; roles lock their permission
 //   set and scope).
-// Other errors as storage/errors.h maps them (UNAVAILABLE when the database is away).
+// Other errors as storage/pg/errors.h maps them (UNAVAILABLE when the database is away).
 class RoleStore final {
  public:
   template <typename T>

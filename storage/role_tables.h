@@ -24,7 +24,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "domain/role.h"
-#include "storage/executor.h"
+#include "storage/pg/executor.h"
 #include "storage/role_store.h"
 
 namespace warden::storage::role_tables {

@@ -4,7 +4,7 @@
 #include <pqxx/pqxx>
 #include <utility>
 
-#include "storage/sql_values.h"
+#include "storage/pg/sql_values.h"
 
 namespace warden::storage {
 namespace {

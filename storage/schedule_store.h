@@ -7,7 +7,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "storage/executor.h"
+#include "storage/pg/executor.h"
 
 namespace warden::storage {
 
@@ -18,7 +18,7 @@ namespace warden::storage {
 // or inline on the caller's thread for an invalid argument or a shut-down executor.
 // Times are the callers' clocks (replicas' clocks are assumed roughly in sync, as token
 // expiry already assumes), stored with microsecond precision.
-// Errors: as storage/errors.h maps them (UNAVAILABLE when the database is away).
+// Errors: as storage/pg/errors.h maps them (UNAVAILABLE when the database is away).
 // Thread-safe.
 class ScheduleStore final {
  public:

@@ -7,11 +7,11 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "common/random.h"
 #include "common/status_macros.h"
-#include "storage/sql_values.h"
+#include "storage/pg/sql_values.h"
 
 namespace warden::storage {
 namespace {

@@ -9,8 +9,8 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "domain/token.h"
-#include "storage/executor.h"
 #include "storage/expiring_page.h"
+#include "storage/pg/executor.h"
 #include "storage/token_cursor.h"
 
 namespace warden::storage {
@@ -74,7 +74,7 @@ struct MintConditions {
 // or inline on the caller's thread for an invalid argument or a shut-down executor.
 // Times are stored with microsecond precision (absl::Time is truncated).
 // Ids must be UUIDs; any other id is INVALID_ARGUMENT without echoing it.
-// Errors: UNAVAILABLE when the database cannot be reached, as storage/errors.h maps them.
+// Errors: UNAVAILABLE when the database cannot be reached, as storage/pg/errors.h maps them.
 // Thread-safe.
 class TokenStore final {
  public:

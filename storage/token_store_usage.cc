@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/random.h"
-#include "storage/sql_values.h"
+#include "storage/pg/sql_values.h"
 #include "storage/token_store.h"
 
 namespace warden::storage {

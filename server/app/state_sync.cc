@@ -5,7 +5,7 @@
 #include "common/await.h"
 #include "common/status_macros.h"
 #include "glog/logging.h"
-#include "storage/migrator.h"
+#include "storage/pg/migrator.h"
 
 namespace warden {
 

@@ -31,11 +31,11 @@
 #include "server/views/views_state.h"
 #include "server/audit/audit_log.h"
 #include "server/watch/watch_hub.h"
-#include "storage/executor.h"
 #include "storage/m2m_config_store.h"
-#include "storage/change_feed.h"
-#include "storage/schedule_store.h"
+#include "storage/pg/change_feed.h"
+#include "storage/pg/executor.h"
 #include "storage/role_store.h"
+#include "storage/schedule_store.h"
 #include "storage/token_store.h"
 
 namespace warden {

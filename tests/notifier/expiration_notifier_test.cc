@@ -11,7 +11,7 @@
 #include "absl/synchronization/notification.h"
 #include "common/clock.h"
 #include "notifier/log_sink.h"
-#include "storage/migrator.h"
+#include "storage/pg/migrator.h"
 #include "tests/notifier/notifier_fixture.h"
 #include "tests/support/test_database.h"
 

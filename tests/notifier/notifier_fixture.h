@@ -11,7 +11,7 @@
 #include "notifier/expiration_notifier.h"
 #include "notifier/expiration_sink.h"
 #include "notifier/notifier_config.h"
-#include "storage/executor.h"
+#include "storage/pg/executor.h"
 #include "storage/schedule_store.h"
 #include "storage/token_store.h"
 

@@ -17,7 +17,7 @@
 #include "notifier/json_sink.h"
 #include "notifier/log_sink.h"
 #include "notifier/webhook_sink.h"
-#include "storage/migrator.h"
+#include "storage/pg/migrator.h"
 #include "tests/notifier/notifier_fixture.h"
 #include "tests/support/test_database.h"
 

@@ -1,4 +1,4 @@
-#include "storage/executor.h"
+#include "storage/pg/executor.h"
 
 #include <atomic>
 #include <catch2/catch.hpp>

@@ -1,4 +1,4 @@
-#include "storage/migrator.h"
+#include "storage/pg/migrator.h"
 
 #include <catch2/catch.hpp>
 #include <pqxx/pqxx>
@@ -10,7 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "storage/migrations.h"
+#include "storage/pg/migrations.h"
 #include "tests/support/free_port.h"
 #include "tests/support/test_database.h"
 

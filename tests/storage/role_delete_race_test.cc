@@ -11,7 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/random.h"
-#include "storage/executor.h"
+#include "storage/pg/executor.h"
 #include "storage/role_store.h"
 #include "storage/token_store.h"
 #include "tests/storage/blocking_role_store.h"

@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "common/random.h"
-#include "storage/migrator.h"
+#include "storage/pg/migrator.h"
 #include "tests/storage/await.h"
 
 namespace warden::storage::testing {

@@ -7,7 +7,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "domain/token.h"
-#include "storage/executor.h"
+#include "storage/pg/executor.h"
 #include "storage/role_store.h"
 #include "storage/token_store.h"
 #include "tests/support/test_database.h"

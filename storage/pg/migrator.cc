@@ -1,4 +1,4 @@
-#include "storage/migrator.h"
+#include "storage/pg/migrator.h"
 
 #include <map>
 #include <pqxx/pqxx>
@@ -7,9 +7,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "glog/logging.h"
-#include "storage/connection_options.h"
-#include "storage/errors.h"
-#include "storage/migrations.h"
+#include "storage/pg/connection_options.h"
+#include "storage/pg/errors.h"
+#include "storage/pg/migrations.h"
 
 namespace warden::storage {
 namespace {

@@ -1,4 +1,4 @@
-#include "storage/connection_options.h"
+#include "storage/pg/connection_options.h"
 
 #include <algorithm>
 #include <cstdint>

@@ -1,4 +1,4 @@
-#include "storage/errors.h"
+#include "storage/pg/errors.h"
 
 #include <pqxx/except>
 #include <string>

@@ -1,4 +1,4 @@
-#include "storage/executor.h"
+#include "storage/pg/executor.h"
 
 #include <exception>
 #include <pqxx/pqxx>
@@ -6,8 +6,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "glog/logging.h"
-#include "storage/connection_options.h"
-#include "storage/errors.h"
+#include "storage/pg/connection_options.h"
+#include "storage/pg/errors.h"
 
 namespace warden::storage {
 namespace {

@@ -35,7 +35,7 @@ struct DatabaseOptions {
 // finished from `done`, so they never block on PostgreSQL.
 //
 // Each task runs on some pool thread's connection. Exceptions thrown by `work` are mapped
-// by storage/errors.h; ABORTED (serialization failure, deadlock) reruns `work` up to
+// by storage/pg/errors.h; ABORTED (serialization failure, deadlock) reruns `work` up to
 // kMaxRetries more times, so `work` must open and commit its own transaction and be safe to
 // rerun. A lost connection is dropped and reopened for the next task. While the database is
 // unreachable, tasks fail fast with UNAVAILABLE for kReconnectBackoff after each failed

@@ -1,11 +1,11 @@
-#include "storage/change_feed.h"
+#include "storage/pg/change_feed.h"
 
 #include <algorithm>
 #include <memory>
 #include <pqxx/pqxx>
 
 #include "glog/logging.h"
-#include "storage/connection_options.h"
+#include "storage/pg/connection_options.h"
 
 namespace warden::storage {
 namespace {

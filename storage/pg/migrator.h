@@ -15,7 +15,7 @@ namespace warden::storage {
 // and the later ones find nothing to do. A version recorded under a different name than this
 // binary's is FAILED_PRECONDITION (the database belongs to another build); versions newer
 // than this binary's are left alone (a rolling upgrade), with a warning.
-// Errors as storage/errors.h maps them (UNAVAILABLE if the database cannot be reached).
+// Errors as storage/pg/errors.h maps them (UNAVAILABLE if the database cannot be reached).
 // Blocking; call at start-up, before serving.
 absl::Status ApplyMigrations(const std::string& database_url);
 

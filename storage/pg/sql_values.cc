@@ -1,4 +1,4 @@
-#include "storage/sql_values.h"
+#include "storage/pg/sql_values.h"
 
 #include <nlohmann/json.hpp>
 
