@@ -27,10 +27,4 @@ struct ExpiringPage {
   std::optional<ExpiringCursor> next;  // set if more tokens follow
 };
 
-// The SQL of ListExpiring, for tests and the benchmark that EXPLAIN or time the very
-// statement the store prepares. Parameters: $1 start expires_at and $2 start id (exclusive;
-// microseconds since the epoch and a UUID), $3 until (inclusive, microseconds), $4 limit.
-// Columns as TokenStore reads them. Defined in token_store.cc.
-extern const char kListExpiringSql[];
-
 }  // namespace warden::storage

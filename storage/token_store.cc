@@ -12,6 +12,7 @@
 #include "common/random.h"
 #include "common/status_macros.h"
 #include "storage/pg/sql_values.h"
+#include "storage/token_sql.h"
 
 namespace warden::storage {
 namespace {

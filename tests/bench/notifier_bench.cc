@@ -39,6 +39,7 @@
 #include "storage/pg/executor.h"
 #include "storage/pg/migrator.h"
 #include "storage/schedule_store.h"
+#include "storage/token_sql.h"
 #include "storage/token_store.h"
 #include "tests/support/test_database.h"
 

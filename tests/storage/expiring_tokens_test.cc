@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "storage/expiring_page.h"
+#include "storage/token_sql.h"
 #include "storage/token_store.h"
 #include "tests/storage/await.h"
 #include "tests/storage/storage_fixture.h"
