@@ -39,8 +39,10 @@ StorageExecutor::~StorageExecutor() { Shutdown(); }
 
 void StorageExecutor::Prepare(std::string name, std::string sql) {
   absl::MutexLock lock(&mu_);
-  for (const auto& [existing, unused] : statements_) {
-    CHECK_NE(existing, name) << "prepared statement registered twice";
+  for (const auto& [existing, existing_sql] : statements_) {
+    if (existing != name) continue;
+    CHECK_EQ(existing_sql, sql) << "prepared statement " << name << " registered twice";
+    return;
   }
   statements_.emplace_back(std::move(name), std::move(sql));
 }

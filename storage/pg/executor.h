@@ -60,8 +60,10 @@ class StorageExecutor final {
 
   // Registers a prepared statement that every connection prepares when it opens (and
   // connections already open prepare before their next task). Statements are sent to the
-  // server lazily, on first use. Stores call this from their constructors.
-  // REQUIRES: `name` not registered yet.
+  // server lazily, on first use. Stores call this from their constructors. Registering a
+  // name again with the same SQL does nothing, so that stores sharing statements (the role
+  // tables') each register what they use, whichever of them exist.
+  // REQUIRES: `name` not registered yet with other SQL.
   void Prepare(std::string name, std::string sql);
 
   // Queues `work`; `done` is then called exactly once with its status, on a pool thread.

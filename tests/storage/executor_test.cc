@@ -42,6 +42,18 @@ absl::Status RunSql(StorageExecutor& executor, const std::string& sql) {
   });
 }
 
+// Runs the prepared statement `name` with one int parameter; its one int result.
+absl::StatusOr<int> RunPrepared(StorageExecutor& executor, const std::string& name, int arg) {
+  return Await<absl::StatusOr<int>>([&](auto done) {
+    executor.Run<int>(
+        [name, arg](pqxx::connection_base& conn) -> absl::StatusOr<int> {
+          pqxx::nontransaction tx(conn);
+          return tx.exec_prepared1(name, arg)[0].as<int>();
+        },
+        done);
+  });
+}
+
 // Raises SQLSTATE `state` from the server, with a DETAIL holding a would-be secret.
 std::string Raise(const std::string& state) {
   return absl::StrCat("DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = '", state,
@@ -138,16 +150,20 @@ TEST_CASE("prepared statements registered late reach open connections", "[execut
   StorageExecutor executor(OptionsFor(db.url(), 1));
   REQUIRE(executor.Ping().ok());  // the connection is open now
   executor.Prepare("late", "SELECT $1::int + 1");
-  absl::StatusOr<int> two = Await<absl::StatusOr<int>>([&](auto done) {
-    executor.Run<int>(
-        [](pqxx::connection_base& conn) -> absl::StatusOr<int> {
-          pqxx::nontransaction tx(conn);
-          return tx.exec_prepared1("late", 1)[0].as<int>();
-        },
-        done);
-  });
+  absl::StatusOr<int> two = RunPrepared(executor, "late", 1);
   REQUIRE(two.ok());
   CHECK(*two == 2);
+}
+
+TEST_CASE("a statement registered again with the same SQL is prepared once", "[executor]") {
+  warden::testing::TestDatabase db;
+  StorageExecutor executor(OptionsFor(db.url(), 1));
+  executor.Prepare("shared", "SELECT $1::int * 2");
+  REQUIRE(executor.Ping().ok());  // the connection is open, the statement registered with it
+  executor.Prepare("shared", "SELECT $1::int * 2");
+  absl::StatusOr<int> four = RunPrepared(executor, "shared", 2);
+  REQUIRE(four.ok());
+  CHECK(*four == 4);
 }
 
 TEST_CASE("an unreachable database fails every task fast with UNAVAILABLE", "[executor]") {
