@@ -1,4 +1,6 @@
-// Access scopes: the table operations (role_tables.h) and RoleStore's access scope methods.
+// Access scopes: the table operations (role_tables.h) and AccessScopeStore.
+
+#include "storage/access_scope_store.h"
 
 #include <pqxx/pqxx>
 #include <string>
@@ -7,7 +9,6 @@
 #include "absl/strings/str_cat.h"
 #include "common/random.h"
 #include "common/status_macros.h"
-#include "storage/role_store.h"
 #include "storage/role_tables.h"
 
 namespace warden::storage {
@@ -159,7 +160,11 @@ absl::StatusOr<AccessScope> Reread(pqxx::transaction_base& tx, const std::string
 
 }  // namespace
 
-void RoleStore::ListAccessScopes(Done<std::vector<AccessScope>> done) {
+AccessScopeStore::AccessScopeStore(StorageExecutor& executor) : executor_(executor) {
+  role_tables::PrepareRoleTables(executor_);
+}
+
+void AccessScopeStore::ListAccessScopes(Done<std::vector<AccessScope>> done) {
   executor_.Run<std::vector<AccessScope>>(
       [](pqxx::connection_base& conn) -> absl::StatusOr<std::vector<AccessScope>> {
         pqxx::nontransaction tx(conn, "access_scope_list");
@@ -168,7 +173,7 @@ void RoleStore::ListAccessScopes(Done<std::vector<AccessScope>> done) {
       std::move(done));
 }
 
-void RoleStore::GetAccessScope(std::string id, Done<AccessScope> done) {
+void AccessScopeStore::GetAccessScope(std::string id, Done<AccessScope> done) {
   if (absl::Status s = CheckUuid("access scope", id); !s.ok()) return done(s);
   executor_.Run<AccessScope>(
       [id = std::move(id)](pqxx::connection_base& conn) -> absl::StatusOr<AccessScope> {
@@ -178,7 +183,7 @@ void RoleStore::GetAccessScope(std::string id, Done<AccessScope> done) {
       std::move(done));
 }
 
-void RoleStore::CreateAccessScope(AccessScopeSpec spec, Done<AccessScope> done) {
+void AccessScopeStore::CreateAccessScope(AccessScopeSpec spec, Done<AccessScope> done) {
   std::string message = absl::StrCat("an access scope named ", spec.name, " already exists");
   executor_.Run<AccessScope>(
       [spec = std::move(spec),
@@ -193,8 +198,8 @@ void RoleStore::CreateAccessScope(AccessScopeSpec spec, Done<AccessScope> done) 
       WithAlreadyExistsMessage(std::move(message), std::move(done)));
 }
 
-void RoleStore::UpdateAccessScope(std::string id, AccessScopeSpec spec, RoleWriter writer,
-                                  Done<AccessScope> done) {
+void AccessScopeStore::UpdateAccessScope(std::string id, AccessScopeSpec spec, RoleWriter writer,
+                                         Done<AccessScope> done) {
   if (absl::Status s = CheckUuid("access scope", id); !s.ok()) return done(s);
   std::string message = absl::StrCat("an access scope named ", spec.name, " already exists");
   executor_.Run<AccessScope>(
@@ -218,7 +223,7 @@ void RoleStore::UpdateAccessScope(std::string id, AccessScopeSpec spec, RoleWrit
       WithAlreadyExistsMessage(std::move(message), std::move(done)));
 }
 
-void RoleStore::DeleteAccessScope(std::string id, StatusDone done) {
+void AccessScopeStore::DeleteAccessScope(std::string id, StatusDone done) {
   if (absl::Status s = CheckUuid("access scope", id); !s.ok()) return done(s);
   executor_.Run(
       [id = std::move(id)](pqxx::connection_base& conn) -> absl::Status {

@@ -1,5 +1,7 @@
-// RoleStore::ApplyDeclarative: makes the declarative objects match the configuration file,
-// in one transaction, with the table operations of role_tables.h.
+// DeclarativeStore: makes the declarative objects match the configuration file, in one
+// transaction, with the table operations of role_tables.h.
+
+#include "storage/declarative_store.h"
 
 #include <map>
 #include <pqxx/pqxx>
@@ -13,7 +15,6 @@
 #include "common/random.h"
 #include "common/status_macros.h"
 #include "storage/pg/sql_values.h"
-#include "storage/role_store.h"
 #include "storage/role_tables.h"
 
 namespace warden::storage {
@@ -50,16 +51,12 @@ WHERE origin = 'declarative' OR name = ANY($1::text[])
 ORDER BY name COLLATE "C"
 FOR UPDATE)sql";
 
-}  // namespace
-
 void PrepareDeclarativeStatements(StorageExecutor& executor) {
   executor.Prepare(kLockDeclarative, kLockDeclarativeSql);
   executor.Prepare(kLockSets, kLockSetsSql);
   executor.Prepare(kLockScopes, kLockScopesSql);
   executor.Prepare(kLockRoles, kLockRolesSql);
 }
-
-namespace {
 
 template <typename Spec>
 std::vector<std::string> Names(const std::vector<Spec>& specs) {
@@ -363,8 +360,21 @@ class Applier {
 }  // namespace
 }  // namespace role_tables
 
-void RoleStore::ApplyDeclarative(DeclarativeConfig config, absl::Time now,
-                                 Done<DeclarativeResult> done) {
+int DeclarativeResult::total() const {
+  int total = 0;
+  for (const DeclarativeChanges* c : {&permission_sets, &access_scopes, &roles}) {
+    total += c->created + c->updated + c->deleted;
+  }
+  return total;
+}
+
+DeclarativeStore::DeclarativeStore(StorageExecutor& executor) : executor_(executor) {
+  role_tables::PrepareRoleTables(executor_);
+  role_tables::PrepareDeclarativeStatements(executor_);
+}
+
+void DeclarativeStore::ApplyDeclarative(DeclarativeConfig config, absl::Time now,
+                                        Done<DeclarativeResult> done) {
   if (absl::Status s = role_tables::ValidateConfig(config); !s.ok()) return done(s);
   executor_.Run<DeclarativeResult>(
       [config = std::move(config),

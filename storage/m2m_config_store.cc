@@ -187,6 +187,7 @@ M2mConfigStore::M2mConfigStore(StorageExecutor& executor) : executor_(executor) 
   executor_.Prepare(kRolesShared, kRolesSharedSql);
   executor_.Prepare(kDelete, kDeleteSql);
   executor_.Prepare(kNotify, kNotifySql);
+  role_tables::PrepareRoleTables(executor_);
 }
 
 void M2mConfigStore::List(Done<std::vector<M2mConfig>> done) {

@@ -7,7 +7,7 @@
 #include "absl/status/statusor.h"
 #include "domain/m2m.h"
 #include "storage/pg/executor.h"
-#include "storage/role_store.h"
+#include "storage/role_writer.h"
 
 namespace warden::storage {
 
@@ -25,7 +25,8 @@ class M2mConfigStore final {
   template <typename T>
   using Done = std::function<void(absl::StatusOr<T>)>;
 
-  // Registers prepared statements with `executor`, which must outlive it.
+  // Registers its prepared statements and the role tables' (for the writer's check) with
+  // `executor`, which must outlive it.
   explicit M2mConfigStore(StorageExecutor& executor);
 
   // Every configuration, ordered by issuer, mappings in their given order.

@@ -1,5 +1,6 @@
-// Resources and permission sets: the table operations (role_tables.h) and RoleStore's
-// permission set methods.
+// Resources and permission sets: the table operations (role_tables.h) and PermissionSetStore.
+
+#include "storage/permission_set_store.h"
 
 #include <pqxx/pqxx>
 #include <string>
@@ -10,7 +11,6 @@
 #include "common/random.h"
 #include "common/status_macros.h"
 #include "storage/pg/sql_values.h"
-#include "storage/role_store.h"
 #include "storage/role_tables.h"
 
 namespace warden::storage {
@@ -239,7 +239,11 @@ absl::StatusOr<PermissionSet> Reread(pqxx::transaction_base& tx, const std::stri
 
 }  // namespace
 
-void RoleStore::ListResources(Done<std::vector<std::string>> done) {
+PermissionSetStore::PermissionSetStore(StorageExecutor& executor) : executor_(executor) {
+  role_tables::PrepareRoleTables(executor_);
+}
+
+void PermissionSetStore::ListResources(Done<std::vector<std::string>> done) {
   executor_.Run<std::vector<std::string>>(
       [](pqxx::connection_base& conn) -> absl::StatusOr<std::vector<std::string>> {
         pqxx::nontransaction tx(conn, "resource_list");
@@ -248,7 +252,7 @@ void RoleStore::ListResources(Done<std::vector<std::string>> done) {
       std::move(done));
 }
 
-void RoleStore::ListPermissionSets(Done<std::vector<PermissionSet>> done) {
+void PermissionSetStore::ListPermissionSets(Done<std::vector<PermissionSet>> done) {
   executor_.Run<std::vector<PermissionSet>>(
       [](pqxx::connection_base& conn) -> absl::StatusOr<std::vector<PermissionSet>> {
         pqxx::nontransaction tx(conn, "permission_set_list");
@@ -257,7 +261,7 @@ void RoleStore::ListPermissionSets(Done<std::vector<PermissionSet>> done) {
       std::move(done));
 }
 
-void RoleStore::GetPermissionSet(std::string id, Done<PermissionSet> done) {
+void PermissionSetStore::GetPermissionSet(std::string id, Done<PermissionSet> done) {
   if (absl::Status s = CheckUuid("permission set", id); !s.ok()) return done(s);
   executor_.Run<PermissionSet>(
       [id = std::move(id)](pqxx::connection_base& conn) -> absl::StatusOr<PermissionSet> {
@@ -267,7 +271,7 @@ void RoleStore::GetPermissionSet(std::string id, Done<PermissionSet> done) {
       std::move(done));
 }
 
-void RoleStore::CreatePermissionSet(PermissionSetSpec spec, Done<PermissionSet> done) {
+void PermissionSetStore::CreatePermissionSet(PermissionSetSpec spec, Done<PermissionSet> done) {
   const std::string what = absl::StrCat("permission set ", spec.name);
   if (absl::Status s = CheckAccessLevels(what, spec.permissions); !s.ok()) return done(s);
   std::string message = absl::StrCat("a permission set named ", spec.name, " already exists");
@@ -285,8 +289,8 @@ void RoleStore::CreatePermissionSet(PermissionSetSpec spec, Done<PermissionSet> 
       WithAlreadyExistsMessage(std::move(message), std::move(done)));
 }
 
-void RoleStore::UpdatePermissionSet(std::string id, PermissionSetSpec spec, RoleWriter writer,
-                                    Done<PermissionSet> done) {
+void PermissionSetStore::UpdatePermissionSet(std::string id, PermissionSetSpec spec,
+                                             RoleWriter writer, Done<PermissionSet> done) {
   if (absl::Status s = CheckUuid("permission set", id); !s.ok()) return done(s);
   const std::string what = absl::StrCat("permission set ", spec.name);
   if (absl::Status s = CheckAccessLevels(what, spec.permissions); !s.ok()) return done(s);
@@ -313,7 +317,7 @@ void RoleStore::UpdatePermissionSet(std::string id, PermissionSetSpec spec, Role
       WithAlreadyExistsMessage(std::move(message), std::move(done)));
 }
 
-void RoleStore::DeletePermissionSet(std::string id, StatusDone done) {
+void PermissionSetStore::DeletePermissionSet(std::string id, StatusDone done) {
   if (absl::Status s = CheckUuid("permission set", id); !s.ok()) return done(s);
   executor_.Run(
       [id = std::move(id)](pqxx::connection_base& conn) -> absl::Status {

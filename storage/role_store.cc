@@ -1,4 +1,4 @@
-// Roles: the table operations (role_tables.h), RoleStore's constructor and its role methods.
+// Roles: the table operations (role_tables.h) and RoleStore.
 
 #include "storage/role_store.h"
 
@@ -232,19 +232,8 @@ absl::Status CheckReferenceIds(const RoleSpec& spec) {
 
 }  // namespace
 
-int DeclarativeResult::total() const {
-  int total = 0;
-  for (const DeclarativeChanges* c : {&permission_sets, &access_scopes, &roles}) {
-    total += c->created + c->updated + c->deleted;
-  }
-  return total;
-}
-
 RoleStore::RoleStore(StorageExecutor& executor) : executor_(executor) {
-  role_tables::PreparePermissionSetStatements(executor_);
-  role_tables::PrepareAccessScopeStatements(executor_);
-  role_tables::PrepareRoleStatements(executor_);
-  role_tables::PrepareDeclarativeStatements(executor_);
+  role_tables::PrepareRoleTables(executor_);
 }
 
 void RoleStore::LoadAll(Done<std::vector<Role>> done) {

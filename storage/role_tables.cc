@@ -9,6 +9,12 @@
 
 namespace warden::storage::role_tables {
 
+void PrepareRoleTables(StorageExecutor& executor) {
+  PreparePermissionSetStatements(executor);
+  PrepareAccessScopeStatements(executor);
+  PrepareRoleStatements(executor);
+}
+
 const char* OriginText(Origin origin) {
   switch (origin) {
     case Origin::kBuiltIn:

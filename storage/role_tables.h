@@ -1,8 +1,10 @@
 #pragma once
 
 // Internal to storage/: operations on the role tables inside a caller's transaction, shared
-// by RoleStore's files. Each kind's file owns its table's SQL (permission_set_store.cc,
-// access_scope_store.cc, role_store.cc); the API methods and ApplyDeclarative compose these.
+// by PermissionSetStore, AccessScopeStore, RoleStore, DeclarativeStore and M2mConfigStore's
+// writer check. Each kind's file owns its table's SQL and operations next to its store
+// (permission_set_store.cc, access_scope_store.cc, role_store.cc); the stores' methods and
+// ApplyDeclarative compose them.
 //
 // Lock order, so that concurrent writers wait instead of deadlocking: the roles write lock
 // (BeginRoleWrite, first in every write), then permission sets, then access scopes, then
@@ -25,9 +27,13 @@
 #include "absl/time/time.h"
 #include "domain/role.h"
 #include "storage/pg/executor.h"
-#include "storage/role_store.h"
+#include "storage/role_writer.h"
 
 namespace warden::storage::role_tables {
+
+// Registers the prepared statements of every operation below with `executor`. Each store
+// that uses them calls it from its constructor (a repeat registration does nothing).
+void PrepareRoleTables(StorageExecutor& executor);
 
 // How many users an in-use error names before "and N more".
 inline constexpr int64_t kRolesNamed = 20;
@@ -99,7 +105,7 @@ absl::Status CheckWrite(const RoleWriter& writer, pqxx::transaction_base& tx,
                         const std::vector<Role>& held, const RoleFilter& changed);
 
 // ---- Resources and permission sets (permission_set_store.cc).
-void PreparePermissionSetStatements(StorageExecutor& executor);
+void PreparePermissionSetStatements(StorageExecutor& executor);  // by PrepareRoleTables
 // Every resource name, sorted bytewise.
 std::vector<std::string> SelectResources(pqxx::transaction_base& tx);
 // Every set (id == nullopt) or the one with `id`, with entries, ordered by name.
@@ -127,7 +133,7 @@ absl::Status CheckPermissionSetUnused(pqxx::transaction_base& tx, const std::str
 void DeletePermissionSetRow(pqxx::transaction_base& tx, const std::string& id);
 
 // ---- Access scopes (access_scope_store.cc); the same operations.
-void PrepareAccessScopeStatements(StorageExecutor& executor);
+void PrepareAccessScopeStatements(StorageExecutor& executor);  // by PrepareRoleTables
 absl::StatusOr<std::vector<AccessScope>> SelectAccessScopes(pqxx::transaction_base& tx,
                                                             const std::optional<std::string>& id);
 absl::StatusOr<std::optional<LockedRow>> LockAccessScope(pqxx::transaction_base& tx,
@@ -144,7 +150,7 @@ absl::Status CheckAccessScopeUnused(pqxx::transaction_base& tx, const std::strin
 void DeleteAccessScopeRow(pqxx::transaction_base& tx, const std::string& id);
 
 // ---- Roles (role_store.cc).
-void PrepareRoleStatements(StorageExecutor& executor);
+void PrepareRoleStatements(StorageExecutor& executor);  // by PrepareRoleTables
 // A role row as stored: the set and scope by id.
 struct RoleRow {
   std::string name;
@@ -162,8 +168,5 @@ void UpdateRoleRow(pqxx::transaction_base& tx, const RoleRow& row);
 // neither revoked nor expired at `now` holds it.
 absl::Status CheckRoleUnused(pqxx::transaction_base& tx, const std::string& name, absl::Time now);
 void DeleteRoleRow(pqxx::transaction_base& tx, const std::string& name);
-
-// ---- Declarative configuration (declarative_store.cc).
-void PrepareDeclarativeStatements(StorageExecutor& executor);
 
 }  // namespace warden::storage::role_tables

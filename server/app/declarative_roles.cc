@@ -14,7 +14,7 @@ std::string Summary(const storage::DeclarativeChanges& c) {
 
 }  // namespace
 
-DeclarativeRoles::DeclarativeRoles(std::string path, storage::RoleStore& store,
+DeclarativeRoles::DeclarativeRoles(std::string path, storage::DeclarativeStore& store,
                                    RoleAuthority& authority, const Clock& clock)
     : path_(std::move(path)), store_(store), authority_(authority), clock_(clock) {}
 

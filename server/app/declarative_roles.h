@@ -5,7 +5,7 @@
 #include "absl/status/status.h"
 #include "common/clock.h"
 #include "server/roles/role_authority.h"
-#include "storage/role_store.h"
+#include "storage/declarative_store.h"
 
 namespace warden {
 
@@ -16,7 +16,7 @@ namespace warden {
 class DeclarativeRoles final {
  public:
   // An empty `path` disables it: Apply() then does nothing.
-  DeclarativeRoles(std::string path, storage::RoleStore& store, RoleAuthority& authority,
+  DeclarativeRoles(std::string path, storage::DeclarativeStore& store, RoleAuthority& authority,
                    const Clock& clock);
 
   // Parses and applies the file in one transaction, then reloads the role view. Blocks
@@ -26,7 +26,7 @@ class DeclarativeRoles final {
 
  private:
   const std::string path_;
-  storage::RoleStore& store_;
+  storage::DeclarativeStore& store_;
   RoleAuthority& authority_;
   const Clock& clock_;
 };

@@ -31,7 +31,10 @@
 #include "server/views/views_state.h"
 #include "server/audit/audit_log.h"
 #include "server/watch/watch_hub.h"
+#include "storage/access_scope_store.h"
+#include "storage/declarative_store.h"
 #include "storage/m2m_config_store.h"
+#include "storage/permission_set_store.h"
 #include "storage/pg/change_feed.h"
 #include "storage/pg/executor.h"
 #include "storage/role_store.h"
@@ -81,7 +84,10 @@ class WardenServer final {
   Metrics metrics_;  // first built, last destroyed: the gRPC interceptor records into it
   storage::StorageExecutor executor_;
   storage::TokenStore token_store_;
+  storage::PermissionSetStore permission_set_store_;
+  storage::AccessScopeStore access_scope_store_;
   storage::RoleStore role_store_;
+  storage::DeclarativeStore declarative_store_;
   storage::M2mConfigStore m2m_store_;
   storage::ScheduleStore schedule_store_;
   UsageRecorder usage_;  // last_used_at; flushes through token_store_ until Shutdown

@@ -7,8 +7,14 @@
 
 namespace warden {
 
-RoleAuthority::RoleAuthority(storage::RoleStore& store, RoleView& view, const Clock& clock)
-    : store_(store), view_(view), clock_(clock) {}
+RoleAuthority::RoleAuthority(storage::PermissionSetStore& permission_sets,
+                             storage::AccessScopeStore& access_scopes, storage::RoleStore& roles,
+                             RoleView& view, const Clock& clock)
+    : permission_sets_(permission_sets),
+      access_scopes_(access_scopes),
+      roles_(roles),
+      view_(view),
+      clock_(clock) {}
 
 namespace {
 
@@ -21,7 +27,7 @@ storage::RoleWriter WriterFor(const Identity& caller) {
 }  // namespace
 
 void RoleAuthority::RefreshView(DoneStatus done) {
-  store_.LoadCatalog([this, done = std::move(done)](absl::StatusOr<RoleCatalog> roles) {
+  roles_.LoadCatalog([this, done = std::move(done)](absl::StatusOr<RoleCatalog> roles) {
     if (!roles.ok()) return done(roles.status());
     view_.Replace(std::move(*roles));
     done(absl::OkStatus());
@@ -53,23 +59,23 @@ RoleAuthority::DoneStatus RoleAuthority::RefreshThen(DoneStatus done) {
 }
 
 void RoleAuthority::ListResources(Done<std::vector<std::string>> done) {
-  store_.ListResources(std::move(done));
+  permission_sets_.ListResources(std::move(done));
 }
 
 void RoleAuthority::ListPermissionSets(Done<std::vector<PermissionSet>> done) {
-  store_.ListPermissionSets(std::move(done));
+  permission_sets_.ListPermissionSets(std::move(done));
 }
 
 void RoleAuthority::GetPermissionSet(const std::string& id, Done<PermissionSet> done) {
   absl::Status valid = ValidateObjectId(id, "permission set id");
   if (!valid.ok()) return done(valid);
-  store_.GetPermissionSet(id, std::move(done));
+  permission_sets_.GetPermissionSet(id, std::move(done));
 }
 
 void RoleAuthority::CreatePermissionSet(PermissionSetSpec spec, Done<PermissionSet> done) {
   absl::Status valid = ValidatePermissionSetSpec(spec);
   if (!valid.ok()) return done(valid);
-  store_.CreatePermissionSet(std::move(spec), RefreshThen(std::move(done)));
+  permission_sets_.CreatePermissionSet(std::move(spec), RefreshThen(std::move(done)));
 }
 
 void RoleAuthority::UpdatePermissionSet(const Identity& caller, const std::string& id,
@@ -77,29 +83,30 @@ void RoleAuthority::UpdatePermissionSet(const Identity& caller, const std::strin
   absl::Status valid = ValidateObjectId(id, "permission set id");
   if (valid.ok()) valid = ValidatePermissionSetSpec(spec);
   if (!valid.ok()) return done(valid);
-  store_.UpdatePermissionSet(id, std::move(spec), WriterFor(caller), RefreshThen(std::move(done)));
+  permission_sets_.UpdatePermissionSet(id, std::move(spec), WriterFor(caller),
+                                       RefreshThen(std::move(done)));
 }
 
 void RoleAuthority::DeletePermissionSet(const std::string& id, DoneStatus done) {
   absl::Status valid = ValidateObjectId(id, "permission set id");
   if (!valid.ok()) return done(valid);
-  store_.DeletePermissionSet(id, RefreshThen(std::move(done)));
+  permission_sets_.DeletePermissionSet(id, RefreshThen(std::move(done)));
 }
 
 void RoleAuthority::ListAccessScopes(Done<std::vector<AccessScope>> done) {
-  store_.ListAccessScopes(std::move(done));
+  access_scopes_.ListAccessScopes(std::move(done));
 }
 
 void RoleAuthority::GetAccessScope(const std::string& id, Done<AccessScope> done) {
   absl::Status valid = ValidateObjectId(id, "access scope id");
   if (!valid.ok()) return done(valid);
-  store_.GetAccessScope(id, std::move(done));
+  access_scopes_.GetAccessScope(id, std::move(done));
 }
 
 void RoleAuthority::CreateAccessScope(AccessScopeSpec spec, Done<AccessScope> done) {
   absl::Status valid = ValidateAccessScopeSpec(spec);
   if (!valid.ok()) return done(valid);
-  store_.CreateAccessScope(std::move(spec), RefreshThen(std::move(done)));
+  access_scopes_.CreateAccessScope(std::move(spec), RefreshThen(std::move(done)));
 }
 
 void RoleAuthority::UpdateAccessScope(const Identity& caller, const std::string& id,
@@ -107,38 +114,39 @@ void RoleAuthority::UpdateAccessScope(const Identity& caller, const std::string&
   absl::Status valid = ValidateObjectId(id, "access scope id");
   if (valid.ok()) valid = ValidateAccessScopeSpec(spec);
   if (!valid.ok()) return done(valid);
-  store_.UpdateAccessScope(id, std::move(spec), WriterFor(caller), RefreshThen(std::move(done)));
+  access_scopes_.UpdateAccessScope(id, std::move(spec), WriterFor(caller),
+                                   RefreshThen(std::move(done)));
 }
 
 void RoleAuthority::DeleteAccessScope(const std::string& id, DoneStatus done) {
   absl::Status valid = ValidateObjectId(id, "access scope id");
   if (!valid.ok()) return done(valid);
-  store_.DeleteAccessScope(id, RefreshThen(std::move(done)));
+  access_scopes_.DeleteAccessScope(id, RefreshThen(std::move(done)));
 }
 
-void RoleAuthority::ListRoles(Done<std::vector<Role>> done) { store_.LoadAll(std::move(done)); }
+void RoleAuthority::ListRoles(Done<std::vector<Role>> done) { roles_.LoadAll(std::move(done)); }
 
 void RoleAuthority::GetRole(const std::string& name, Done<Role> done) {
   // Also keeps a NUL byte from reaching SQL, where it would cut "Admin\0x" to "Admin".
   if (absl::Status valid = ValidateName(name, "role name"); !valid.ok()) return done(valid);
-  store_.GetRole(name, std::move(done));
+  roles_.GetRole(name, std::move(done));
 }
 
 void RoleAuthority::CreateRole(const Identity& caller, RoleSpec spec, Done<Role> done) {
   absl::Status valid = ValidateRoleSpec(spec);
   if (!valid.ok()) return done(valid);
-  store_.CreateRole(std::move(spec), WriterFor(caller), RefreshThen(std::move(done)));
+  roles_.CreateRole(std::move(spec), WriterFor(caller), RefreshThen(std::move(done)));
 }
 
 void RoleAuthority::UpdateRole(const Identity& caller, RoleSpec spec, Done<Role> done) {
   absl::Status valid = ValidateRoleSpec(spec);
   if (!valid.ok()) return done(valid);
-  store_.UpdateRole(std::move(spec), WriterFor(caller), RefreshThen(std::move(done)));
+  roles_.UpdateRole(std::move(spec), WriterFor(caller), RefreshThen(std::move(done)));
 }
 
 void RoleAuthority::DeleteRole(const std::string& name, DoneStatus done) {
   if (absl::Status valid = ValidateName(name, "role name"); !valid.ok()) return done(valid);
-  store_.DeleteRole(name, clock_.Now(), RefreshThen(std::move(done)));
+  roles_.DeleteRole(name, clock_.Now(), RefreshThen(std::move(done)));
 }
 
 }  // namespace warden

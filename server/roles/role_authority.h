@@ -8,8 +8,10 @@
 #include "common/clock.h"
 #include "domain/identity.h"
 #include "domain/role.h"
-#include "validation/role_view.h"
+#include "storage/access_scope_store.h"
+#include "storage/permission_set_store.h"
 #include "storage/role_store.h"
+#include "validation/role_view.h"
 
 namespace warden {
 
@@ -27,7 +29,9 @@ class RoleAuthority final {
   using Done = std::function<void(absl::StatusOr<T>)>;
   using DoneStatus = std::function<void(absl::Status)>;
 
-  RoleAuthority(storage::RoleStore& store, RoleView& view, const Clock& clock);
+  RoleAuthority(storage::PermissionSetStore& permission_sets,
+                storage::AccessScopeStore& access_scopes, storage::RoleStore& roles, RoleView& view,
+                const Clock& clock);
 
   void ListResources(Done<std::vector<std::string>> done);
 
@@ -64,7 +68,9 @@ class RoleAuthority final {
   Done<T> RefreshThen(Done<T> done);
   DoneStatus RefreshThen(DoneStatus done);
 
-  storage::RoleStore& store_;
+  storage::PermissionSetStore& permission_sets_;
+  storage::AccessScopeStore& access_scopes_;
+  storage::RoleStore& roles_;
   RoleView& view_;
   const Clock& clock_;
 };

@@ -89,7 +89,7 @@ TEST_CASE_METHOD(M2mFixture, "a role that a mapping grants cannot be deleted") {
   REQUIRE(added.ok());
   // A custom role, so that only the mapping holds it.
   auto set = Await<absl::StatusOr<PermissionSet>>([&](auto done) {
-    roles().CreatePermissionSet({"Pipeline", "", {{"Image", Access::kRead}}}, done);
+    permission_sets().CreatePermissionSet({"Pipeline", "", {{"Image", Access::kRead}}}, done);
   });
   REQUIRE(set.ok());
   auto role = Await<absl::StatusOr<Role>>([&](auto done) {

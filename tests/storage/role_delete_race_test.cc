@@ -14,7 +14,7 @@
 #include "storage/pg/executor.h"
 #include "storage/role_store.h"
 #include "storage/token_store.h"
-#include "tests/storage/blocking_role_store.h"
+#include "tests/storage/blocking_role_stores.h"
 #include "tests/storage/race_support.h"
 #include "tests/storage/storage_fixture.h"
 

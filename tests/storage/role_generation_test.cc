@@ -8,7 +8,7 @@
 #include "absl/status/status.h"
 #include "storage/role_store.h"
 #include "storage/token_store.h"
-#include "tests/storage/blocking_role_store.h"
+#include "tests/storage/blocking_role_stores.h"
 #include "tests/storage/race_support.h"
 #include "tests/storage/storage_fixture.h"
 
@@ -17,8 +17,8 @@ namespace {
 
 using absl::StatusCode;
 
-int64_t Generation(BlockingRoleStore& roles) {
-  absl::StatusOr<RoleCatalog> catalog = roles.LoadCatalog();
+int64_t Generation(StorageFixture& storage) {
+  absl::StatusOr<RoleCatalog> catalog = BlockingRoleStore(storage.roles()).LoadCatalog();
   REQUIRE(catalog.ok());
   return catalog->generation;
 }
@@ -32,11 +32,11 @@ absl::Status InsertAt(StorageFixture& storage, const TokenMetadata& token, int64
 TEST_CASE("every change to roles, sets or scopes moves the generation, even one made with psql",
           "[role_generation]") {
   StorageFixture storage;
-  BlockingRoleStore roles(storage.roles());
-  const int64_t start = Generation(roles);
-  auto set = roles.CreatePermissionSet({"Readers", "", {{"Image", Access::kRead}}});
+  BlockingPermissionSetStore permission_sets(storage.permission_sets());
+  const int64_t start = Generation(storage);
+  auto set = permission_sets.CreatePermissionSet({"Readers", "", {{"Image", Access::kRead}}});
   REQUIRE(set.ok());
-  const int64_t after_create = Generation(roles);
+  const int64_t after_create = Generation(storage);
   CHECK(after_create > start);
   {
     pqxx::connection conn(storage.url());
@@ -45,22 +45,22 @@ TEST_CASE("every change to roles, sets or scopes moves the generation, even one 
              "permission_set_id = '" + set->id + "'");
     tx.commit();
   }
-  CHECK(Generation(roles) > after_create);
+  CHECK(Generation(storage) > after_create);
 }
 
 TEST_CASE("a mint checked against roles that have changed since is refused and stores nothing",
           "[role_generation]") {
   StorageFixture storage;
-  BlockingRoleStore roles(storage.roles());
-  const int64_t checked = Generation(roles);
-  REQUIRE(roles.CreatePermissionSet({"Later", "", {}}).ok());
+  BlockingPermissionSetStore permission_sets(storage.permission_sets());
+  const int64_t checked = Generation(storage);
+  REQUIRE(permission_sets.CreatePermissionSet({"Later", "", {}}).ok());
 
   TokenMetadata token = NewToken(TestEpoch());
   const absl::Status stale = InsertAt(storage, token, checked);
   CHECK(stale.code() == StatusCode::kAborted);
   CHECK(stale.message() == TokenStore::kStaleRolesMessage);
   CHECK(storage.Get(token.id).status().code() == StatusCode::kNotFound);
-  CHECK(InsertAt(storage, token, Generation(roles)).ok());
+  CHECK(InsertAt(storage, token, Generation(storage)).ok());
 }
 
 // The race the role generation closes: the escalation check ran on a replica's snapshot while an
@@ -68,8 +68,7 @@ TEST_CASE("a mint checked against roles that have changed since is refused and s
 TEST_CASE("a mint behind a role write in progress waits for it, then is refused",
           "[role_generation][race]") {
   StorageFixture storage;
-  BlockingRoleStore roles(storage.roles());
-  const int64_t checked = Generation(roles);
+  const int64_t checked = Generation(storage);
   pqxx::connection observer(storage.url());
 
   // Another replica's role write, held open after taking the roles write lock.
@@ -94,11 +93,12 @@ TEST_CASE("a mint behind a role write in progress waits for it, then is refused"
 TEST_CASE("a role write's check sees the writer's roles before it and the changed roles after",
           "[role_generation]") {
   StorageFixture storage;
+  BlockingPermissionSetStore permission_sets(storage.permission_sets());
   BlockingRoleStore roles(storage.roles());
-  auto set = roles.CreatePermissionSet({"Mine", "", {{"Access", Access::kReadWrite}}});
+  auto set = permission_sets.CreatePermissionSet({"Mine", "", {{"Access", Access::kReadWrite}}});
   REQUIRE(set.ok());
   REQUIRE(roles.CreateRole({"Mine", "", set->id, kUnrestrictedScopeId}).ok());
-  const int64_t before = Generation(roles);
+  const int64_t before = Generation(storage);
 
   std::vector<Role> held_seen, changed_seen;
   RoleWriter writer;
@@ -108,7 +108,7 @@ TEST_CASE("a role write's check sees the writer's roles before it and the change
     changed_seen = changed;
     return absl::PermissionDeniedError("no");
   };
-  auto refused = roles.UpdatePermissionSet(
+  auto refused = permission_sets.UpdatePermissionSet(
       set->id, {"Mine", "", {{"Access", Access::kReadWrite}, {"Image", Access::kReadWrite}}},
       writer);
   CHECK(refused.status().code() == StatusCode::kPermissionDenied);
@@ -118,25 +118,26 @@ TEST_CASE("a role write's check sees the writer's roles before it and the change
   CHECK(changed_seen[0].name == "Mine");
   CHECK(changed_seen[0].permission_set.permissions.at("Image") == Access::kReadWrite);  // after
   // Rolled back: the set, and the generation with it.
-  CHECK(roles.GetPermissionSet(set->id)->permissions.count("Image") == 0);
-  CHECK(Generation(roles) == before);
+  CHECK(permission_sets.GetPermissionSet(set->id)->permissions.count("Image") == 0);
+  CHECK(Generation(storage) == before);
 }
 
 TEST_CASE("declarative roles may not use permission sets or scopes managed through the API",
           "[role_generation][declarative]") {
   StorageFixture storage;
-  BlockingRoleStore roles(storage.roles());
-  REQUIRE(roles.CreatePermissionSet({"Editable", "", {{"Image", Access::kRead}}}).ok());
+  BlockingPermissionSetStore permission_sets(storage.permission_sets());
+  BlockingDeclarativeStore declarative(storage.declarative());
+  REQUIRE(permission_sets.CreatePermissionSet({"Editable", "", {{"Image", Access::kRead}}}).ok());
   DeclarativeConfig config;
   config.roles.push_back({"GitOps role", "", "Editable", ""});
-  auto applied = roles.ApplyDeclarative(config, TestEpoch());
+  auto applied = declarative.ApplyDeclarative(config, TestEpoch());
   CHECK(applied.status().code() == StatusCode::kInvalidArgument);
   CHECK_THAT(std::string(applied.status().message()),
              Catch::Contains("role GitOps role names permission set Editable, which is managed "
                              "through the API"));
   // Built-in sets remain fine.
   config.roles[0].permission_set_name = "Analyst";
-  CHECK(roles.ApplyDeclarative(config, TestEpoch()).ok());
+  CHECK(declarative.ApplyDeclarative(config, TestEpoch()).ok());
 }
 
 }  // namespace

@@ -8,7 +8,7 @@
 #include "common/random.h"
 #include "domain/access.h"
 #include "domain/role.h"
-#include "tests/storage/blocking_role_store.h"
+#include "tests/storage/blocking_role_stores.h"
 #include "tests/storage/storage_fixture.h"
 
 namespace warden::storage::testing {
@@ -116,11 +116,12 @@ TEST_CASE("the smaller default roles grant exactly what SPEC lists", "[role_stor
 
 TEST_CASE("LoadAll reports origins and scope rules", "[role_store]") {
   StorageFixture storage;
+  BlockingAccessScopeStore access_scopes(storage.access_scopes());
   BlockingRoleStore roles(storage.roles());
   ScopeRules rules;
   rules.clusters = {"prod"};
   rules.namespaces = {{"staging", "payments"}};
-  absl::StatusOr<AccessScope> scope = roles.CreateAccessScope({"Prod", "", rules});
+  absl::StatusOr<AccessScope> scope = access_scopes.CreateAccessScope({"Prod", "", rules});
   REQUIRE(scope.ok());
   REQUIRE(roles.CreateRole({"Prod admin", "admin in prod", kAdminPermissionSetId, scope->id}).ok());
 
@@ -139,9 +140,11 @@ TEST_CASE("LoadAll reports origins and scope rules", "[role_store]") {
 
 TEST_CASE("a role round-trips through create, get, update and delete", "[role_store]") {
   StorageFixture storage;
+  BlockingPermissionSetStore permission_sets(storage.permission_sets());
+  BlockingAccessScopeStore access_scopes(storage.access_scopes());
   BlockingRoleStore roles(storage.roles());
   absl::StatusOr<PermissionSet> set =
-      roles.CreatePermissionSet({"Readers", "", {{"Image", Access::kRead}}});
+      permission_sets.CreatePermissionSet({"Readers", "", {{"Image", Access::kRead}}});
   REQUIRE(set.ok());
 
   absl::StatusOr<Role> created =
@@ -160,11 +163,12 @@ TEST_CASE("a role round-trips through create, get, update and delete", "[role_st
 
   // Editing the role's permission set takes effect for the role (and its tokens).
   REQUIRE(
-      roles.UpdatePermissionSet(set->id, {"Readers", "", {{"Image", Access::kReadWrite}}}).ok());
+      permission_sets.UpdatePermissionSet(set->id, {"Readers", "", {{"Image", Access::kReadWrite}}})
+          .ok());
   CHECK(roles.GetRole("Image reader")->permission_set.permissions ==
         PermissionMap{{"Image", Access::kReadWrite}});
 
-  absl::StatusOr<AccessScope> scope = roles.CreateAccessScope({"Prod", "", {}});
+  absl::StatusOr<AccessScope> scope = access_scopes.CreateAccessScope({"Prod", "", {}});
   REQUIRE(scope.ok());
   absl::StatusOr<Role> updated =
       roles.UpdateRole({"Image reader", "", kAdminPermissionSetId, scope->id});

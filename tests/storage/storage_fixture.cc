@@ -19,7 +19,12 @@ DatabaseOptions Options(const std::string& url) {
 }  // namespace
 
 StorageFixture::StorageFixture()
-    : executor_(Options(db_.url())), tokens_(executor_), roles_(executor_) {
+    : executor_(Options(db_.url())),
+      tokens_(executor_),
+      permission_sets_(executor_),
+      access_scopes_(executor_),
+      roles_(executor_),
+      declarative_(executor_) {
   const absl::Status migrated = ApplyMigrations(db_.url());
   INFO(migrated.ToString());
   REQUIRE(migrated.ok());

@@ -7,6 +7,9 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "domain/token.h"
+#include "storage/access_scope_store.h"
+#include "storage/declarative_store.h"
+#include "storage/permission_set_store.h"
 #include "storage/pg/executor.h"
 #include "storage/role_store.h"
 #include "storage/token_store.h"
@@ -14,7 +17,8 @@
 
 namespace warden::storage::testing {
 
-// A fresh database with the migrations applied, an executor on it and both stores.
+// A fresh database with the migrations applied, an executor on it and the token and role
+// stores.
 // Members are destroyed in reverse order: the executor closes its connections before the
 // database is dropped.
 class StorageFixture {
@@ -33,13 +37,19 @@ class StorageFixture {
 
   StorageExecutor& executor() { return executor_; }
   TokenStore& tokens() { return tokens_; }
+  PermissionSetStore& permission_sets() { return permission_sets_; }
+  AccessScopeStore& access_scopes() { return access_scopes_; }
   RoleStore& roles() { return roles_; }
+  DeclarativeStore& declarative() { return declarative_; }
 
  private:
   warden::testing::TestDatabase db_;
   StorageExecutor executor_;
   TokenStore tokens_;
+  PermissionSetStore permission_sets_;
+  AccessScopeStore access_scopes_;
   RoleStore roles_;
+  DeclarativeStore declarative_;
 };
 
 // The seed's fixed ids (storage/migrations/0002_seed.sql).

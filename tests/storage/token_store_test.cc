@@ -10,7 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/time/time.h"
 #include "common/random.h"
-#include "tests/storage/blocking_role_store.h"
+#include "tests/storage/blocking_role_stores.h"
 #include "tests/storage/storage_fixture.h"
 
 namespace warden::storage::testing {
