@@ -60,11 +60,6 @@ constexpr char kLockRoles[] = "warden_m2m_lock_roles";
 constexpr char kLockRolesSql[] = R"sql(
 SELECT name FROM roles WHERE name = ANY($1::text[]) ORDER BY name COLLATE "C" FOR KEY SHARE)sql";
 
-// Under the shared roles lock until commit (migration 0011): the roles the writer's check
-// reads are the roles that hold when the configuration commits.
-constexpr char kRolesShared[] = "warden_m2m_roles_shared";
-constexpr char kRolesSharedSql[] = "SELECT warden_role_generation_shared()";
-
 constexpr char kDelete[] = "warden_m2m_delete";
 constexpr char kDeleteSql[] = "DELETE FROM m2m_configs WHERE id = $1::uuid";
 
@@ -125,7 +120,9 @@ absl::Status NotFound(const std::string& id) {
 // them. Sets config.revision to the stored one.
 absl::Status WriteConfig(pqxx::work& tx, M2mConfig& config, const RoleWriter& writer,
                          bool insert) {
-  tx.exec_prepared(kRolesShared);
+  // Under the shared roles lock until commit: the roles the writer's check reads are the
+  // roles that hold when the configuration commits.
+  role_tables::RoleGenerationShared(tx);
   std::vector<std::string> roles;
   for (const M2mMapping& m : config.mappings) roles.push_back(m.role);
   std::set<std::string> found;
@@ -184,7 +181,6 @@ M2mConfigStore::M2mConfigStore(StorageExecutor& executor) : executor_(executor) 
   executor_.Prepare(kDeleteMappings, kDeleteMappingsSql);
   executor_.Prepare(kInsertMapping, kInsertMappingSql);
   executor_.Prepare(kLockRoles, kLockRolesSql);
-  executor_.Prepare(kRolesShared, kRolesSharedSql);
   executor_.Prepare(kDelete, kDeleteSql);
   executor_.Prepare(kNotify, kNotifySql);
   role_tables::PrepareRoleTables(executor_);

@@ -86,6 +86,10 @@ const char* OrNull(const std::optional<std::string>& value) {
 
 }  // namespace
 
+int64_t RoleGenerationShared(pqxx::transaction_base& tx) {
+  return tx.exec_prepared1(kRoleGeneration)[0].as<int64_t>();
+}
+
 void PrepareRoleStatements(StorageExecutor& executor) {
   executor.Prepare(kBeginRoleWrite, kBeginRoleWriteSql);
   executor.Prepare(kRoleGeneration, kRoleGenerationSql);
@@ -251,7 +255,7 @@ void RoleStore::LoadCatalog(Done<RoleCatalog> done) {
         // A transaction: the shared lock must last until the roles have been read.
         pqxx::work tx(conn, "role_load_catalog");
         RoleCatalog catalog;
-        catalog.generation = tx.exec_prepared1(role_tables::kRoleGeneration)[0].as<int64_t>();
+        catalog.generation = role_tables::RoleGenerationShared(tx);
         ASSIGN_OR_RETURN(catalog.roles, role_tables::SelectRoles(tx, {}));
         tx.commit();
         return catalog;

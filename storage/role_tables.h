@@ -88,6 +88,9 @@ inline constexpr char kBeginRoleWriteSql[] = "SELECT warden_begin_role_write()";
 // Takes the roles write lock for the rest of `tx` and bumps the role generation (migration
 // 0011). Every write calls it first, so that writers and mints always lock in one order.
 void BeginRoleWrite(pqxx::transaction_base& tx);
+// Takes the roles lock shared for the rest of `tx` (no role write can commit meanwhile) and
+// returns the current role generation (migration 0011). In role_store.cc.
+int64_t RoleGenerationShared(pqxx::transaction_base& tx);
 
 // Which roles SelectRoles returns: those matching every field that is set (none set: all).
 struct RoleFilter {

@@ -90,7 +90,7 @@ TEST_CASE("a TLS server answers clients that trust its CA, and no one else") {
   TestDatabase database;
   TestPki pki;
   TestPki other_ca;
-  const ClientTls trusting{.ca_file = pki.Path("ca.pem")};
+  const ClientTls trusting = TrustingCa(pki.Path("ca.pem"));
   auto server = StartTlsServer(
       database,
       {{"WARDEN_TLS_CERT", pki.Path("server.pem")}, {"WARDEN_TLS_KEY", pki.Path("server.key")}},
@@ -118,14 +118,14 @@ TEST_CASE("a TLS server answers clients that trust its CA, and no one else") {
   CHECK(plaintext.status.error_code() == grpc::StatusCode::UNAVAILABLE);
 
   auto distrusting =
-      GetAuthStatus(TlsChannel(server->address(), {.ca_file = other_ca.Path("ca.pem")}), admin);
+      GetAuthStatus(TlsChannel(server->address(), TrustingCa(other_ca.Path("ca.pem"))), admin);
   CHECK(distrusting.status.error_code() == grpc::StatusCode::UNAVAILABLE);
 }
 
 TEST_CASE("a replaced certificate is served to new connections without a restart") {
   TestDatabase database;
   TestPki pki;
-  const ClientTls trusting{.ca_file = pki.Path("ca.pem")};
+  const ClientTls trusting = TrustingCa(pki.Path("ca.pem"));
   auto server = StartTlsServer(database,
                                {{"WARDEN_TLS_CERT", pki.Path("server.pem")},
                                 {"WARDEN_TLS_KEY", pki.Path("server.key")},
@@ -166,9 +166,9 @@ TEST_CASE("with a client CA, only clients holding a certificate it signed get in
   TestPki client_pki;
   client_pki.IssueClientCertificate("ci", "ci-runner");
   server_pki.IssueClientCertificate("stranger", "stranger");  // the wrong CA for clients
-  const ClientTls with_cert{.ca_file = server_pki.Path("ca.pem"),
-                            .cert_file = client_pki.Path("ci.pem"),
-                            .key_file = client_pki.Path("ci.key")};
+  ClientTls with_cert = TrustingCa(server_pki.Path("ca.pem"));
+  with_cert.cert_file = client_pki.Path("ci.pem");
+  with_cert.key_file = client_pki.Path("ci.key");
   auto server = StartTlsServer(database,
                                {{"WARDEN_TLS_CERT", server_pki.Path("server.pem")},
                                 {"WARDEN_TLS_KEY", server_pki.Path("server.key")},
@@ -178,7 +178,7 @@ TEST_CASE("with a client CA, only clients holding a certificate it signed get in
   const std::string admin = server->AdminAuthorization();
 
   auto without =
-      GetAuthStatus(TlsChannel(server->address(), {.ca_file = server_pki.Path("ca.pem")}), admin);
+      GetAuthStatus(TlsChannel(server->address(), TrustingCa(server_pki.Path("ca.pem"))), admin);
   CHECK(without.status.error_code() == grpc::StatusCode::UNAVAILABLE);
 
   ClientTls stranger = with_cert;

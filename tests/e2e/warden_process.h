@@ -21,6 +21,13 @@ struct ClientTls {
   std::string server_name;  // overrides the name checked against the server's certificate
 };
 
+// A client that trusts the CA in `ca_file` and shows no certificate of its own.
+inline ClientTls TrustingCa(std::string ca_file) {
+  ClientTls tls;
+  tls.ca_file = std::move(ca_file);
+  return tls;
+}
+
 // A TLS channel to `address` with a connection of its own: the local subchannel pool keeps
 // gRPC from reusing a connection an earlier channel made, so every channel does a new TLS
 // handshake.
