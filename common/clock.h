@@ -21,17 +21,4 @@ class RealClock final : public Clock {
   absl::Time Now() const override { return absl::Now(); }
 };
 
-// A clock that only moves when told to. For tests.
-class FakeClock final : public Clock {
- public:
-  explicit FakeClock(absl::Time start) : now_(start) {}
-  absl::Time Now() const override;
-  void Advance(absl::Duration d);
-  void Set(absl::Time t);
-
- private:
-  mutable absl::Mutex mu_;
-  absl::Time now_ ABSL_GUARDED_BY(mu_);
-};
-
 }  // namespace warden

@@ -72,7 +72,7 @@ class ExpirationNotifier final {
   void Stop();
 
   // One wake: claim; if won, list and notify; wait until the sinks are done. Blocking; runs
-  // one at a time (concurrent callers wait). Tests call it directly with a FakeClock.
+  // one at a time (concurrent callers wait). Tests call it directly with a fake clock.
   // Errors: the storage error that ended the run (the claim was given back).
   absl::StatusOr<RunReport> RunOnce();
 

@@ -30,6 +30,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/clock.h"
+#include "tests/support/fake_clock.h"
 #include "glog/logging.h"
 #include "notifier/expiration_notifier.h"
 #include "notifier/expiry_message.h"

@@ -24,6 +24,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/clock.h"
+#include "tests/support/fake_clock.h"
 #include "common/random.h"
 #include "nlohmann/json.hpp"
 #include "server/auth/admin_password.h"

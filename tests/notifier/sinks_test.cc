@@ -14,6 +14,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "common/clock.h"
+#include "tests/support/fake_clock.h"
 #include "notifier/json_sink.h"
 #include "notifier/log_sink.h"
 #include "notifier/webhook_sink.h"

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "absl/strings/str_cat.h"
+#include "tests/support/fake_clock.h"
 
 namespace warden {
 namespace {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "tests/support/fake_clock.h"
 #include "common/random.h"
 #include "server/views/views_state.h"
 #include "validation/token_validator.h"

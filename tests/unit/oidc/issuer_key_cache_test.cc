@@ -14,6 +14,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/clock.h"
+#include "tests/support/fake_clock.h"
 #include "tests/unit/oidc/fake_http_fetcher.h"
 #include "tests/unit/oidc/test_issuer.h"
 

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "common/clock.h"
+#include "tests/support/fake_clock.h"
 #include "tests/unit/oidc/fake_http_fetcher.h"
 #include "tests/unit/oidc/test_issuer.h"
 

@@ -12,6 +12,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "common/random.h"
+#include "tests/support/fake_clock.h"
 
 namespace warden {
 namespace {
