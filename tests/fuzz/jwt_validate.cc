@@ -99,9 +99,11 @@ void CheckRejection(const absl::Status& status) {
         "token has been revoked",
         "token carries no roles",
         "the m2m config this token was exchanged through is gone",
+        "the m2m config this token was exchanged through has changed since; exchange a new "
+        "ID token",
     };
-    for (const char* claim :
-         {"iss", "aud", "exp", "nbf", "jti", "iat", "name", "roles", "sub", "m2m_config"}) {
+    for (const char* claim : {"iss", "aud", "exp", "nbf", "jti", "iat", "name", "roles", "sub",
+                              "m2m_config", "m2m_rev", "root"}) {
       all->insert(absl::StrCat("token is missing claim ", claim));
       all->insert(absl::StrCat("token claim ", claim, " is malformed"));
     }
@@ -118,7 +120,8 @@ bool SameClaims(const jose::JwtClaims& a, const jose::JwtClaims& b) {
   return a.issuer == b.issuer && a.audience == b.audience && a.id == b.id &&
          a.issued_at == b.issued_at && a.not_before == b.not_before &&
          a.expires_at == b.expires_at && a.name == b.name && a.roles == b.roles &&
-         a.subject == b.subject && a.m2m_config_id == b.m2m_config_id;
+         a.subject == b.subject && a.m2m_config_id == b.m2m_config_id &&
+         a.m2m_revision == b.m2m_revision && a.root == b.root;
 }
 
 // What an accepted token must be, and that its claims survive SignJwt -> VerifyJwt.
@@ -134,7 +137,12 @@ void CheckAccepted(const Identity& identity, std::string_view token) {
   }
   FUZZ_CHECK(identity.expires_at.has_value() && *identity.expires_at == claims->expires_at);
   FUZZ_CHECK(kNow <= claims->expires_at + options.leeway);
-  FUZZ_CHECK((identity.kind == IdentityKind::kM2m) == !claims->m2m_config_id.empty());
+  // Exchanged tokens (a subject and a configuration) are M2M identities; tokens minted by one
+  // carry the configuration without a subject and stay API tokens, bound to it all the same.
+  FUZZ_CHECK((identity.kind == IdentityKind::kM2m) ==
+             (!claims->m2m_config_id.empty() && !claims->subject.empty()));
+  FUZZ_CHECK(identity.m2m_config_id == claims->m2m_config_id);
+  FUZZ_CHECK(identity.root == claims->root);
   FUZZ_CHECK(identity.kind != IdentityKind::kAdmin);
 
   // Past expiry plus leeway, the same token is refused as expired, and before nbf minus
