@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "validation/jose/claim_errors.h"
 #include "validation/jose/jws.h"
 
 namespace warden::oidc {
@@ -17,13 +18,9 @@ namespace {
 
 using Json = nlohmann::json;
 
-absl::Status Reject(absl::string_view reason) { return absl::UnauthenticatedError(reason); }
-absl::Status MissingClaim(absl::string_view claim) {
-  return Reject(absl::StrCat("token is missing claim ", claim));
-}
-absl::Status MalformedClaim(absl::string_view claim) {
-  return Reject(absl::StrCat("token claim ", claim, " is malformed"));
-}
+using jose::MalformedClaim;
+using jose::MissingClaim;
+using jose::Reject;
 
 jose::JwsOptions Limits() {
   jose::JwsOptions options;

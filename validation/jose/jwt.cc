@@ -10,6 +10,7 @@
 #include "common/status_macros.h"
 #include "nlohmann/json.hpp"
 #include "validation/jose/base64url.h"
+#include "validation/jose/claim_errors.h"
 #include "validation/jose/jws.h"
 
 namespace warden::jose {
@@ -17,13 +18,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-absl::Status Reject(absl::string_view reason) { return absl::UnauthenticatedError(reason); }
-absl::Status MissingClaim(absl::string_view claim) {
-  return Reject(absl::StrCat("token is missing claim ", claim));
-}
-absl::Status MalformedClaim(absl::string_view claim) {
-  return Reject(absl::StrCat("token claim ", claim, " is malformed"));
-}
 
 // A string member: nullopt if absent, MalformedClaim if not a string.
 absl::StatusOr<std::optional<std::string>> OptionalString(const Json& object, const char* name) {
