@@ -118,8 +118,7 @@ absl::Status NotFound(const std::string& id) {
 // Writes the configuration row (insert or update) and its mappings in `tx`, after
 // checking that every mapped role exists (and locking them) and that `writer` may grant
 // them. Sets config.revision to the stored one.
-absl::Status WriteConfig(pqxx::work& tx, M2mConfig& config, const RoleWriter& writer,
-                         bool insert) {
+absl::Status WriteConfig(pqxx::work& tx, M2mConfig& config, const RoleWriter& writer, bool insert) {
   // Under the shared roles lock until commit: the roles the writer's check reads are the
   // roles that hold when the configuration commits.
   role_tables::RoleGenerationShared(tx);
@@ -143,10 +142,10 @@ absl::Status WriteConfig(pqxx::work& tx, M2mConfig& config, const RoleWriter& wr
     mapped.names = roles;
     RETURN_IF_ERROR(role_tables::CheckWrite(writer, tx, held, mapped));
   }
-  const pqxx::result written = tx.exec_prepared(
-      insert ? kInsert : kUpdate, config.id, TypeName(config.type), config.issuer,
-      TextArrayLiteral(config.audiences), config.allow_any_audience,
-      static_cast<int64_t>(absl::ToInt64Milliseconds(config.token_lifetime)));
+  const pqxx::result written =
+      tx.exec_prepared(insert ? kInsert : kUpdate, config.id, TypeName(config.type), config.issuer,
+                       TextArrayLiteral(config.audiences), config.allow_any_audience,
+                       static_cast<int64_t>(absl::ToInt64Milliseconds(config.token_lifetime)));
   if (written.empty()) return NotFound(config.id);
   config.revision = written[0][0].as<int64_t>();
   tx.exec_prepared0(kDeleteMappings, config.id);
@@ -216,9 +215,8 @@ void M2mConfigStore::Add(M2mConfig config, RoleWriter writer, Done<M2mConfig> do
   config.id = NewUuidV4();
   std::string issuer = config.issuer;
   executor_.Run<M2mConfig>(
-      [config = std::move(config),
-       writer = std::move(writer)](pqxx::connection_base& conn) mutable
-      -> absl::StatusOr<M2mConfig> {
+      [config = std::move(config), writer = std::move(writer)](
+          pqxx::connection_base& conn) mutable -> absl::StatusOr<M2mConfig> {
         pqxx::work tx(conn, "m2m_add");
         RETURN_IF_ERROR(WriteConfig(tx, config, writer, /*insert=*/true));
         tx.commit();
@@ -231,9 +229,8 @@ void M2mConfigStore::Update(M2mConfig config, RoleWriter writer, Done<M2mConfig>
   if (absl::Status s = CheckId(config.id); !s.ok()) return done(s);
   std::string issuer = config.issuer;
   executor_.Run<M2mConfig>(
-      [config = std::move(config),
-       writer = std::move(writer)](pqxx::connection_base& conn) mutable
-      -> absl::StatusOr<M2mConfig> {
+      [config = std::move(config), writer = std::move(writer)](
+          pqxx::connection_base& conn) mutable -> absl::StatusOr<M2mConfig> {
         pqxx::work tx(conn, "m2m_update");
         RETURN_IF_ERROR(WriteConfig(tx, config, writer, /*insert=*/false));
         tx.commit();

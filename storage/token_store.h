@@ -10,6 +10,7 @@
 #include "absl/time/time.h"
 #include "domain/token.h"
 #include "storage/expiring_page.h"
+#include "storage/revocation_notice.h"
 #include "storage/pg/executor.h"
 #include "storage/token_cursor.h"
 
@@ -42,20 +43,6 @@ struct RevokedToken {
   std::string id;
   absl::Time expires_at;
 };
-
-// What Revoke tells other replicas: "<id> <expires_at> <sent_at>" (Unix microseconds),
-// enough to reject the token at once, to forget the revocation once the token has expired,
-// and to measure how long the notice took to arrive (sent_at is the revoking replica's
-// clock at the revocation; replicas' clocks are assumed NTP-close). Notices of older
-// replicas have no sent_at.
-struct RevocationNotice {
-  std::string id;
-  absl::Time expires_at;
-  std::optional<absl::Time> sent_at;
-};
-std::string EncodeRevocationNotice(const RevocationNotice& notice);
-// nullopt if `payload` is not an encoded notice.
-std::optional<RevocationNotice> ParseRevocationNotice(const std::string& payload);
 
 // What a mint must satisfy besides its own row (SPEC §2, docs/security.md).
 struct MintConditions {

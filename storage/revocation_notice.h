@@ -1,0 +1,24 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "absl/time/time.h"
+
+namespace warden::storage {
+
+// What Revoke tells other replicas: "<id> <expires_at> <sent_at>" (Unix microseconds),
+// enough to reject the token at once, to forget the revocation once the token has expired,
+// and to measure how long the notice took to arrive (sent_at is the revoking replica's
+// clock at the revocation; replicas' clocks are assumed NTP-close). Notices of older
+// replicas have no sent_at.
+struct RevocationNotice {
+  std::string id;
+  absl::Time expires_at;
+  std::optional<absl::Time> sent_at;
+};
+std::string EncodeRevocationNotice(const RevocationNotice& notice);
+// nullopt if `payload` is not an encoded notice.
+std::optional<RevocationNotice> ParseRevocationNotice(const std::string& payload);
+
+}  // namespace warden::storage
