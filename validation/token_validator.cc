@@ -34,8 +34,8 @@ std::optional<absl::Time> TokenValidator::high_s_issued_before() const {
   return high_s_issued_before_;
 }
 
-absl::StatusOr<VerifiedTokenCache::Claims> TokenValidator::VerifiedClaims(
-    absl::string_view token, absl::Time now) const {
+absl::StatusOr<VerifiedTokenCache::Claims> TokenValidator::VerifiedClaims(absl::string_view token,
+                                                                          absl::Time now) const {
   // A token too large is refused by VerifyJwt before any work; do not hash it first.
   const bool cacheable = cache_.enabled() && token.size() <= options_.max_token_bytes;
   VerifiedTokenCache::Digest digest;

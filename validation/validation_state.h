@@ -5,7 +5,6 @@
 #include <string>
 #include <vector>
 
-
 namespace warden {
 
 // What token validation needs to know beyond the token and the keys: a narrow view of

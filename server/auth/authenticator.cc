@@ -34,7 +34,8 @@ Authenticator::Attempt Authenticator::Begin(const std::vector<absl::string_view>
         "credentials required: send an 'authorization: Bearer <token>' header"));
   }
   if (headers.size() > 1) {
-    return Final(absl::UnauthenticatedError("more than one authorization header; send exactly one"));
+    return Final(
+        absl::UnauthenticatedError("more than one authorization header; send exactly one"));
   }
   absl::string_view credentials;
   if (HasScheme(headers[0], "Bearer", &credentials)) {
@@ -52,21 +53,19 @@ Authenticator::Attempt Authenticator::Begin(const std::vector<absl::string_view>
 void Authenticator::Authenticate(const std::vector<absl::string_view>& headers, Done done) const {
   Attempt attempt = Begin(headers);
   if (attempt.id_token.empty()) return done(std::move(attempt.identity));
-  id_tokens_(std::move(attempt.id_token),
-             [warden = attempt.identity.status(), done = std::move(done)](
-                 absl::StatusOr<Identity> direct) {
-               if (direct.ok()) return done(std::move(direct));
-               if (absl::IsNotFound(direct.status()) ||
-                   absl::IsInvalidArgument(direct.status())) {
-                 return done(warden);  // no configured issuer: the Warden reason is the useful one
-               }
-               // A full queue stays RESOURCE_EXHAUSTED (retry), not a bad credential.
-               if (absl::IsResourceExhausted(direct.status()) ||
-                   absl::IsUnavailable(direct.status())) {
-                 return done(direct.status());
-               }
-               done(absl::UnauthenticatedError(direct.status().message()));
-             });
+  id_tokens_(
+      std::move(attempt.id_token), [warden = attempt.identity.status(),
+                                    done = std::move(done)](absl::StatusOr<Identity> direct) {
+        if (direct.ok()) return done(std::move(direct));
+        if (absl::IsNotFound(direct.status()) || absl::IsInvalidArgument(direct.status())) {
+          return done(warden);  // no configured issuer: the Warden reason is the useful one
+        }
+        // A full queue stays RESOURCE_EXHAUSTED (retry), not a bad credential.
+        if (absl::IsResourceExhausted(direct.status()) || absl::IsUnavailable(direct.status())) {
+          return done(direct.status());
+        }
+        done(absl::UnauthenticatedError(direct.status().message()));
+      });
 }
 
 absl::StatusOr<Identity> Authenticator::AuthenticateInline(

@@ -5,8 +5,8 @@
 #include <string_view>
 #include <vector>
 
-#include "absl/strings/string_view.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "domain/identity.h"
 #include "server/auth/admin_password.h"
 #include "validation/token_validator.h"

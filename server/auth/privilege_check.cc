@@ -56,8 +56,8 @@ std::vector<PrivilegeEscalation> FindEscalations(const std::vector<const Role*>&
       Access holds = AccessFor(have, resource);
       if (holds >= level) continue;
       auto key = std::make_pair(role->access_scope.name, resource);
-      auto [it, inserted] =
-          found.try_emplace(key, PrivilegeEscalation{resource, role->access_scope.name, level, holds});
+      auto [it, inserted] = found.try_emplace(
+          key, PrivilegeEscalation{resource, role->access_scope.name, level, holds});
       if (!inserted && level > it->second.requested) it->second.requested = level;
     }
   }
@@ -75,8 +75,7 @@ absl::Status CheckNoEscalation(const std::vector<const Role*>& held,
       "the requested roles grant more than the caller holds: ", Describe(escalations)));
 }
 
-absl::Status CheckRolesGrantable(const std::vector<Role>& held,
-                                 const std::vector<Role>& granted) {
+absl::Status CheckRolesGrantable(const std::vector<Role>& held, const std::vector<Role>& granted) {
   const std::vector<const Role*> have = Pointers(held);
   std::vector<std::string> offenders;
   for (const Role& role : granted) {
@@ -90,8 +89,8 @@ absl::Status CheckRolesGrantable(const std::vector<Role>& held,
   constexpr size_t kNamed = 10;
   std::string named = absl::StrJoin(offenders.begin(),
                                     offenders.begin() + std::min(offenders.size(), kNamed), " | ");
-  if (offenders.size() > kNamed) absl::StrAppend(&named, " | and ", offenders.size() - kNamed,
-                                                 " more roles");
+  if (offenders.size() > kNamed)
+    absl::StrAppend(&named, " | and ", offenders.size() - kNamed, " more roles");
   return absl::PermissionDeniedError(
       absl::StrCat("this change would let roles grant more than the caller holds: ", named));
 }

@@ -4,11 +4,11 @@
 #include "common/random.h"
 #include "glog/logging.h"
 #include "server/auth/privilege_check.h"
-#include "validation/jose/jwt.h"
 #include "server/m2m/m2m_validation.h"
 #include "server/oidc/claims.h"
 #include "server/oidc/id_token.h"
 #include "server/oidc/issuer_token_verifier.h"
+#include "validation/jose/jwt.h"
 
 namespace warden {
 namespace {
@@ -106,8 +106,7 @@ void M2mAuthority::Update(const Identity& caller, M2mConfig config, Done<M2mConf
   Store(caller, std::move(config), /*add=*/false, std::move(done));
 }
 
-void M2mAuthority::Store(const Identity& caller, M2mConfig config, bool add,
-                         Done<M2mConfig> done) {
+void M2mAuthority::Store(const Identity& caller, M2mConfig config, bool add, Done<M2mConfig> done) {
   absl::StatusOr<M2mConfig> valid = ValidateM2mConfig(std::move(config));
   if (!valid.ok()) return done(valid.status());
   // Before any fetch: a caller who may not grant the mapped roles learns nothing about the
@@ -117,15 +116,14 @@ void M2mAuthority::Store(const Identity& caller, M2mConfig config, bool add,
       CheckRolesGrantable(HeldRoles(*snapshot, caller), MappedRoles(*snapshot, *valid));
   if (!grantable.ok()) return done(grantable);
   storage::RoleWriter writer{caller.roles, CheckRolesGrantable};
-  auto task = [this, add, config = std::move(*valid), writer = std::move(writer),
-               done]() mutable {
+  auto task = [this, add, config = std::move(*valid), writer = std::move(writer), done]() mutable {
     // The keys must be reachable before the configuration is trusted: nothing is stored
     // otherwise, and an existing configuration keeps working.
     absl::Status fetched = keys_.Prefetch(SpecFor(config, options_.issuer_ca_file));
     if (!fetched.ok()) {
-      return done(absl::Status(fetched.code(),
-                               absl::StrCat("cannot fetch the keys of issuer ", config.issuer,
-                                            ": ", fetched.message())));
+      return done(
+          absl::Status(fetched.code(), absl::StrCat("cannot fetch the keys of issuer ",
+                                                    config.issuer, ": ", fetched.message())));
     }
     auto stored = [this, done](absl::StatusOr<M2mConfig> result) {
       if (!result.ok()) return done(std::move(result));
@@ -254,8 +252,8 @@ void M2mAuthority::Issue(Verified verified, Done<ExchangedToken> done) {
   row.expires_at = claims.expires_at;
   row.created_by = who.Principal();
   row.root = claims.root;
-  ExchangedToken exchanged{std::move(*token), claims.expires_at, claims.id, claims.roles,
-                           claims.m2m_config_id, claims.subject};
+  ExchangedToken exchanged{std::move(*token), claims.expires_at,    claims.id,
+                           claims.roles,      claims.m2m_config_id, claims.subject};
   storage::MintConditions conditions;
   conditions.max_live_per_root = options_.max_live_tokens_per_root;
   tokens_.Insert(std::move(row), conditions,

@@ -6,15 +6,15 @@
 
 #include "absl/status/statusor.h"
 #include "common/clock.h"
+#include "common/thread_pool.h"
 #include "domain/identity.h"
 #include "domain/m2m.h"
-#include "common/thread_pool.h"
-#include "validation/jose/key_ring.h"
-#include "server/oidc/issuer_key_cache.h"
 #include "server/m2m/m2m_view.h"
-#include "validation/role_view.h"
+#include "server/oidc/issuer_key_cache.h"
 #include "storage/m2m_config_store.h"
 #include "storage/token_store.h"
+#include "validation/jose/key_ring.h"
+#include "validation/role_view.h"
 
 namespace warden {
 
@@ -34,24 +34,23 @@ struct ExchangedToken {
 // ID token for a short-lived Warden token, and authenticate such an ID token directly.
 // Fetching issuer keys is network I/O, so Add/Update/Exchange and direct ID-token
 // authentication run on `blocking_pool`, never on the caller's (gRPC) thread, and are
-// refused (RESOURCE_EXHAUSTED) rather than queued when its queue is full; callbacks run there or on a storage thread, exactly once.
-// Thread-safe; referenced objects must outlive it.
+// refused (RESOURCE_EXHAUSTED) rather than queued when its queue is full; callbacks run there or on
+// a storage thread, exactly once. Thread-safe; referenced objects must outlive it.
 class M2mAuthority final {
  public:
   struct Options {
     std::string issuer;    // our `iss`
     std::string audience;  // our `aud`
     absl::Duration leeway = absl::Seconds(60);
-    std::string issuer_ca_file;  // CAs for fetching issuer keys; empty: the system's
+    std::string issuer_ca_file;        // CAs for fetching issuer keys; empty: the system's
     int max_live_tokens_per_root = 0;  // the cap on one M2M identity's live tokens; 0: none
   };
   template <typename T>
   using Done = std::function<void(absl::StatusOr<T>)>;
 
   M2mAuthority(storage::M2mConfigStore& store, M2mView& view, storage::TokenStore& tokens,
-               const RoleView& roles, oidc::IssuerKeyCache& keys,
-               ThreadPool& blocking_pool, const jose::KeyRing& signer, const Clock& clock,
-               Options options);
+               const RoleView& roles, oidc::IssuerKeyCache& keys, ThreadPool& blocking_pool,
+               const jose::KeyRing& signer, const Clock& clock, Options options);
 
   void List(Done<std::vector<M2mConfig>> done);
   void Get(const std::string& id, Done<M2mConfig> done);

@@ -63,13 +63,14 @@ grpc::ServerWriteReactor<v1::WatchRevocationsResponse>* AuthServiceImpl::WatchRe
 grpc::ServerUnaryReactor* AuthServiceImpl::ListAuthMachineToMachineConfigs(
     grpc::CallbackServerContext* context, const v1::ListAuthMachineToMachineConfigsRequest* request,
     v1::ListAuthMachineToMachineConfigsResponse* response) {
-  return AdmitThen(
-      gate_, context, "AuthService.ListAuthMachineToMachineConfigs",
-      [this, response](auto* reactor, const Identity&) {
-        m2m_.List(FinishWith<std::vector<M2mConfig>>(reactor, [response](std::vector<M2mConfig>& all) {
-          for (const M2mConfig& config : all) ToProto(config, response->add_configs());
-        }));
-      });
+  return AdmitThen(gate_, context, "AuthService.ListAuthMachineToMachineConfigs",
+                   [this, response](auto* reactor, const Identity&) {
+                     m2m_.List(FinishWith<std::vector<M2mConfig>>(
+                         reactor, [response](std::vector<M2mConfig>& all) {
+                           for (const M2mConfig& config : all)
+                             ToProto(config, response->add_configs());
+                         }));
+                   });
 }
 
 grpc::ServerUnaryReactor* AuthServiceImpl::GetAuthMachineToMachineConfig(
@@ -93,8 +94,8 @@ grpc::ServerUnaryReactor* AuthServiceImpl::AddAuthMachineToMachineConfig(
         absl::StatusOr<M2mConfig> config = FromProto(request->config());
         if (!config.ok()) return Finish(reactor, config.status());
         m2m_.Add(caller, std::move(*config),
-                 FinishWith<M2mConfig>(reactor, [this, response, actor = caller.Principal()](
-                                                    M2mConfig& stored) {
+                 FinishWith<M2mConfig>(reactor, [this, response,
+                                                 actor = caller.Principal()](M2mConfig& stored) {
                    audit_.Record("m2m_config.add", actor, stored.id, {{"issuer", stored.issuer}});
                    ToProto(stored, response->mutable_config());
                  }));
@@ -110,13 +111,13 @@ grpc::ServerUnaryReactor* AuthServiceImpl::UpdateAuthMachineToMachineConfig(
       [this, request, response](auto* reactor, const Identity& caller) {
         absl::StatusOr<M2mConfig> config = FromProto(request->config());
         if (!config.ok()) return Finish(reactor, config.status());
-        m2m_.Update(caller, std::move(*config),
-                    FinishWith<M2mConfig>(reactor, [this, response, actor = caller.Principal()](
-                                                       M2mConfig& stored) {
-                      audit_.Record("m2m_config.update", actor, stored.id,
-                                    {{"issuer", stored.issuer}});
-                      ToProto(stored, response->mutable_config());
-                    }));
+        m2m_.Update(
+            caller, std::move(*config),
+            FinishWith<M2mConfig>(
+                reactor, [this, response, actor = caller.Principal()](M2mConfig& stored) {
+                  audit_.Record("m2m_config.update", actor, stored.id, {{"issuer", stored.issuer}});
+                  ToProto(stored, response->mutable_config());
+                }));
       });
 }
 

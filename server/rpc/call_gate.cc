@@ -59,7 +59,8 @@ absl::StatusOr<CallGate::Request> CallGate::Prepare(
   if (absl::Status up = CheckReady(); !up.ok()) return up;
   Request request;
   auto [begin, end] = context.client_metadata().equal_range("authorization");
-  for (auto it = begin; it != end; ++it) request.headers.emplace_back(it->second.data(), it->second.size());
+  for (auto it = begin; it != end; ++it)
+    request.headers.emplace_back(it->second.data(), it->second.size());
   if (std::optional<std::string> user = BasicUser(request.headers)) {
     request.password_key = absl::StrCat(ClientNetwork(context.peer()), "|", *user);
     if (auth_failures_.Exhausted(request.password_key)) {
@@ -97,12 +98,11 @@ void CallGate::Admit(const grpc::CallbackServerContext& context, absl::string_vi
   absl::StatusOr<Request> request = Prepare(context);
   if (!request.ok()) return done(request.status());
   auto shared = std::make_shared<const Request>(*std::move(request));
-  authenticator_.Authenticate(
-      Views(shared->headers),
-      [this, shared, method = std::string(method), done = std::move(done)](
-          absl::StatusOr<Identity> identity) {
-        done(Conclude(*shared, method, std::move(identity)));
-      });
+  authenticator_.Authenticate(Views(shared->headers),
+                              [this, shared, method = std::string(method),
+                               done = std::move(done)](absl::StatusOr<Identity> identity) {
+                                done(Conclude(*shared, method, std::move(identity)));
+                              });
 }
 
 absl::StatusOr<Identity> CallGate::AdmitInline(const grpc::CallbackServerContext& context,

@@ -1,16 +1,16 @@
 #pragma once
 
+#include <grpcpp/server_context.h>
+
 #include <atomic>
 #include <functional>
 #include <string>
 #include <string_view>
 
-#include <grpcpp/server_context.h>
-
-#include "absl/strings/string_view.h"
 #include "absl/status/statusor.h"
-#include "domain/identity.h"
+#include "absl/strings/string_view.h"
 #include "common/clock.h"
+#include "domain/identity.h"
 #include "server/auth/authenticator.h"
 #include "server/auth/rate_limiter.h"
 #include "validation/role_view.h"
@@ -47,8 +47,7 @@ class CallGate final {
   // UNAUTHENTICATED or PERMISSION_DENIED. `method` is "Service.Method" as in the permission
   // table. Reads `context` only before returning. `done` runs exactly once: inline, or for a
   // third-party ID token on the pool that checks it.
-  void Admit(const grpc::CallbackServerContext& context, absl::string_view method,
-             Done done) const;
+  void Admit(const grpc::CallbackServerContext& context, absl::string_view method, Done done) const;
   // The same, answered inline; a third-party ID token is refused (UNAUTHENTICATED: exchange
   // it first). For callers that cannot wait (a stream's set-up).
   absl::StatusOr<Identity> AdmitInline(const grpc::CallbackServerContext& context,

@@ -1,9 +1,9 @@
 #pragma once
 
-#include <utility>
-
 #include <grpcpp/server_context.h>
 #include <grpcpp/support/server_callback.h>
+
+#include <utility>
 
 #include "absl/status/statusor.h"
 #include "server/rpc/call_gate.h"

@@ -1,7 +1,7 @@
 #include "server/rpc/role_service.h"
 
-#include "server/rpc/reactor.h"
 #include "proto/convert/role_convert.h"
+#include "server/rpc/reactor.h"
 
 namespace warden {
 namespace {
@@ -26,8 +26,7 @@ auto FillList(Out* out) {
 
 }  // namespace
 
-RoleServiceImpl::RoleServiceImpl(const CallGate& gate, RoleAuthority& authority,
-                                 AuditLog& audit)
+RoleServiceImpl::RoleServiceImpl(const CallGate& gate, RoleAuthority& authority, AuditLog& audit)
     : gate_(gate), authority_(authority), audit_(audit) {}
 
 grpc::ServerUnaryReactor* RoleServiceImpl::ListResources(grpc::CallbackServerContext* context,
@@ -35,11 +34,11 @@ grpc::ServerUnaryReactor* RoleServiceImpl::ListResources(grpc::CallbackServerCon
                                                          v1::ListResourcesResponse* response) {
   return AdmitThen(gate_, context, "RoleService.ListResources",
                    [this, request, response](auto* reactor, const Identity& caller) {
-    authority_.ListResources(FinishWith<std::vector<std::string>>(
-        reactor, [response](std::vector<std::string>& names) {
-          for (std::string& name : names) response->add_resources(std::move(name));
-        }));
-  });
+                     authority_.ListResources(FinishWith<std::vector<std::string>>(
+                         reactor, [response](std::vector<std::string>& names) {
+                           for (std::string& name : names) response->add_resources(std::move(name));
+                         }));
+                   });
 }
 
 grpc::ServerUnaryReactor* RoleServiceImpl::ListPermissionSets(
@@ -47,9 +46,9 @@ grpc::ServerUnaryReactor* RoleServiceImpl::ListPermissionSets(
     v1::ListPermissionSetsResponse* response) {
   return AdmitThen(gate_, context, "RoleService.ListPermissionSets",
                    [this, request, response](auto* reactor, const Identity& caller) {
-    authority_.ListPermissionSets(FinishWith<std::vector<PermissionSet>>(
-        reactor, FillList<PermissionSet>(response->mutable_permission_sets())));
-  });
+                     authority_.ListPermissionSets(FinishWith<std::vector<PermissionSet>>(
+                         reactor, FillList<PermissionSet>(response->mutable_permission_sets())));
+                   });
 }
 
 grpc::ServerUnaryReactor* RoleServiceImpl::GetPermissionSet(
@@ -57,44 +56,48 @@ grpc::ServerUnaryReactor* RoleServiceImpl::GetPermissionSet(
     v1::GetPermissionSetResponse* response) {
   return AdmitThen(gate_, context, "RoleService.GetPermissionSet",
                    [this, request, response](auto* reactor, const Identity& caller) {
-    authority_.GetPermissionSet(request->id(),
-                                FinishWith<PermissionSet>(reactor, [response](PermissionSet& set) {
-                                  ToProto(set, response->mutable_permission_set());
-                                }));
-  });
+                     authority_.GetPermissionSet(
+                         request->id(),
+                         FinishWith<PermissionSet>(reactor, [response](PermissionSet& set) {
+                           ToProto(set, response->mutable_permission_set());
+                         }));
+                   });
 }
 
 grpc::ServerUnaryReactor* RoleServiceImpl::CreatePermissionSet(
     grpc::CallbackServerContext* context, const v1::CreatePermissionSetRequest* request,
     v1::CreatePermissionSetResponse* response) {
-  return AdmitThen(gate_, context, "RoleService.CreatePermissionSet",
-                   [this, request, response](auto* reactor, const Identity& caller) {
-    absl::StatusOr<PermissionSetSpec> spec = FromProto(request->permission_set());
-    if (!spec.ok()) return Finish(reactor, spec.status());
-    authority_.CreatePermissionSet(
-        std::move(*spec), FinishWith<PermissionSet>(reactor, [this, response, actor = caller.Principal()](
-                                                          PermissionSet& set) {
-          audit_.Record("permission_set.create", actor, set.id, {{"name", set.name}});
-          ToProto(set, response->mutable_permission_set());
-        }));
-  });
+  return AdmitThen(
+      gate_, context, "RoleService.CreatePermissionSet",
+      [this, request, response](auto* reactor, const Identity& caller) {
+        absl::StatusOr<PermissionSetSpec> spec = FromProto(request->permission_set());
+        if (!spec.ok()) return Finish(reactor, spec.status());
+        authority_.CreatePermissionSet(
+            std::move(*spec),
+            FinishWith<PermissionSet>(
+                reactor, [this, response, actor = caller.Principal()](PermissionSet& set) {
+                  audit_.Record("permission_set.create", actor, set.id, {{"name", set.name}});
+                  ToProto(set, response->mutable_permission_set());
+                }));
+      });
 }
 
 grpc::ServerUnaryReactor* RoleServiceImpl::UpdatePermissionSet(
     grpc::CallbackServerContext* context, const v1::UpdatePermissionSetRequest* request,
     v1::UpdatePermissionSetResponse* response) {
-  return AdmitThen(gate_, context, "RoleService.UpdatePermissionSet",
-                   [this, request, response](auto* reactor, const Identity& caller) {
-    absl::StatusOr<PermissionSetSpec> spec = FromProto(request->permission_set());
-    if (!spec.ok()) return Finish(reactor, spec.status());
-    authority_.UpdatePermissionSet(
-        caller, request->permission_set().id(), std::move(*spec),
-        FinishWith<PermissionSet>(reactor, [this, response, actor = caller.Principal()](
-                                               PermissionSet& set) {
-          audit_.Record("permission_set.update", actor, set.id, {{"name", set.name}});
-          ToProto(set, response->mutable_permission_set());
-        }));
-  });
+  return AdmitThen(
+      gate_, context, "RoleService.UpdatePermissionSet",
+      [this, request, response](auto* reactor, const Identity& caller) {
+        absl::StatusOr<PermissionSetSpec> spec = FromProto(request->permission_set());
+        if (!spec.ok()) return Finish(reactor, spec.status());
+        authority_.UpdatePermissionSet(
+            caller, request->permission_set().id(), std::move(*spec),
+            FinishWith<PermissionSet>(
+                reactor, [this, response, actor = caller.Principal()](PermissionSet& set) {
+                  audit_.Record("permission_set.update", actor, set.id, {{"name", set.name}});
+                  ToProto(set, response->mutable_permission_set());
+                }));
+      });
 }
 
 grpc::ServerUnaryReactor* RoleServiceImpl::DeletePermissionSet(
@@ -102,10 +105,10 @@ grpc::ServerUnaryReactor* RoleServiceImpl::DeletePermissionSet(
     v1::DeletePermissionSetResponse* response) {
   return AdmitThen(gate_, context, "RoleService.DeletePermissionSet",
                    [this, request, response](auto* reactor, const Identity& caller) {
-    authority_.DeletePermissionSet(request->id(),
-                                   FinishDeleted(reactor, audit_, "permission_set.delete",
-                                                 caller.Principal(), request->id()));
-  });
+                     authority_.DeletePermissionSet(
+                         request->id(), FinishDeleted(reactor, audit_, "permission_set.delete",
+                                                      caller.Principal(), request->id()));
+                   });
 }
 
 grpc::ServerUnaryReactor* RoleServiceImpl::ListAccessScopes(
@@ -113,9 +116,9 @@ grpc::ServerUnaryReactor* RoleServiceImpl::ListAccessScopes(
     v1::ListAccessScopesResponse* response) {
   return AdmitThen(gate_, context, "RoleService.ListAccessScopes",
                    [this, request, response](auto* reactor, const Identity& caller) {
-    authority_.ListAccessScopes(FinishWith<std::vector<AccessScope>>(
-        reactor, FillList<AccessScope>(response->mutable_access_scopes())));
-  });
+                     authority_.ListAccessScopes(FinishWith<std::vector<AccessScope>>(
+                         reactor, FillList<AccessScope>(response->mutable_access_scopes())));
+                   });
 }
 
 grpc::ServerUnaryReactor* RoleServiceImpl::GetAccessScope(grpc::CallbackServerContext* context,
@@ -123,44 +126,44 @@ grpc::ServerUnaryReactor* RoleServiceImpl::GetAccessScope(grpc::CallbackServerCo
                                                           v1::GetAccessScopeResponse* response) {
   return AdmitThen(gate_, context, "RoleService.GetAccessScope",
                    [this, request, response](auto* reactor, const Identity& caller) {
-    authority_.GetAccessScope(request->id(),
-                              FinishWith<AccessScope>(reactor, [response](AccessScope& scope) {
-                                ToProto(scope, response->mutable_access_scope());
-                              }));
-  });
+                     authority_.GetAccessScope(
+                         request->id(),
+                         FinishWith<AccessScope>(reactor, [response](AccessScope& scope) {
+                           ToProto(scope, response->mutable_access_scope());
+                         }));
+                   });
 }
 
 grpc::ServerUnaryReactor* RoleServiceImpl::CreateAccessScope(
     grpc::CallbackServerContext* context, const v1::CreateAccessScopeRequest* request,
     v1::CreateAccessScopeResponse* response) {
-  return AdmitThen(gate_, context, "RoleService.CreateAccessScope",
-                   [this, request, response](auto* reactor, const Identity& caller) {
-    authority_.CreateAccessScope(FromProto(request->access_scope()),
-                                 FinishWith<AccessScope>(reactor, [this, response,
-                                                                   actor = caller.Principal()](
-                                                                      AccessScope& scope) {
-                                   audit_.Record("access_scope.create", actor, scope.id,
-                                                 {{"name", scope.name}});
-                                   ToProto(scope, response->mutable_access_scope());
-                                 }));
-  });
+  return AdmitThen(
+      gate_, context, "RoleService.CreateAccessScope",
+      [this, request, response](auto* reactor, const Identity& caller) {
+        authority_.CreateAccessScope(
+            FromProto(request->access_scope()),
+            FinishWith<AccessScope>(
+                reactor, [this, response, actor = caller.Principal()](AccessScope& scope) {
+                  audit_.Record("access_scope.create", actor, scope.id, {{"name", scope.name}});
+                  ToProto(scope, response->mutable_access_scope());
+                }));
+      });
 }
 
 grpc::ServerUnaryReactor* RoleServiceImpl::UpdateAccessScope(
     grpc::CallbackServerContext* context, const v1::UpdateAccessScopeRequest* request,
     v1::UpdateAccessScopeResponse* response) {
-  return AdmitThen(gate_, context, "RoleService.UpdateAccessScope",
-                   [this, request, response](auto* reactor, const Identity& caller) {
-    authority_.UpdateAccessScope(caller, request->access_scope().id(),
-                                 FromProto(request->access_scope()),
-                                 FinishWith<AccessScope>(reactor, [this, response,
-                                                                   actor = caller.Principal()](
-                                                                      AccessScope& scope) {
-                                   audit_.Record("access_scope.update", actor, scope.id,
-                                                 {{"name", scope.name}});
-                                   ToProto(scope, response->mutable_access_scope());
-                                 }));
-  });
+  return AdmitThen(
+      gate_, context, "RoleService.UpdateAccessScope",
+      [this, request, response](auto* reactor, const Identity& caller) {
+        authority_.UpdateAccessScope(
+            caller, request->access_scope().id(), FromProto(request->access_scope()),
+            FinishWith<AccessScope>(
+                reactor, [this, response, actor = caller.Principal()](AccessScope& scope) {
+                  audit_.Record("access_scope.update", actor, scope.id, {{"name", scope.name}});
+                  ToProto(scope, response->mutable_access_scope());
+                }));
+      });
 }
 
 grpc::ServerUnaryReactor* RoleServiceImpl::DeleteAccessScope(
@@ -168,10 +171,10 @@ grpc::ServerUnaryReactor* RoleServiceImpl::DeleteAccessScope(
     v1::DeleteAccessScopeResponse* response) {
   return AdmitThen(gate_, context, "RoleService.DeleteAccessScope",
                    [this, request, response](auto* reactor, const Identity& caller) {
-    authority_.DeleteAccessScope(request->id(),
-                                 FinishDeleted(reactor, audit_, "access_scope.delete",
-                                               caller.Principal(), request->id()));
-  });
+                     authority_.DeleteAccessScope(
+                         request->id(), FinishDeleted(reactor, audit_, "access_scope.delete",
+                                                      caller.Principal(), request->id()));
+                   });
 }
 
 grpc::ServerUnaryReactor* RoleServiceImpl::ListRoles(grpc::CallbackServerContext* context,
@@ -179,9 +182,9 @@ grpc::ServerUnaryReactor* RoleServiceImpl::ListRoles(grpc::CallbackServerContext
                                                      v1::ListRolesResponse* response) {
   return AdmitThen(gate_, context, "RoleService.ListRoles",
                    [this, request, response](auto* reactor, const Identity& caller) {
-    authority_.ListRoles(
-        FinishWith<std::vector<Role>>(reactor, FillList<Role>(response->mutable_roles())));
-  });
+                     authority_.ListRoles(FinishWith<std::vector<Role>>(
+                         reactor, FillList<Role>(response->mutable_roles())));
+                   });
 }
 
 grpc::ServerUnaryReactor* RoleServiceImpl::GetRole(grpc::CallbackServerContext* context,
@@ -189,10 +192,11 @@ grpc::ServerUnaryReactor* RoleServiceImpl::GetRole(grpc::CallbackServerContext* 
                                                    v1::GetRoleResponse* response) {
   return AdmitThen(gate_, context, "RoleService.GetRole",
                    [this, request, response](auto* reactor, const Identity& caller) {
-    authority_.GetRole(request->name(), FinishWith<Role>(reactor, [response](Role& role) {
-                         ToProto(role, response->mutable_role());
-                       }));
-  });
+                     authority_.GetRole(request->name(),
+                                        FinishWith<Role>(reactor, [response](Role& role) {
+                                          ToProto(role, response->mutable_role());
+                                        }));
+                   });
 }
 
 grpc::ServerUnaryReactor* RoleServiceImpl::CreateRole(grpc::CallbackServerContext* context,
@@ -200,15 +204,16 @@ grpc::ServerUnaryReactor* RoleServiceImpl::CreateRole(grpc::CallbackServerContex
                                                       v1::CreateRoleResponse* response) {
   return AdmitThen(gate_, context, "RoleService.CreateRole",
                    [this, request, response](auto* reactor, const Identity& caller) {
-    authority_.CreateRole(caller, FromProto(request->role()),
-                          FinishWith<Role>(reactor, [this, response, actor = caller.Principal(),
-                                                     action = "role.create"](Role& role) {
-                            audit_.Record(action, actor, role.name,
-                                          {{"permission_set", role.permission_set.name},
-                                           {"access_scope", role.access_scope.name}});
-                            ToProto(role, response->mutable_role());
-                          }));
-  });
+                     authority_.CreateRole(
+                         caller, FromProto(request->role()),
+                         FinishWith<Role>(reactor, [this, response, actor = caller.Principal(),
+                                                    action = "role.create"](Role& role) {
+                           audit_.Record(action, actor, role.name,
+                                         {{"permission_set", role.permission_set.name},
+                                          {"access_scope", role.access_scope.name}});
+                           ToProto(role, response->mutable_role());
+                         }));
+                   });
 }
 
 grpc::ServerUnaryReactor* RoleServiceImpl::UpdateRole(grpc::CallbackServerContext* context,
@@ -216,15 +221,16 @@ grpc::ServerUnaryReactor* RoleServiceImpl::UpdateRole(grpc::CallbackServerContex
                                                       v1::UpdateRoleResponse* response) {
   return AdmitThen(gate_, context, "RoleService.UpdateRole",
                    [this, request, response](auto* reactor, const Identity& caller) {
-    authority_.UpdateRole(caller, FromProto(request->role()),
-                          FinishWith<Role>(reactor, [this, response, actor = caller.Principal(),
-                                                     action = "role.update"](Role& role) {
-                            audit_.Record(action, actor, role.name,
-                                          {{"permission_set", role.permission_set.name},
-                                           {"access_scope", role.access_scope.name}});
-                            ToProto(role, response->mutable_role());
-                          }));
-  });
+                     authority_.UpdateRole(
+                         caller, FromProto(request->role()),
+                         FinishWith<Role>(reactor, [this, response, actor = caller.Principal(),
+                                                    action = "role.update"](Role& role) {
+                           audit_.Record(action, actor, role.name,
+                                         {{"permission_set", role.permission_set.name},
+                                          {"access_scope", role.access_scope.name}});
+                           ToProto(role, response->mutable_role());
+                         }));
+                   });
 }
 
 grpc::ServerUnaryReactor* RoleServiceImpl::DeleteRole(grpc::CallbackServerContext* context,
@@ -232,9 +238,10 @@ grpc::ServerUnaryReactor* RoleServiceImpl::DeleteRole(grpc::CallbackServerContex
                                                       v1::DeleteRoleResponse* response) {
   return AdmitThen(gate_, context, "RoleService.DeleteRole",
                    [this, request, response](auto* reactor, const Identity& caller) {
-    authority_.DeleteRole(request->name(), FinishDeleted(reactor, audit_, "role.delete",
+                     authority_.DeleteRole(request->name(),
+                                           FinishDeleted(reactor, audit_, "role.delete",
                                                          caller.Principal(), request->name()));
-  });
+                   });
 }
 
 }  // namespace warden

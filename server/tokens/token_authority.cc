@@ -8,16 +8,17 @@
 #include "common/random.h"
 #include "domain/names.h"
 #include "server/auth/privilege_check.h"
-#include "validation/jose/jwt.h"
 #include "storage/token_cursor.h"
+#include "validation/jose/jwt.h"
 
 namespace warden {
 namespace {
 
 absl::Status CheckTokenId(const std::string& id) {
   if (!IsUuid(id)) {
-    return absl::InvalidArgumentError("id must be a token id (a UUID such as "
-                                      "5f0c3f5e-8d2a-4b5e-9a51-0c1d2e3f4a5b)");
+    return absl::InvalidArgumentError(
+        "id must be a token id (a UUID such as "
+        "5f0c3f5e-8d2a-4b5e-9a51-0c1d2e3f4a5b)");
   }
   return absl::OkStatus();
 }
@@ -81,10 +82,10 @@ absl::StatusOr<absl::Time> TokenAuthority::ResolveExpiration(
     return expiration;
   }
   if (ceiling.has_value() && *requested > *ceiling) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "a token minted by a short-lived (M2M) identity cannot outlive it: the latest "
-        "expiration allowed is ",
-        absl::FormatTime(absl::RFC3339_sec, *ceiling, absl::UTCTimeZone())));
+    return absl::InvalidArgumentError(
+        absl::StrCat("a token minted by a short-lived (M2M) identity cannot outlive it: the latest "
+                     "expiration allowed is ",
+                     absl::FormatTime(absl::RFC3339_sec, *ceiling, absl::UTCTimeZone())));
   }
   if (*requested <= now) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -112,7 +113,8 @@ void TokenAuthority::Mint(const Identity& creator, MintRequest request,
                           std::function<void(absl::StatusOr<MintedToken>)> done) {
   absl::Status name_ok = ValidateName(request.name, "token name");
   if (!name_ok.ok()) return done(name_ok);
-  if (request.roles.empty()) return done(absl::InvalidArgumentError("at least one role is required"));
+  if (request.roles.empty())
+    return done(absl::InvalidArgumentError("at least one role is required"));
   auto job = std::make_shared<MintJob>();
   // Duplicates add nothing; keep the first occurrence's order.
   std::set<std::string> seen;
@@ -191,9 +193,8 @@ void TokenAuthority::Get(const std::string& id,
 
 absl::StatusOr<int> TokenAuthority::ResolvePageSize(int page_size) {
   if (page_size < 0 || page_size > kMaxPageSize) {
-    return absl::InvalidArgumentError(absl::StrCat("page_size must be between 1 and ",
-                                                   kMaxPageSize, " (0 means ",
-                                                   kDefaultPageSize, ")"));
+    return absl::InvalidArgumentError(absl::StrCat("page_size must be between 1 and ", kMaxPageSize,
+                                                   " (0 means ", kDefaultPageSize, ")"));
   }
   return page_size == 0 ? kDefaultPageSize : page_size;
 }

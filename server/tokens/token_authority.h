@@ -10,10 +10,10 @@
 #include "common/clock.h"
 #include "domain/identity.h"
 #include "domain/token.h"
+#include "storage/token_store.h"
 #include "validation/jose/key_ring.h"
 #include "validation/revocation_view.h"
 #include "validation/role_view.h"
-#include "storage/token_store.h"
 
 namespace warden {
 
@@ -23,7 +23,7 @@ struct TokenPolicy {
   absl::Duration default_lifetime = absl::Hours(8760);
   absl::Duration max_lifetime = absl::Hours(8760);
   absl::Duration expiring_window = absl::Hours(168);  // ListExpiring's default window
-  int max_live_tokens_per_creator = 0;                 // per chain root; 0: no cap
+  int max_live_tokens_per_creator = 0;                // per chain root; 0: no cap
 };
 
 struct MintRequest {

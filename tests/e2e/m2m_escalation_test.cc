@@ -79,11 +79,11 @@ TEST_CASE_METHOD(M2mEscalationFixture,
 
 TEST_CASE_METHOD(M2mEscalationFixture,
                  "a short-lived M2M identity cannot mint a token that outlives it") {
-  MakeRole("Minter", {{"Access", v1::ACCESS_LEVEL_READ_ACCESS}, {"Integration", v1::ACCESS_LEVEL_READ_WRITE_ACCESS}});
+  MakeRole("Minter", {{"Access", v1::ACCESS_LEVEL_READ_ACCESS},
+                      {"Integration", v1::ACCESS_LEVEL_READ_WRITE_ACCESS}});
   REQUIRE(Add(EveryoneGets("Minter")).ok());
   const absl::Time id_token_expiry = absl::Now() + absl::Minutes(5);
-  const std::string id_token =
-      issuer_.IdToken({{"exp", absl::ToUnixSeconds(id_token_expiry)}});
+  const std::string id_token = issuer_.IdToken({{"exp", absl::ToUnixSeconds(id_token_expiry)}});
 
   SECTION("an ID token used directly") {
     auto minted = api_.Generate(Bearer(id_token), "from ci", {"Minter"});
@@ -160,9 +160,8 @@ TEST_CASE_METHOD(M2mEscalationFixture,
   for (int i = 0; i < 24; ++i) {
     TestKey key = MakeKey(jose::JwsAlgorithm::kEs256, NewUuidV4());
     const std::string id_token = issuer_.IdToken({{"repository", "org/repo"}}, &key);
-    hanging.push_back(std::async(std::launch::async, [this, id_token] {
-      return api_.AuthStatus(Bearer(id_token)).code();
-    }));
+    hanging.push_back(std::async(
+        std::launch::async, [this, id_token] { return api_.AuthStatus(Bearer(id_token)).code(); }));
   }
   REQUIRE(issuer_.AwaitHeldRequest(absl::Seconds(10)));
   // Meanwhile the admin is served as usual, well within the issuer's hang.

@@ -8,7 +8,6 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-
 #include "tests/e2e/api_client.h"
 #include "tests/e2e/warden_process.h"
 #include "tests/support/fake_oidc_issuer.h"
@@ -17,7 +16,6 @@
 #include "tests/unit/oidc/test_issuer.h"
 
 namespace warden::testing {
-
 
 class M2mFixture {
  public:
@@ -56,7 +54,7 @@ class M2mFixture {
 
   // Adds `c` as the admin, or as whoever `authorization` names.
   Reply<v1::AddAuthMachineToMachineConfigResponse> Add(const v1::AuthMachineToMachineConfig& c,
-                                                        const std::string& authorization = "") {
+                                                       const std::string& authorization = "") {
     v1::AddAuthMachineToMachineConfigRequest request;
     *request.mutable_config() = c;
     return CallWithAuthorization<v1::AddAuthMachineToMachineConfigResponse>(

@@ -87,7 +87,8 @@ TEST_CASE_METHOD(EscalationFixture,
   update.mutable_permission_set()->set_name("Role management");
   (*update.mutable_permission_set()->mutable_resource_to_access())["Access"] =
       v1::ACCESS_LEVEL_READ_WRITE_ACCESS;
-  (*update.mutable_permission_set()->mutable_resource_to_access())["Image"] = v1::ACCESS_LEVEL_READ_WRITE_ACCESS;
+  (*update.mutable_permission_set()->mutable_resource_to_access())["Image"] =
+      v1::ACCESS_LEVEL_READ_WRITE_ACCESS;
   auto refused = roles_.Call(&Stub::UpdatePermissionSet, attacker_, update);
   CHECK(refused.code() == grpc::StatusCode::PERMISSION_DENIED);
   CHECK_THAT(refused.message(), Catch::Contains("Image in scope Unrestricted"));
@@ -100,8 +101,9 @@ TEST_CASE_METHOD(EscalationFixture,
 
 TEST_CASE_METHOD(EscalationFixture,
                  "CreatePermissionSet then CreateRole cannot build a role beyond the caller") {
-  auto set = roles_.CreatePermissionSet(attacker_, "Everything", {{"Image", v1::ACCESS_LEVEL_READ_WRITE_ACCESS},
-                                                                  {"Secret", v1::ACCESS_LEVEL_READ_ACCESS}});
+  auto set = roles_.CreatePermissionSet(
+      attacker_, "Everything",
+      {{"Image", v1::ACCESS_LEVEL_READ_WRITE_ACCESS}, {"Secret", v1::ACCESS_LEVEL_READ_ACCESS}});
   REQUIRE(set.ok());  // a set alone grants nothing
   auto role = roles_.CreateRole(attacker_, "Backdoor", set.response.permission_set().id());
   CHECK(role.code() == grpc::StatusCode::PERMISSION_DENIED);
@@ -114,7 +116,8 @@ TEST_CASE_METHOD(EscalationFixture,
   }());
   CHECK(listed.code() == grpc::StatusCode::NOT_FOUND);  // rolled back
   // A role within the caller's own permissions is fine.
-  auto modest = roles_.CreatePermissionSet(attacker_, "Modest", {{"Access", v1::ACCESS_LEVEL_READ_ACCESS}});
+  auto modest =
+      roles_.CreatePermissionSet(attacker_, "Modest", {{"Access", v1::ACCESS_LEVEL_READ_ACCESS}});
   REQUIRE(modest.ok());
   CHECK(roles_.CreateRole(attacker_, "Access reader", modest.response.permission_set().id()).ok());
 }
@@ -127,7 +130,8 @@ TEST_CASE_METHOD(EscalationFixture,
   create.mutable_access_scope()->mutable_rules()->add_clusters("staging");
   auto scope = roles_.Call(&Stub::CreateAccessScope, admin_, create);
   REQUIRE(scope.ok());
-  auto images = roles_.CreatePermissionSet(admin_, "Images", {{"Image", v1::ACCESS_LEVEL_READ_WRITE_ACCESS}});
+  auto images =
+      roles_.CreatePermissionSet(admin_, "Images", {{"Image", v1::ACCESS_LEVEL_READ_WRITE_ACCESS}});
   REQUIRE(images.ok());
   REQUIRE(roles_
               .CreateRole(admin_, "Staging images", images.response.permission_set().id(),

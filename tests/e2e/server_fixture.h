@@ -1,10 +1,9 @@
 #pragma once
 
+#include <catch2/catch.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <catch2/catch.hpp>
 
 #include "absl/time/time.h"
 #include "tests/e2e/api_client.h"

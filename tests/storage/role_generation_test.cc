@@ -41,8 +41,10 @@ TEST_CASE("every change to roles, sets or scopes moves the generation, even one 
   {
     pqxx::connection conn(storage.url());
     pqxx::work tx(conn);
-    tx.exec0("UPDATE permission_set_entries SET access = 2 WHERE resource = 'Image' AND "
-             "permission_set_id = '" + set->id + "'");
+    tx.exec0(
+        "UPDATE permission_set_entries SET access = 2 WHERE resource = 'Image' AND "
+        "permission_set_id = '" +
+        set->id + "'");
     tx.commit();
   }
   CHECK(Generation(storage) > after_create);

@@ -8,9 +8,9 @@
 
 #include <cstring>
 
+#include "tests/unit/jose/jwt_test_support.h"
 #include "validation/jose/ecdsa_signature.h"
 #include "validation/jose/jws.h"
-#include "tests/unit/jose/jwt_test_support.h"
 
 namespace warden::jose {
 namespace {
