@@ -16,7 +16,10 @@
 #include "server/rpc/auth_service.h"
 #include "server/app/declarative_roles.h"
 #include "server/roles/role_authority.h"
-#include "server/rpc/call_gate.h"
+#include "server/api/auth_api.h"
+#include "server/api/call_gate.h"
+#include "server/api/role_api.h"
+#include "server/api/token_api.h"
 #include "server/rpc/role_service.h"
 #include "server/rpc/token_service.h"
 #include "server/tokens/token_authority.h"
@@ -106,6 +109,9 @@ class WardenServer final {
   M2mAuthority m2m_authority_;
   RoleAuthority role_authority_;
   DeclarativeRoles declarative_;
+  TokenApi token_api_;  // the application layer every transport calls
+  RoleApi role_api_;
+  AuthApi auth_api_;
   TokenServiceImpl token_service_;
   AuthServiceImpl auth_service_;
   RoleServiceImpl role_service_;

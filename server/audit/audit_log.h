@@ -11,6 +11,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "common/clock.h"
+#include "server/audit/audit_trail.h"
 
 namespace warden {
 
@@ -20,14 +21,14 @@ namespace warden {
 // "user:admin"), what (the action) and to which object. Records carry ids, names, roles and
 // expiry, never a token, password or key. Thread-safe; each line is written and flushed
 // whole.
-class AuditLog final {
+class AuditLog final : public AuditTrail {
  public:
   // Appends to the file at `path` (created 0600 if missing); empty `path`: records go to
   // the server log as INFO lines starting "audit ". FAILED_PRECONDITION if the file cannot
   // be opened.
   static absl::StatusOr<std::unique_ptr<AuditLog>> Open(const std::string& path,
                                                        const Clock& clock);
-  ~AuditLog();
+  ~AuditLog() override;
 
   AuditLog(const AuditLog&) = delete;
   AuditLog& operator=(const AuditLog&) = delete;
@@ -35,7 +36,7 @@ class AuditLog final {
   // Writes {"time", "action", "actor", "target", ...details}. `details` must be a JSON
   // object (or null) and must not hold a secret. A write error is logged, never thrown.
   void Record(absl::string_view action, absl::string_view actor, absl::string_view target,
-              nlohmann::json details = nullptr);
+              nlohmann::json details = nullptr) override;
 
  private:
   AuditLog(std::FILE* file, const Clock& clock) : file_(file), clock_(clock) {}

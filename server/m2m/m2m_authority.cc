@@ -69,7 +69,8 @@ std::string TokenNameFor(const std::string& subject) {
 M2mAuthority::M2mAuthority(storage::M2mConfigStore& store, M2mView& view,
                            storage::TokenStore& tokens, const RoleView& roles,
                            oidc::IssuerKeyCache& keys, ThreadPool& blocking_pool,
-                           const jose::KeyRing& signer, const Clock& clock, Options options)
+                           const jose::KeyRing& signer, AuditTrail& audit, const Clock& clock,
+                           Options options)
     : store_(store),
       view_(view),
       tokens_(tokens),
@@ -77,6 +78,7 @@ M2mAuthority::M2mAuthority(storage::M2mConfigStore& store, M2mView& view,
       keys_(keys),
       blocking_pool_(blocking_pool),
       signer_(signer),
+      audit_(audit),
       clock_(clock),
       options_(std::move(options)) {}
 
@@ -116,7 +118,8 @@ void M2mAuthority::Store(const Identity& caller, M2mConfig config, bool add, Don
       CheckRolesGrantable(HeldRoles(*snapshot, caller), MappedRoles(*snapshot, *valid));
   if (!grantable.ok()) return done(grantable);
   storage::RoleWriter writer{caller.roles, CheckRolesGrantable};
-  auto task = [this, add, config = std::move(*valid), writer = std::move(writer), done]() mutable {
+  auto task = [this, add, actor = caller.Principal(), config = std::move(*valid),
+               writer = std::move(writer), done]() mutable {
     // The keys must be reachable before the configuration is trusted: nothing is stored
     // otherwise, and an existing configuration keeps working.
     absl::Status fetched = keys_.Prefetch(SpecFor(config, options_.issuer_ca_file));
@@ -125,8 +128,10 @@ void M2mAuthority::Store(const Identity& caller, M2mConfig config, bool add, Don
           absl::Status(fetched.code(), absl::StrCat("cannot fetch the keys of issuer ",
                                                     config.issuer, ": ", fetched.message())));
     }
-    auto stored = [this, done](absl::StatusOr<M2mConfig> result) {
+    auto stored = [this, add, actor, done](absl::StatusOr<M2mConfig> result) {
       if (!result.ok()) return done(std::move(result));
+      audit_.Record(add ? "m2m_config.add" : "m2m_config.update", actor, result->id,
+                    {{"issuer", result->issuer}});
       auto value = std::make_shared<M2mConfig>(std::move(*result));
       RefreshView([done, value](absl::Status refreshed) {
         if (!refreshed.ok()) LOG(WARNING) << "m2m view reload failed: " << refreshed.message();
@@ -143,14 +148,17 @@ void M2mAuthority::Store(const Identity& caller, M2mConfig config, bool add, Don
   if (absl::Status queued = blocking_pool_.TrySubmit(std::move(task)); !queued.ok()) done(queued);
 }
 
-void M2mAuthority::Delete(const std::string& id, std::function<void(absl::Status)> done) {
+void M2mAuthority::Delete(const Identity& caller, const std::string& id,
+                          std::function<void(absl::Status)> done) {
   if (!IsUuid(id)) return done(absl::InvalidArgumentError("id must be an m2m config id (a UUID)"));
   std::shared_ptr<const M2mSnapshot> before = view_.Snapshot();
   const M2mEntry* entry = before->FindById(id);
   std::optional<oidc::IssuerSpec> spec;
   if (entry != nullptr) spec = SpecFor(entry->config, options_.issuer_ca_file);
-  store_.Delete(id, [this, spec, done = std::move(done)](absl::Status deleted) {
+  store_.Delete(id, [this, spec, id, actor = caller.Principal(),
+                     done = std::move(done)](absl::Status deleted) {
     if (!deleted.ok()) return done(deleted);
+    audit_.Record("m2m_config.delete", actor, id);
     if (spec.has_value()) keys_.Forget(*spec);
     RefreshView([done](absl::Status refreshed) {
       if (!refreshed.ok()) LOG(WARNING) << "m2m view reload failed: " << refreshed.message();
@@ -252,13 +260,18 @@ void M2mAuthority::Issue(Verified verified, Done<ExchangedToken> done) {
   row.expires_at = claims.expires_at;
   row.created_by = who.Principal();
   row.root = claims.root;
-  ExchangedToken exchanged{std::move(*token), claims.expires_at,    claims.id,
-                           claims.roles,      claims.m2m_config_id, claims.subject};
+  nlohmann::json details = {
+      {"m2m_config_id", claims.m2m_config_id},
+      {"roles", claims.roles},
+      {"expiration", absl::FormatTime(absl::RFC3339_sec, claims.expires_at, absl::UTCTimeZone())}};
+  ExchangedToken exchanged{std::move(*token), claims.expires_at};
   storage::MintConditions conditions;
   conditions.max_live_per_root = options_.max_live_tokens_per_root;
   tokens_.Insert(std::move(row), conditions,
-                 [exchanged = std::move(exchanged), done](absl::Status stored) mutable {
+                 [this, actor = who.Principal(), id = claims.id, details = std::move(details),
+                  exchanged = std::move(exchanged), done](absl::Status stored) mutable {
                    if (!stored.ok()) return done(stored);
+                   audit_.Record("token.exchange", actor, id, std::move(details));
                    done(std::move(exchanged));
                  });
 }

@@ -9,6 +9,7 @@
 #include "common/thread_pool.h"
 #include "domain/identity.h"
 #include "domain/m2m.h"
+#include "server/audit/audit_trail.h"
 #include "server/m2m/m2m_view.h"
 #include "server/oidc/issuer_key_cache.h"
 #include "storage/m2m_config_store.h"
@@ -22,12 +23,6 @@ namespace warden {
 struct ExchangedToken {
   std::string token;  // the only copy; never stored or logged
   absl::Time expires_at;
-  // For the audit trail: the new token's id and roles, the configuration that admitted
-  // it, and the ID token's subject (its identity's name).
-  std::string token_id;
-  std::vector<std::string> roles;
-  std::string config_id;
-  std::string subject;
 };
 
 // The machine-to-machine use cases (SPEC §4): manage configurations, trade a third-party
@@ -35,7 +30,8 @@ struct ExchangedToken {
 // Fetching issuer keys is network I/O, so Add/Update/Exchange and direct ID-token
 // authentication run on `blocking_pool`, never on the caller's (gRPC) thread, and are
 // refused (RESOURCE_EXHAUSTED) rather than queued when its queue is full; callbacks run there or on
-// a storage thread, exactly once. Thread-safe; referenced objects must outlive it.
+// a storage thread, exactly once. Every change and exchange that succeeds is recorded in the
+// audit trail before it answers. Thread-safe; referenced objects must outlive it.
 class M2mAuthority final {
  public:
   struct Options {
@@ -50,7 +46,7 @@ class M2mAuthority final {
 
   M2mAuthority(storage::M2mConfigStore& store, M2mView& view, storage::TokenStore& tokens,
                const RoleView& roles, oidc::IssuerKeyCache& keys, ThreadPool& blocking_pool,
-               const jose::KeyRing& signer, const Clock& clock, Options options);
+               const jose::KeyRing& signer, AuditTrail& audit, const Clock& clock, Options options);
 
   void List(Done<std::vector<M2mConfig>> done);
   void Get(const std::string& id, Done<M2mConfig> done);
@@ -62,7 +58,8 @@ class M2mAuthority final {
   void Add(const Identity& caller, M2mConfig config, Done<M2mConfig> done);
   void Update(const Identity& caller, M2mConfig config, Done<M2mConfig> done);
   // Tokens exchanged through the configuration are rejected from the moment this answers.
-  void Delete(const std::string& id, std::function<void(absl::Status)> done);
+  void Delete(const Identity& caller, const std::string& id,
+              std::function<void(absl::Status)> done);
 
   // Verifies `id_token` against its issuer's configuration and mints a Warden token with
   // the union of the matching mappings' roles. Unknown issuer, failed verification or no
@@ -99,6 +96,7 @@ class M2mAuthority final {
   oidc::IssuerKeyCache& keys_;
   ThreadPool& blocking_pool_;
   const jose::KeyRing& signer_;
+  AuditTrail& audit_;
   const Clock& clock_;
   const Options options_;
 };

@@ -9,11 +9,12 @@ namespace warden {
 
 RoleAuthority::RoleAuthority(storage::PermissionSetStore& permission_sets,
                              storage::AccessScopeStore& access_scopes, storage::RoleStore& roles,
-                             RoleView& view, const Clock& clock)
+                             RoleView& view, AuditTrail& audit, const Clock& clock)
     : permission_sets_(permission_sets),
       access_scopes_(access_scopes),
       roles_(roles),
       view_(view),
+      audit_(audit),
       clock_(clock) {}
 
 namespace {
@@ -24,7 +25,42 @@ storage::RoleWriter WriterFor(const Identity& caller) {
   return storage::RoleWriter{caller.roles, CheckRolesGrantable};
 }
 
+// What the audit trail says about a written object: its id (a role's is its name), and the
+// details that identify it.
+std::pair<std::string, nlohmann::json> AuditEntry(const PermissionSet& set) {
+  return {set.id, {{"name", set.name}}};
+}
+std::pair<std::string, nlohmann::json> AuditEntry(const AccessScope& scope) {
+  return {scope.id, {{"name", scope.name}}};
+}
+std::pair<std::string, nlohmann::json> AuditEntry(const Role& role) {
+  return {role.name,
+          {{"permission_set", role.permission_set.name}, {"access_scope", role.access_scope.name}}};
+}
+
 }  // namespace
+
+template <typename T>
+RoleAuthority::Done<T> RoleAuthority::Audited(const char* action, const Identity& caller,
+                                              Done<T> done) {
+  return [this, action, actor = caller.Principal(),
+          done = std::move(done)](absl::StatusOr<T> written) mutable {
+    if (written.ok()) {
+      auto [target, details] = AuditEntry(*written);
+      audit_.Record(action, actor, target, std::move(details));
+    }
+    done(std::move(written));
+  };
+}
+
+RoleAuthority::DoneStatus RoleAuthority::Audited(const char* action, const Identity& caller,
+                                                 std::string target, DoneStatus done) {
+  return [this, action, actor = caller.Principal(), target = std::move(target),
+          done = std::move(done)](absl::Status written) {
+    if (written.ok()) audit_.Record(action, actor, target);
+    done(written);
+  };
+}
 
 void RoleAuthority::RefreshView(DoneStatus done) {
   roles_.LoadCatalog([this, done = std::move(done)](absl::StatusOr<RoleCatalog> roles) {
@@ -72,10 +108,12 @@ void RoleAuthority::GetPermissionSet(const std::string& id, Done<PermissionSet> 
   permission_sets_.GetPermissionSet(id, std::move(done));
 }
 
-void RoleAuthority::CreatePermissionSet(PermissionSetSpec spec, Done<PermissionSet> done) {
+void RoleAuthority::CreatePermissionSet(const Identity& caller, PermissionSetSpec spec,
+                                        Done<PermissionSet> done) {
   absl::Status valid = ValidatePermissionSetSpec(spec);
   if (!valid.ok()) return done(valid);
-  permission_sets_.CreatePermissionSet(std::move(spec), RefreshThen(std::move(done)));
+  permission_sets_.CreatePermissionSet(
+      std::move(spec), RefreshThen(Audited("permission_set.create", caller, std::move(done))));
 }
 
 void RoleAuthority::UpdatePermissionSet(const Identity& caller, const std::string& id,
@@ -83,14 +121,17 @@ void RoleAuthority::UpdatePermissionSet(const Identity& caller, const std::strin
   absl::Status valid = ValidateObjectId(id, "permission set id");
   if (valid.ok()) valid = ValidatePermissionSetSpec(spec);
   if (!valid.ok()) return done(valid);
-  permission_sets_.UpdatePermissionSet(id, std::move(spec), WriterFor(caller),
-                                       RefreshThen(std::move(done)));
+  permission_sets_.UpdatePermissionSet(
+      id, std::move(spec), WriterFor(caller),
+      RefreshThen(Audited("permission_set.update", caller, std::move(done))));
 }
 
-void RoleAuthority::DeletePermissionSet(const std::string& id, DoneStatus done) {
+void RoleAuthority::DeletePermissionSet(const Identity& caller, const std::string& id,
+                                        DoneStatus done) {
   absl::Status valid = ValidateObjectId(id, "permission set id");
   if (!valid.ok()) return done(valid);
-  permission_sets_.DeletePermissionSet(id, RefreshThen(std::move(done)));
+  permission_sets_.DeletePermissionSet(
+      id, RefreshThen(Audited("permission_set.delete", caller, id, std::move(done))));
 }
 
 void RoleAuthority::ListAccessScopes(Done<std::vector<AccessScope>> done) {
@@ -103,10 +144,12 @@ void RoleAuthority::GetAccessScope(const std::string& id, Done<AccessScope> done
   access_scopes_.GetAccessScope(id, std::move(done));
 }
 
-void RoleAuthority::CreateAccessScope(AccessScopeSpec spec, Done<AccessScope> done) {
+void RoleAuthority::CreateAccessScope(const Identity& caller, AccessScopeSpec spec,
+                                      Done<AccessScope> done) {
   absl::Status valid = ValidateAccessScopeSpec(spec);
   if (!valid.ok()) return done(valid);
-  access_scopes_.CreateAccessScope(std::move(spec), RefreshThen(std::move(done)));
+  access_scopes_.CreateAccessScope(
+      std::move(spec), RefreshThen(Audited("access_scope.create", caller, std::move(done))));
 }
 
 void RoleAuthority::UpdateAccessScope(const Identity& caller, const std::string& id,
@@ -114,14 +157,17 @@ void RoleAuthority::UpdateAccessScope(const Identity& caller, const std::string&
   absl::Status valid = ValidateObjectId(id, "access scope id");
   if (valid.ok()) valid = ValidateAccessScopeSpec(spec);
   if (!valid.ok()) return done(valid);
-  access_scopes_.UpdateAccessScope(id, std::move(spec), WriterFor(caller),
-                                   RefreshThen(std::move(done)));
+  access_scopes_.UpdateAccessScope(
+      id, std::move(spec), WriterFor(caller),
+      RefreshThen(Audited("access_scope.update", caller, std::move(done))));
 }
 
-void RoleAuthority::DeleteAccessScope(const std::string& id, DoneStatus done) {
+void RoleAuthority::DeleteAccessScope(const Identity& caller, const std::string& id,
+                                      DoneStatus done) {
   absl::Status valid = ValidateObjectId(id, "access scope id");
   if (!valid.ok()) return done(valid);
-  access_scopes_.DeleteAccessScope(id, RefreshThen(std::move(done)));
+  access_scopes_.DeleteAccessScope(
+      id, RefreshThen(Audited("access_scope.delete", caller, id, std::move(done))));
 }
 
 void RoleAuthority::ListRoles(Done<std::vector<Role>> done) { roles_.LoadAll(std::move(done)); }
@@ -135,18 +181,21 @@ void RoleAuthority::GetRole(const std::string& name, Done<Role> done) {
 void RoleAuthority::CreateRole(const Identity& caller, RoleSpec spec, Done<Role> done) {
   absl::Status valid = ValidateRoleSpec(spec);
   if (!valid.ok()) return done(valid);
-  roles_.CreateRole(std::move(spec), WriterFor(caller), RefreshThen(std::move(done)));
+  roles_.CreateRole(std::move(spec), WriterFor(caller),
+                    RefreshThen(Audited("role.create", caller, std::move(done))));
 }
 
 void RoleAuthority::UpdateRole(const Identity& caller, RoleSpec spec, Done<Role> done) {
   absl::Status valid = ValidateRoleSpec(spec);
   if (!valid.ok()) return done(valid);
-  roles_.UpdateRole(std::move(spec), WriterFor(caller), RefreshThen(std::move(done)));
+  roles_.UpdateRole(std::move(spec), WriterFor(caller),
+                    RefreshThen(Audited("role.update", caller, std::move(done))));
 }
 
-void RoleAuthority::DeleteRole(const std::string& name, DoneStatus done) {
+void RoleAuthority::DeleteRole(const Identity& caller, const std::string& name, DoneStatus done) {
   if (absl::Status valid = ValidateName(name, "role name"); !valid.ok()) return done(valid);
-  roles_.DeleteRole(name, clock_.Now(), RefreshThen(std::move(done)));
+  roles_.DeleteRole(name, clock_.Now(),
+                    RefreshThen(Audited("role.delete", caller, name, std::move(done))));
 }
 
 }  // namespace warden

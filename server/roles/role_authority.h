@@ -8,6 +8,7 @@
 #include "common/clock.h"
 #include "domain/identity.h"
 #include "domain/role.h"
+#include "server/audit/audit_trail.h"
 #include "storage/access_scope_store.h"
 #include "storage/permission_set_store.h"
 #include "storage/role_store.h"
@@ -20,7 +21,8 @@ namespace warden {
 // declarative objects read-only, nothing deleted while in use), and after every write
 // reload this replica's RoleView before answering, so that a change applies to existing
 // tokens at once. Writes that create or change roles are checked against the caller's own
-// roles by the no-escalation rule (SPEC §2), inside the write's transaction. Callbacks run
+// roles by the no-escalation rule (SPEC §2), inside the write's transaction. Every write
+// that succeeds is recorded in the audit trail, naming `caller`, before it answers. Callbacks run
 // exactly once, on a storage thread (or inline for invalid
 // input). Thread-safe; referenced objects must outlive it.
 class RoleAuthority final {
@@ -31,32 +33,33 @@ class RoleAuthority final {
 
   RoleAuthority(storage::PermissionSetStore& permission_sets,
                 storage::AccessScopeStore& access_scopes, storage::RoleStore& roles, RoleView& view,
-                const Clock& clock);
+                AuditTrail& audit, const Clock& clock);
 
   void ListResources(Done<std::vector<std::string>> done);
 
   void ListPermissionSets(Done<std::vector<PermissionSet>> done);
   void GetPermissionSet(const std::string& id, Done<PermissionSet> done);
-  void CreatePermissionSet(PermissionSetSpec spec, Done<PermissionSet> done);
+  void CreatePermissionSet(const Identity& caller, PermissionSetSpec spec,
+                           Done<PermissionSet> done);
   // PERMISSION_DENIED when a role using the set would grant more than `caller` holds.
   void UpdatePermissionSet(const Identity& caller, const std::string& id, PermissionSetSpec spec,
                            Done<PermissionSet> done);
-  void DeletePermissionSet(const std::string& id, DoneStatus done);
+  void DeletePermissionSet(const Identity& caller, const std::string& id, DoneStatus done);
 
   void ListAccessScopes(Done<std::vector<AccessScope>> done);
   void GetAccessScope(const std::string& id, Done<AccessScope> done);
-  void CreateAccessScope(AccessScopeSpec spec, Done<AccessScope> done);
+  void CreateAccessScope(const Identity& caller, AccessScopeSpec spec, Done<AccessScope> done);
   // PERMISSION_DENIED when a role using the scope would grant more than `caller` holds.
   void UpdateAccessScope(const Identity& caller, const std::string& id, AccessScopeSpec spec,
                          Done<AccessScope> done);
-  void DeleteAccessScope(const std::string& id, DoneStatus done);
+  void DeleteAccessScope(const Identity& caller, const std::string& id, DoneStatus done);
 
   void ListRoles(Done<std::vector<Role>> done);
   void GetRole(const std::string& name, Done<Role> done);
   // PERMISSION_DENIED when the role would grant more than `caller` holds.
   void CreateRole(const Identity& caller, RoleSpec spec, Done<Role> done);
   void UpdateRole(const Identity& caller, RoleSpec spec, Done<Role> done);
-  void DeleteRole(const std::string& name, DoneStatus done);
+  void DeleteRole(const Identity& caller, const std::string& name, DoneStatus done);
 
   // Reloads the RoleView from storage. Used after every write here, and by the
   // declarative configuration after it applies.
@@ -67,11 +70,17 @@ class RoleAuthority final {
   template <typename T>
   Done<T> RefreshThen(Done<T> done);
   DoneStatus RefreshThen(DoneStatus done);
+  // Wraps `done` so that a write that succeeded is recorded as `action` by `caller` first.
+  template <typename T>
+  Done<T> Audited(const char* action, const Identity& caller, Done<T> done);
+  DoneStatus Audited(const char* action, const Identity& caller, std::string target,
+                     DoneStatus done);
 
   storage::PermissionSetStore& permission_sets_;
   storage::AccessScopeStore& access_scopes_;
   storage::RoleStore& roles_;
   RoleView& view_;
+  AuditTrail& audit_;
   const Clock& clock_;
 };
 

@@ -1,20 +1,18 @@
 #pragma once
 
-#include "server/audit/audit_log.h"
-#include "server/m2m/m2m_authority.h"
-#include "server/rpc/call_gate.h"
+#include "server/api/auth_api.h"
+#include "server/api/call_gate.h"
 #include "server/rpc/watch_reactor.h"
 #include "warden/v1/auth.grpc.pb.h"
 
 namespace warden {
 
-// warden.v1.AuthService over the callback API. GetAuthStatus, ValidateToken and
-// GetPublicKeys are CPU-only (from memory) and finish inline; WatchRevocations streams from
-// the watch hub (WatchReactor); the M2M methods finish from M2mAuthority's threads (key
-// fetching) or storage threads.
+// warden.v1.AuthService over gRPC's callback API. Unary calls are admitted by the gate (the
+// public keys and the M2M exchange need no credentials) and answered by AuthApi, which the
+// HTTP transport calls too; WatchRevocations streams from the watch hub (WatchReactor).
 class AuthServiceImpl final : public v1::AuthService::CallbackService {
  public:
-  AuthServiceImpl(const CallGate& gate, M2mAuthority& m2m, WatchSources watch, AuditLog& audit);
+  AuthServiceImpl(const CallGate& gate, AuthApi& api, WatchSources watch);
 
   grpc::ServerUnaryReactor* GetAuthStatus(grpc::CallbackServerContext* context,
                                           const v1::GetAuthStatusRequest* request,
@@ -25,9 +23,6 @@ class AuthServiceImpl final : public v1::AuthService::CallbackService {
   grpc::ServerUnaryReactor* GetPublicKeys(grpc::CallbackServerContext* context,
                                           const v1::GetPublicKeysRequest* request,
                                           v1::GetPublicKeysResponse* response) override;
-  grpc::ServerWriteReactor<v1::WatchRevocationsResponse>* WatchRevocations(
-      grpc::CallbackServerContext* context, const v1::WatchRevocationsRequest* request) override;
-
   grpc::ServerUnaryReactor* ListAuthMachineToMachineConfigs(
       grpc::CallbackServerContext* context,
       const v1::ListAuthMachineToMachineConfigsRequest* request,
@@ -50,14 +45,13 @@ class AuthServiceImpl final : public v1::AuthService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::ExchangeAuthMachineToMachineTokenRequest* request,
       v1::ExchangeAuthMachineToMachineTokenResponse* response) override;
+  grpc::ServerWriteReactor<v1::WatchRevocationsResponse>* WatchRevocations(
+      grpc::CallbackServerContext* context, const v1::WatchRevocationsRequest* request) override;
 
  private:
-  void FillIdentity(const Identity& identity, v1::Identity* out) const;
-
   const CallGate& gate_;
-  M2mAuthority& m2m_;
+  AuthApi& api_;
   const WatchSources watch_;
-  AuditLog& audit_;
 };
 
 }  // namespace warden

@@ -6,10 +6,15 @@
 #include <utility>
 
 #include "absl/status/statusor.h"
-#include "server/rpc/call_gate.h"
+#include "server/api/call_gate.h"
+#include "server/api/reply.h"
+#include "server/auth/method.h"
 #include "server/rpc/status.h"
 
 namespace warden {
+
+// What the gate needs to know of a gRPC call: its `authorization` metadata and its peer.
+CallCredentials CredentialsOf(const grpc::CallbackServerContext& context);
 
 // Finishes the call at once with `status` (on OK the response must already be filled).
 inline grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* context,
@@ -31,35 +36,39 @@ grpc::ServerWriteReactor<Response>* RefuseStream(const absl::Status& status) {
   return new Refused(status);
 }
 
-// A completion callback that finishes `reactor` with its result: on OK, `fill` first
-// writes the value into the response. Safe to run on any thread, exactly once.
-template <typename T, typename Fill>
-auto FinishWith(grpc::ServerUnaryReactor* reactor, Fill fill) {
-  return [reactor, fill = std::move(fill)](absl::StatusOr<T> result) mutable {
-    if (!result.ok()) return reactor->Finish(ToGrpcStatus(result.status()));
-    fill(*result);
-    reactor->Finish(grpc::Status::OK);
-  };
-}
-
-// Admits the caller through `gate` for `method`, then runs body(reactor, caller): inline, or
-// on the pool thread that finished a third-party ID token's check. Refused: finishes the
-// call with the gate's status. `body` must finish the reactor exactly once.
-template <typename Body>
-grpc::ServerUnaryReactor* AdmitThen(const CallGate& gate, grpc::CallbackServerContext* context,
-                                    absl::string_view method, Body body) {
+// Serves one unary call that takes credentials: the gate admits the caller for `method`,
+// then `handler` of the application layer (server/api/) answers, and its status finishes
+// the call. Admission may finish on the pool that checks a third-party ID token; the
+// handler's answer on whatever thread it comes from.
+template <typename Api, typename Request, typename Response>
+grpc::ServerUnaryReactor* Serve(const CallGate& gate, grpc::CallbackServerContext* context,
+                                Method method, Api& api,
+                                void (Api::*handler)(const Identity&, const Request&, Response*,
+                                                     ApiDone),
+                                const Request* request, Response* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  gate.Admit(*context, method,
-             [reactor, body = std::move(body)](absl::StatusOr<Identity> caller) mutable {
+  gate.Admit(CredentialsOf(*context), method,
+             [reactor, &api, handler, request, response](absl::StatusOr<Identity> caller) {
                if (!caller.ok()) return reactor->Finish(ToGrpcStatus(caller.status()));
-               body(reactor, *caller);
+               (api.*handler)(*caller, *request, response, [reactor](absl::Status status) {
+                 reactor->Finish(ToGrpcStatus(status));
+               });
              });
   return reactor;
 }
 
-// Finishes `reactor` with `status` (on OK the response must already be filled).
-inline void Finish(grpc::ServerUnaryReactor* reactor, const absl::Status& status) {
-  reactor->Finish(ToGrpcStatus(status));
+// Serves one unary call that takes no credentials (MethodInfo::anonymous): refused only
+// while the server is starting.
+template <typename Api, typename Request, typename Response>
+grpc::ServerUnaryReactor* ServeAnonymous(const CallGate& gate, grpc::CallbackServerContext* context,
+                                         Api& api,
+                                         void (Api::*handler)(const Request&, Response*, ApiDone),
+                                         const Request* request, Response* response) {
+  if (absl::Status up = gate.CheckReady(); !up.ok()) return FinishNow(context, up);
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  (api.*handler)(*request, response,
+                 [reactor](absl::Status status) { reactor->Finish(ToGrpcStatus(status)); });
+  return reactor;
 }
 
 }  // namespace warden

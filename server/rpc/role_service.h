@@ -1,23 +1,21 @@
 #pragma once
 
-#include "server/audit/audit_log.h"
-#include "server/roles/role_authority.h"
-#include "server/rpc/call_gate.h"
+#include "server/api/call_gate.h"
+#include "server/api/role_api.h"
 #include "warden/v1/role.grpc.pb.h"
 
 namespace warden {
 
-// warden.v1.RoleService over the callback API: admits the caller (READ or READ_WRITE on
-// Access, per the permission table), converts protobuf to domain types and calls
-// RoleAuthority, which finishes the reactor from a storage thread.
+// warden.v1.RoleService over gRPC's callback API: each call is admitted by the gate (READ or
+// READ_WRITE on Access, per the method table) and answered by RoleApi, which the HTTP
+// transport calls too; storage threads finish the reactors.
 class RoleServiceImpl final : public v1::RoleService::CallbackService {
  public:
-  RoleServiceImpl(const CallGate& gate, RoleAuthority& authority, AuditLog& audit);
+  RoleServiceImpl(const CallGate& gate, RoleApi& api);
 
   grpc::ServerUnaryReactor* ListResources(grpc::CallbackServerContext* context,
                                           const v1::ListResourcesRequest* request,
                                           v1::ListResourcesResponse* response) override;
-
   grpc::ServerUnaryReactor* ListPermissionSets(grpc::CallbackServerContext* context,
                                                const v1::ListPermissionSetsRequest* request,
                                                v1::ListPermissionSetsResponse* response) override;
@@ -33,7 +31,6 @@ class RoleServiceImpl final : public v1::RoleService::CallbackService {
   grpc::ServerUnaryReactor* DeletePermissionSet(grpc::CallbackServerContext* context,
                                                 const v1::DeletePermissionSetRequest* request,
                                                 v1::DeletePermissionSetResponse* response) override;
-
   grpc::ServerUnaryReactor* ListAccessScopes(grpc::CallbackServerContext* context,
                                              const v1::ListAccessScopesRequest* request,
                                              v1::ListAccessScopesResponse* response) override;
@@ -49,7 +46,6 @@ class RoleServiceImpl final : public v1::RoleService::CallbackService {
   grpc::ServerUnaryReactor* DeleteAccessScope(grpc::CallbackServerContext* context,
                                               const v1::DeleteAccessScopeRequest* request,
                                               v1::DeleteAccessScopeResponse* response) override;
-
   grpc::ServerUnaryReactor* ListRoles(grpc::CallbackServerContext* context,
                                       const v1::ListRolesRequest* request,
                                       v1::ListRolesResponse* response) override;
@@ -68,8 +64,7 @@ class RoleServiceImpl final : public v1::RoleService::CallbackService {
 
  private:
   const CallGate& gate_;
-  RoleAuthority& authority_;
-  AuditLog& audit_;
+  RoleApi& api_;
 };
 
 }  // namespace warden

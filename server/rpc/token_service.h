@@ -1,18 +1,17 @@
 #pragma once
 
-#include "server/audit/audit_log.h"
-#include "server/rpc/call_gate.h"
-#include "server/tokens/token_authority.h"
+#include "server/api/call_gate.h"
+#include "server/api/token_api.h"
 #include "warden/v1/token.grpc.pb.h"
 
 namespace warden {
 
-// warden.v1.TokenService over the callback API: converts protobuf to domain types and
-// calls TokenAuthority. Database work finishes the reactor from a storage thread; gRPC's
-// threads never block.
+// warden.v1.TokenService over gRPC's callback API: each call is admitted by the gate and
+// answered by TokenApi, which the HTTP transport calls too. Database work finishes the
+// reactor from a storage thread; gRPC's threads never block.
 class TokenServiceImpl final : public v1::TokenService::CallbackService {
  public:
-  TokenServiceImpl(const CallGate& gate, TokenAuthority& authority, AuditLog& audit);
+  TokenServiceImpl(const CallGate& gate, TokenApi& api);
 
   grpc::ServerUnaryReactor* GenerateToken(grpc::CallbackServerContext* context,
                                           const v1::GenerateTokenRequest* request,
@@ -26,17 +25,16 @@ class TokenServiceImpl final : public v1::TokenService::CallbackService {
   grpc::ServerUnaryReactor* RevokeToken(grpc::CallbackServerContext* context,
                                         const v1::RevokeTokenRequest* request,
                                         v1::RevokeTokenResponse* response) override;
-  grpc::ServerUnaryReactor* ListExpiringTokens(grpc::CallbackServerContext* context,
-                                               const v1::ListExpiringTokensRequest* request,
-                                               v1::ListExpiringTokensResponse* response) override;
   grpc::ServerUnaryReactor* ListAllowedTokenRoles(
       grpc::CallbackServerContext* context, const v1::ListAllowedTokenRolesRequest* request,
       v1::ListAllowedTokenRolesResponse* response) override;
+  grpc::ServerUnaryReactor* ListExpiringTokens(grpc::CallbackServerContext* context,
+                                               const v1::ListExpiringTokensRequest* request,
+                                               v1::ListExpiringTokensResponse* response) override;
 
  private:
   const CallGate& gate_;
-  TokenAuthority& authority_;
-  AuditLog& audit_;
+  TokenApi& api_;
 };
 
 }  // namespace warden

@@ -4,9 +4,9 @@
 #include <utility>
 
 #include "common/status_macros.h"
-#include "server/auth/authorization.h"
 #include "proto/convert/convert.h"
-#include "server/rpc/public_keys.h"
+#include "server/api/public_keys.h"
+#include "server/auth/authorization.h"
 #include "server/rpc/status.h"
 
 namespace warden {

@@ -14,11 +14,12 @@
 #include "absl/synchronization/mutex.h"
 #include "common/clock.h"
 #include "domain/identity.h"
-#include "validation/token_validator.h"
 #include "server/m2m/m2m_view.h"
+#include "server/auth/method.h"
+#include "server/watch/watch_hub.h"
 #include "validation/revocation_view.h"
 #include "validation/role_view.h"
-#include "server/watch/watch_hub.h"
+#include "validation/token_validator.h"
 #include "warden/v1/auth.pb.h"
 
 namespace warden {
@@ -50,8 +51,8 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchRevocationsR
   // Revocations per message, which keeps a full state of 100,000 revocations (about
   // 6 MB) within gRPC's default 4 MB message limit per message.
   static constexpr size_t kRevocationsPerMessage = 5000;
-  // The method in the permission table (server/auth/authorization.cc).
-  static constexpr char kMethod[] = "AuthService.WatchRevocations";
+  // The method in the method table (server/auth/method.h).
+  static constexpr Method kMethod = Method::kWatchRevocations;
 
   // `caller` is the identity CallGate admitted for kMethod.
   WatchReactor(WatchSources sources, const std::string& cursor, Identity caller);

@@ -63,11 +63,13 @@ std::vector<const Role*> HeldRoles(const RoleSnapshot& snapshot, const Identity&
 
 TokenAuthority::TokenAuthority(storage::TokenStore& store, const jose::KeyRing& keys,
                                const RoleView& roles, RevocationView& revocations,
-                               const Clock& clock, TokenPolicy policy, ReloadRoles reload_roles)
+                               AuditTrail& audit, const Clock& clock, TokenPolicy policy,
+                               ReloadRoles reload_roles)
     : store_(store),
       keys_(keys),
       roles_(roles),
       revocations_(revocations),
+      audit_(audit),
       clock_(clock),
       policy_(std::move(policy)),
       reload_roles_(std::move(reload_roles)) {}
@@ -172,7 +174,15 @@ void TokenAuthority::MintAttempt(std::shared_ptr<MintJob> job) {
   if (snapshot->generation() != 0) conditions.role_generation = snapshot->generation();
   store_.Insert(std::move(row), conditions,
                 [this, job, minted = std::move(minted)](absl::Status stored) mutable {
-                  if (stored.ok()) return job->done(std::move(minted));
+                  if (stored.ok()) {
+                    const TokenMetadata& t = minted.metadata;
+                    audit_.Record("token.create", t.created_by, t.id,
+                                  {{"name", t.name},
+                                   {"roles", t.roles},
+                                   {"expiration", absl::FormatTime(absl::RFC3339_sec, t.expires_at,
+                                                                   absl::UTCTimeZone())}});
+                    return job->done(std::move(minted));
+                  }
                   if (!absl::IsAborted(stored) || --job->attempts_left <= 0 || !reload_roles_) {
                     return job->done(stored);
                   }
@@ -257,14 +267,18 @@ void TokenAuthority::ListExpiring(const ExpiringListRequest& request,
       });
 }
 
-void TokenAuthority::Revoke(const std::string& id,
+void TokenAuthority::Revoke(const Identity& caller, const std::string& id,
                             std::function<void(absl::StatusOr<TokenMetadata>)> done) {
   absl::Status id_ok = CheckTokenId(id);
   if (!id_ok.ok()) return done(id_ok);
   store_.Revoke(id, clock_.Now(),
-                [this, done = std::move(done)](absl::StatusOr<TokenMetadata> revoked) {
-                  // Committed: make this replica reject the token before answering.
-                  if (revoked.ok()) revocations_.Add(revoked->id, revoked->expires_at);
+                [this, actor = caller.Principal(),
+                 done = std::move(done)](absl::StatusOr<TokenMetadata> revoked) {
+                  if (revoked.ok()) {
+                    // Committed: make this replica reject the token before answering.
+                    revocations_.Add(revoked->id, revoked->expires_at);
+                    audit_.Record("token.revoke", actor, revoked->id, {{"name", revoked->name}});
+                  }
                   done(std::move(revoked));
                 });
 }

@@ -10,6 +10,7 @@
 #include "common/clock.h"
 #include "domain/identity.h"
 #include "domain/token.h"
+#include "server/audit/audit_trail.h"
 #include "storage/token_store.h"
 #include "validation/jose/key_ring.h"
 #include "validation/revocation_view.h"
@@ -66,7 +67,9 @@ struct ExpiringList {
 
 // The token use cases: mint, get, list, revoke, and which roles a caller may assign.
 // Validates requests (INVALID_ARGUMENT), enforces the no-escalation rule
-// (PERMISSION_DENIED), signs, and stores metadata through the storage executor.
+// (PERMISSION_DENIED), signs, stores metadata through the storage executor, and records
+// every mint and revocation in the audit trail before answering. Every transport calls
+// these, so that they cannot differ in what they allow or record.
 // Callbacks run on a storage thread, exactly once. Thread-safe; referenced objects must
 // outlive it. Authorization of the caller for the method is done before, by the caller.
 class TokenAuthority final {
@@ -75,8 +78,8 @@ class TokenAuthority final {
   using ReloadRoles = std::function<void(std::function<void(absl::Status)>)>;
 
   TokenAuthority(storage::TokenStore& store, const jose::KeyRing& keys, const RoleView& roles,
-                 RevocationView& revocations, const Clock& clock, TokenPolicy policy,
-                 ReloadRoles reload_roles);
+                 RevocationView& revocations, AuditTrail& audit, const Clock& clock,
+                 TokenPolicy policy, ReloadRoles reload_roles);
 
   // The no-escalation rule is checked against the role view's snapshot, and the insert
   // commits only if no role write has committed since that snapshot was read (storage
@@ -92,8 +95,10 @@ class TokenAuthority final {
   // Live tokens expiring within the window, soonest first (what the notifier warns about).
   void ListExpiring(const ExpiringListRequest& request,
                     std::function<void(absl::StatusOr<ExpiringList>)> done);
-  // Revokes in PostgreSQL, then at once in this replica's revocation view.
-  void Revoke(const std::string& id, std::function<void(absl::StatusOr<TokenMetadata>)> done);
+  // Revokes in PostgreSQL, then at once in this replica's revocation view; `caller` is who
+  // the audit trail names.
+  void Revoke(const Identity& caller, const std::string& id,
+              std::function<void(absl::StatusOr<TokenMetadata>)> done);
 
   // Role names `caller` may put into a token, sorted, never `None`.
   std::vector<std::string> AllowedRoles(const Identity& caller) const;
@@ -116,6 +121,7 @@ class TokenAuthority final {
   const jose::KeyRing& keys_;
   const RoleView& roles_;
   RevocationView& revocations_;
+  AuditTrail& audit_;
   const Clock& clock_;
   const TokenPolicy policy_;
   const ReloadRoles reload_roles_;

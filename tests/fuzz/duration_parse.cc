@@ -60,7 +60,7 @@ void CheckM2mLifetime(const std::string& text) {
     return;
   }
   FUZZ_CHECK(*lifetime >= kMinM2mTokenLifetime && *lifetime <= kMaxM2mTokenLifetime);
-  // The lifetime is stored and answered as FormatDuration text (rpc/m2m_convert.cc); that
+  // The lifetime is stored and answered as FormatDuration text (api/m2m_convert.cc); that
   // text must be accepted again, as the same value, when a client sends the config back.
   const absl::StatusOr<absl::Duration> again =
       ParseM2mTokenLifetime(absl::FormatDuration(*lifetime));

@@ -27,7 +27,7 @@
 #include "server/oidc/id_token.h"
 #include "server/roles/role_validation.h"
 #include "proto/convert/convert.h"
-#include "server/rpc/m2m_convert.h"
+#include "server/api/m2m_convert.h"
 #include "proto/convert/role_convert.h"
 #include "storage/token_cursor.h"
 #include "tests/fuzz/fuzz_check.h"

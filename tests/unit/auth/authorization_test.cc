@@ -20,8 +20,8 @@ std::set<std::string> ProtoMethods() {
   (void)v1::GetAuthStatusRequest::descriptor();
   (void)v1::ListRolesRequest::descriptor();
   const google::protobuf::DescriptorPool* pool = google::protobuf::DescriptorPool::generated_pool();
-  for (const char* name : {"warden.v1.TokenService", "warden.v1.AuthService",
-                           "warden.v1.RoleService"}) {
+  for (const char* name :
+       {"warden.v1.TokenService", "warden.v1.AuthService", "warden.v1.RoleService"}) {
     const google::protobuf::ServiceDescriptor* service = pool->FindServiceByName(name);
     REQUIRE(service != nullptr);
     for (int i = 0; i < service->method_count(); ++i) {
@@ -31,27 +31,46 @@ std::set<std::string> ProtoMethods() {
   return methods;
 }
 
-// A new RPC cannot ship without deciding who may call it: the table must name it (before,
-// a missing entry was found only when the call CHECK-failed at run time).
-TEST_CASE("the permission table covers every method of the protos, and only those") {
+// A new RPC cannot ship without deciding who may call it: the table must name it, once, with
+// the name the protos give it (before, a missing entry was found only when the call
+// CHECK-failed at run time).
+TEST_CASE("the method table covers every method of the protos, and only those") {
   const std::set<std::string> in_protos = ProtoMethods();
   std::set<std::string> decided;
-  for (const std::string& method : PermissionTableMethods()) {
-    CHECK(in_protos.count(method) == 1);  // no stale entry
-    decided.insert(method);
-  }
-  for (const std::string& method : AnonymousMethods()) {
-    CHECK(in_protos.count(method) == 1);
-    CHECK(decided.insert(method).second);  // not in both lists
+  for (const MethodInfo& info : AllMethods()) {
+    CHECK(in_protos.count(info.name) == 1);   // no stale entry
+    CHECK(decided.insert(info.name).second);  // no method twice
+    REQUIRE(FindMethod(info.name).has_value());
+    CHECK(*FindMethod(info.name) == info.method);
+    CHECK(&Describe(info.method) == &info);
   }
   CHECK(decided == in_protos);
+  CHECK_FALSE(FindMethod("TokenService.NoSuchMethod").has_value());
+}
+
+TEST_CASE("only the public keys and the M2M exchange take no credentials") {
+  std::set<std::string> anonymous;
+  for (const MethodInfo& info : AllMethods()) {
+    if (info.anonymous) {
+      anonymous.insert(info.name);
+      CHECK(info.requirements.empty());
+    }
+  }
+  CHECK(anonymous == std::set<std::string>{"AuthService.ExchangeAuthMachineToMachineToken",
+                                           "AuthService.GetPublicKeys"});
+}
+
+TEST_CASE("only GenerateToken spends the mint budget") {
+  for (const MethodInfo& info : AllMethods()) {
+    CHECK(info.rate_limited == (info.method == Method::kGenerateToken));
+  }
 }
 
 TEST_CASE("GenerateToken needs READ Access and READ_WRITE Integration") {
   PermissionMap enough{{"Access", Access::kRead}, {"Integration", Access::kReadWrite}};
-  CHECK(Authorize("TokenService.GenerateToken", enough).ok());
+  CHECK(Authorize(Method::kGenerateToken, enough).ok());
   PermissionMap read_only{{"Access", Access::kRead}, {"Integration", Access::kRead}};
-  absl::Status denied = Authorize("TokenService.GenerateToken", read_only);
+  absl::Status denied = Authorize(Method::kGenerateToken, read_only);
   CHECK(denied.code() == absl::StatusCode::kPermissionDenied);
   CHECK_THAT(std::string(denied.message()),
              Catch::Contains("Integration (needs READ_WRITE_ACCESS, has READ_ACCESS)"));
@@ -59,29 +78,29 @@ TEST_CASE("GenerateToken needs READ Access and READ_WRITE Integration") {
 
 TEST_CASE("get and list need READ Integration; revoke needs READ_WRITE Integration") {
   PermissionMap read{{"Integration", Access::kRead}};
-  CHECK(Authorize("TokenService.GetToken", read).ok());
-  CHECK(Authorize("TokenService.ListTokens", read).ok());
-  CHECK(Authorize("TokenService.RevokeToken", read).code() == absl::StatusCode::kPermissionDenied);
-  CHECK(Authorize("TokenService.ListAllowedTokenRoles", read).code() ==
+  CHECK(Authorize(Method::kGetToken, read).ok());
+  CHECK(Authorize(Method::kListTokens, read).ok());
+  CHECK(Authorize(Method::kRevokeToken, read).code() == absl::StatusCode::kPermissionDenied);
+  CHECK(Authorize(Method::kListAllowedTokenRoles, read).code() ==
         absl::StatusCode::kPermissionDenied);
 }
 
 TEST_CASE("any identity may ask who it is") {
-  CHECK(Authorize("AuthService.GetAuthStatus", {}).ok());
-  CHECK(Authorize("AuthService.ValidateToken", {}).ok());
+  CHECK(Authorize(Method::kGetAuthStatus, {}).ok());
+  CHECK(Authorize(Method::kValidateToken, {}).ok());
 }
 
 TEST_CASE("watching revocations needs READ Access (roles) and READ Integration (token ids)") {
-  CHECK(Authorize("AuthService.WatchRevocations",
+  CHECK(Authorize(Method::kWatchRevocations,
                   {{"Access", Access::kRead}, {"Integration", Access::kRead}})
             .ok());
-  absl::Status ci = Authorize("AuthService.WatchRevocations",
+  absl::Status ci = Authorize(Method::kWatchRevocations,
                               {{"Detection", Access::kRead}, {"Image", Access::kReadWrite}});
   CHECK(ci.code() == absl::StatusCode::kPermissionDenied);
   CHECK_THAT(std::string(ci.message()),
              Catch::Contains("Access (needs READ_ACCESS, has NO_ACCESS), Integration (needs "
                              "READ_ACCESS, has NO_ACCESS)"));
-  CHECK(Authorize("AuthService.WatchRevocations", {{"Access", Access::kRead}}).code() ==
+  CHECK(Authorize(Method::kWatchRevocations, {{"Access", Access::kRead}}).code() ==
         absl::StatusCode::kPermissionDenied);
 }
 

@@ -1,4 +1,4 @@
-#include "server/rpc/m2m_convert.h"
+#include "server/api/m2m_convert.h"
 
 #include "server/m2m/m2m_validation.h"
 
@@ -45,7 +45,8 @@ absl::StatusOr<M2mConfig> FromProto(const v1::AuthMachineToMachineConfig& config
   out.issuer = config.issuer();
   out.audiences.assign(config.audiences().begin(), config.audiences().end());
   out.allow_any_audience = config.allow_any_audience();
-  absl::StatusOr<absl::Duration> lifetime = ParseM2mTokenLifetime(config.token_expiration_duration());
+  absl::StatusOr<absl::Duration> lifetime =
+      ParseM2mTokenLifetime(config.token_expiration_duration());
   if (!lifetime.ok()) return lifetime.status();
   out.token_lifetime = *lifetime;
   for (const v1::AuthMachineToMachineMapping& m : config.mappings()) {

@@ -1,4 +1,4 @@
-#include "server/rpc/public_keys.h"
+#include "server/api/public_keys.h"
 
 #include <nlohmann/json.hpp>
 

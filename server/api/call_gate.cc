@@ -1,4 +1,4 @@
-#include "server/rpc/call_gate.h"
+#include "server/api/call_gate.h"
 
 #include <algorithm>
 #include <memory>
@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "common/status_macros.h"
+#include "glog/logging.h"
 #include "server/auth/authorization.h"
 #include "server/auth/client_address.h"
 
@@ -54,15 +55,14 @@ absl::Status CallGate::CheckReady() const {
   return absl::UnavailableError("warden is starting: waiting for the database; retry shortly");
 }
 
-absl::StatusOr<CallGate::Request> CallGate::Prepare(
-    const grpc::CallbackServerContext& context) const {
+absl::StatusOr<CallGate::Request> CallGate::Prepare(const CallCredentials& call,
+                                                    Method method) const {
+  CHECK(!Describe(method).anonymous) << Describe(method).name << " takes no credentials";
   if (absl::Status up = CheckReady(); !up.ok()) return up;
   Request request;
-  auto [begin, end] = context.client_metadata().equal_range("authorization");
-  for (auto it = begin; it != end; ++it)
-    request.headers.emplace_back(it->second.data(), it->second.size());
+  request.headers = call.authorization;
   if (std::optional<std::string> user = BasicUser(request.headers)) {
-    request.password_key = absl::StrCat(ClientNetwork(context.peer()), "|", *user);
+    request.password_key = absl::StrCat(ClientNetwork(call.peer), "|", *user);
     if (auth_failures_.Exhausted(request.password_key)) {
       return absl::ResourceExhaustedError(
           "too many failed authentications for this user from this address; retry later");
@@ -71,7 +71,7 @@ absl::StatusOr<CallGate::Request> CallGate::Prepare(
   return request;
 }
 
-absl::StatusOr<Identity> CallGate::Conclude(const Request& request, absl::string_view method,
+absl::StatusOr<Identity> CallGate::Conclude(const Request& request, Method method,
                                             absl::StatusOr<Identity> identity) const {
   if (!identity.ok()) {
     if (absl::IsUnauthenticated(identity.status()) && !request.password_key.empty()) {
@@ -79,35 +79,34 @@ absl::StatusOr<Identity> CallGate::Conclude(const Request& request, absl::string
     }
     return identity.status();
   }
+  const MethodInfo& info = Describe(method);
   // Methods any identity may call (ValidateToken, the hot path) need no permissions resolved.
-  if (!RequirementsFor(method).empty()) {
+  if (!info.requirements.empty()) {
     absl::Status allowed =
         Authorize(method, roles_.Snapshot()->ResolvePermissions(identity->roles));
     if (!allowed.ok()) return allowed;
   }
   // Per root: tokens minting tokens share their root's budget instead of each getting one.
-  if (method == "TokenService.GenerateToken" && !generate_.TryAcquire(identity->Root())) {
+  if (info.rate_limited && !generate_.TryAcquire(identity->Root())) {
     return absl::ResourceExhaustedError(
         "too many GenerateToken calls by this identity; retry later");
   }
   return identity;
 }
 
-void CallGate::Admit(const grpc::CallbackServerContext& context, absl::string_view method,
-                     Done done) const {
-  absl::StatusOr<Request> request = Prepare(context);
+void CallGate::Admit(const CallCredentials& call, Method method, Done done) const {
+  absl::StatusOr<Request> request = Prepare(call, method);
   if (!request.ok()) return done(request.status());
   auto shared = std::make_shared<const Request>(*std::move(request));
-  authenticator_.Authenticate(Views(shared->headers),
-                              [this, shared, method = std::string(method),
-                               done = std::move(done)](absl::StatusOr<Identity> identity) {
-                                done(Conclude(*shared, method, std::move(identity)));
-                              });
+  authenticator_.Authenticate(
+      Views(shared->headers),
+      [this, shared, method, done = std::move(done)](absl::StatusOr<Identity> identity) {
+        done(Conclude(*shared, method, std::move(identity)));
+      });
 }
 
-absl::StatusOr<Identity> CallGate::AdmitInline(const grpc::CallbackServerContext& context,
-                                               absl::string_view method) const {
-  ASSIGN_OR_RETURN(const Request request, Prepare(context));
+absl::StatusOr<Identity> CallGate::AdmitInline(const CallCredentials& call, Method method) const {
+  ASSIGN_OR_RETURN(const Request request, Prepare(call, method));
   return Conclude(request, method, authenticator_.AuthenticateInline(Views(request.headers)));
 }
 
