@@ -320,9 +320,37 @@ absl::Status WardenServer::Listen() {
     absl::Status metrics = metrics_.Serve(config_.metrics_listen);
     if (!metrics.ok()) return metrics;
   }
+  if (absl::Status http = ListenHttp(); !http.ok()) return http;
   SetServing(false);
   LOG(INFO) << "warden-server listening on " << config_.listen << " (port " << port_
             << "); NOT_SERVING until the database is ready";
+  return absl::OkStatus();
+}
+
+absl::Status WardenServer::ListenHttp() {
+  if (config_.http_listen.empty()) return absl::OkStatus();
+  http::RouterOptions router;
+  router.cors_origins = config_.http_cors_origins;
+  router.tls = !config_.tls_cert.empty();
+  http_router_ = std::make_unique<http::Router>(
+      std::move(router), gate_, http::UnaryRoutes(token_api_, role_api_, auth_api_), validator_);
+  http::ListenerOptions options;
+  options.listen = config_.http_listen;
+  options.threads = config_.http_threads;
+  options.max_body_bytes = static_cast<size_t>(config_.http_max_body_bytes);
+  options.tls_cert = config_.tls_cert;
+  options.tls_key = config_.tls_key;
+  options.tls_client_ca = config_.tls_client_ca;
+  options.tls_reload_interval = config_.tls_reload_interval;
+  absl::StatusOr<std::unique_ptr<http::HttpListener>> listener = http::HttpListener::Start(
+      std::move(options), *http_router_,
+      [this](const std::string& route, int status, absl::Duration elapsed) {
+        metrics_.RecordHttp(route, status, elapsed);
+      });
+  if (!listener.ok()) return listener.status();
+  http_listener_ = *std::move(listener);
+  LOG(INFO) << "HTTP" << (http_listener_->tls() ? "S" : "") << " listening on "
+            << config_.http_listen << " (port " << http_listener_->port() << ")";
   return absl::OkStatus();
 }
 
@@ -360,6 +388,8 @@ void WardenServer::Shutdown() {
             << absl::FormatDuration(config_.shutdown_grace);
   SetServing(false);
   watch_hub_.Close();  // watch streams end now (UNAVAILABLE) instead of at the grace deadline
+  // HTTP: stop accepting, let the requests being served finish.
+  if (http_listener_ != nullptr) http_listener_->Stop();
   server_->Shutdown(absl::ToChronoTime(absl::Now() + config_.shutdown_grace));
   server_->Wait();
   if (health_server_ != nullptr) {

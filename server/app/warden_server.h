@@ -9,6 +9,8 @@
 #include "server/app/state_sync.h"
 #include "server/auth/authenticator.h"
 #include "server/config/server_config.h"
+#include "server/http/listener.h"
+#include "server/http/router.h"
 #include "validation/jose/key_ring.h"
 #include "server/metrics/metrics.h"
 #include "server/reflection/descriptor_index.h"
@@ -66,6 +68,8 @@ class WardenServer final {
   void ReloadDeclarativeConfig();
 
   int port() const { return port_; }
+  // The HTTP listener's port; 0 when there is none (WARDEN_HTTP_LISTEN unset).
+  int http_port() const { return http_listener_ == nullptr ? 0 : http_listener_->port(); }
 
  private:
   WardenServer(const ServerConfig& config, const notifier::NotifierConfig& notifier_config,
@@ -73,6 +77,8 @@ class WardenServer final {
                std::vector<std::unique_ptr<notifier::ExpirationSink>> sinks,
                std::unique_ptr<AuditLog> audit);
   absl::Status Listen();
+  // Starts the HTTP listener (WARDEN_HTTP_LISTEN), over the same gate and application layer.
+  absl::Status ListenHttp();
   void OnReady();
   // Tells the validator since when tokens are signed low-S only (migration 0012).
   void LoadSignaturePolicy();
@@ -123,6 +129,8 @@ class WardenServer final {
   storage::ChangeFeed change_feed_;        // likewise
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<grpc::Server> health_server_;  // WARDEN_HEALTH_LISTEN; health only
+  std::unique_ptr<http::Router> http_router_;      // WARDEN_HTTP_LISTEN; null without it
+  std::unique_ptr<http::HttpListener> http_listener_;
   int port_ = 0;
   bool shut_down_ = false;
 };

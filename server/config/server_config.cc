@@ -4,6 +4,7 @@
 #include <map>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -68,6 +69,37 @@ const std::vector<Setting>& Settings() {
       {"metrics-listen", "WARDEN_METRICS_LISTEN", "(none: no metrics)",
        "a plaintext HTTP address (host:port) serving Prometheus metrics on /metrics",
        [](ServerConfig& c, const std::string& v) { c.metrics_listen = v; return true; }},
+      {"http-listen", "WARDEN_HTTP_LISTEN", "(none: no HTTP)",
+       "HTTP address (host:port) serving every RPC by the Connect protocol, StackRox's token "
+       "paths, /.well-known/jwks.json and /healthz, /readyz; HTTPS with --tls-cert",
+       [](ServerConfig& c, const std::string& v) { c.http_listen = v; return true; }},
+      {"http-cors-origins", "WARDEN_HTTP_CORS_ORIGINS", "(none: no CORS)",
+       "comma-separated browser origins (scheme://host[:port]) allowed to call the HTTP API "
+       "from another origin",
+       [](ServerConfig& c, const std::string& v) {
+         c.http_cors_origins.clear();
+         for (absl::string_view origin : absl::StrSplit(v, ',', absl::SkipWhitespace())) {
+           origin = absl::StripAsciiWhitespace(origin);
+           if (!absl::StartsWith(origin, "http://") && !absl::StartsWith(origin, "https://")) {
+             return false;
+           }
+           if (origin.find('/', origin.find("//") + 2) != absl::string_view::npos) return false;
+           c.http_cors_origins.emplace_back(origin);
+         }
+         return true;
+       }},
+      {"http-threads", "WARDEN_HTTP_THREADS", "16",
+       "HTTP worker threads; each serves one connection at a time (1 to 1024)",
+       [](ServerConfig& c, const std::string& v) {
+         return absl::SimpleAtoi(v, &c.http_threads) && c.http_threads >= 1 &&
+                c.http_threads <= 1024;
+       }},
+      {"http-max-body-bytes", "WARDEN_HTTP_MAX_BODY_BYTES", "1048576",
+       "largest HTTP request body accepted, after decompression (1 KiB to 64 MiB)",
+       [](ServerConfig& c, const std::string& v) {
+         return absl::SimpleAtoi(v, &c.http_max_body_bytes) && c.http_max_body_bytes >= 1024 &&
+                c.http_max_body_bytes <= (int64_t{64} << 20);
+       }},
       {"database-url", "WARDEN_DATABASE_URL", "(required)",
        "PostgreSQL connection string (libpq URL or key=value form)",
        [](ServerConfig& c, const std::string& v) { c.database_url = v; return !v.empty(); }},

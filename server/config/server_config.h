@@ -17,6 +17,12 @@ struct ServerConfig {
   std::string listen = "127.0.0.1:8443";
   std::string health_listen;  // extra plaintext port serving only grpc.health.v1; empty: none
   std::string metrics_listen;  // plaintext HTTP port serving Prometheus /metrics; empty: none
+  // The HTTP listener (Connect, StackRox's token paths, JWKS, health); empty: none. Serves
+  // HTTPS with the gRPC port's certificate when TLS is configured.
+  std::string http_listen;
+  std::vector<std::string> http_cors_origins;  // browser origins allowed cross-origin
+  int http_threads = 16;                       // HTTP worker threads
+  int64_t http_max_body_bytes = 1 << 20;
   // TLS on the listening port when tls_cert and tls_key are set (always together); plaintext
   // otherwise. With tls_client_ca, clients must present a certificate it signed.
   std::string tls_cert;       // PEM certificate chain, re-read every tls_reload_interval

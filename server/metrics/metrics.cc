@@ -116,14 +116,6 @@ class Metrics::ScrapeGauges final : public prometheus::Collectable {
 Metrics::Metrics()
     : registry_(std::make_shared<prometheus::Registry>()),
       scrape_gauges_(std::make_shared<ScrapeGauges>()),
-      rpc_total_(prometheus::BuildCounter()
-                     .Name("warden_rpc_total")
-                     .Help("gRPC calls answered, by full method name and status code")
-                     .Register(*registry_)),
-      rpc_duration_(prometheus::BuildHistogram()
-                        .Name("warden_rpc_duration_seconds")
-                        .Help("Time from a call's start to its status being sent, by method")
-                        .Register(*registry_)),
       validations_(prometheus::BuildCounter()
                        .Name("warden_token_validations_total")
                        .Help("Warden tokens validated, by outcome (ok or rejected)")
@@ -141,7 +133,31 @@ Metrics::Metrics()
               .Help("From a revocation on another replica (its clock) to this replica applying "
                     "it from the change feed")
               .Register(*registry_)
-              .Add({}, LatencyBuckets())) {}
+              .Add({}, LatencyBuckets())),
+      rpc_{prometheus::BuildCounter()
+               .Name("warden_rpc_total")
+               .Help("gRPC calls answered, by full method name and status code")
+               .Register(*registry_),
+           prometheus::BuildHistogram()
+               .Name("warden_rpc_duration_seconds")
+               .Help("Time from a call's start to its status being sent, by method")
+               .Register(*registry_),
+           "method",
+           "code",
+           {},
+           {}},
+      http_{prometheus::BuildCounter()
+                .Name("warden_http_requests_total")
+                .Help("HTTP requests answered, by route (a path template) and HTTP status")
+                .Register(*registry_),
+            prometheus::BuildHistogram()
+                .Name("warden_http_request_duration_seconds")
+                .Help("Time from an HTTP request read to its answer built, by route")
+                .Register(*registry_),
+            "route",
+            "status",
+            {},
+            {}} {}
 
 Metrics::~Metrics() { Stop(); }
 
@@ -169,32 +185,41 @@ void Metrics::Stop() {
   scrape_gauges_->Clear();
 }
 
-void Metrics::RecordRpc(absl::string_view method, int code, absl::Duration elapsed) {
-  const std::string code_name = CodeName(code);
+void Metrics::RecordCall(CallFamily& family, absl::string_view label, const std::string& outcome,
+                         absl::Duration elapsed) {
   prometheus::Counter* counter;
   prometheus::Histogram* histogram;
   {
     absl::MutexLock lock(&mu_);
-    std::string key = absl::StrCat(method, " ", code_name);
-    auto it = rpc_counters_.find(key);
-    if (it == rpc_counters_.end()) {
-      it = rpc_counters_
-               .emplace(std::move(key), &rpc_total_.Add({{"method", std::string(method)},
-                                                          {"code", code_name}}))
+    std::string key = absl::StrCat(label, " ", outcome);
+    auto it = family.counters.find(key);
+    if (it == family.counters.end()) {
+      it = family.counters
+               .emplace(std::move(key), &family.total.Add({{family.label, std::string(label)},
+                                                           {family.outcome, outcome}}))
                .first;
     }
     counter = it->second;
-    auto hit = rpc_histograms_.find(method);
-    if (hit == rpc_histograms_.end()) {
-      hit = rpc_histograms_
-                .emplace(std::string(method),
-                         &rpc_duration_.Add({{"method", std::string(method)}}, LatencyBuckets()))
+    auto hit = family.histograms.find(label);
+    if (hit == family.histograms.end()) {
+      hit = family.histograms
+                .emplace(std::string(label),
+                         &family.duration.Add({{family.label, std::string(label)}},
+                                              LatencyBuckets()))
                 .first;
     }
     histogram = hit->second;
   }
   counter->Increment();
   histogram->Observe(absl::ToDoubleSeconds(elapsed));
+}
+
+void Metrics::RecordRpc(absl::string_view method, int code, absl::Duration elapsed) {
+  RecordCall(rpc_, method, CodeName(code), elapsed);
+}
+
+void Metrics::RecordHttp(absl::string_view route, int status, absl::Duration elapsed) {
+  RecordCall(http_, route, std::to_string(status), elapsed);
 }
 
 void Metrics::RecordValidation(bool ok) {

@@ -32,6 +32,8 @@ namespace warden {
 //
 //   warden_rpc_total{method,code}               counter, every RPC answered
 //   warden_rpc_duration_seconds{method}         histogram, RPC start to status sent
+//   warden_http_requests_total{route,status}    counter, every HTTP request answered
+//   warden_http_request_duration_seconds{route} histogram, request read to answer built
 //   warden_token_validations_total{outcome}     counter, outcome "ok" or "rejected"
 //   warden_revocations_applied_total            counter, revocations applied from the feed
 //   warden_revocation_propagation_seconds       histogram, revoking replica's clock at the
@@ -60,6 +62,8 @@ class Metrics final {
 
   // Records one RPC. `method` is gRPC's full name, "/package.Service/Method".
   void RecordRpc(absl::string_view method, int code, absl::Duration elapsed);
+  // Records one HTTP request. `route` is a bounded label (a path template or "other").
+  void RecordHttp(absl::string_view route, int status, absl::Duration elapsed);
   void RecordValidation(bool ok);
   // Records a revocation applied from the change feed; `lag` when the notice said when it
   // was sent (older replicas' notices do not).
@@ -79,20 +83,29 @@ class Metrics final {
 
  private:
   class ScrapeGauges;
+  // A counter by (label, outcome) and a histogram by label, created on first use.
+  struct CallFamily {
+    prometheus::Family<prometheus::Counter>& total;
+    prometheus::Family<prometheus::Histogram>& duration;
+    const char* label;    // "method", "route"
+    const char* outcome;  // "code", "status"
+    absl::flat_hash_map<std::string, prometheus::Counter*> counters;
+    absl::flat_hash_map<std::string, prometheus::Histogram*> histograms;
+  };
+  void RecordCall(CallFamily& family, absl::string_view label, const std::string& outcome,
+                  absl::Duration elapsed);
 
   const std::shared_ptr<prometheus::Registry> registry_;
   const std::shared_ptr<ScrapeGauges> scrape_gauges_;
-  prometheus::Family<prometheus::Counter>& rpc_total_;
-  prometheus::Family<prometheus::Histogram>& rpc_duration_;
   prometheus::Family<prometheus::Counter>& validations_;
   prometheus::Counter& validations_ok_;
   prometheus::Counter& validations_rejected_;
   prometheus::Counter& feed_revocations_;
   prometheus::Histogram& propagation_lag_;
 
-  absl::Mutex mu_;  // guards the caches below; the metrics themselves are thread-safe
-  absl::flat_hash_map<std::string, prometheus::Counter*> rpc_counters_ ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_map<std::string, prometheus::Histogram*> rpc_histograms_ ABSL_GUARDED_BY(mu_);
+  absl::Mutex mu_;  // guards the families' caches; the metrics themselves are thread-safe
+  CallFamily rpc_ ABSL_GUARDED_BY(mu_);
+  CallFamily http_ ABSL_GUARDED_BY(mu_);
 
   absl::Mutex exposer_mu_;
   std::unique_ptr<prometheus::Exposer> exposer_ ABSL_GUARDED_BY(exposer_mu_);

@@ -1,0 +1,175 @@
+#include "server/http/connect_codec.h"
+
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/util/json_util.h>
+
+#include <nlohmann/json.hpp>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+
+namespace warden::http {
+
+std::optional<Codec> CodecFor(absl::string_view content_type) {
+  // Parameters (charset) follow a ';'; only UTF-8 JSON is accepted.
+  absl::string_view type = content_type.substr(0, content_type.find(';'));
+  absl::string_view params =
+      type.size() < content_type.size() ? content_type.substr(type.size() + 1) : "";
+  type = absl::StripAsciiWhitespace(type);
+  if (absl::EqualsIgnoreCase(type, "application/proto")) return Codec::kProto;
+  if (!absl::EqualsIgnoreCase(type, "application/json")) return std::nullopt;
+  params = absl::StripAsciiWhitespace(params);
+  if (params.empty()) return Codec::kJson;
+  if (absl::ConsumePrefix(&params, "charset=") || absl::ConsumePrefix(&params, "Charset=")) {
+    std::string charset = absl::AsciiStrToLower(absl::StripAsciiWhitespace(params));
+    if (charset == "utf-8" || charset == "\"utf-8\"") return Codec::kJson;
+  }
+  return std::nullopt;
+}
+
+const char* ContentTypeOf(Codec codec) {
+  return codec == Codec::kJson ? "application/json" : "application/proto";
+}
+
+bool JsonTooDeep(absl::string_view json, int max_depth) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < json.size(); ++i) {
+    const char c = json[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;  // the escaped character cannot end the string
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > max_depth) return true;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return false;
+}
+
+absl::Status DecodeMessage(Codec codec, absl::string_view body, google::protobuf::Message* out) {
+  const std::string& type = out->GetDescriptor()->full_name();
+  if (codec == Codec::kProto) {
+    if (!out->ParseFromArray(body.data(), static_cast<int>(body.size()))) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("the request body is not a binary ", type, " message"));
+    }
+    return absl::OkStatus();
+  }
+  if (body.empty()) return absl::OkStatus();
+  if (JsonTooDeep(body, kMaxJsonDepth)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the request body nests deeper than ", kMaxJsonDepth, " levels"));
+  }
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = false;
+  auto parsed = google::protobuf::util::JsonStringToMessage(
+      google::protobuf::StringPiece(body.data(), body.size()), out, options);
+  if (!parsed.ok()) {
+    // Protobuf's message names the offending field or token, never the whole body.
+    return absl::InvalidArgumentError(absl::StrCat("the request body is not a JSON ", type,
+                                                   " message: ", parsed.message().ToString()));
+  }
+  return absl::OkStatus();
+}
+
+std::string EncodeMessage(Codec codec, const google::protobuf::Message& message) {
+  std::string out;
+  if (codec == Codec::kProto) {
+    message.SerializeToString(&out);
+    return out;
+  }
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = false;
+  (void)google::protobuf::util::MessageToJsonString(message, &out, options);
+  return out;
+}
+
+const char* ConnectCodeName(absl::StatusCode code) {
+  switch (code) {
+    case absl::StatusCode::kOk:
+      return "ok";
+    case absl::StatusCode::kCancelled:
+      return "canceled";
+    case absl::StatusCode::kInvalidArgument:
+      return "invalid_argument";
+    case absl::StatusCode::kDeadlineExceeded:
+      return "deadline_exceeded";
+    case absl::StatusCode::kNotFound:
+      return "not_found";
+    case absl::StatusCode::kAlreadyExists:
+      return "already_exists";
+    case absl::StatusCode::kPermissionDenied:
+      return "permission_denied";
+    case absl::StatusCode::kResourceExhausted:
+      return "resource_exhausted";
+    case absl::StatusCode::kFailedPrecondition:
+      return "failed_precondition";
+    case absl::StatusCode::kAborted:
+      return "aborted";
+    case absl::StatusCode::kOutOfRange:
+      return "out_of_range";
+    case absl::StatusCode::kUnimplemented:
+      return "unimplemented";
+    case absl::StatusCode::kInternal:
+      return "internal";
+    case absl::StatusCode::kUnavailable:
+      return "unavailable";
+    case absl::StatusCode::kDataLoss:
+      return "data_loss";
+    case absl::StatusCode::kUnauthenticated:
+      return "unauthenticated";
+    default:
+      return "unknown";
+  }
+}
+
+int HttpStatusOf(absl::StatusCode code) {
+  switch (code) {
+    case absl::StatusCode::kOk:
+      return 200;
+    case absl::StatusCode::kCancelled:
+      return 499;
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kOutOfRange:
+      return 400;
+    case absl::StatusCode::kDeadlineExceeded:
+      return 504;
+    case absl::StatusCode::kNotFound:
+      return 404;
+    case absl::StatusCode::kAlreadyExists:
+    case absl::StatusCode::kAborted:
+      return 409;
+    case absl::StatusCode::kPermissionDenied:
+      return 403;
+    case absl::StatusCode::kResourceExhausted:
+      return 429;
+    case absl::StatusCode::kUnimplemented:
+      return 501;
+    case absl::StatusCode::kUnavailable:
+      return 503;
+    case absl::StatusCode::kUnauthenticated:
+      return 401;
+    default:
+      return 500;
+  }
+}
+
+std::string ErrorBody(const absl::Status& status) {
+  nlohmann::json body = {{"code", ConnectCodeName(status.code())}};
+  if (!status.message().empty()) body["message"] = std::string(status.message());
+  return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace warden::http

@@ -1,0 +1,350 @@
+#include "server/http/listener.h"
+
+#include <httplib.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <sys/stat.h>
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "glog/logging.h"
+
+namespace warden::http {
+namespace {
+
+// cpp-httplib's pool with a bounded queue: when every worker is busy and the queue is full,
+// the accepting thread waits here, and further connections wait in the kernel's backlog
+// rather than in unbounded memory.
+class BoundedPool final : public httplib::TaskQueue {
+ public:
+  BoundedPool(int threads, int max_queued) : max_queued_(static_cast<size_t>(max_queued)) {
+    for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { Work(); });
+  }
+  ~BoundedPool() override { shutdown(); }
+
+  void enqueue(std::function<void()> fn) override {
+    std::unique_lock<std::mutex> lock(mu_);
+    room_.wait(lock, [this] { return jobs_.size() < max_queued_ || stopping_; });
+    if (stopping_) return;  // the server is stopping; httplib closes its sockets itself
+    jobs_.push_back(std::move(fn));
+    work_.notify_one();
+  }
+
+  void shutdown() override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_ && threads_.empty()) return;
+      stopping_ = true;
+    }
+    work_.notify_all();
+    room_.notify_all();
+    for (std::thread& t : threads_) t.join();
+    threads_.clear();
+  }
+
+ private:
+  void Work() {
+    for (;;) {
+      std::function<void()> fn;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        work_.wait(lock, [this] { return !jobs_.empty() || stopping_; });
+        if (jobs_.empty()) return;  // stopping, and everything queued has run
+        fn = std::move(jobs_.front());
+        jobs_.pop_front();
+      }
+      room_.notify_one();
+      fn();
+    }
+  }
+
+  const size_t max_queued_;
+  std::mutex mu_;
+  std::condition_variable work_;
+  std::condition_variable room_;
+  std::deque<std::function<void()>> jobs_;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+std::string OpenSslError() {
+  const unsigned long code = ERR_get_error();
+  ERR_clear_error();
+  if (code == 0) return "unknown OpenSSL error";
+  char text[256];
+  ERR_error_string_n(code, text, sizeof(text));
+  return text;
+}
+
+HttpRequest ToRequest(const httplib::Request& in, std::string body) {
+  HttpRequest out;
+  out.method = in.method;
+  out.path = in.path;
+  out.query.insert(in.params.begin(), in.params.end());
+  for (const auto& [name, value] : in.headers) {
+    out.headers.emplace(absl::AsciiStrToLower(name), value);
+  }
+  out.body = std::move(body);
+  out.remote_addr = in.remote_addr;
+  out.remote_port = in.remote_port;
+  return out;
+}
+
+void Write(const HttpResponse& in, httplib::Response& out) {
+  out.status = in.status;
+  for (const auto& [name, value] : in.headers) out.headers.emplace(name, value);
+  if (in.content_type.empty()) {
+    out.body.clear();
+  } else {
+    out.set_content(in.body, in.content_type.c_str());
+  }
+}
+
+absl::StatusOr<std::pair<std::string, int>> SplitHostPort(const std::string& listen) {
+  const size_t colon = listen.rfind(':');
+  int port = 0;
+  if (colon == std::string::npos || !absl::SimpleAtoi(listen.substr(colon + 1), &port) ||
+      port < 0 || port > 65535) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the HTTP listen address must be host:port, got ", listen));
+  }
+  std::string host = listen.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  return std::make_pair(host, port);
+}
+
+}  // namespace
+
+// The certificate and key HTTPS serves: loaded at start (errors fail the start), then
+// checked for changes at most every reload interval, at a handshake, and swapped in when
+// both files load and match; a bad pair is logged and the previous one kept.
+class HttpListener::TlsFiles {
+ public:
+  TlsFiles(std::string cert, std::string key, absl::Duration interval)
+      : cert_path_(std::move(cert)), key_path_(std::move(key)), interval_(interval) {}
+
+  absl::Status LoadNow() {
+    absl::StatusOr<std::shared_ptr<const Pair>> pair = Read();
+    if (!pair.ok()) return pair.status();
+    absl::MutexLock lock(&mu_);
+    current_ = *std::move(pair);
+    stamp_ = Stamp();
+    next_check_ = absl::Now() + interval_;
+    return absl::OkStatus();
+  }
+
+  // Sets up `ctx`: TLS 1.2 or later, the certificate chosen per handshake, and client
+  // certificates required when `client_ca` is set.
+  bool Configure(SSL_CTX& ctx, const std::string& client_ca) {
+    SSL_CTX_set_min_proto_version(&ctx, TLS1_2_VERSION);
+    SSL_CTX_set_cert_cb(&ctx, &TlsFiles::OnHandshake, this);
+    if (!client_ca.empty()) {
+      if (SSL_CTX_load_verify_locations(&ctx, client_ca.c_str(), nullptr) != 1) {
+        LOG(ERROR) << "cannot load the HTTP client CA " << client_ca << ": " << OpenSslError();
+        return false;
+      }
+      SSL_CTX_set_verify(&ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+    }
+    return true;
+  }
+
+ private:
+  struct Pair {
+    std::vector<X509*> chain;  // leaf first
+    EVP_PKEY* key = nullptr;
+    ~Pair() {
+      for (X509* cert : chain) X509_free(cert);
+      EVP_PKEY_free(key);
+    }
+  };
+
+  std::string Stamp() const {
+    struct stat cert {}, key {};
+    if (::stat(cert_path_.c_str(), &cert) != 0 || ::stat(key_path_.c_str(), &key) != 0) return "";
+    return absl::StrCat(cert.st_mtim.tv_sec, ".", cert.st_mtim.tv_nsec, "/", cert.st_size, "|",
+                        key.st_mtim.tv_sec, ".", key.st_mtim.tv_nsec, "/", key.st_size);
+  }
+
+  absl::StatusOr<std::shared_ptr<const Pair>> Read() const {
+    auto pair = std::make_shared<Pair>();
+    BIO* certs = BIO_new_file(cert_path_.c_str(), "r");
+    if (certs == nullptr) {
+      return absl::FailedPreconditionError(absl::StrCat("cannot read ", cert_path_));
+    }
+    while (X509* cert = PEM_read_bio_X509(certs, nullptr, nullptr, nullptr)) {
+      pair->chain.push_back(cert);
+    }
+    BIO_free(certs);
+    ERR_clear_error();  // the end of the file reads as an error
+    if (pair->chain.empty()) {
+      return absl::FailedPreconditionError(absl::StrCat(cert_path_, " holds no PEM certificate"));
+    }
+    BIO* key = BIO_new_file(key_path_.c_str(), "r");
+    if (key == nullptr) {
+      return absl::FailedPreconditionError(absl::StrCat("cannot read ", key_path_));
+    }
+    pair->key = PEM_read_bio_PrivateKey(key, nullptr, nullptr, nullptr);
+    BIO_free(key);
+    if (pair->key == nullptr) {
+      ERR_clear_error();
+      return absl::FailedPreconditionError(
+          absl::StrCat(key_path_, " holds no unencrypted PEM private key"));
+    }
+    if (X509_check_private_key(pair->chain.front(), pair->key) != 1) {
+      ERR_clear_error();
+      return absl::FailedPreconditionError(
+          absl::StrCat(key_path_, " is not the key of the certificate in ", cert_path_));
+    }
+    return std::shared_ptr<const Pair>(std::move(pair));
+  }
+
+  std::shared_ptr<const Pair> Current() {
+    absl::MutexLock lock(&mu_);
+    if (absl::Now() >= next_check_) {
+      next_check_ = absl::Now() + interval_;
+      if (std::string stamp = Stamp(); stamp != stamp_) {
+        absl::StatusOr<std::shared_ptr<const Pair>> fresh = Read();
+        if (fresh.ok()) {
+          current_ = *std::move(fresh);
+          stamp_ = stamp;
+          LOG(INFO) << "HTTPS certificate reloaded from " << cert_path_;
+        } else {
+          LOG(WARNING) << "HTTPS certificate not reloaded, keeping the previous one: "
+                       << fresh.status().message();
+        }
+      }
+    }
+    return current_;
+  }
+
+  static int OnHandshake(SSL* ssl, void* arg) {
+    std::shared_ptr<const Pair> pair = static_cast<TlsFiles*>(arg)->Current();
+    if (SSL_use_certificate(ssl, pair->chain.front()) != 1 ||
+        SSL_use_PrivateKey(ssl, pair->key) != 1) {
+      return 0;
+    }
+    SSL_clear_chain_certs(ssl);
+    for (size_t i = 1; i < pair->chain.size(); ++i) SSL_add1_chain_cert(ssl, pair->chain[i]);
+    return 1;
+  }
+
+  const std::string cert_path_;
+  const std::string key_path_;
+  const absl::Duration interval_;
+  absl::Mutex mu_;
+  std::shared_ptr<const Pair> current_ ABSL_GUARDED_BY(mu_);
+  std::string stamp_ ABSL_GUARDED_BY(mu_);
+  absl::Time next_check_ ABSL_GUARDED_BY(mu_);
+};
+
+absl::StatusOr<std::unique_ptr<HttpListener>> HttpListener::Start(ListenerOptions options,
+                                                                  const Router& router,
+                                                                  Observer observe) {
+  absl::StatusOr<std::pair<std::string, int>> address = SplitHostPort(options.listen);
+  if (!address.ok()) return address.status();
+  std::unique_ptr<HttpListener> listener(new HttpListener());
+  if (!options.tls_cert.empty()) {
+    listener->tls_files_ = std::make_unique<TlsFiles>(options.tls_cert, options.tls_key,
+                                                      options.tls_reload_interval);
+    if (absl::Status loaded = listener->tls_files_->LoadNow(); !loaded.ok()) return loaded;
+    TlsFiles* files = listener->tls_files_.get();
+    const std::string client_ca = options.tls_client_ca;
+    listener->server_ = std::make_unique<httplib::SSLServer>(
+        [files, client_ca](SSL_CTX& ctx) { return files->Configure(ctx, client_ca); });
+    listener->tls_ = true;
+  } else {
+    listener->server_ = std::make_unique<httplib::Server>();
+  }
+  httplib::Server& server = *listener->server_;
+  if (!server.is_valid()) {
+    return absl::FailedPreconditionError("the HTTPS listener could not set up TLS");
+  }
+  const int threads = options.threads;
+  const int queued = options.max_queued_connections;
+  server.new_task_queue = [threads, queued] { return new BoundedPool(threads, queued); };
+  server.set_read_timeout(absl::ToChronoSeconds(options.read_timeout));
+  server.set_write_timeout(absl::ToChronoSeconds(options.write_timeout));
+  server.set_keep_alive_timeout(absl::ToInt64Seconds(options.keep_alive_timeout));
+  server.set_keep_alive_max_count(static_cast<size_t>(options.keep_alive_max_requests));
+  server.set_payload_max_length(options.max_body_bytes);
+  server.set_tcp_nodelay(true);
+
+  const size_t max_body = options.max_body_bytes;
+  auto serve = [&router, observe](const httplib::Request& in, std::string body,
+                                  httplib::Response& out) {
+    const absl::Time start = absl::Now();
+    std::string route;
+    HttpResponse answer = router.Handle(ToRequest(in, std::move(body)), &route);
+    Write(answer, out);
+    if (observe) observe(route, answer.status, absl::Now() - start);
+  };
+  // Bodies are read here, not by the library, so that the cap holds for chunked and
+  // compressed bodies too.
+  auto with_body = [serve, max_body, observe](const httplib::Request& in, httplib::Response& out,
+                                              const httplib::ContentReader& reader) {
+    std::string body;
+    bool too_big = false;
+    reader([&](const char* data, size_t length) {
+      if (body.size() + length > max_body) {
+        too_big = true;
+        return false;
+      }
+      body.append(data, length);
+      return true;
+    });
+    if (too_big) {
+      HttpResponse refused;
+      refused.status = 413;
+      refused.body = absl::StrCat(R"({"code":"resource_exhausted","message":"the request body is larger than )",
+                                  max_body, R"( bytes"})");
+      Write(refused, out);
+      if (observe) observe("other", 413, absl::ZeroDuration());
+      return;
+    }
+    serve(in, std::move(body), out);
+  };
+  auto without_body = [serve](const httplib::Request& in, httplib::Response& out) {
+    serve(in, std::string(), out);
+  };
+  server.Get(".*", without_body);
+  server.Options(".*", without_body);
+  server.Post(".*", httplib::Server::HandlerWithContentReader(with_body));
+  server.Put(".*", httplib::Server::HandlerWithContentReader(with_body));
+  server.Patch(".*", httplib::Server::HandlerWithContentReader(with_body));
+  server.Delete(".*", httplib::Server::HandlerWithContentReader(with_body));
+
+  const auto& [host, port] = *address;
+  if (port == 0) {
+    listener->port_ = server.bind_to_any_port(host);
+    if (listener->port_ <= 0) {
+      return absl::FailedPreconditionError(absl::StrCat("cannot listen for HTTP on ", options.listen));
+    }
+  } else {
+    if (!server.bind_to_port(host, port)) {
+      return absl::FailedPreconditionError(absl::StrCat("cannot listen for HTTP on ", options.listen));
+    }
+    listener->port_ = port;
+  }
+  listener->thread_ = std::thread([&server] { server.listen_after_bind(); });
+  return listener;
+}
+
+void HttpListener::Stop() {
+  if (server_ == nullptr) return;
+  server_->stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+HttpListener::~HttpListener() { Stop(); }
+
+}  // namespace warden::http
