@@ -74,10 +74,17 @@ warden_install_fuzz_deps() {
   warden_apt_install "${missing[@]}"
 }
 
-# npm tools for the tests (buf), pinned by tests/tools/package-lock.json. Runs `npm ci`
-# unless node_modules is already newer than the lock file.
+# Debian packages only the tests need: clang-format for the format check (CTest
+# clang_format).
+WARDEN_TEST_APT_PACKAGES=(clang-format)
+
+# The test tools: WARDEN_TEST_APT_PACKAGES, then the npm tools (buf, ...), pinned by
+# tests/tools/package-lock.json. Runs `npm ci` unless node_modules is already newer than
+# the lock file.
 warden_install_test_tools() {
-  local tools
+  local tools missing
+  mapfile -t missing < <(warden_not_installed "${WARDEN_TEST_APT_PACKAGES[@]}")
+  warden_apt_install "${missing[@]}"
   tools="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../tests/tools" && pwd)"
   if [[ -x "$tools/node_modules/.bin/buf" &&
         "$tools/node_modules/.package-lock.json" -nt "$tools/package-lock.json" ]]; then
