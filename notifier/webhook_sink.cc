@@ -6,8 +6,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "glog/logging.h"
+#include "net/http_client.h"
 #include "notifier/expiry_message.h"
-#include "notifier/http_post.h"
 #include "notifier/notice_json.h"
 
 namespace warden::notifier {
@@ -33,6 +33,29 @@ std::string EscapeForSlack(absl::string_view text) {
     }
   }
   return out;
+}
+
+// POSTs `body` to `options.url` and returns the HTTP status, any status. Follows no redirect;
+// only http and https. Errors never contain the URL (it may hold a secret): libcurl's short
+// name of the failure only. CANCELLED once `cancelled` is true.
+absl::StatusOr<int> PostJson(const WebhookOptions& options, const std::string& body,
+                             const std::atomic<bool>& cancelled) {
+  net::HttpRequest request;
+  request.method = net::HttpRequest::Method::kPost;
+  request.url = options.url;
+  request.allow_http = true;
+  request.body = body;
+  request.headers = {"Content-Type: application/json"};
+  request.user_agent = "warden-notifier";
+  request.connect_timeout = options.timeout;
+  request.timeout = options.timeout;
+  request.cancelled = &cancelled;
+  absl::StatusOr<net::HttpResponse> response = net::SendHttpRequest(request);
+  if (!response.ok()) {
+    return absl::Status(response.status().code(),
+                        absl::StrCat("webhook POST failed: ", response.status().message()));
+  }
+  return response->status_code;
 }
 
 bool Retryable(const absl::StatusOr<int>& result) {
@@ -120,7 +143,7 @@ std::string WebhookSink::Body(const RunSummary& summary) const {
 void WebhookSink::Deliver(const std::string& body) {
   absl::Duration delay = options_.first_retry_delay;
   for (int attempt = 1; attempt <= options_.attempts; ++attempt) {
-    const absl::StatusOr<int> result = PostJson(options_.url, body, options_.timeout, cancelled_);
+    const absl::StatusOr<int> result = PostJson(options_, body, cancelled_);
     if (result.ok() && *result >= 200 && *result < 300) return;
     const std::string what = result.ok() ? absl::StrCat("HTTP status ", *result)
                                          : std::string(result.status().message());

@@ -13,8 +13,7 @@
 #include "client/wardenctl/exit_codes.h"
 #include "client/wardenctl/object_commands.h"
 #include "common/status_macros.h"
-#include "domain/names.h"
-#include "yaml-cpp/yaml.h"
+#include "declarative/yaml_json.h"
 
 namespace warden::cli {
 namespace {
@@ -25,8 +24,6 @@ constexpr char kEnumPrefix[] = "AUTH_MACHINE_TO_MACHINE_CONFIG_TYPE_";
 // The flags that describe a configuration; --file replaces all of them.
 constexpr const char* kConfigFlags[] = {
     "type", "issuer", "audience", "allow-any-audience", "token-lifetime", "map"};
-// YAML aliases could repeat one node without end: a bound on the nodes converted.
-constexpr size_t kMaxYamlNodes = 100000;
 
 // ---- -f FILE ----
 
@@ -37,102 +34,8 @@ bool IsJson(absl::string_view text, const std::string& source_name) {
   return absl::StartsWith(absl::StripLeadingAsciiWhitespace(text), "{");
 }
 
-absl::Status Invalid(const std::string& source_name, const YAML::Mark* mark,
-                     const std::string& problem) {
-  if (mark == nullptr || mark->line < 0) {
-    return absl::InvalidArgumentError(absl::StrCat(source_name, ": ", problem));
-  }
-  return absl::InvalidArgumentError(absl::StrCat(source_name, ":", mark->line + 1, ": ", problem));
-}
-
-bool IsYamlBool(const std::string& value, bool* out) {
-  for (const char* t : {"true", "True", "TRUE"}) {
-    if (value == t) return *out = true;
-  }
-  for (const char* f : {"false", "False", "FALSE"}) {
-    if (value == f) {
-      *out = false;
-      return true;
-    }
-  }
-  return false;
-}
-
-// YAML as JSON: mappings become objects (keys distinct strings), sequences arrays, plain
-// true/false booleans, null null, every other scalar a string. yaml-cpp passes bytes that
-// are not UTF-8 through, and nlohmann's dump() throws on them: they stop here.
-absl::StatusOr<nlohmann::json> YamlToJson(const YAML::Node& node, const std::string& source_name,
-                                          size_t* budget) {
-  if (*budget == 0) return Invalid(source_name, nullptr, "too many YAML nodes (aliases?)");
-  --*budget;
-  const YAML::Mark mark = node.Mark();
-  switch (node.Type()) {
-    case YAML::NodeType::Undefined:
-    case YAML::NodeType::Null:
-      return nlohmann::json(nullptr);
-    case YAML::NodeType::Scalar: {
-      if (!IsValidUtf8(node.Scalar())) {
-        return Invalid(source_name, &mark, "a value is not UTF-8 text");
-      }
-      bool flag = false;
-      if (node.Tag() == "?" && IsYamlBool(node.Scalar(), &flag)) return nlohmann::json(flag);
-      return nlohmann::json(node.Scalar());
-    }
-    case YAML::NodeType::Sequence: {
-      nlohmann::json array = nlohmann::json::array();
-      for (const YAML::Node& item : node) {
-        ASSIGN_OR_RETURN(nlohmann::json value, YamlToJson(item, source_name, budget));
-        array.push_back(std::move(value));
-      }
-      return array;
-    }
-    case YAML::NodeType::Map: {
-      nlohmann::json object = nlohmann::json::object();
-      for (const auto& entry : node) {
-        if (!entry.first.IsScalar()) {
-          const YAML::Mark key_mark = entry.first.Mark();
-          return Invalid(source_name, &key_mark, "keys must be plain names");
-        }
-        const std::string key = entry.first.Scalar();
-        if (!IsValidUtf8(key)) {
-          const YAML::Mark key_mark = entry.first.Mark();
-          return Invalid(source_name, &key_mark, "a key is not UTF-8 text");
-        }
-        if (object.contains(key)) {
-          const YAML::Mark key_mark = entry.first.Mark();
-          return Invalid(source_name, &key_mark, absl::StrCat("\"", key, "\" is given twice"));
-        }
-        ASSIGN_OR_RETURN(object[key], YamlToJson(entry.second, source_name, budget));
-      }
-      return object;
-    }
-  }
-  return Invalid(source_name, &mark, "unexpected YAML node");
-}
-
-absl::StatusOr<nlohmann::json> ParseYamlObject(absl::string_view text,
-                                               const std::string& source_name) {
-  std::vector<YAML::Node> documents;
-  try {
-    documents = YAML::LoadAll(std::string(text));
-  } catch (const YAML::Exception& e) {
-    return Invalid(source_name, &e.mark, e.msg);
-  }
-  if (documents.empty() || (documents.size() == 1 && documents[0].IsNull())) {
-    return Invalid(source_name, nullptr, "the file is empty");
-  }
-  if (documents.size() > 1)
-    return Invalid(source_name, nullptr, "only one YAML document is allowed");
-  if (!documents[0].IsMap()) {
-    const YAML::Mark mark = documents[0].Mark();
-    return Invalid(source_name, &mark, "expected a mapping of the config's fields");
-  }
-  size_t budget = kMaxYamlNodes;
-  try {
-    return YamlToJson(documents[0], source_name, &budget);
-  } catch (const YAML::Exception& e) {
-    return Invalid(source_name, &e.mark, e.msg);
-  }
+absl::Status Invalid(const std::string& source_name, const std::string& problem) {
+  return absl::InvalidArgumentError(absl::StrCat(source_name, ": ", problem));
 }
 
 absl::StatusOr<nlohmann::json> ParseJsonObject(absl::string_view text,
@@ -144,9 +47,9 @@ absl::StatusOr<nlohmann::json> ParseJsonObject(absl::string_view text,
     // "[json.exception.parse_error.101] parse error at line 1, column 2: ..."
     std::string what = e.what();
     if (const size_t end = what.find("] "); end != std::string::npos) what.erase(0, end + 2);
-    return Invalid(source_name, nullptr, what);
+    return Invalid(source_name, what);
   }
-  if (!json.is_object()) return Invalid(source_name, nullptr, "expected a JSON object");
+  if (!json.is_object()) return Invalid(source_name, "expected a JSON object");
   return json;
 }
 
@@ -270,7 +173,7 @@ absl::StatusOr<Config> ParseM2mConfigText(absl::string_view text, const std::str
   if (IsJson(text, source_name)) {
     ASSIGN_OR_RETURN(json, ParseJsonObject(text, source_name));
   } else {
-    ASSIGN_OR_RETURN(json, ParseYamlObject(text, source_name));
+    ASSIGN_OR_RETURN(json, ParseYamlObjectAsJson(text, source_name, "the config"));
   }
   // What `get -o json` prints: {"config": {...}}.
   if (json.size() == 1 && json.contains("config") && json["config"].is_object()) {
@@ -281,7 +184,7 @@ absl::StatusOr<Config> ParseM2mConfigText(absl::string_view text, const std::str
             ParseM2mType(json["type"].get<std::string>())) {
       json["type"] = v1::AuthMachineToMachineConfigType_Name(*type);
     } else {
-      return Invalid(source_name, nullptr,
+      return Invalid(source_name,
                      absl::StrCat("type \"", json["type"].get<std::string>(),
                                   "\" is not generic, github-actions or kube-service-account"));
     }
@@ -289,8 +192,7 @@ absl::StatusOr<Config> ParseM2mConfigText(absl::string_view text, const std::str
   Config config;
   const auto status = google::protobuf::util::JsonStringToMessage(json.dump(), &config);
   if (!status.ok()) {
-    return Invalid(source_name, nullptr,
-                   std::string(status.message().data(), status.message().size()));
+    return Invalid(source_name, std::string(status.message().data(), status.message().size()));
   }
   return config;
 }

@@ -35,8 +35,9 @@ std::string M2mTypeName(v1::AuthMachineToMachineConfigType type);
 // allow_any_audience, token_expiration_duration, mappings: [{key, value_expression,
 // role}]). `type` may be written as --type takes it. `source_name` names the text in
 // errors and decides the format as a path would (*.json JSON, *.yaml / *.yml YAML, else
-// JSON if it starts with '{'). INVALID_ARGUMENT "<source>: ..." (YAML: "<source>:<line>:
-// ..." where the line is known) when it is not one valid configuration.
+// JSON if it starts with '{'). YAML is read as the declarative file is, with its rules and
+// messages (declarative/yaml_json.h). INVALID_ARGUMENT "<source>: ..." (YAML:
+// "<source>:<line>: ..." where the line is known) when it is not one valid configuration.
 absl::StatusOr<v1::AuthMachineToMachineConfig> ParseM2mConfigText(absl::string_view text,
                                                                   const std::string& source_name);
 

@@ -53,8 +53,8 @@ std::vector<std::string> ServedServices() {
           "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"};
 }
 
-oidc::CurlHttpFetcher::Options FetcherOptionsFrom(const ServerConfig& config) {
-  oidc::CurlHttpFetcher::Options options;
+oidc::HttpFetcherImpl::Options FetcherOptionsFrom(const ServerConfig& config) {
+  oidc::HttpFetcherImpl::Options options;
   options.allow_private_addresses = config.m2m_allow_private_issuers;
   return options;
 }

@@ -30,7 +30,7 @@
 #include "notifier/notifier_config.h"
 #include "common/thread_pool.h"
 #include "server/m2m/m2m_authority.h"
-#include "server/oidc/curl_http_fetcher.h"
+#include "server/oidc/http_fetcher_impl.h"
 #include "server/oidc/issuer_key_cache.h"
 #include "server/m2m/m2m_view.h"
 #include "server/views/views_state.h"
@@ -105,7 +105,7 @@ class WardenServer final {
   M2mView m2m_view_;
   ViewsState views_state_{revocations_, roles_, m2m_view_};
   WatchHub watch_hub_;  // fed by the three views above, read by WatchRevocations streams
-  oidc::CurlHttpFetcher http_fetcher_;
+  oidc::HttpFetcherImpl http_fetcher_;
   oidc::IssuerKeyCache issuer_keys_;
   ThreadPool blocking_pool_;  // outbound HTTP for M2M, never gRPC's threads
   TokenValidator validator_;

@@ -10,9 +10,9 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "glog/logging.h"
+#include "net/url_origin.h"
 #include "validation/jose/json_object.h"
 #include "validation/jose/signing_key.h"
-#include "server/oidc/url_origin.h"
 
 namespace warden::oidc {
 namespace {
@@ -159,8 +159,8 @@ absl::StatusOr<IssuerKeys> DiscoverIssuerKeys(HttpFetcher& fetcher, const std::s
   ASSIGN_OR_RETURN(const Json document, FetchJson(fetcher, url, options, kConfiguration));
   ASSIGN_OR_RETURN(const std::string jwks_uri, JwksUri(document, url, issuer));
   FetchOptions jwks_options = options;
-  const std::optional<std::string> jwks_origin = UrlOrigin(jwks_uri);
-  if (!jwks_origin.has_value() || jwks_origin != UrlOrigin(issuer)) {
+  const std::optional<std::string> jwks_origin = net::UrlOrigin(jwks_uri);
+  if (!jwks_origin.has_value() || jwks_origin != net::UrlOrigin(issuer)) {
     jwks_options.bearer_token.reset();
   }
   ASSIGN_OR_RETURN(const Json jwks, FetchJson(fetcher, jwks_uri, jwks_options, kKeys));

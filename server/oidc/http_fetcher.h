@@ -1,7 +1,8 @@
 #pragma once
 
 // How Warden reads documents from outside OIDC issuers: one HTTPS GET at a time. An
-// interface because tests replace the network with a fake; CurlHttpFetcher is the real one.
+// interface because tests replace the network with a fake; HttpFetcherImpl
+// (http_fetcher_impl.h) is the real one.
 
 #include <cstddef>
 #include <optional>

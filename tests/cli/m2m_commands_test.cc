@@ -148,15 +148,29 @@ TEST_CASE("a config file that is not one valid config says where") {
   };
   CHECK(error("", "c.yaml") == "c.yaml: the file is empty");
   CHECK(error("# nothing\n", "c.yaml") == "c.yaml: the file is empty");
-  CHECK(error("a: 1\n---\nb: 2\n", "c.yaml") == "c.yaml: only one YAML document is allowed");
+  // YAML is read as the declarative file is (declarative/yaml_json.h), with its messages.
+  CHECK(error("a: 1\n---\nb: 2\n", "c.yaml") == "c.yaml:3: only one YAML document is allowed");
   CHECK(error("- type: generic\n", "c.yaml") ==
-        "c.yaml:1: expected a mapping of the config's fields");
+        "c.yaml:1: the config must be a mapping, not a list");
   CHECK_THAT(error("type: generic\nissuer: [unclosed\n", "c.yaml"), Catch::StartsWith("c.yaml:"));
-  CHECK(error("issuer: a\nissuer: b\n", "c.yaml") == "c.yaml:2: \"issuer\" is given twice");
+  CHECK(error("issuer: a\nissuer: b\n", "c.yaml") ==
+        "c.yaml:2: key \"issuer\" appears twice (first on line 1)");
   // Latin-1 bytes: yaml-cpp passes them through, and they used to crash the JSON conversion.
   CHECK(error("type: generic\nissuer: \"https://b\xe4r.example\"\n", "c.yaml") ==
-        "c.yaml:2: a value is not UTF-8 text");
-  CHECK(error("type: generic\n\xe4: 1\n", "c.yaml") == "c.yaml:2: a key is not UTF-8 text");
+        "c.yaml:2: a value is not valid UTF-8");
+  CHECK(error("type: generic\n\xe4: 1\n", "c.yaml") ==
+        "c.yaml:2: keys must be valid UTF-8 without NUL characters");
+  CHECK(error("issuer: \"a\\0b\"\n", "c.yaml") ==
+        "c.yaml:1: a value must not contain NUL characters");
+  // A lone ',' made yaml-cpp's LoadAll yield empty documents without end: now an answer.
+  CHECK_THAT(error(",", "c.yaml"), Catch::StartsWith("c.yaml:1: "));
+  // Aliases cannot make a small file expand without bound.
+  std::string aliases = "a0: &a0 [" + std::string(1000, 'x') + "]\n";
+  for (int i = 1; i < 12; ++i) {
+    absl::StrAppend(&aliases, "a", i, ": &a", i, " [*a", i - 1, ", *a", i - 1, ", *a", i - 1,
+                    ", *a", i - 1, "]\n");
+  }
+  CHECK_THAT(error(aliases, "c.yaml"), Catch::Contains("expands to too much data"));
   CHECK(error("type: github\n", "c.yaml") ==
         "c.yaml: type \"github\" is not generic, github-actions or kube-service-account");
   CHECK_THAT(error("audience: warden\n", "c.yaml"),
@@ -239,7 +253,7 @@ TEST_CASE("m2m usage errors exit 1 with one line and send nothing") {
   };
   const std::vector<Case> cases = {
       {{"m2m"}, "a command is required: config, exchange"},
-      {{"m2m", "config", "add", "-f", latin1}, ":2: a value is not UTF-8 text"},
+      {{"m2m", "config", "add", "-f", latin1}, ":2: a value is not valid UTF-8"},
       {{"m2m", "config"}, "a command is required: list, get, add, update, delete"},
       {without("--issuer"), "--issuer is required"},
       {without("--audience"), "at least one --audience is required"},

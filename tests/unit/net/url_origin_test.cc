@@ -1,8 +1,8 @@
-#include "server/oidc/url_origin.h"
+#include "net/url_origin.h"
 
 #include <catch2/catch.hpp>
 
-namespace warden::oidc {
+namespace warden::net {
 namespace {
 
 TEST_CASE("UrlOrigin: scheme, host and port, whatever the spelling", "[url_origin]") {
@@ -23,4 +23,4 @@ TEST_CASE("UrlOrigin: scheme, host and port, whatever the spelling", "[url_origi
 }
 
 }  // namespace
-}  // namespace warden::oidc
+}  // namespace warden::net

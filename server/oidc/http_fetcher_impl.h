@@ -1,6 +1,7 @@
 #pragma once
 
-// The real HttpFetcher: libcurl over HTTPS, verifying the server's certificate.
+// The real HttpFetcher: HTTPS GETs through Warden's HTTP client (net/http_client.h), with the
+// policy that outside issuers need: which URLs, which addresses, which redirects.
 
 #include <string>
 
@@ -8,14 +9,15 @@
 
 namespace warden::oidc {
 
-// Thread-safe: each Get uses its own curl handle. Requests:
-//  - https only (protocols restricted in libcurl), unless `allow_plain_http` (for tests with
+// Thread-safe: each Get is its own request. Requests:
+//  - https only (refused before any connection), unless `allow_plain_http` (for tests with
 //    a plain local server; never set in production);
 //  - connections only to the addresses AddressAllowed admits (address_policy.h: public ones,
 //    plus loopback, private, link-local and shared ones with `allow_private_addresses`),
-//    checked on the very address each socket is opened for, after DNS resolution, so the
-//    address checked is the address used (no DNS rebinding). Through a proxy (https_proxy),
-//    that is the proxy's address. A refusal is an AddressNotAllowedError;
+//    checked by the client's address hook on the very address each socket is opened for,
+//    after DNS resolution, so the address checked is the address used (no DNS rebinding).
+//    Through a proxy (https_proxy), that is the proxy's address. A refusal is an
+//    AddressNotAllowedError;
 //  - at most `max_redirects` redirects, each to the URL's own origin (scheme, host, port):
 //    followed here, not by libcurl, which cannot be asked before it follows one. So a
 //    redirect can neither leave the issuer's host nor downgrade to http, and a bearer token
@@ -24,9 +26,9 @@ namespace warden::oidc {
 //    reading (the transfer is aborted past it); the total timeout covers every redirect;
 //  - the CA file from FetchOptions replaces the system CAs when set;
 //  - otherwise libcurl's defaults: no compression, no cookies, https_proxy honoured.
-// Error messages carry libcurl's words and the addresses refused: for the log (see
+// Error messages carry libcurl's detailed words and the addresses refused: for the log (see
 // HttpFetcher::Get).
-class CurlHttpFetcher final : public HttpFetcher {
+class HttpFetcherImpl final : public HttpFetcher {
  public:
   struct Options {
     bool allow_plain_http = false;
@@ -34,9 +36,8 @@ class CurlHttpFetcher final : public HttpFetcher {
     int max_redirects = 3;
   };
 
-  // Initializes libcurl once per process (thread-safe).
-  explicit CurlHttpFetcher(Options options);
-  CurlHttpFetcher() : CurlHttpFetcher(Options{}) {}
+  explicit HttpFetcherImpl(Options options) : options_(options) {}
+  HttpFetcherImpl() : HttpFetcherImpl(Options{}) {}
 
   absl::StatusOr<HttpResponse> Get(const std::string& url, const FetchOptions& options) override;
 

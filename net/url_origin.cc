@@ -1,4 +1,4 @@
-#include "server/oidc/url_origin.h"
+#include "net/url_origin.h"
 
 #include <curl/curl.h>
 
@@ -7,7 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 
-namespace warden::oidc {
+namespace warden::net {
 namespace {
 
 struct UrlFree {
@@ -38,4 +38,4 @@ std::optional<std::string> UrlOrigin(const std::string& url) {
   return absl::AsciiStrToLower(absl::StrCat(*scheme, "://", *host, ":", *port));
 }
 
-}  // namespace warden::oidc
+}  // namespace warden::net
