@@ -233,15 +233,21 @@ HttpResponse StackRoxRoutes::AuthStatus(const HttpRequest& request) const {
     access[resource] = std::string(absl::StripPrefix(level.get<std::string>(), "ACCESS_LEVEL_"));
   }
   Json roles = Json::array();
-  for (const std::string& role : who.roles()) roles.push_back({{"name", role}});
-  Json status = {
-      {"userId", who.id()},
-      {"userInfo",
-       {{"username", who.name()},
-        {"friendlyName", who.name()},
-        {"permissions", {{"resourceToAccess", std::move(access)}}},
-        {"roles", std::move(roles)}}},
-  };
+  for (const std::string& role : who.roles()) {
+    Json entry = Json::object();
+    entry["name"] = role;
+    roles.push_back(std::move(entry));
+  }
+  Json permissions = Json::object();
+  permissions["resourceToAccess"] = std::move(access);
+  Json user = Json::object();
+  user["username"] = who.name();
+  user["friendlyName"] = who.name();
+  user["permissions"] = std::move(permissions);
+  user["roles"] = std::move(roles);
+  Json status = Json::object();
+  status["userId"] = who.id();
+  status["userInfo"] = std::move(user);
   if (identity.contains("expiration")) status["expires"] = identity["expiration"];
   return Ok(status);
 }
