@@ -229,8 +229,10 @@ HttpResponse StackRoxRoutes::AuthStatus(const HttpRequest& request) const {
   Json identity = ToJson(who);
   // StackRox names access levels without the enum's prefix: "READ_ACCESS".
   Json access = Json::object();
-  for (const auto& [resource, level] : identity.value("permissions", Json::object()).items()) {
-    access[resource] = std::string(absl::StripPrefix(level.get<std::string>(), "ACCESS_LEVEL_"));
+  if (auto held = identity.find("permissions"); held != identity.end() && held->is_object()) {
+    for (auto it = held->begin(); it != held->end(); ++it) {
+      access[it.key()] = std::string(absl::StripPrefix(it->get<std::string>(), "ACCESS_LEVEL_"));
+    }
   }
   Json roles = Json::array();
   for (const std::string& role : who.roles()) {
