@@ -111,7 +111,7 @@ TEST_CASE_METHOD(TokenAuthorityFixture, "tokens minted by tokens count against t
 }
 
 TEST_CASE_METHOD(TokenAuthorityFixture,
-                 "an M2M identity cannot mint a token that outlives it; its default is cut to "
+                 "an M2M identity cannot mint a token that outlives it, and its default is cut to "
                  "its own expiry") {
   const absl::Time now = clock_.Now();
   Identity bot = M2mCaller(absl::Minutes(10));
