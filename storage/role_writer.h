@@ -1,11 +1,12 @@
 #pragma once
 
 // Writes to the role tables (permission sets, access scopes, roles): who makes them, and the
-// rules that PermissionSetStore, AccessScopeStore and RoleStore share.
+// rules that every implementation of PermissionSetRecords, AccessScopeRecords and RoleRecords
+// keeps (in PostgreSQL: PermissionSetStore, AccessScopeStore and RoleStore).
 //
-// A write commits before done(OK). Each takes the roles write lock first and bumps the role
-// generation (migration 0011), which a mint compares with the generation its roles were
-// checked against.
+// A write commits before done(OK) and bumps the role generation, which a mint compares with
+// the generation its roles were checked against. In PostgreSQL each write takes the roles
+// write lock first (migration 0011).
 //
 // Rules (names are checked above storage, by domain/names.h ValidateName):
 // - Only objects of origin kApi change through the Create/Update/Delete methods. Built-in

@@ -66,8 +66,8 @@ std::string TokenNameFor(const std::string& subject) {
 
 }  // namespace
 
-M2mAuthority::M2mAuthority(storage::M2mConfigStore& store, M2mView& view,
-                           storage::TokenStore& tokens, const RoleView& roles,
+M2mAuthority::M2mAuthority(storage::M2mConfigRecords& store, M2mView& view,
+                           storage::TokenRecords& tokens, const RoleView& roles,
                            oidc::IssuerKeyCache& keys, ThreadPool& blocking_pool,
                            const jose::KeyRing& signer, AuditTrail& audit, const Clock& clock,
                            Options options)

@@ -12,8 +12,8 @@
 #include "server/audit/audit_trail.h"
 #include "server/m2m/m2m_view.h"
 #include "server/oidc/issuer_key_cache.h"
-#include "storage/m2m_config_store.h"
-#include "storage/token_store.h"
+#include "storage/m2m_config_records.h"
+#include "storage/token_records.h"
 #include "validation/jose/key_ring.h"
 #include "validation/role_view.h"
 
@@ -29,9 +29,11 @@ struct ExchangedToken {
 // ID token for a short-lived Warden token, and authenticate such an ID token directly.
 // Fetching issuer keys is network I/O, so Add/Update/Exchange and direct ID-token
 // authentication run on `blocking_pool`, never on the caller's (gRPC) thread, and are
-// refused (RESOURCE_EXHAUSTED) rather than queued when its queue is full; callbacks run there or on
-// a storage thread, exactly once. Every change and exchange that succeeds is recorded in the
-// audit trail before it answers. Thread-safe; referenced objects must outlive it.
+// refused (RESOURCE_EXHAUSTED) rather than queued when its queue is full. Callbacks run
+// exactly once: inline for invalid input, else on the pool or on the thread the records
+// answer on (a storage thread in the server). Every change and exchange that succeeds is
+// recorded in the audit trail, naming the caller, before it answers; a refused one records
+// nothing. Thread-safe; referenced objects must outlive it.
 class M2mAuthority final {
  public:
   struct Options {
@@ -44,7 +46,7 @@ class M2mAuthority final {
   template <typename T>
   using Done = std::function<void(absl::StatusOr<T>)>;
 
-  M2mAuthority(storage::M2mConfigStore& store, M2mView& view, storage::TokenStore& tokens,
+  M2mAuthority(storage::M2mConfigRecords& store, M2mView& view, storage::TokenRecords& tokens,
                const RoleView& roles, oidc::IssuerKeyCache& keys, ThreadPool& blocking_pool,
                const jose::KeyRing& signer, AuditTrail& audit, const Clock& clock, Options options);
 
@@ -89,9 +91,9 @@ class M2mAuthority final {
   // Signs the exchanged token for `verified` and stores its metadata.
   void Issue(Verified verified, Done<ExchangedToken> done);
 
-  storage::M2mConfigStore& store_;
+  storage::M2mConfigRecords& store_;
   M2mView& view_;
-  storage::TokenStore& tokens_;
+  storage::TokenRecords& tokens_;
   const RoleView& roles_;
   oidc::IssuerKeyCache& keys_;
   ThreadPool& blocking_pool_;

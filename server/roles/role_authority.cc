@@ -7,9 +7,10 @@
 
 namespace warden {
 
-RoleAuthority::RoleAuthority(storage::PermissionSetStore& permission_sets,
-                             storage::AccessScopeStore& access_scopes, storage::RoleStore& roles,
-                             RoleView& view, AuditTrail& audit, const Clock& clock)
+RoleAuthority::RoleAuthority(storage::PermissionSetRecords& permission_sets,
+                             storage::AccessScopeRecords& access_scopes,
+                             storage::RoleRecords& roles, RoleView& view, AuditTrail& audit,
+                             const Clock& clock)
     : permission_sets_(permission_sets),
       access_scopes_(access_scopes),
       roles_(roles),

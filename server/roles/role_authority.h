@@ -9,9 +9,9 @@
 #include "domain/identity.h"
 #include "domain/role.h"
 #include "server/audit/audit_trail.h"
-#include "storage/access_scope_store.h"
-#include "storage/permission_set_store.h"
-#include "storage/role_store.h"
+#include "storage/access_scope_records.h"
+#include "storage/permission_set_records.h"
+#include "storage/role_records.h"
 #include "validation/role_view.h"
 
 namespace warden {
@@ -22,18 +22,19 @@ namespace warden {
 // reload this replica's RoleView before answering, so that a change applies to existing
 // tokens at once. Writes that create or change roles are checked against the caller's own
 // roles by the no-escalation rule (SPEC §2), inside the write's transaction. Every write
-// that succeeds is recorded in the audit trail, naming `caller`, before it answers. Callbacks run
-// exactly once, on a storage thread (or inline for invalid
-// input). Thread-safe; referenced objects must outlive it.
+// that succeeds is recorded in the audit trail, naming `caller`, before it answers; a refused
+// one records nothing. Callbacks run exactly once: inline for invalid input, else on the
+// thread the records answer on (a storage thread in the server). Thread-safe; referenced
+// objects must outlive it.
 class RoleAuthority final {
  public:
   template <typename T>
   using Done = std::function<void(absl::StatusOr<T>)>;
   using DoneStatus = std::function<void(absl::Status)>;
 
-  RoleAuthority(storage::PermissionSetStore& permission_sets,
-                storage::AccessScopeStore& access_scopes, storage::RoleStore& roles, RoleView& view,
-                AuditTrail& audit, const Clock& clock);
+  RoleAuthority(storage::PermissionSetRecords& permission_sets,
+                storage::AccessScopeRecords& access_scopes, storage::RoleRecords& roles,
+                RoleView& view, AuditTrail& audit, const Clock& clock);
 
   void ListResources(Done<std::vector<std::string>> done);
 
@@ -76,9 +77,9 @@ class RoleAuthority final {
   DoneStatus Audited(const char* action, const Identity& caller, std::string target,
                      DoneStatus done);
 
-  storage::PermissionSetStore& permission_sets_;
-  storage::AccessScopeStore& access_scopes_;
-  storage::RoleStore& roles_;
+  storage::PermissionSetRecords& permission_sets_;
+  storage::AccessScopeRecords& access_scopes_;
+  storage::RoleRecords& roles_;
   RoleView& view_;
   AuditTrail& audit_;
   const Clock& clock_;

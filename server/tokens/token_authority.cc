@@ -61,7 +61,7 @@ std::vector<const Role*> HeldRoles(const RoleSnapshot& snapshot, const Identity&
 
 }  // namespace
 
-TokenAuthority::TokenAuthority(storage::TokenStore& store, const jose::KeyRing& keys,
+TokenAuthority::TokenAuthority(storage::TokenRecords& store, const jose::KeyRing& keys,
                                const RoleView& roles, RevocationView& revocations,
                                AuditTrail& audit, const Clock& clock, TokenPolicy policy,
                                ReloadRoles reload_roles)

@@ -11,7 +11,7 @@
 #include "domain/identity.h"
 #include "domain/token.h"
 #include "server/audit/audit_trail.h"
-#include "storage/token_store.h"
+#include "storage/token_records.h"
 #include "validation/jose/key_ring.h"
 #include "validation/revocation_view.h"
 #include "validation/role_view.h"
@@ -42,7 +42,7 @@ struct TokenListRequest {
   std::optional<bool> revoked;
   bool include_expired = false;
   // Only tokens never used or last used before it. Pages may then be short (even empty)
-  // while more follow: see storage::TokenStore::List.
+  // while more follow: see storage::TokenRecords::List.
   std::optional<absl::Time> unused_since;
   int page_size = 0;       // 0: the default
   std::string page_token;  // empty: the first page
@@ -67,17 +67,18 @@ struct ExpiringList {
 
 // The token use cases: mint, get, list, revoke, and which roles a caller may assign.
 // Validates requests (INVALID_ARGUMENT), enforces the no-escalation rule
-// (PERMISSION_DENIED), signs, stores metadata through the storage executor, and records
+// (PERMISSION_DENIED), signs, stores metadata through storage::TokenRecords, and records
 // every mint and revocation in the audit trail before answering. Every transport calls
 // these, so that they cannot differ in what they allow or record.
-// Callbacks run on a storage thread, exactly once. Thread-safe; referenced objects must
-// outlive it. Authorization of the caller for the method is done before, by the caller.
+// Callbacks run exactly once: inline for invalid input, else on the thread the records
+// answer on (a storage thread in the server). Thread-safe; referenced objects must outlive
+// it. Authorization of the caller for the method is done before, by the caller.
 class TokenAuthority final {
  public:
   // Reloads the role view from storage, then calls its argument (on any thread).
   using ReloadRoles = std::function<void(std::function<void(absl::Status)>)>;
 
-  TokenAuthority(storage::TokenStore& store, const jose::KeyRing& keys, const RoleView& roles,
+  TokenAuthority(storage::TokenRecords& store, const jose::KeyRing& keys, const RoleView& roles,
                  RevocationView& revocations, AuditTrail& audit, const Clock& clock,
                  TokenPolicy policy, ReloadRoles reload_roles);
 
@@ -117,7 +118,7 @@ class TokenAuthority final {
   // One attempt: check against the current snapshot, sign, insert.
   void MintAttempt(std::shared_ptr<MintJob> job);
 
-  storage::TokenStore& store_;
+  storage::TokenRecords& store_;
   const jose::KeyRing& keys_;
   const RoleView& roles_;
   RevocationView& revocations_;

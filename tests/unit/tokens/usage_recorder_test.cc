@@ -83,7 +83,7 @@ std::vector<TokenUse> Flatten(const std::vector<std::vector<TokenUse>>& batches)
 
 const absl::Time kStart = absl::FromUnixSeconds(1'700'000'000);
 
-TEST_CASE("a token's use is recorded at most once a minute; a busy token is only read") {
+TEST_CASE("a token's use is recorded at most once a minute, and a busy token is only read") {
   FakeClock clock(kStart);
   FakeWriter writer;
   UsageRecorder recorder(clock, {}, writer.Write());
@@ -318,7 +318,7 @@ TEST_CASE("threads recording the same tokens at once record each once") {
   CHECK(Flatten(writer.TakeBatches()).size() == 50);
 }
 
-TEST_CASE("Stop flushes what is pending; without Start it writes nothing") {
+TEST_CASE("Stop flushes what is pending, and without Start it writes nothing") {
   FakeClock clock(kStart);
   FakeWriter writer;
   UsageRecorder::Options options;
