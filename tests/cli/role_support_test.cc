@@ -64,7 +64,7 @@ TEST_CASE("grant values are RESOURCE=LEVEL") {
   CHECK(Error(ParseGrants({"Image=read", "bad"}).status()).find("\"bad\"") != std::string::npos);
 }
 
-TEST_CASE("namespace values are CLUSTER/NS; cluster values are non-empty and distinct") {
+TEST_CASE("namespace values are CLUSTER/NS, and cluster values are non-empty and distinct") {
   auto ref = ParseNamespace("prod-us/payments");
   REQUIRE(ref.ok());
   CHECK(ref->cluster() == "prod-us");

@@ -94,7 +94,7 @@ TEST_CASE("someone else's failures from a shared address do not lock out a good 
   CHECK(status.response.identity().name() == "behind-the-nat");
 }
 
-TEST_CASE("a creator may hold only so many live tokens; revoking frees a place") {
+TEST_CASE("a creator may hold only so many live tokens, and revoking frees a place") {
   TestDatabase database;
   WardenProcess server(Env(database, {{"WARDEN_MAX_LIVE_TOKENS_PER_CREATOR", "3"}}));
   server.Start();

@@ -54,7 +54,7 @@ std::vector<std::string> AllPages(StorageFixture& storage, TokenListQuery query,
   return ids;
 }
 
-TEST_CASE("recording uses sets last_used_at in one batch; unknown ids are skipped",
+TEST_CASE("recording uses sets last_used_at in one batch, and unknown ids are skipped",
           "[token_store][last_used]") {
   StorageFixture storage;
   const absl::Time t = TestEpoch();
@@ -85,7 +85,7 @@ TEST_CASE("recording uses sets last_used_at in one batch; unknown ids are skippe
   CHECK(*RecordUses(storage, {}) == 0);  // nothing to do
 }
 
-TEST_CASE("last_used_at never moves backwards; for an id given twice the later use counts",
+TEST_CASE("last_used_at never moves backwards, and for an id given twice the later use counts",
           "[token_store][last_used]") {
   StorageFixture storage;
   const absl::Time t = TestEpoch();

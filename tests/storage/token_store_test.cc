@@ -225,7 +225,7 @@ TEST_CASE("expired tokens are hidden unless asked for", "[token_store]") {
   CHECK(Ids(page->tokens) == std::vector<std::string>{expired.id, expires_now.id, live.id});
 }
 
-TEST_CASE("the expiry sweep flags expired tokens in batches; listings agree before and after",
+TEST_CASE("the expiry sweep flags expired tokens in batches, and listings agree before and after",
           "[token_store]") {
   StorageFixture storage;
   const absl::Time now = TestEpoch() + absl::Hours(2);

@@ -166,7 +166,12 @@ absl::StatusOr<JwtClaims> VerifyJwt(const KeyRing& ring, std::string_view token,
   if (!issued_at.has_value()) return MissingClaim("iat");
   claims.issued_at = *issued_at;
   if (!not_before.has_value()) claims.not_before = claims.issued_at;
-  if (jws->high_s && !(claims.issued_at < *options.high_s_issued_before)) {
+  // `iat` has whole seconds and the cutoff microseconds: a token of the cutoff's own second
+  // counts as after it (a token minted in that second by a binary that signed only low-S
+  // would otherwise have a valid high-S twin).
+  if (jws->high_s &&
+      !(claims.issued_at <
+        absl::FromUnixSeconds(absl::ToUnixSeconds(*options.high_s_issued_before)))) {
     return Reject("token signature is not in canonical low-S form");
   }
 

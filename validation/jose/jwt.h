@@ -49,7 +49,8 @@ struct VerifyOptions {
   size_t max_token_bytes = 16 * 1024;
   // ES256 tokens issued (`iat`) before this may carry a high-S signature: Warden signed
   // either form until it signed only low-S, and refusing those would end half of the tokens
-  // issued before (migration 0012 records when). Unset: none may.
+  // issued before (migration 0012 records when). Compared in whole seconds, `iat`'s
+  // resolution: a token issued in the cutoff's second may not. Unset: none may.
   std::optional<absl::Time> high_s_issued_before;
 };
 

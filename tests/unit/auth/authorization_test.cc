@@ -76,7 +76,7 @@ TEST_CASE("GenerateToken needs READ Access and READ_WRITE Integration") {
              Catch::Contains("Integration (needs READ_WRITE_ACCESS, has READ_ACCESS)"));
 }
 
-TEST_CASE("get and list need READ Integration; revoke needs READ_WRITE Integration") {
+TEST_CASE("get and list need READ Integration, and revoke needs READ_WRITE Integration") {
   PermissionMap read{{"Integration", Access::kRead}};
   CHECK(Authorize(Method::kGetToken, read).ok());
   CHECK(Authorize(Method::kListTokens, read).ok());
