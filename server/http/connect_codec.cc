@@ -8,7 +8,6 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
 
 namespace warden::http {
 
@@ -22,8 +21,9 @@ std::optional<Codec> CodecFor(absl::string_view content_type) {
   if (!absl::EqualsIgnoreCase(type, "application/json")) return std::nullopt;
   params = absl::StripAsciiWhitespace(params);
   if (params.empty()) return Codec::kJson;
-  if (absl::ConsumePrefix(&params, "charset=") || absl::ConsumePrefix(&params, "Charset=")) {
-    std::string charset = absl::AsciiStrToLower(absl::StripAsciiWhitespace(params));
+  // Parameter names are case-insensitive (RFC 9110 section 5.6.6).
+  if (absl::StartsWithIgnoreCase(params, "charset=")) {
+    std::string charset = absl::AsciiStrToLower(absl::StripAsciiWhitespace(params.substr(8)));
     if (charset == "utf-8" || charset == "\"utf-8\"") return Codec::kJson;
   }
   return std::nullopt;
@@ -76,9 +76,12 @@ absl::Status DecodeMessage(Codec codec, absl::string_view body, google::protobuf
   auto parsed = google::protobuf::util::JsonStringToMessage(
       google::protobuf::StringPiece(body.data(), body.size()), out, options);
   if (!parsed.ok()) {
-    // Protobuf's message names the offending field or token, never the whole body.
-    return absl::InvalidArgumentError(absl::StrCat("the request body is not a JSON ", type,
-                                                   " message: ", parsed.message().ToString()));
+    // Protobuf's first line says what is wrong; the lines after it quote up to 40 bytes of
+    // the body around the error (which may be a token) and are left out.
+    const std::string reason = parsed.message().ToString();
+    return absl::InvalidArgumentError(
+        absl::StrCat("the request body is not a JSON ", type,
+                     " message: ", absl::string_view(reason).substr(0, reason.find('\n'))));
   }
   return absl::OkStatus();
 }

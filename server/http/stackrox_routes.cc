@@ -23,10 +23,9 @@ HttpResponse Error(const absl::Status& status) {
   HttpResponse response;
   response.status = HttpStatusOf(status.code());
   const std::string message(status.message());
-  response.body = Json{{"code", static_cast<int>(status.code())},
-                       {"message", message},
-                       {"error", message}}
-                      .dump(-1, ' ', false, Json::error_handler_t::replace);
+  response.body =
+      Json{{"code", static_cast<int>(status.code())}, {"message", message}, {"error", message}}
+          .dump(-1, ' ', false, Json::error_handler_t::replace);
   return response;
 }
 
@@ -55,8 +54,10 @@ absl::StatusOr<Json> ParseBody(const HttpRequest& request) {
     return absl::InvalidArgumentError(
         absl::StrCat("the request body nests deeper than ", kMaxJsonDepth, " levels"));
   }
+  // nlohmann stops at a NUL byte as if the input ended there, so `{...}<NUL>anything` would
+  // parse; a raw NUL is never valid JSON.
   Json body = Json::parse(request.body, nullptr, /*allow_exceptions=*/false);
-  if (body.is_discarded() || !body.is_object()) {
+  if (body.is_discarded() || !body.is_object() || absl::StrContains(request.body, '\0')) {
     return absl::InvalidArgumentError("the request body must be a JSON object");
   }
   return body;
@@ -161,8 +162,8 @@ HttpResponse StackRoxRoutes::AllowedRoles(const HttpRequest& request) const {
                               std::make_unique<v1::ListAllowedTokenRolesRequest>(), timeout_);
   if (!answer.status.ok()) return Error(answer.status);
   const auto& allowed = static_cast<const v1::ListAllowedTokenRolesResponse&>(*answer.response);
-  return Ok({{"roleNames", std::vector<std::string>(allowed.role_names().begin(),
-                                                    allowed.role_names().end())}});
+  return Ok({{"roleNames",
+              std::vector<std::string>(allowed.role_names().begin(), allowed.role_names().end())}});
 }
 
 HttpResponse StackRoxRoutes::GetToken(const HttpRequest& request, const std::string& id) const {
