@@ -9,8 +9,8 @@
 - request_validation: warden.v1 requests in protobuf binary, made with `protoc --encode`,
   each prefixed with the byte that selects its type in request_validation.cc.
 
-The other corpora (claims_flatten, duration_parse, declarative_config) are hand-written
-files. Run from anywhere with Debian's python3 (python3-cryptography) and protoc:
+The other corpora (claims_flatten, duration_parse, declarative_config, http_request) are
+hand-written files. Run from anywhere with Debian's python3 (python3-cryptography) and protoc:
     /usr/bin/python3 tests/fuzz/make_seeds.py
 """
 
