@@ -1,5 +1,6 @@
 #include "server/http/connect_handler.h"
 
+#include <algorithm>
 #include <memory>
 
 #include "absl/strings/ascii.h"
@@ -17,7 +18,10 @@ absl::StatusOr<absl::Duration> TimeoutOf(const HttpRequest& request, absl::Durat
   std::optional<std::string> header = request.Header("connect-timeout-ms");
   if (!header.has_value()) return max_timeout;
   uint64_t ms = 0;
-  if (header->empty() || header->size() > 10 || !absl::SimpleAtoi(*header, &ms) || ms == 0) {
+  // Digits only: SimpleAtoi alone would also take a sign and surrounding spaces.
+  if (header->empty() || header->size() > 10 ||
+      !std::all_of(header->begin(), header->end(), absl::ascii_isdigit) ||
+      !absl::SimpleAtoi(*header, &ms) || ms == 0) {
     return absl::InvalidArgumentError(
         "Connect-Timeout-Ms must be a positive integer of at most 10 digits");
   }
@@ -34,8 +38,8 @@ HttpResponse ConnectError(const absl::Status& status) {
   return response;
 }
 
-HttpResponse ServeConnect(const CallGate& gate, const UnaryRoute& route,
-                          const HttpRequest& request, absl::Duration max_timeout) {
+HttpResponse ServeConnect(const CallGate& gate, const UnaryRoute& route, const HttpRequest& request,
+                          absl::Duration max_timeout) {
   if (request.method != "POST") {
     HttpResponse refused = ConnectError(absl::InvalidArgumentError(
         absl::StrCat(route.path, " takes POST requests (the Connect protocol's unary calls)")));

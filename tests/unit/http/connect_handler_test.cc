@@ -155,7 +155,8 @@ TEST_CASE_METHOD(ConnectFixture, "a compressed body is Connect's unimplemented (
 
 TEST_CASE_METHOD(ConnectFixture,
                  "Connect-Timeout-Ms must be a positive integer of ten digits at most") {
-  for (const char* timeout : {"", "0", "-5", "abc", "1.5", "12345678901", "5s"}) {
+  for (const char* timeout :
+       {"", "0", "-5", "+5", " 5", "abc", "1.5", "12345678901", "5s", "0x10"}) {
     INFO(timeout);
     HttpRequest request = GetToken(Bearer({"Admin"}));
     request.headers.emplace("connect-timeout-ms", timeout);
