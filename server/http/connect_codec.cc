@@ -8,6 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "validation/jose/json_object.h"
 
 namespace warden::http {
 
@@ -34,27 +35,8 @@ const char* ContentTypeOf(Codec codec) {
 }
 
 bool JsonTooDeep(absl::string_view json, int max_depth) {
-  int depth = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < json.size(); ++i) {
-    const char c = json[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;  // the escaped character cannot end the string
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      if (++depth > max_depth) return true;
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
-  }
-  return false;
+  return jose::JsonNestingDepth(std::string_view(json.data(), json.size())) >
+         static_cast<size_t>(max_depth);
 }
 
 absl::Status DecodeMessage(Codec codec, absl::string_view body, google::protobuf::Message* out) {

@@ -10,6 +10,7 @@
 #include "glog/logging.h"
 #include "server/http/connect_codec.h"
 #include "server/http/unary_call.h"
+#include "validation/jose/json_object.h"
 #include "warden/v1/auth.pb.h"
 #include "warden/v1/token.pb.h"
 
@@ -54,13 +55,13 @@ absl::StatusOr<Json> ParseBody(const HttpRequest& request) {
     return absl::InvalidArgumentError(
         absl::StrCat("the request body nests deeper than ", kMaxJsonDepth, " levels"));
   }
-  // nlohmann stops at a NUL byte as if the input ended there, so `{...}<NUL>anything` would
-  // parse; a raw NUL is never valid JSON.
-  Json body = Json::parse(request.body, nullptr, /*allow_exceptions=*/false);
-  if (body.is_discarded() || !body.is_object() || absl::StrContains(request.body, '\0')) {
-    return absl::InvalidArgumentError("the request body must be a JSON object");
+  // Strict: one object, no repeated member, no NUL (after which nlohmann would stop reading).
+  std::optional<Json> body = jose::ParseJsonObject(request.body);
+  if (!body.has_value()) {
+    return absl::InvalidArgumentError(
+        "the request body must be a JSON object (each member named once)");
   }
-  return body;
+  return *std::move(body);
 }
 
 // The string field `name` of `body`, if present; INVALID_ARGUMENT if it is not a string.
