@@ -22,7 +22,7 @@ absl::Status DeclarativeRoles::Apply() {
   if (path_.empty()) return absl::OkStatus();
   absl::StatusOr<DeclarativeConfig> config = LoadDeclarativeConfigFile(path_);
   absl::StatusOr<storage::DeclarativeResult> result =
-      config.ok() ? Await<storage::DeclarativeResult>([&](auto done) {
+      config.ok() ? Await<absl::StatusOr<storage::DeclarativeResult>>([&](auto done) {
         store_.ApplyDeclarative(std::move(*config), clock_.Now(), std::move(done));
       })
                   : absl::StatusOr<storage::DeclarativeResult>(config.status());
@@ -31,7 +31,7 @@ absl::Status DeclarativeRoles::Apply() {
                << ", keeping the previous state: " << result.status().message();
     return result.status();
   }
-  absl::Status refreshed = AwaitStatus([this](auto done) { authority_.RefreshView(std::move(done)); });
+  absl::Status refreshed = Await<absl::Status>([this](auto done) { authority_.RefreshView(std::move(done)); });
   LOG(INFO) << "applied declarative configuration " << path_ << ": permission sets "
             << Summary(result->permission_sets) << "; access scopes "
             << Summary(result->access_scopes) << "; roles " << Summary(result->roles);

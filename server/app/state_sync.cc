@@ -41,11 +41,11 @@ absl::Status StateSync::Bootstrap() {
 
 absl::Status StateSync::Reload() {
   absl::StatusOr<RoleCatalog> roles =
-      Await<RoleCatalog>([this](auto done) { roles_.LoadCatalog(std::move(done)); });
+      Await<absl::StatusOr<RoleCatalog>>([this](auto done) { roles_.LoadCatalog(std::move(done)); });
   if (!roles.ok()) return roles.status();
   absl::Time cutoff = clock_.Now() - options_.leeway;
   absl::StatusOr<std::vector<storage::RevokedToken>> revoked =
-      Await<std::vector<storage::RevokedToken>>(
+      Await<absl::StatusOr<std::vector<storage::RevokedToken>>>(
           [this, cutoff](auto done) { tokens_.ListRevoked(cutoff, std::move(done)); });
   if (!revoked.ok()) return revoked.status();
   std::vector<RevocationView::Entry> entries;
@@ -63,7 +63,7 @@ absl::Status StateSync::SweepExpired() {
   constexpr int kBatch = 10'000;
   const absl::Time now = clock_.Now();
   while (true) {
-    absl::StatusOr<int> marked = Await<int>(
+    absl::StatusOr<int> marked = Await<absl::StatusOr<int>>(
         [this, now](auto done) { tokens_.MarkExpired(now, kBatch, std::move(done)); });
     if (!marked.ok()) return marked.status();
     if (*marked < kBatch || stop_.HasBeenNotified()) return absl::OkStatus();

@@ -177,7 +177,7 @@ WardenServer::WardenServer(const ServerConfig& config,
               declarative_.Apply().IgnoreError();  // Apply logs the outcome
             },
             [this] {
-              return AwaitStatus([this](auto done) { m2m_authority_.RefreshView(std::move(done)); });
+              return Await<absl::Status>([this](auto done) { m2m_authority_.RefreshView(std::move(done)); });
             },
             [this] { OnReady(); }),
       notifier_(notifier_config, schedule_store_, token_store_, RealClock::Get(),
@@ -360,7 +360,7 @@ void WardenServer::SetServing(bool serving) {
 }
 
 void WardenServer::LoadSignaturePolicy() {
-  absl::StatusOr<absl::Time> cutoff = Await<absl::Time>(
+  absl::StatusOr<absl::Time> cutoff = Await<absl::StatusOr<absl::Time>>(
       [this](auto done) { token_store_.HighSIssuedBefore(std::move(done)); });
   if (!cutoff.ok()) {
     // Fail closed: without the cutoff every high-S signature is refused.

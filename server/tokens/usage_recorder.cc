@@ -222,7 +222,7 @@ absl::Status UsageRecorder::Flush() {
     const size_t to = std::min(uses.size(), from + options_.batch_size);
     std::vector<storage::TokenUse> batch(uses.begin() + from, uses.begin() + to);
     absl::Status written =
-        AwaitStatus([&](auto done) { write_(std::move(batch), std::move(done)); });
+        Await<absl::Status>([&](auto done) { write_(std::move(batch), std::move(done)); });
     if (written.ok()) continue;
     if (absl::IsInvalidArgument(written)) {
       // Retrying cannot fix a refused batch; RecordUse only lets UUIDs in, so this is a bug.

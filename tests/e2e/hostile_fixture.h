@@ -12,13 +12,13 @@
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <functional>
-#include <future>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "common/await.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "tests/e2e/warden_process.h"
 #include "tests/support/fake_oidc_issuer.h"
@@ -55,10 +55,9 @@ inline grpc::Status RawCall(const std::shared_ptr<grpc::Channel>& channel,
   grpc::ClientContext context;
   SetDeadline(&context, 10);
   context.AddMetadata("authorization", authorization);
-  std::promise<grpc::Status> done;
-  stub.UnaryCall(&context, method, grpc::StubOptions(), &request, &response,
-                 [&done](grpc::Status status) { done.set_value(std::move(status)); });
-  return done.get_future().get();
+  return Await<grpc::Status>([&](auto done) {
+    stub.UnaryCall(&context, method, grpc::StubOptions(), &request, &response, std::move(done));
+  });
 }
 
 // A context with a 10 s deadline and one `authorization` header per element.

@@ -1,7 +1,6 @@
 // End to end: an independent client that knows nothing of Warden's .proto files lists,
 // describes and calls every service through server reflection, as grpcurl does.
 
-#include <future>
 #include <set>
 
 #include <catch2/catch.hpp>
@@ -13,6 +12,7 @@
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/support/byte_buffer.h>
 
+#include "common/await.h"
 #include "grpc/reflection/v1/reflection.grpc.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "tests/e2e/warden_process.h"
@@ -110,11 +110,11 @@ std::pair<grpc::Status, std::string> CallDynamic(const std::shared_ptr<grpc::Cha
   grpc::ClientContext context;
   SetDeadline(&context);
   context.AddMetadata("authorization", authorization);
-  std::promise<grpc::Status> done;
   std::string path = "/" + method.service()->full_name() + "/" + method.name();
-  stub.UnaryCall(&context, path, grpc::StubOptions(), &request_buffer, &response_buffer,
-                 [&done](grpc::Status s) { done.set_value(s); });
-  grpc::Status status = done.get_future().get();
+  grpc::Status status = Await<grpc::Status>([&](auto done) {
+    stub.UnaryCall(&context, path, grpc::StubOptions(), &request_buffer, &response_buffer,
+                   std::move(done));
+  });
   if (!status.ok()) return {status, ""};
 
   std::vector<grpc::Slice> slices;

@@ -35,14 +35,14 @@ TokenMetadata Replica::InsertToken(std::string name, absl::Time expires_at, bool
     token.revoked = true;
     token.revoked_at = TestNow() - absl::Hours(1);
   }
-  const absl::Status status = AwaitStatus([&](auto done) { tokens_.Insert(token, done); });
+  const absl::Status status = Await<absl::Status>([&](auto done) { tokens_.Insert(token, done); });
   INFO(status.ToString());
   REQUIRE(status.ok());
   return token;
 }
 
 std::optional<absl::Time> Replica::LastRun() {
-  absl::StatusOr<std::optional<absl::Time>> last = Await<std::optional<absl::Time>>(
+  absl::StatusOr<std::optional<absl::Time>> last = Await<absl::StatusOr<std::optional<absl::Time>>>(
       [&](auto done) { schedule_.LastRun(ExpirationNotifier::kJob, done); });
   REQUIRE(last.ok());
   return *last;

@@ -12,7 +12,7 @@
 #include "storage/declarative_store.h"
 #include "storage/permission_set_store.h"
 #include "storage/role_store.h"
-#include "tests/storage/await.h"
+#include "common/await.h"
 
 // The role stores' methods, each waiting for its callback: what the tests read most easily.
 

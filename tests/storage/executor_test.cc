@@ -13,7 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "tests/storage/await.h"
+#include "common/await.h"
 #include "tests/support/free_port.h"
 #include "tests/support/test_database.h"
 

@@ -13,7 +13,7 @@
 #include "storage/expiring_page.h"
 #include "storage/token_sql.h"
 #include "storage/token_store.h"
-#include "tests/storage/await.h"
+#include "common/await.h"
 #include "tests/storage/storage_fixture.h"
 
 namespace warden::storage::testing {

@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "common/random.h"
-#include "tests/storage/await.h"
+#include "common/await.h"
 #include "tests/storage/storage_fixture.h"
 
 namespace warden::storage::testing {

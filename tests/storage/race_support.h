@@ -1,28 +1,14 @@
 #pragma once
 
-// Helpers for storage race tests: start a store call without waiting for it, and wait until
-// a store call is blocked behind a lock the test holds.
+// Helpers for storage race tests: wait until a store call is blocked behind a lock the test
+// holds. (A store call is started without waiting for it with CallbackFuture, common/await.h.)
 
 #include <catch2/catch.hpp>
 #include <chrono>
-#include <functional>
-#include <future>
-#include <memory>
 #include <pqxx/pqxx>
 #include <thread>
 
-#include "absl/status/status.h"
-
 namespace warden::storage::testing {
-
-// Starts `call` and returns the status its callback will get.
-inline std::future<absl::Status> Start(
-    std::function<void(std::function<void(absl::Status)>)> call) {
-  auto promise = std::make_shared<std::promise<absl::Status>>();
-  std::future<absl::Status> future = promise->get_future();
-  call([promise](absl::Status status) { promise->set_value(std::move(status)); });
-  return future;
-}
 
 // Waits until a backend of this database waits for a lock (a store call blocked behind the
 // test's open transaction). Polls pg_stat_activity; fails after 30 s.

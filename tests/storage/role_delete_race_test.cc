@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "common/await.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/random.h"
@@ -51,7 +52,7 @@ TEST_CASE("an insert behind a role delete in progress waits, then fails", "[role
   TokenMetadata token = NewToken(TestEpoch());
   token.roles = {"Doomed"};
   std::future<absl::Status> inserted =
-      Start([&](auto done) { storage.tokens().Insert(token, done); });
+      CallbackFuture<absl::Status>([&](auto done) { storage.tokens().Insert(token, done); });
   AwaitLockWait(observer);
   deleting.commit();
 
@@ -80,7 +81,7 @@ TEST_CASE("a role delete behind an insert in progress waits, then names the toke
       id);
 
   std::future<absl::Status> deleted =
-      Start([&](auto done) { storage.roles().DeleteRole("Busy", TestEpoch(), done); });
+      CallbackFuture<absl::Status>([&](auto done) { storage.roles().DeleteRole("Busy", TestEpoch(), done); });
   AwaitLockWait(observer);
   inserting.commit();
 
@@ -116,11 +117,11 @@ TEST_CASE("DeleteRole racing token inserts never leaves a live token with a miss
     const int delete_at = (round * 5) % kInserts;  // the delete enters early, midway or late
     for (int i = 0; i < kInserts; ++i) {
       if (i == delete_at) {
-        deleted = Start([&](auto done) { storage.roles().DeleteRole(role, TestEpoch(), done); });
+        deleted = CallbackFuture<absl::Status>([&](auto done) { storage.roles().DeleteRole(role, TestEpoch(), done); });
       }
       TokenMetadata token = NewToken(TestEpoch(), absl::StrCat("race ", round, ".", i));
       token.roles = {"Analyst", role};
-      inserted.push_back(Start([&](auto done) { tokens.Insert(token, done); }));
+      inserted.push_back(CallbackFuture<absl::Status>([&](auto done) { tokens.Insert(token, done); }));
     }
 
     int inserts_ok = 0;

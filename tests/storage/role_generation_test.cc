@@ -6,6 +6,7 @@
 #include <pqxx/pqxx>
 
 #include "absl/status/status.h"
+#include "common/await.h"
 #include "storage/role_store.h"
 #include "storage/token_store.h"
 #include "tests/storage/blocking_role_stores.h"
@@ -26,7 +27,7 @@ int64_t Generation(StorageFixture& storage) {
 absl::Status InsertAt(StorageFixture& storage, const TokenMetadata& token, int64_t generation) {
   MintConditions conditions;
   conditions.role_generation = generation;
-  return Start([&](auto done) { storage.tokens().Insert(token, conditions, done); }).get();
+  return Await<absl::Status>([&](auto done) { storage.tokens().Insert(token, conditions, done); });
 }
 
 TEST_CASE("every change to roles, sets or scopes moves the generation, even one made with psql",
@@ -83,7 +84,7 @@ TEST_CASE("a mint behind a role write in progress waits for it, then is refused"
   MintConditions conditions;
   conditions.role_generation = checked;
   std::future<absl::Status> minted =
-      Start([&](auto done) { storage.tokens().Insert(token, conditions, done); });
+      CallbackFuture<absl::Status>([&](auto done) { storage.tokens().Insert(token, conditions, done); });
   AwaitLockWait(observer);
   writing.commit();
 

@@ -7,7 +7,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
-#include "tests/storage/await.h"
+#include "common/await.h"
 #include "tests/storage/storage_fixture.h"
 
 namespace warden::storage::testing {

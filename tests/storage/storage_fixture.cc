@@ -4,7 +4,7 @@
 
 #include "common/random.h"
 #include "storage/pg/migrator.h"
-#include "tests/storage/await.h"
+#include "common/await.h"
 
 namespace warden::storage::testing {
 namespace {

@@ -10,7 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/random.h"
-#include "tests/storage/await.h"
+#include "common/await.h"
 #include "tests/storage/storage_fixture.h"
 
 namespace warden::storage::testing {

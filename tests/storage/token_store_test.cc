@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/time/time.h"
+#include "common/await.h"
 #include "common/random.h"
 #include "tests/storage/blocking_role_stores.h"
 #include "tests/storage/storage_fixture.h"
