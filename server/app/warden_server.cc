@@ -4,6 +4,9 @@
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
 
+#include <optional>
+#include <tuple>
+
 #include "absl/strings/str_cat.h"
 #include "common/await.h"
 #include "common/clock.h"
@@ -22,6 +25,7 @@ storage::DatabaseOptions DatabaseOptionsFrom(const ServerConfig& config) {
   storage::DatabaseOptions options;
   options.url = config.database_url;
   options.pool_size = config.database_pool_size;
+  options.max_queued = config.database_max_queued;
   return options;
 }
 
@@ -128,7 +132,7 @@ WardenServer::WardenServer(const ServerConfig& config,
     : config_(config),
       audit_(std::move(audit)),
       keys_(std::move(keys)),
-      executor_(DatabaseOptionsFrom(config)),
+      executor_(DatabaseOptionsFrom(config), RealClock::Get()),
       token_store_(executor_),
       permission_set_store_(executor_),
       access_scope_store_(executor_),
@@ -238,6 +242,21 @@ WardenServer::WardenServer(const ServerConfig& config,
   metrics_.AddScrapeGauge("warden_db_pool_waiting",
                           "Database tasks queued, waiting for a free connection",
                           [this] { return std::optional<double>(executor_.Stats().waiting); });
+  using PoolStats = storage::StorageExecutor::PoolStats;
+  for (const auto& [name, help, count] : {
+           std::tuple{"warden_db_tasks_refused_total",
+                      "Database tasks refused because WARDEN_DATABASE_MAX_QUEUED were waiting",
+                      &PoolStats::refused},
+           std::tuple{"warden_db_tasks_expired_total",
+                      "Database tasks not run because their call's deadline passed while they waited",
+                      &PoolStats::expired},
+           std::tuple{"warden_db_tasks_cancelled_total",
+                      "Database tasks not run because their call was cancelled while they waited",
+                      &PoolStats::cancelled}}) {
+    metrics_.AddScrapeCounter(name, help, [this, count = count] {
+      return std::optional<double>(executor_.Stats().*count);
+    });
+  }
 }
 
 void WardenServer::OnChange(const std::string& channel, const std::string& payload) {

@@ -109,6 +109,13 @@ const std::vector<Setting>& Settings() {
          return absl::SimpleAtoi(v, &c.database_pool_size) && c.database_pool_size >= 1 &&
                 c.database_pool_size <= 256;
        }},
+      {"database-max-queued", "WARDEN_DATABASE_MAX_QUEUED", "1024",
+       "database tasks that may wait for a free connection (1 to 1000000); calls beyond are "
+       "answered RESOURCE_EXHAUSTED at once",
+       [](ServerConfig& c, const std::string& v) {
+         return absl::SimpleAtoi(v, &c.database_max_queued) && c.database_max_queued >= 1 &&
+                c.database_max_queued <= 1000000;
+       }},
       {"data-dir", "WARDEN_DATA_DIR", "(none)",
        "directory for a generated dev signing key and admin password",
        [](ServerConfig& c, const std::string& v) { c.data_dir = v; return true; }},

@@ -31,6 +31,7 @@ struct ServerConfig {
   absl::Duration tls_reload_interval = absl::Seconds(60);
   std::string database_url;
   int database_pool_size = 4;
+  int database_max_queued = 1024;  // storage executor tasks waiting for a connection
   std::string data_dir;                   // dev key and admin password live here if not given
   std::vector<std::string> signing_keys;  // PEM paths; the first signs, all verify
   std::string admin_password_file;

@@ -3,9 +3,13 @@
 #include <grpcpp/server_context.h>
 #include <grpcpp/support/server_callback.h>
 
+#include <chrono>
+#include <memory>
 #include <utility>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/call_scope.h"
 #include "server/api/call_gate.h"
 #include "server/api/reply.h"
 #include "server/auth/method.h"
@@ -36,10 +40,23 @@ grpc::ServerWriteReactor<Response>* RefuseStream(const absl::Status& status) {
   return new Refused(status);
 }
 
+// The call's deadline (infinite when the client set none) and cancellation, as the
+// transport-independent scope that queued database work carries (common/call_scope.h).
+// `cancelled` refers to `context`, which lives until its reactor is finished: safe because
+// the handler hands nothing on for the call after its answer, which finishes the reactor.
+inline std::shared_ptr<const CallScope> CallScopeOf(grpc::CallbackServerContext* context) {
+  auto scope = std::make_shared<CallScope>();
+  if (context->deadline() != std::chrono::system_clock::time_point::max()) {
+    scope->deadline = absl::FromChrono(context->deadline());
+  }
+  scope->cancelled = [context] { return context->IsCancelled(); };
+  return scope;
+}
+
 // Serves one unary call that takes credentials: the gate admits the caller for `method`,
-// then `handler` of the application layer (server/api/) answers, and its status finishes
-// the call. Admission may finish on the pool that checks a third-party ID token; the
-// handler's answer on whatever thread it comes from.
+// then `handler` of the application layer (server/api/) answers, as the current call
+// (CallScopeOf), and its status finishes the call. Admission may finish on the pool that
+// checks a third-party ID token; the handler's answer on whatever thread it comes from.
 template <typename Api, typename Request, typename Response>
 grpc::ServerUnaryReactor* Serve(const CallGate& gate, grpc::CallbackServerContext* context,
                                 Method method, Api& api,
@@ -48,8 +65,10 @@ grpc::ServerUnaryReactor* Serve(const CallGate& gate, grpc::CallbackServerContex
                                 const Request* request, Response* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   gate.Admit(CredentialsOf(*context), method,
-             [reactor, &api, handler, request, response](absl::StatusOr<Identity> caller) {
+             [reactor, context, &api, handler, request,
+              response](absl::StatusOr<Identity> caller) {
                if (!caller.ok()) return reactor->Finish(ToGrpcStatus(caller.status()));
+               ScopedCall call(CallScopeOf(context));
                (api.*handler)(*caller, *request, response, [reactor](absl::Status status) {
                  reactor->Finish(ToGrpcStatus(status));
                });
@@ -58,7 +77,7 @@ grpc::ServerUnaryReactor* Serve(const CallGate& gate, grpc::CallbackServerContex
 }
 
 // Serves one unary call that takes no credentials (MethodInfo::anonymous): refused only
-// while the server is starting.
+// while the server is starting. The handler runs as the current call, like Serve's.
 template <typename Api, typename Request, typename Response>
 grpc::ServerUnaryReactor* ServeAnonymous(const CallGate& gate, grpc::CallbackServerContext* context,
                                          Api& api,
@@ -66,6 +85,7 @@ grpc::ServerUnaryReactor* ServeAnonymous(const CallGate& gate, grpc::CallbackSer
                                          const Request* request, Response* response) {
   if (absl::Status up = gate.CheckReady(); !up.ok()) return FinishNow(context, up);
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  ScopedCall call(CallScopeOf(context));
   (api.*handler)(*request, response,
                  [reactor](absl::Status status) { reactor->Finish(ToGrpcStatus(status)); });
   return reactor;

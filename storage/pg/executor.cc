@@ -4,7 +4,7 @@
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/notification.h"
+#include "common/await.h"
 #include "glog/logging.h"
 #include "storage/pg/connection_options.h"
 #include "storage/pg/errors.h"
@@ -22,11 +22,13 @@ struct StorageExecutor::Worker {
   size_t prepared = 0;                     // how many of statements_ `conn` has prepared
 };
 
-StorageExecutor::StorageExecutor(DatabaseOptions options)
+StorageExecutor::StorageExecutor(DatabaseOptions options, const Clock& clock)
     : options_(std::move(options)),
       connection_string_(WithConnectionOptions(options_.url, options_.connect_timeout,
-                                               options_.statement_timeout)) {
+                                               options_.statement_timeout)),
+      clock_(clock) {
   CHECK_GE(options_.pool_size, 1) << "database pool size must be at least 1";
+  CHECK_GE(options_.max_queued, 1) << "database queue must hold at least 1 task";
   for (int i = 0; i < options_.pool_size; ++i) {
     workers_.push_back(std::make_unique<Worker>());
   }
@@ -48,37 +50,39 @@ void StorageExecutor::Prepare(std::string name, std::string sql) {
 }
 
 void StorageExecutor::Run(Work work, Done done) {
+  absl::Status refused;
   {
     absl::MutexLock lock(&mu_);
-    if (!stopping_) {
-      queue_.push_back(Task{std::move(work), std::move(done)});
+    if (stopping_) {
+      refused = absl::UnavailableError("database unavailable: storage is shutting down");
+    } else if (queue_.size() >= static_cast<size_t>(options_.max_queued)) {
+      ++refused_;
+      refused = absl::ResourceExhaustedError("the database queue is full; retry later");
+    } else {
+      queue_.push_back(Task{std::move(work), std::move(done), CurrentCall()});
       return;
     }
   }
-  done(absl::UnavailableError("database unavailable: storage is shutting down"));
+  done(std::move(refused));  // inline, outside the lock
 }
 
 StorageExecutor::PoolStats StorageExecutor::Stats() const {
   absl::MutexLock lock(&mu_);
-  return PoolStats{options_.pool_size, in_use_, static_cast<int>(queue_.size())};
+  return PoolStats{options_.pool_size, in_use_,  static_cast<int>(queue_.size()),
+                   refused_,           expired_, cancelled_};
 }
 
 absl::Status StorageExecutor::Ping() {
   CHECK(current_executor != this) << "Ping() would wait for its own pool";
-  absl::Notification finished;
-  absl::Status result;
-  Run(
-      [](pqxx::connection_base& conn) {
-        pqxx::nontransaction tx(conn, "ping");
-        tx.exec1("SELECT 1");
-        return absl::OkStatus();
-      },
-      [&](absl::Status status) {
-        result = std::move(status);
-        finished.Notify();
-      });
-  finished.WaitForNotification();
-  return result;
+  return Await<absl::Status>([this](Done done) {
+    Run(
+        [](pqxx::connection_base& conn) {
+          pqxx::nontransaction tx(conn, "ping");
+          tx.exec1("SELECT 1");
+          return absl::OkStatus();
+        },
+        std::move(done));
+  });
 }
 
 void StorageExecutor::Shutdown() {
@@ -107,14 +111,31 @@ void StorageExecutor::Loop(Worker& worker) {
       queue_.pop_front();
       ++in_use_;
     }
-    absl::Status status = Execute(worker, task.work);
+    // Asked outside the lock: `cancelled` is the transport's code.
+    absl::Status status = StillAwaited(task.call.get());
+    const bool dropped = !status.ok();
+    if (!dropped) status = Execute(worker, task.work);
     {
       absl::MutexLock lock(&mu_);
       --in_use_;
+      if (dropped) ++(absl::IsCancelled(status) ? cancelled_ : expired_);
     }
+    task.call.reset();  // before `done`, which may end the call it refers to
     task.done(std::move(status));
   }
   worker.conn.reset();
+}
+
+absl::Status StorageExecutor::StillAwaited(const CallScope* call) const {
+  if (call == nullptr) return absl::OkStatus();
+  if (clock_.Now() >= call->deadline) {
+    return absl::DeadlineExceededError(
+        "the call's deadline passed while it waited for a database connection");
+  }
+  if (call->Cancelled()) {
+    return absl::CancelledError("the call was cancelled while it waited for a database connection");
+  }
+  return absl::OkStatus();
 }
 
 absl::Status StorageExecutor::Execute(Worker& worker, const Work& work) {
@@ -145,7 +166,7 @@ absl::Status StorageExecutor::EnsureConnected(Worker& worker) {
   if (worker.conn == nullptr) {
     {
       absl::MutexLock lock(&mu_);
-      if (absl::Now() < reconnect_after_) return absl::UnavailableError(last_connect_error_);
+      if (clock_.Now() < reconnect_after_) return absl::UnavailableError(last_connect_error_);
     }
     try {
       worker.conn = std::make_unique<pqxx::connection>(connection_string_);
@@ -158,7 +179,7 @@ absl::Status StorageExecutor::EnsureConnected(Worker& worker) {
       }
       LOG(WARNING) << "Cannot connect to the database: " << status;
       absl::MutexLock lock(&mu_);
-      reconnect_after_ = absl::Now() + kReconnectBackoff;
+      reconnect_after_ = clock_.Now() + kReconnectBackoff;
       last_connect_error_ = std::string(status.message());
       return status;
     }

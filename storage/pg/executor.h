@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -14,6 +15,8 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/call_scope.h"
+#include "common/clock.h"
 
 // Forward declaration, so that code above storage/ that builds an executor never includes
 // libpqxx. Work functions receive the connection; only storage/ code writes them.
@@ -26,13 +29,22 @@ namespace warden::storage {
 struct DatabaseOptions {
   std::string url;  // libpq URI or keyword/value string
   int pool_size = 4;
+  // Tasks that may wait for a free connection; Run refuses more (RESOURCE_EXHAUSTED). At the
+  // default pool and a millisecond or two per task, about half a second of backlog: a call
+  // queued behind more would mostly outlive its caller's deadline anyway.
+  int max_queued = 1024;
   absl::Duration connect_timeout = absl::Seconds(3);
   absl::Duration statement_timeout = absl::Seconds(10);  // server-side, per statement
 };
 
 // Runs database work off the caller's thread: a fixed pool of `pool_size` threads, each
-// owning one connection, fed from one FIFO queue. gRPC reactors hand work here and are
-// finished from `done`, so they never block on PostgreSQL.
+// owning one connection, fed from one FIFO queue of at most `max_queued` tasks. gRPC
+// reactors hand work here and are finished from `done`, so they never block on PostgreSQL.
+//
+// A task remembers the call it was queued for (CurrentCall(), common/call_scope.h) and is
+// not run if, when a thread takes it, nobody waits for it any more: its call's deadline has
+// passed by the injected clock, or the call was cancelled. Work queued outside any call
+// (start-up, background jobs) is always run.
 //
 // Each task runs on some pool thread's connection. Exceptions thrown by `work` are mapped
 // by storage/pg/errors.h; ABORTED (serialization failure, deadlock) reruns `work` up to
@@ -50,8 +62,9 @@ class StorageExecutor final {
   static constexpr int kMaxRetries = 3;
   static constexpr absl::Duration kReconnectBackoff = absl::Seconds(1);
 
-  // REQUIRES: options.pool_size >= 1. Starts the threads; does not connect.
-  explicit StorageExecutor(DatabaseOptions options);
+  // REQUIRES: options.pool_size >= 1, options.max_queued >= 1; `clock` outlives this
+  // executor. Starts the threads; does not connect.
+  StorageExecutor(DatabaseOptions options, const Clock& clock);
   // Calls Shutdown().
   ~StorageExecutor();
 
@@ -66,8 +79,14 @@ class StorageExecutor final {
   // REQUIRES: `name` not registered yet with other SQL.
   void Prepare(std::string name, std::string sql);
 
-  // Queues `work`; `done` is then called exactly once with its status, on a pool thread.
-  // After Shutdown() has begun, `done` is called inline with UNAVAILABLE instead.
+  // Queues `work` for the current call (CurrentCall(), if any); `done` is then called
+  // exactly once:
+  //  - on a pool thread, with the status of `work`; or without running it, with
+  //    DEADLINE_EXCEEDED if the call's deadline had passed when a thread took the task, or
+  //    CANCELLED if the call had been cancelled;
+  //  - inline, with RESOURCE_EXHAUSTED while `max_queued` tasks are waiting, or with
+  //    UNAVAILABLE once Shutdown() has begun.
+  // So the caller must not hold a lock that `done` takes. The messages are for clients.
   void Run(Work work, Done done);
 
   // Typed variant: `done` receives the value `work` returned, or its error.
@@ -77,11 +96,15 @@ class StorageExecutor final {
            std::function<void(absl::StatusOr<T>)> done);
 
   // A snapshot of the pool, for metrics: threads busy running work (each holding its
-  // connection) and tasks queued until one is free.
+  // connection), tasks queued until one is free, and the tasks never run since start, by
+  // reason.
   struct PoolStats {
     int size = 0;
     int in_use = 0;
     int waiting = 0;
+    int64_t refused = 0;    // the queue was full (RESOURCE_EXHAUSTED)
+    int64_t expired = 0;    // the call's deadline had passed (DEADLINE_EXCEEDED)
+    int64_t cancelled = 0;  // the call had been cancelled (CANCELLED)
   };
   PoolStats Stats() const;
 
@@ -97,20 +120,27 @@ class StorageExecutor final {
   struct Task {
     Work work;
     Done done;
+    std::shared_ptr<const CallScope> call;  // null: background work
   };
   struct Worker;  // one pool thread's connection and bookkeeping (executor.cc)
 
   bool HasWorkOrStopping() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Loop(Worker& worker);
+  // OK if someone still waits for work queued for `call`; else why not (see Run).
+  absl::Status StillAwaited(const CallScope* call) const;
   absl::Status Execute(Worker& worker, const Work& work);
   absl::Status EnsureConnected(Worker& worker);
 
   const DatabaseOptions options_;
   const std::string connection_string_;  // options_.url plus timeouts
+  const Clock& clock_;
 
   mutable absl::Mutex mu_;
   std::deque<Task> queue_ ABSL_GUARDED_BY(mu_);
   int in_use_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t refused_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t expired_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t cancelled_ ABSL_GUARDED_BY(mu_) = 0;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::vector<std::pair<std::string, std::string>> statements_ ABSL_GUARDED_BY(mu_);
   absl::Time reconnect_after_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();

@@ -189,7 +189,7 @@ int Main(int argc, char** argv) {
   storage::DatabaseOptions options;
   options.url = db.url();
   options.pool_size = 4;
-  storage::StorageExecutor executor(options);
+  storage::StorageExecutor executor(options, RealClock::Get());
   storage::TokenStore tokens(executor);
   storage::ScheduleStore schedule(executor);
   FakeClock clock(now);
@@ -219,7 +219,7 @@ int Main(int argc, char** argv) {
   // The same run with no sink: what listing the pages through the store costs.
   std::vector<double> list_ms;
   {
-    storage::StorageExecutor list_executor(options);
+    storage::StorageExecutor list_executor(options, RealClock::Get());
     storage::TokenStore list_tokens(list_executor);
     storage::ScheduleStore list_schedule(list_executor);
     notifier::ExpirationNotifier silent(config, list_schedule, list_tokens, clock, {});

@@ -64,6 +64,10 @@ TEST_CASE("the metrics port serves RPC, latency and validation metrics") {
   // The scrape itself uses no connection, and every call above has been answered.
   CHECK(SampleValue(text, "warden_db_pool_in_use") >= 0);
   CHECK(SampleValue(text, "warden_db_pool_waiting") >= 0);
+  // Nothing was refused or dropped: every call above was answered in time.
+  CHECK(SampleValue(text, "warden_db_tasks_refused_total") == 0);
+  CHECK(SampleValue(text, "warden_db_tasks_expired_total") == 0);
+  CHECK(SampleValue(text, "warden_db_tasks_cancelled_total") == 0);
 }
 
 TEST_CASE("a metrics address that cannot be bound stops start-up") {

@@ -21,7 +21,7 @@ storage::DatabaseOptions Options(const std::string& url) {
 absl::Time TestNow() { return absl::FromUnixMicros(1'700'000'000'000'000); }
 
 Replica::Replica(const std::string& url)
-    : executor_(Options(url)), tokens_(executor_), schedule_(executor_) {}
+    : executor_(Options(url), RealClock::Get()), tokens_(executor_), schedule_(executor_) {}
 
 TokenMetadata Replica::InsertToken(std::string name, absl::Time expires_at, bool revoked) {
   TokenMetadata token;

@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "common/await.h"
+#include "common/clock.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/random.h"
@@ -102,7 +103,7 @@ TEST_CASE("DeleteRole racing token inserts never leaves a live token with a miss
   DatabaseOptions options;
   options.url = storage.url();
   options.pool_size = 6;
-  StorageExecutor insert_executor(options);
+  StorageExecutor insert_executor(options, RealClock::Get());
   TokenStore tokens(insert_executor);
 
   constexpr int kRounds = 8;

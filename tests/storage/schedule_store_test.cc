@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "common/await.h"
+#include "common/clock.h"
 #include "tests/storage/storage_fixture.h"
 
 namespace warden::storage::testing {
@@ -102,7 +103,7 @@ TEST_CASE("of many concurrent claimers on separate connections exactly one wins"
     DatabaseOptions options;
     options.url = storage.url();
     options.pool_size = 1;
-    executors.push_back(std::make_unique<StorageExecutor>(options));
+    executors.push_back(std::make_unique<StorageExecutor>(options, RealClock::Get()));
     stores.push_back(std::make_unique<ScheduleStore>(*executors.back()));
   }
   for (int round = 0; round < 5; ++round) {

@@ -5,6 +5,7 @@
 #include "common/random.h"
 #include "storage/pg/migrator.h"
 #include "common/await.h"
+#include "common/clock.h"
 
 namespace warden::storage::testing {
 namespace {
@@ -19,7 +20,7 @@ DatabaseOptions Options(const std::string& url) {
 }  // namespace
 
 StorageFixture::StorageFixture()
-    : executor_(Options(db_.url())),
+    : executor_(Options(db_.url()), RealClock::Get()),
       tokens_(executor_),
       permission_sets_(executor_),
       access_scopes_(executor_),

@@ -85,6 +85,26 @@ TEST_CASE("last-use tracking is on by default, and can be tuned or turned off") 
   }
 }
 
+TEST_CASE("the database queue's bound has a default and a range") {
+  const std::map<std::string, std::string> base = MinimalEnv();
+  auto defaults = Parse({}, base);
+  REQUIRE(defaults.ok());
+  CHECK(defaults->database_max_queued == 1024);
+  std::map<std::string, std::string> env = base;
+  env["WARDEN_DATABASE_MAX_QUEUED"] = "64";
+  CHECK(Parse({}, env)->database_max_queued == 64);
+  CHECK(Parse({"--database-max-queued=5000"}, env)->database_max_queued == 5000);
+  for (const char* bad : {"0", "-1", "1000001", "lots"}) {
+    env["WARDEN_DATABASE_MAX_QUEUED"] = bad;
+    auto refused = Parse({}, env);
+    INFO(bad);
+    REQUIRE_FALSE(refused.ok());
+    CHECK_THAT(std::string(refused.status().message()),
+               Catch::Contains("--database-max-queued (WARDEN_DATABASE_MAX_QUEUED)"));
+  }
+  CHECK_THAT(ServerConfigHelp(), Catch::Contains("WARDEN_DATABASE_MAX_QUEUED"));
+}
+
 TEST_CASE("private M2M issuers are refused unless the operator allows them") {
   const std::map<std::string, std::string> base = MinimalEnv();
   auto defaults = Parse({}, base);
