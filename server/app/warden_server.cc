@@ -257,6 +257,9 @@ WardenServer::WardenServer(const ServerConfig& config,
       return std::optional<double>(executor_.Stats().*count);
     });
   }
+  metrics_.AddScrapeGauge("warden_audit_pending",
+                          "Audit records queued for the audit writer, not yet written",
+                          [this] { return std::optional<double>(audit_->pending()); });
 }
 
 void WardenServer::OnChange(const std::string& channel, const std::string& payload) {

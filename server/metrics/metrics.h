@@ -41,8 +41,8 @@ namespace warden {
 //   and the gauges and counters the server adds with AddScrapeGauge / AddScrapeCounter
 //   (read at scrape time): warden_notifier_tokens_expiring, warden_db_pool_size,
 //   warden_db_pool_in_use, warden_db_pool_waiting, warden_db_tasks_refused_total,
-//   warden_db_tasks_expired_total, warden_db_tasks_cancelled_total, warden_last_used_pending,
-//   warden_last_used_dropped, warden_validation_cache_entries,
+//   warden_db_tasks_expired_total, warden_db_tasks_cancelled_total, warden_audit_pending,
+//   warden_last_used_pending, warden_last_used_dropped, warden_validation_cache_entries,
 //   warden_validation_cache_hits_total, warden_validation_cache_misses_total
 class Metrics final {
  public:

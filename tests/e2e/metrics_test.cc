@@ -68,6 +68,7 @@ TEST_CASE("the metrics port serves RPC, latency and validation metrics") {
   CHECK(SampleValue(text, "warden_db_tasks_refused_total") == 0);
   CHECK(SampleValue(text, "warden_db_tasks_expired_total") == 0);
   CHECK(SampleValue(text, "warden_db_tasks_cancelled_total") == 0);
+  CHECK(SampleValue(text, "warden_audit_pending") >= 0);
 }
 
 TEST_CASE("a metrics address that cannot be bound stops start-up") {
