@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
+#include "common/call_scope.h"
 
 namespace warden::http {
 namespace {
@@ -28,14 +29,19 @@ UnaryAnswer Invoke(const CallGate& gate, const UnaryRoute& route, const CallCred
   state->request = std::move(request);
   state->response.reset(route.response_prototype->New());
   auto finish = [state](absl::Status status) { state->Finish(std::move(status)); };
+  // Database work the call queues is dropped once this stops waiting for it.
+  auto scope = std::make_shared<CallScope>();
+  scope->deadline = absl::Now() + timeout;
   if (Describe(route.method).anonymous) {
     absl::Status up = gate.CheckReady();
     if (!up.ok()) return UnaryAnswer{up, nullptr};
+    ScopedCall call(scope);
     route.call(nullptr, *state->request, state->response.get(), finish);
   } else {
     gate.Admit(credentials, route.method,
-               [state, &route, finish](absl::StatusOr<Identity> caller) {
+               [state, &route, finish, scope](absl::StatusOr<Identity> caller) {
                  if (!caller.ok()) return finish(caller.status());
+                 ScopedCall call(scope);
                  route.call(&*caller, *state->request, state->response.get(), finish);
                });
   }
