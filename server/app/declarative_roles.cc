@@ -2,8 +2,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/await.h"
-#include "glog/logging.h"
 #include "declarative/declarative_config.h"
+#include "glog/logging.h"
 
 namespace warden {
 namespace {
@@ -31,7 +31,8 @@ absl::Status DeclarativeRoles::Apply() {
                << ", keeping the previous state: " << result.status().message();
     return result.status();
   }
-  absl::Status refreshed = Await<absl::Status>([this](auto done) { authority_.RefreshView(std::move(done)); });
+  absl::Status refreshed =
+      Await<absl::Status>([this](auto done) { authority_.RefreshView(std::move(done)); });
   LOG(INFO) << "applied declarative configuration " << path_ << ": permission sets "
             << Summary(result->permission_sets) << "; access scopes "
             << Summary(result->access_scopes) << "; roles " << Summary(result->roles);

@@ -25,7 +25,9 @@ StateSync::StateSync(Options options, storage::TokenStore& tokens, storage::Role
 
 StateSync::~StateSync() { Stop(); }
 
-void StateSync::Start() { thread_ = std::thread([this] { Run(); }); }
+void StateSync::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
 
 void StateSync::Stop() {
   if (!stop_.HasBeenNotified()) stop_.Notify();
@@ -40,8 +42,8 @@ absl::Status StateSync::Bootstrap() {
 }
 
 absl::Status StateSync::Reload() {
-  absl::StatusOr<RoleCatalog> roles =
-      Await<absl::StatusOr<RoleCatalog>>([this](auto done) { roles_.LoadCatalog(std::move(done)); });
+  absl::StatusOr<RoleCatalog> roles = Await<absl::StatusOr<RoleCatalog>>(
+      [this](auto done) { roles_.LoadCatalog(std::move(done)); });
   if (!roles.ok()) return roles.status();
   absl::Time cutoff = clock_.Now() - options_.leeway;
   absl::StatusOr<std::vector<storage::RevokedToken>> revoked =

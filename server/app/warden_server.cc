@@ -10,11 +10,11 @@
 #include "absl/strings/str_cat.h"
 #include "common/await.h"
 #include "common/clock.h"
-#include "glog/logging.h"
-#include "descriptor_set.h"
-#include "server/app/credentials.h"
-#include "notifier/sinks_from_config.h"
 #include "declarative/declarative_config.h"
+#include "descriptor_set.h"
+#include "glog/logging.h"
+#include "notifier/sinks_from_config.h"
+#include "server/app/credentials.h"
 #include "server/rpc/malformed_request.h"
 #include "server/tls/server_credentials.h"
 
@@ -52,9 +52,12 @@ jose::VerifyOptions VerifyOptionsFrom(const ServerConfig& config) {
 
 // What reflection's list_services reports: every service the server registers.
 std::vector<std::string> ServedServices() {
-  return {"warden.v1.TokenService", "warden.v1.AuthService", "warden.v1.RoleService",
+  return {"warden.v1.TokenService",
+          "warden.v1.AuthService",
+          "warden.v1.RoleService",
           "grpc.health.v1.Health",
-          "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"};
+          "grpc.reflection.v1.ServerReflection",
+          "grpc.reflection.v1alpha.ServerReflection"};
 }
 
 oidc::HttpFetcherImpl::Options FetcherOptionsFrom(const ServerConfig& config) {
@@ -113,7 +116,8 @@ absl::StatusOr<std::unique_ptr<WardenServer>> WardenServer::Start(
   absl::StatusOr<std::vector<std::unique_ptr<notifier::ExpirationSink>>> sinks =
       notifier::SinksFromConfig(notifier_config);
   if (!sinks.ok()) return sinks.status();
-  absl::StatusOr<std::unique_ptr<AuditLog>> audit = AuditLog::Open(config.audit_log, RealClock::Get());
+  absl::StatusOr<std::unique_ptr<AuditLog>> audit =
+      AuditLog::Open(config.audit_log, RealClock::Get());
   if (!audit.ok()) return audit.status();
   std::unique_ptr<WardenServer> server(new WardenServer(config, notifier_config, std::move(*keys),
                                                         std::move(*admin), std::move(*sinks),
@@ -145,8 +149,8 @@ WardenServer::WardenServer(const ServerConfig& config,
       http_fetcher_(FetcherOptionsFrom(config)),
       issuer_keys_(http_fetcher_, RealClock::Get(), IssuerKeyOptionsFrom(config)),
       blocking_pool_(/*threads=*/2, /*max_queued=*/1024),
-      validator_(keys_, VerifyOptionsFrom(config), views_state_,
-                 RealClock::Get(), static_cast<size_t>(config.validation_cache_size)),
+      validator_(keys_, VerifyOptionsFrom(config), views_state_, RealClock::Get(),
+                 static_cast<size_t>(config.validation_cache_size)),
       authenticator_(validator_, std::move(admin),
                      [this](std::string id_token, Authenticator::Done done) {
                        m2m_authority_.AuthenticateIdToken(std::move(id_token), std::move(done));
@@ -174,31 +178,33 @@ WardenServer::WardenServer(const ServerConfig& config,
       descriptors_(WardenDescriptorSet()),
       reflection_v1_(descriptors_, ServedServices()),
       reflection_v1alpha_(descriptors_, ServedServices()),
-      sync_({config.database_url, config.reconcile_interval, config.token_leeway}, token_store_,
-            role_store_, revocations_, roles_, RealClock::Get(),
-            [this] {
-              LoadSignaturePolicy();
-              declarative_.Apply().IgnoreError();  // Apply logs the outcome
-            },
-            [this] {
-              return Await<absl::Status>([this](auto done) { m2m_authority_.RefreshView(std::move(done)); });
-            },
-            [this] { OnReady(); }),
-      notifier_(notifier_config, schedule_store_, token_store_, RealClock::Get(),
-                std::move(sinks)),
-      change_feed_({config.database_url,
-                    {storage::TokenStore::kRevocationChannel, "warden_roles",
-                     storage::M2mConfigStore::kChangeChannel}},
-                   [this](const std::string& channel, const std::string& payload) {
-                     OnChange(channel, payload);
-                   },
-                   [this] {
-                     absl::Status reloaded = sync_.Reload();
-                     if (!reloaded.ok()) {
-                       LOG(WARNING) << "reload after the change feed connected failed: "
-                                    << reloaded.message();
-                     }
-                   }) {
+      sync_(
+          {config.database_url, config.reconcile_interval, config.token_leeway}, token_store_,
+          role_store_, revocations_, roles_, RealClock::Get(),
+          [this] {
+            LoadSignaturePolicy();
+            declarative_.Apply().IgnoreError();  // Apply logs the outcome
+          },
+          [this] {
+            return Await<absl::Status>(
+                [this](auto done) { m2m_authority_.RefreshView(std::move(done)); });
+          },
+          [this] { OnReady(); }),
+      notifier_(notifier_config, schedule_store_, token_store_, RealClock::Get(), std::move(sinks)),
+      change_feed_(
+          {config.database_url,
+           {storage::TokenStore::kRevocationChannel, "warden_roles",
+            storage::M2mConfigStore::kChangeChannel}},
+          [this](const std::string& channel, const std::string& payload) {
+            OnChange(channel, payload);
+          },
+          [this] {
+            absl::Status reloaded = sync_.Reload();
+            if (!reloaded.ok()) {
+              LOG(WARNING) << "reload after the change feed connected failed: "
+                           << reloaded.message();
+            }
+          }) {
   validator_.SetObserver([this](bool valid) { metrics_.RecordValidation(valid); });
   if (config.track_last_used) {
     validator_.SetUseObserver([this](const Identity& who) { usage_.RecordUse(who); });
@@ -218,9 +224,10 @@ WardenServer::WardenServer(const ServerConfig& config,
       "warden_validation_cache_misses_total",
       "Token validations that checked the signature (the cache is on but had no entry)",
       [this] { return std::optional<double>(validator_.cache_stats().misses); });
-  metrics_.AddScrapeGauge("warden_validation_cache_entries",
-                          "Verified tokens remembered (WARDEN_VALIDATION_CACHE_SIZE at most)",
-                          [this] { return std::optional<double>(validator_.cache_stats().entries); });
+  metrics_.AddScrapeGauge(
+      "warden_validation_cache_entries",
+      "Verified tokens remembered (WARDEN_VALIDATION_CACHE_SIZE at most)",
+      [this] { return std::optional<double>(validator_.cache_stats().entries); });
   revocations_.SetAddedListener([this](const RevocationView::Entry& added) {
     watch_hub_.PublishRevocation(added.token_id, added.expires_at);
   });
@@ -243,16 +250,16 @@ WardenServer::WardenServer(const ServerConfig& config,
                           "Database tasks queued, waiting for a free connection",
                           [this] { return std::optional<double>(executor_.Stats().waiting); });
   using PoolStats = storage::StorageExecutor::PoolStats;
-  for (const auto& [name, help, count] : {
-           std::tuple{"warden_db_tasks_refused_total",
-                      "Database tasks refused because WARDEN_DATABASE_MAX_QUEUED were waiting",
-                      &PoolStats::refused},
-           std::tuple{"warden_db_tasks_expired_total",
-                      "Database tasks not run because their call's deadline passed while they waited",
-                      &PoolStats::expired},
-           std::tuple{"warden_db_tasks_cancelled_total",
-                      "Database tasks not run because their call was cancelled while they waited",
-                      &PoolStats::cancelled}}) {
+  for (const auto& [name, help, count] :
+       {std::tuple{"warden_db_tasks_refused_total",
+                   "Database tasks refused because WARDEN_DATABASE_MAX_QUEUED were waiting",
+                   &PoolStats::refused},
+        std::tuple{"warden_db_tasks_expired_total",
+                   "Database tasks not run because their call's deadline passed while they waited",
+                   &PoolStats::expired},
+        std::tuple{"warden_db_tasks_cancelled_total",
+                   "Database tasks not run because their call was cancelled while they waited",
+                   &PoolStats::cancelled}}) {
     metrics_.AddScrapeCounter(name, help, [this, count = count] {
       return std::optional<double>(executor_.Stats().*count);
     });
@@ -333,8 +340,8 @@ absl::Status WardenServer::Listen() {
     health_builder.RegisterService(&reflection_v1alpha_);
     health_server_ = health_builder.BuildAndStart();
     if (health_server_ == nullptr || health_port == 0) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "cannot listen on ", config_.health_listen, " (in use, or not a host:port?)"));
+      return absl::FailedPreconditionError(absl::StrCat("cannot listen on ", config_.health_listen,
+                                                        " (in use, or not a host:port?)"));
     }
     LOG(INFO) << "health service also on " << config_.health_listen << " (plaintext)";
   }
@@ -404,7 +411,7 @@ void WardenServer::OnReady() {
 void WardenServer::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
-  metrics_.Stop();  // no scrape reads the notifier once teardown begins
+  metrics_.Stop();                 // no scrape reads the notifier once teardown begins
   if (server_ == nullptr) return;  // never listened: nothing was started
   LOG(INFO) << "shutting down: draining RPCs for up to "
             << absl::FormatDuration(config_.shutdown_grace);

@@ -14,7 +14,7 @@
 namespace warden {
 
 absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& path,
-                                                        const Clock& clock) {
+                                                         const Clock& clock) {
   if (path.empty()) return std::unique_ptr<AuditLog>(new AuditLog(nullptr, clock));
   const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
   std::FILE* file = fd < 0 ? nullptr : ::fdopen(fd, "a");
@@ -42,8 +42,8 @@ AuditLog::~AuditLog() {
   if (file_ != nullptr) std::fclose(file_);
 }
 
-void AuditLog::Record(absl::string_view action, absl::string_view actor,
-                      absl::string_view target, nlohmann::json details) {
+void AuditLog::Record(absl::string_view action, absl::string_view actor, absl::string_view target,
+                      nlohmann::json details) {
   nlohmann::json record = details.is_object() ? std::move(details) : nlohmann::json::object();
   record["time"] = absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", clock_.Now(), absl::UTCTimeZone());
   record["action"] = std::string(action);

@@ -3,10 +3,9 @@
 #include <cstdio>
 #include <deque>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
-
-#include <nlohmann/json.hpp>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
@@ -33,7 +32,7 @@ class AuditLog final : public AuditTrail {
   // the server log as INFO lines starting "audit ". FAILED_PRECONDITION if the file cannot
   // be opened. Starts the writer thread.
   static absl::StatusOr<std::unique_ptr<AuditLog>> Open(const std::string& path,
-                                                       const Clock& clock);
+                                                        const Clock& clock);
   // Appends to `file`, which it takes and closes (tests pass a stream whose writes they
   // control). REQUIRES: `file` not null.
   static std::unique_ptr<AuditLog> ToStream(std::FILE* file, const Clock& clock);

@@ -1,4 +1,3 @@
-#include "absl/strings/string_view.h"
 #include "server/config/server_config.h"
 
 #include <map>
@@ -8,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
 
 namespace warden {
@@ -47,16 +47,28 @@ bool ApplyBurst(double& out, const std::string& value) {
 const std::vector<Setting>& Settings() {
   static const auto* settings = new std::vector<Setting>{
       {"listen", "WARDEN_LISTEN", "127.0.0.1:8443", "gRPC listen address (host:port)",
-       [](ServerConfig& c, const std::string& v) { c.listen = v; return !v.empty(); }},
+       [](ServerConfig& c, const std::string& v) {
+         c.listen = v;
+         return !v.empty();
+       }},
       {"tls-cert", "WARDEN_TLS_CERT", "(none: plaintext)",
        "PEM certificate chain to serve TLS with (with --tls-key); re-read when it changes",
-       [](ServerConfig& c, const std::string& v) { c.tls_cert = v; return !v.empty(); }},
+       [](ServerConfig& c, const std::string& v) {
+         c.tls_cert = v;
+         return !v.empty();
+       }},
       {"tls-key", "WARDEN_TLS_KEY", "(none)",
        "unencrypted PEM private key of --tls-cert; re-read when it changes",
-       [](ServerConfig& c, const std::string& v) { c.tls_key = v; return !v.empty(); }},
+       [](ServerConfig& c, const std::string& v) {
+         c.tls_key = v;
+         return !v.empty();
+       }},
       {"tls-client-ca", "WARDEN_TLS_CLIENT_CA", "(none: no client certificates)",
        "PEM CA bundle; clients must present a certificate it signed (needs TLS)",
-       [](ServerConfig& c, const std::string& v) { c.tls_client_ca = v; return !v.empty(); }},
+       [](ServerConfig& c, const std::string& v) {
+         c.tls_client_ca = v;
+         return !v.empty();
+       }},
       {"tls-reload-interval", "WARDEN_TLS_RELOAD_INTERVAL", "60s",
        "how often the TLS certificate, key and client CA files are re-read (at least 1s)",
        [](ServerConfig& c, const std::string& v) {
@@ -65,14 +77,23 @@ const std::vector<Setting>& Settings() {
       {"health-listen", "WARDEN_HEALTH_LISTEN", "(none)",
        "an extra plaintext address serving only grpc.health.v1, for probes that cannot speak "
        "TLS (the kubelet's gRPC probes)",
-       [](ServerConfig& c, const std::string& v) { c.health_listen = v; return !v.empty(); }},
+       [](ServerConfig& c, const std::string& v) {
+         c.health_listen = v;
+         return !v.empty();
+       }},
       {"metrics-listen", "WARDEN_METRICS_LISTEN", "(none: no metrics)",
        "a plaintext HTTP address (host:port) serving Prometheus metrics on /metrics",
-       [](ServerConfig& c, const std::string& v) { c.metrics_listen = v; return true; }},
+       [](ServerConfig& c, const std::string& v) {
+         c.metrics_listen = v;
+         return true;
+       }},
       {"http-listen", "WARDEN_HTTP_LISTEN", "(none: no HTTP)",
        "HTTP address (host:port) serving every RPC by the Connect protocol, StackRox's token "
        "paths, /.well-known/jwks.json and /healthz, /readyz; HTTPS with --tls-cert",
-       [](ServerConfig& c, const std::string& v) { c.http_listen = v; return true; }},
+       [](ServerConfig& c, const std::string& v) {
+         c.http_listen = v;
+         return true;
+       }},
       {"http-cors-origins", "WARDEN_HTTP_CORS_ORIGINS", "(none: no CORS)",
        "comma-separated browser origins (scheme://host[:port]) allowed to call the HTTP API "
        "from another origin",
@@ -102,7 +123,10 @@ const std::vector<Setting>& Settings() {
        }},
       {"database-url", "WARDEN_DATABASE_URL", "(required)",
        "PostgreSQL connection string (libpq URL or key=value form)",
-       [](ServerConfig& c, const std::string& v) { c.database_url = v; return !v.empty(); }},
+       [](ServerConfig& c, const std::string& v) {
+         c.database_url = v;
+         return !v.empty();
+       }},
       {"database-pool-size", "WARDEN_DATABASE_POOL_SIZE", "4",
        "storage executor threads, each owning one PostgreSQL connection",
        [](ServerConfig& c, const std::string& v) {
@@ -118,7 +142,10 @@ const std::vector<Setting>& Settings() {
        }},
       {"data-dir", "WARDEN_DATA_DIR", "(none)",
        "directory for a generated dev signing key and admin password",
-       [](ServerConfig& c, const std::string& v) { c.data_dir = v; return true; }},
+       [](ServerConfig& c, const std::string& v) {
+         c.data_dir = v;
+         return true;
+       }},
       {"signing-keys", "WARDEN_SIGNING_KEYS", "(none: generate a dev key in the data dir)",
        "comma-separated PEM key files; the first signs, all verify",
        [](ServerConfig& c, const std::string& v) {
@@ -130,14 +157,26 @@ const std::vector<Setting>& Settings() {
        }},
       {"admin-password-file", "WARDEN_ADMIN_PASSWORD_FILE",
        "(none: <data dir>/admin-password, generated)", "file holding the admin user's password",
-       [](ServerConfig& c, const std::string& v) { c.admin_password_file = v; return true; }},
+       [](ServerConfig& c, const std::string& v) {
+         c.admin_password_file = v;
+         return true;
+       }},
       {"declarative-config", "WARDEN_DECLARATIVE_CONFIG", "(none)",
        "YAML file of roles, permission sets and scopes; re-read on SIGHUP",
-       [](ServerConfig& c, const std::string& v) { c.declarative_config = v; return true; }},
+       [](ServerConfig& c, const std::string& v) {
+         c.declarative_config = v;
+         return true;
+       }},
       {"issuer", "WARDEN_ISSUER", "https://warden.local", "the `iss` of minted tokens",
-       [](ServerConfig& c, const std::string& v) { c.issuer = v; return !v.empty(); }},
+       [](ServerConfig& c, const std::string& v) {
+         c.issuer = v;
+         return !v.empty();
+       }},
       {"audience", "WARDEN_AUDIENCE", "warden", "the `aud` of minted tokens",
-       [](ServerConfig& c, const std::string& v) { c.audience = v; return !v.empty(); }},
+       [](ServerConfig& c, const std::string& v) {
+         c.audience = v;
+         return !v.empty();
+       }},
       {"token-max-lifetime", "WARDEN_TOKEN_MAX_LIFETIME", "8760h",
        "longest lifetime a token may be given",
        [](ServerConfig& c, const std::string& v) {
@@ -156,7 +195,10 @@ const std::vector<Setting>& Settings() {
        }},
       {"m2m-ca-file", "WARDEN_M2M_CA_FILE", "(system CAs)",
        "CA bundle trusted when fetching M2M issuers' OIDC discovery documents and keys",
-       [](ServerConfig& c, const std::string& v) { c.m2m_ca_file = v; return true; }},
+       [](ServerConfig& c, const std::string& v) {
+         c.m2m_ca_file = v;
+         return true;
+       }},
       {"m2m-allow-private-issuers", "WARDEN_M2M_ALLOW_PRIVATE_ISSUERS", "false",
        "let M2M issuers and their keys be fetched from loopback, private, link-local and "
        "shared addresses (an issuer inside the cluster): true or false",
@@ -182,15 +224,15 @@ const std::vector<Setting>& Settings() {
        "most tokens whose uses are held in memory between flushes (1000 to 10000000); "
        "beyond it the oldest unwritten uses are dropped",
        [](ServerConfig& c, const std::string& v) {
-         return absl::SimpleAtoi(v, &c.last_used_max_tokens) &&
-                c.last_used_max_tokens >= 1000 && c.last_used_max_tokens <= 10000000;
+         return absl::SimpleAtoi(v, &c.last_used_max_tokens) && c.last_used_max_tokens >= 1000 &&
+                c.last_used_max_tokens <= 10000000;
        }},
       {"validation-cache-size", "WARDEN_VALIDATION_CACHE_SIZE", "10000",
        "verified tokens remembered so that one presented again skips its signature check "
        "(0 to 10000000; 0: no cache); revocation, roles and expiry are checked every time",
        [](ServerConfig& c, const std::string& v) {
-         return absl::SimpleAtoi(v, &c.validation_cache_size) &&
-                c.validation_cache_size >= 0 && c.validation_cache_size <= 10000000;
+         return absl::SimpleAtoi(v, &c.validation_cache_size) && c.validation_cache_size >= 0 &&
+                c.validation_cache_size <= 10000000;
        }},
       {"generate-rate-limit", "WARDEN_GENERATE_RATE_LIMIT", "20",
        "GenerateToken calls per second per calling identity (0: unlimited)",
@@ -204,9 +246,7 @@ const std::vector<Setting>& Settings() {
        [](ServerConfig& c, const std::string& v) { return ApplyRate(c.auth_failure_rate, v); }},
       {"auth-failure-burst", "WARDEN_AUTH_FAILURE_BURST", "50",
        "failed authentications an address may make at once before the rate applies",
-       [](ServerConfig& c, const std::string& v) {
-         return ApplyBurst(c.auth_failure_burst, v);
-       }},
+       [](ServerConfig& c, const std::string& v) { return ApplyBurst(c.auth_failure_burst, v); }},
       {"max-live-tokens-per-creator", "WARDEN_MAX_LIVE_TOKENS_PER_CREATOR", "10000",
        "unrevoked, unexpired tokens one identity may have minted (0: no cap)",
        [](ServerConfig& c, const std::string& v) {
@@ -215,7 +255,10 @@ const std::vector<Setting>& Settings() {
        }},
       {"audit-log", "WARDEN_AUDIT_LOG", "(the server log)",
        "file to append audit records to, one JSON object per line",
-       [](ServerConfig& c, const std::string& v) { c.audit_log = v; return true; }},
+       [](ServerConfig& c, const std::string& v) {
+         c.audit_log = v;
+         return true;
+       }},
       {"shutdown-grace", "WARDEN_SHUTDOWN_GRACE", "10s",
        "how long in-flight RPCs may run after SIGTERM",
        [](ServerConfig& c, const std::string& v) {
@@ -227,8 +270,8 @@ const std::vector<Setting>& Settings() {
 
 absl::Status Invalid(const Setting& s, const std::string& value) {
   return absl::InvalidArgumentError(absl::StrCat("invalid value \"", value, "\" for --", s.flag,
-                                                 " (", s.env, "): expected ", s.help,
-                                                 "; default ", s.default_text));
+                                                 " (", s.env, "): expected ", s.help, "; default ",
+                                                 s.default_text));
 }
 
 }  // namespace

@@ -15,7 +15,7 @@ namespace warden {
 // environment; every part receives only the fields it needs.
 struct ServerConfig {
   std::string listen = "127.0.0.1:8443";
-  std::string health_listen;  // extra plaintext port serving only grpc.health.v1; empty: none
+  std::string health_listen;   // extra plaintext port serving only grpc.health.v1; empty: none
   std::string metrics_listen;  // plaintext HTTP port serving Prometheus /metrics; empty: none
   // The HTTP listener (Connect, StackRox's token paths, JWKS, health); empty: none. Serves
   // HTTPS with the gRPC port's certificate when TLS is configured.
@@ -31,7 +31,7 @@ struct ServerConfig {
   absl::Duration tls_reload_interval = absl::Seconds(60);
   std::string database_url;
   int database_pool_size = 4;
-  int database_max_queued = 1024;  // storage executor tasks waiting for a connection
+  int database_max_queued = 1024;         // storage executor tasks waiting for a connection
   std::string data_dir;                   // dev key and admin password live here if not given
   std::vector<std::string> signing_keys;  // PEM paths; the first signs, all verify
   std::string admin_password_file;
@@ -55,14 +55,13 @@ struct ServerConfig {
   // (VerifiedTokenCache); 0: no cache.
   int validation_cache_size = 10000;
   // Abuse limits (docs/security.md); a rate or cap of 0 disables it.
-  double generate_rate = 20;        // GenerateToken per second per identity
+  double generate_rate = 20;  // GenerateToken per second per identity
   double generate_burst = 100;
-  double auth_failure_rate = 2;     // failed authentications per second per client address
+  double auth_failure_rate = 2;  // failed authentications per second per client address
   double auth_failure_burst = 50;
   int max_live_tokens_per_creator = 10000;
   std::string audit_log;  // JSON lines of every change; empty: the server log
 };
-
 
 // Builds the config from `--flag=value` / `--flag value` arguments, falling back to the
 // environment variable of each setting, then to its default. Unknown flags, bad numbers

@@ -23,7 +23,8 @@ struct CallState {
 
 }  // namespace
 
-UnaryAnswer Invoke(const CallGate& gate, const UnaryRoute& route, const CallCredentials& credentials,
+UnaryAnswer Invoke(const CallGate& gate, const UnaryRoute& route,
+                   const CallCredentials& credentials,
                    std::unique_ptr<google::protobuf::Message> request, absl::Duration timeout) {
   auto state = std::make_shared<CallState>();
   state->request = std::move(request);
@@ -46,8 +47,8 @@ UnaryAnswer Invoke(const CallGate& gate, const UnaryRoute& route, const CallCred
                });
   }
   if (!state->done.WaitForNotificationWithTimeout(timeout)) {
-    return UnaryAnswer{absl::DeadlineExceededError(absl::StrCat(
-                           "the call did not finish within ", absl::FormatDuration(timeout))),
+    return UnaryAnswer{absl::DeadlineExceededError(absl::StrCat("the call did not finish within ",
+                                                                absl::FormatDuration(timeout))),
                        nullptr};
   }
   return UnaryAnswer{state->status, state->status.ok() ? state->response : nullptr};

@@ -1,8 +1,8 @@
 #pragma once
 
-#include <memory>
-
 #include <google/protobuf/message.h>
+
+#include <memory>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
@@ -23,7 +23,8 @@ struct UnaryAnswer {
 // with `timeout` as its deadline), and this waits for the answer for at most `timeout`
 // (then DEADLINE_EXCEEDED; database work still queued is then dropped, work already running
 // may complete and is discarded). Blocks an HTTP worker, never a gRPC thread.
-UnaryAnswer Invoke(const CallGate& gate, const UnaryRoute& route, const CallCredentials& credentials,
+UnaryAnswer Invoke(const CallGate& gate, const UnaryRoute& route,
+                   const CallCredentials& credentials,
                    std::unique_ptr<google::protobuf::Message> request, absl::Duration timeout);
 
 }  // namespace warden::http

@@ -65,8 +65,7 @@ grpc::ServerUnaryReactor* Serve(const CallGate& gate, grpc::CallbackServerContex
                                 const Request* request, Response* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   gate.Admit(CredentialsOf(*context), method,
-             [reactor, context, &api, handler, request,
-              response](absl::StatusOr<Identity> caller) {
+             [reactor, context, &api, handler, request, response](absl::StatusOr<Identity> caller) {
                if (!caller.ok()) return reactor->Finish(ToGrpcStatus(caller.status()));
                ScopedCall call(CallScopeOf(context));
                (api.*handler)(*caller, *request, response, [reactor](absl::Status status) {

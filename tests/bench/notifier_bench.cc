@@ -30,7 +30,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/clock.h"
-#include "tests/support/fake_clock.h"
 #include "glog/logging.h"
 #include "notifier/expiration_notifier.h"
 #include "notifier/expiry_message.h"
@@ -42,6 +41,7 @@
 #include "storage/schedule_store.h"
 #include "storage/token_sql.h"
 #include "storage/token_store.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/test_database.h"
 
 namespace warden {

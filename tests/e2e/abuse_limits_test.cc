@@ -1,14 +1,13 @@
 // End to end: the abuse limits (docs/security.md) — GenerateToken per identity, failed
 // authentications per address, live tokens per creator — and the audit trail.
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
@@ -29,8 +28,8 @@ std::map<std::string, std::string> Env(const TestDatabase& database,
 
 TEST_CASE("GenerateToken is rate-limited per identity: RESOURCE_EXHAUSTED beyond the burst") {
   TestDatabase database;
-  WardenProcess server(Env(database, {{"WARDEN_GENERATE_RATE_LIMIT", "0.0001"},
-                                      {"WARDEN_GENERATE_BURST", "3"}}));
+  WardenProcess server(
+      Env(database, {{"WARDEN_GENERATE_RATE_LIMIT", "0.0001"}, {"WARDEN_GENERATE_BURST", "3"}}));
   server.Start();
   ApiClient api(server.channel());
   const std::string admin = server.AdminAuthorization();

@@ -1,9 +1,9 @@
 // End to end: the Prometheus metrics port, scraped as Prometheus would.
 
-#include <string>
+#include <httplib.h>
 
 #include <catch2/catch.hpp>
-#include <httplib.h>
+#include <string>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -48,14 +48,18 @@ TEST_CASE("the metrics port serves RPC, latency and validation metrics") {
   REQUIRE(response->status == 200);
   const std::string& text = response->body;
   INFO(text);
-  CHECK(SampleValue(text, "warden_rpc_total{code=\"OK\",method=\"/warden.v1.AuthService/"
-                          "GetAuthStatus\"}") >= 2);
-  CHECK(SampleValue(text, "warden_rpc_total{code=\"UNAUTHENTICATED\",method=\"/warden.v1."
-                          "AuthService/GetAuthStatus\"}") >= 1);
-  CHECK(SampleValue(text, "warden_rpc_total{code=\"OK\",method=\"/warden.v1.TokenService/"
-                          "GenerateToken\"}") >= 1);
-  CHECK(SampleValue(text, "warden_rpc_duration_seconds_count{method=\"/warden.v1.AuthService/"
-                          "GetAuthStatus\"}") >= 3);
+  CHECK(SampleValue(text,
+                    "warden_rpc_total{code=\"OK\",method=\"/warden.v1.AuthService/"
+                    "GetAuthStatus\"}") >= 2);
+  CHECK(SampleValue(text,
+                    "warden_rpc_total{code=\"UNAUTHENTICATED\",method=\"/warden.v1."
+                    "AuthService/GetAuthStatus\"}") >= 1);
+  CHECK(SampleValue(text,
+                    "warden_rpc_total{code=\"OK\",method=\"/warden.v1.TokenService/"
+                    "GenerateToken\"}") >= 1);
+  CHECK(SampleValue(text,
+                    "warden_rpc_duration_seconds_count{method=\"/warden.v1.AuthService/"
+                    "GetAuthStatus\"}") >= 3);
   CHECK(SampleValue(text, "warden_token_validations_total{outcome=\"ok\"}") >= 1);
   CHECK(SampleValue(text, "warden_token_validations_total{outcome=\"rejected\"}") >= 1);
   CHECK(SampleValue(text, "warden_revocations_applied_total") >= 0);
@@ -73,8 +77,8 @@ TEST_CASE("the metrics port serves RPC, latency and validation metrics") {
 
 TEST_CASE("a metrics address that cannot be bound stops start-up") {
   TestDatabase database;
-  WardenProcess server({{"WARDEN_DATABASE_URL", database.url()},
-                        {"WARDEN_METRICS_LISTEN", "not-an-address"}});
+  WardenProcess server(
+      {{"WARDEN_DATABASE_URL", database.url()}, {"WARDEN_METRICS_LISTEN", "not-an-address"}});
   server.Start(/*wait_serving=*/false);
   CHECK(server.WaitForLog("cannot serve metrics on not-an-address", 1, absl::Seconds(30)));
 }

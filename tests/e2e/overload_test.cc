@@ -1,13 +1,12 @@
 // End to end: work queued for the database on behalf of a client that has stopped waiting is
 // never run (issue 14: the storage executor drops it, told by the gRPC adapter's call scope).
 
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <future>
 #include <pqxx/pqxx>
 #include <string>
 #include <thread>
-
-#include <catch2/catch.hpp>
 
 #include "tests/e2e/api_client.h"
 #include "tests/e2e/warden_process.h"

@@ -1,9 +1,6 @@
 // End to end: an independent client that knows nothing of Warden's .proto files lists,
 // describes and calls every service through server reflection, as grpcurl does.
 
-#include <set>
-
-#include <catch2/catch.hpp>
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/descriptor.pb.h>
 #include <google/protobuf/descriptor_database.h>
@@ -11,6 +8,9 @@
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/support/byte_buffer.h>
+
+#include <catch2/catch.hpp>
+#include <set>
 
 #include "common/await.h"
 #include "grpc/reflection/v1/reflection.grpc.pb.h"
@@ -120,7 +120,8 @@ std::pair<grpc::Status, std::string> CallDynamic(const std::shared_ptr<grpc::Cha
   std::vector<grpc::Slice> slices;
   REQUIRE(response_buffer.Dump(&slices).ok());
   std::string response_bytes;
-  for (const grpc::Slice& s : slices) response_bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  for (const grpc::Slice& s : slices)
+    response_bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
   std::unique_ptr<pb::Message> response(factory.GetPrototype(method.output_type())->New());
   REQUIRE(response->ParseFromString(response_bytes));
   std::string json;
@@ -136,10 +137,9 @@ TEST_CASE("reflection lists, describes and calls every service without .proto fi
 
   std::vector<std::string> services = reflection.ListServices();
   std::set<std::string> names(services.begin(), services.end());
-  for (const char* expected : {"warden.v1.TokenService", "warden.v1.AuthService",
-                               "grpc.health.v1.Health",
-                               "grpc.reflection.v1.ServerReflection",
-                               "grpc.reflection.v1alpha.ServerReflection"}) {
+  for (const char* expected :
+       {"warden.v1.TokenService", "warden.v1.AuthService", "grpc.health.v1.Health",
+        "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"}) {
     CHECK(names.count(expected) == 1);
   }
 
@@ -156,13 +156,15 @@ TEST_CASE("reflection lists, describes and calls every service without .proto fi
     }
   }
 
-  const pb::ServiceDescriptor* tokens = reflection.pool().FindServiceByName("warden.v1.TokenService");
+  const pb::ServiceDescriptor* tokens =
+      reflection.pool().FindServiceByName("warden.v1.TokenService");
   REQUIRE(tokens != nullptr);
   // The comments reach the client, as grpcurl describe shows them.
   pb::SourceLocation where;
   REQUIRE(tokens->FindMethodByName("GenerateToken")->GetSourceLocation(&where));
   CHECK_THAT(where.leading_comments, Catch::Contains("Mints a signed API token"));
-  const pb::Descriptor* metadata = reflection.pool().FindMessageTypeByName("warden.v1.TokenMetadata");
+  const pb::Descriptor* metadata =
+      reflection.pool().FindMessageTypeByName("warden.v1.TokenMetadata");
   REQUIRE(metadata != nullptr);
   REQUIRE(metadata->FindFieldByName("created_by")->GetSourceLocation(&where));
   CHECK_THAT(where.leading_comments, Catch::Contains("Who minted the token"));
@@ -174,12 +176,14 @@ TEST_CASE("reflection lists, describes and calls every service without .proto fi
   REQUIRE(minted.ok());
   CHECK_THAT(minted_json, Catch::Contains("\"name\":\"reflected\""));
 
-  auto [listed, listed_json] = CallDynamic(server.channel(), *tokens->FindMethodByName("ListTokens"),
-                                           R"({"pageSize": 10})", server.AdminAuthorization());
+  auto [listed, listed_json] =
+      CallDynamic(server.channel(), *tokens->FindMethodByName("ListTokens"), R"({"pageSize": 10})",
+                  server.AdminAuthorization());
   REQUIRE(listed.ok());
   CHECK_THAT(listed_json, Catch::Contains("reflected"));
 
-  const pb::ServiceDescriptor* health = reflection.pool().FindServiceByName("grpc.health.v1.Health");
+  const pb::ServiceDescriptor* health =
+      reflection.pool().FindServiceByName("grpc.health.v1.Health");
   REQUIRE(health != nullptr);
   auto [checked, checked_json] =
       CallDynamic(server.channel(), *health->FindMethodByName("Check"), "{}", "");

@@ -7,12 +7,12 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/await.h"
 #include "domain/role.h"
 #include "storage/access_scope_store.h"
 #include "storage/declarative_store.h"
 #include "storage/permission_set_store.h"
 #include "storage/role_store.h"
-#include "common/await.h"
 
 // The role stores' methods, each waiting for its callback: what the tests read most easily.
 

@@ -10,10 +10,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "common/await.h"
 #include "storage/expiring_page.h"
 #include "storage/token_sql.h"
 #include "storage/token_store.h"
-#include "common/await.h"
 #include "tests/storage/storage_fixture.h"
 
 namespace warden::storage::testing {

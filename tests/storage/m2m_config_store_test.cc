@@ -2,8 +2,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "common/random.h"
 #include "common/await.h"
+#include "common/random.h"
 #include "tests/storage/storage_fixture.h"
 
 namespace warden::storage::testing {
@@ -25,7 +25,8 @@ class M2mFixture : public StorageFixture {
   M2mFixture() : store_(executor()) {}
 
   absl::StatusOr<M2mConfig> Add(M2mConfig config) {
-    return Await<absl::StatusOr<M2mConfig>>([&](auto done) { store_.Add(config, RoleWriter{}, done); });
+    return Await<absl::StatusOr<M2mConfig>>(
+        [&](auto done) { store_.Add(config, RoleWriter{}, done); });
   }
   absl::StatusOr<M2mConfig> Get(const std::string& id) {
     return Await<absl::StatusOr<M2mConfig>>([&](auto done) { store_.Get(id, done); });
@@ -53,12 +54,13 @@ TEST_CASE_METHOD(M2mFixture, "a config round-trips with its mappings in order") 
   changed.mappings = {{"sub", "repo:org/.*", "Analyst"}};
   changed.allow_any_audience = true;
   changed.audiences.clear();
-  auto updated =
-      Await<absl::StatusOr<M2mConfig>>([&](auto done) { store_.Update(changed, RoleWriter{}, done); });
+  auto updated = Await<absl::StatusOr<M2mConfig>>(
+      [&](auto done) { store_.Update(changed, RoleWriter{}, done); });
   REQUIRE(updated.ok());
   CHECK(Get(added->id)->mappings == changed.mappings);
 
-  auto listed = Await<absl::StatusOr<std::vector<M2mConfig>>>([&](auto done) { store_.List(done); });
+  auto listed =
+      Await<absl::StatusOr<std::vector<M2mConfig>>>([&](auto done) { store_.List(done); });
   REQUIRE(listed.ok());
   CHECK(listed->size() == 1);
 }
@@ -76,8 +78,7 @@ TEST_CASE_METHOD(M2mFixture, "one config per issuer, known roles, known ids") {
   CHECK(unknown.code() == absl::StatusCode::kInvalidArgument);
   CHECK_THAT(std::string(unknown.message()), Catch::Contains("Wizard"));
 
-  CHECK(Get("5f0c3f5e-8d2a-4b5e-9a51-0c1d2e3f4a5b").status().code() ==
-        absl::StatusCode::kNotFound);
+  CHECK(Get("5f0c3f5e-8d2a-4b5e-9a51-0c1d2e3f4a5b").status().code() == absl::StatusCode::kNotFound);
   CHECK(Get("nope").status().code() == absl::StatusCode::kInvalidArgument);
   absl::Status missing = Await<absl::Status>(
       [&](auto done) { store_.Delete("5f0c3f5e-8d2a-4b5e-9a51-0c1d2e3f4a5b", done); });

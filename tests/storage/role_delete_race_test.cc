@@ -8,10 +8,10 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "common/await.h"
-#include "common/clock.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/await.h"
+#include "common/clock.h"
 #include "common/random.h"
 #include "storage/pg/executor.h"
 #include "storage/role_store.h"
@@ -81,8 +81,8 @@ TEST_CASE("a role delete behind an insert in progress waits, then names the toke
       "VALUES ($1::uuid, 'busy token', '{Busy}', now(), 'infinity', 'user:admin')",
       id);
 
-  std::future<absl::Status> deleted =
-      CallbackFuture<absl::Status>([&](auto done) { storage.roles().DeleteRole("Busy", TestEpoch(), done); });
+  std::future<absl::Status> deleted = CallbackFuture<absl::Status>(
+      [&](auto done) { storage.roles().DeleteRole("Busy", TestEpoch(), done); });
   AwaitLockWait(observer);
   inserting.commit();
 
@@ -118,11 +118,13 @@ TEST_CASE("DeleteRole racing token inserts never leaves a live token with a miss
     const int delete_at = (round * 5) % kInserts;  // the delete enters early, midway or late
     for (int i = 0; i < kInserts; ++i) {
       if (i == delete_at) {
-        deleted = CallbackFuture<absl::Status>([&](auto done) { storage.roles().DeleteRole(role, TestEpoch(), done); });
+        deleted = CallbackFuture<absl::Status>(
+            [&](auto done) { storage.roles().DeleteRole(role, TestEpoch(), done); });
       }
       TokenMetadata token = NewToken(TestEpoch(), absl::StrCat("race ", round, ".", i));
       token.roles = {"Analyst", role};
-      inserted.push_back(CallbackFuture<absl::Status>([&](auto done) { tokens.Insert(token, done); }));
+      inserted.push_back(
+          CallbackFuture<absl::Status>([&](auto done) { tokens.Insert(token, done); }));
     }
 
     int inserts_ok = 0;

@@ -83,8 +83,8 @@ TEST_CASE("a mint behind a role write in progress waits for it, then is refused"
   TokenMetadata token = NewToken(TestEpoch());
   MintConditions conditions;
   conditions.role_generation = checked;
-  std::future<absl::Status> minted =
-      CallbackFuture<absl::Status>([&](auto done) { storage.tokens().Insert(token, conditions, done); });
+  std::future<absl::Status> minted = CallbackFuture<absl::Status>(
+      [&](auto done) { storage.tokens().Insert(token, conditions, done); });
   AwaitLockWait(observer);
   writing.commit();
 

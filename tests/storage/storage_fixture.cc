@@ -2,10 +2,10 @@
 
 #include <catch2/catch.hpp>
 
-#include "common/random.h"
-#include "storage/pg/migrator.h"
 #include "common/await.h"
 #include "common/clock.h"
+#include "common/random.h"
+#include "storage/pg/migrator.h"
 
 namespace warden::storage::testing {
 namespace {

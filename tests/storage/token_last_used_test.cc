@@ -9,8 +9,8 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
-#include "common/random.h"
 #include "common/await.h"
+#include "common/random.h"
 #include "tests/storage/storage_fixture.h"
 
 namespace warden::storage::testing {

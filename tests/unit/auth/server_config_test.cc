@@ -1,8 +1,7 @@
 #include "server/config/server_config.h"
 
-#include <map>
-
 #include <catch2/catch.hpp>
+#include <map>
 
 namespace warden {
 namespace {
@@ -41,14 +40,15 @@ TEST_CASE("settings come from flags, then the environment, then defaults") {
 }
 
 TEST_CASE("bad values name the flag and its variable") {
-  auto config = Parse({}, {{"WARDEN_DATABASE_URL", "x"}, {"WARDEN_DATA_DIR", "d"},
+  auto config = Parse({}, {{"WARDEN_DATABASE_URL", "x"},
+                           {"WARDEN_DATA_DIR", "d"},
                            {"WARDEN_TOKEN_MAX_LIFETIME", "a year"}});
   REQUIRE_FALSE(config.ok());
   CHECK(config.status().code() == absl::StatusCode::kInvalidArgument);
   CHECK_THAT(std::string(config.status().message()),
              Catch::Contains("--token-max-lifetime (WARDEN_TOKEN_MAX_LIFETIME)"));
   CHECK_FALSE(Parse({"--nope=1"}, {{"WARDEN_DATABASE_URL", "x"}, {"WARDEN_DATA_DIR", "d"}}).ok());
-  CHECK_FALSE(Parse({}, {{"WARDEN_DATA_DIR", "d"}}).ok());       // no database
+  CHECK_FALSE(Parse({}, {{"WARDEN_DATA_DIR", "d"}}).ok());      // no database
   CHECK_FALSE(Parse({}, {{"WARDEN_DATABASE_URL", "x"}}).ok());  // no key source
 }
 
@@ -71,11 +71,11 @@ TEST_CASE("last-use tracking is on by default, and can be tuned or turned off") 
   CHECK(tuned->last_used_max_tokens == 5000);
   CHECK(Parse({"--track-last-used=true"}, env)->track_last_used);
 
-  for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
-           {"WARDEN_TRACK_LAST_USED", "sometimes"},
-           {"WARDEN_LAST_USED_FLUSH_INTERVAL", "10ms"},
-           {"WARDEN_LAST_USED_FLUSH_INTERVAL", "soon"},
-           {"WARDEN_LAST_USED_MAX_TOKENS", "10"}}) {
+  for (const auto& [name, value] :
+       std::vector<std::pair<std::string, std::string>>{{"WARDEN_TRACK_LAST_USED", "sometimes"},
+                                                        {"WARDEN_LAST_USED_FLUSH_INTERVAL", "10ms"},
+                                                        {"WARDEN_LAST_USED_FLUSH_INTERVAL", "soon"},
+                                                        {"WARDEN_LAST_USED_MAX_TOKENS", "10"}}) {
     std::map<std::string, std::string> bad = base;
     bad[name] = value;
     auto refused = Parse({}, bad);
@@ -124,10 +124,10 @@ TEST_CASE("private M2M issuers are refused unless the operator allows them") {
 
 TEST_CASE("--help lists every variable") {
   std::string help = ServerConfigHelp();
-  for (const char* var : {"WARDEN_LISTEN", "WARDEN_DATABASE_URL", "WARDEN_SIGNING_KEYS",
-                          "WARDEN_DATA_DIR", "WARDEN_ADMIN_PASSWORD_FILE",
-                          "WARDEN_TOKEN_MAX_LIFETIME", "WARDEN_TRACK_LAST_USED",
-                          "WARDEN_LAST_USED_FLUSH_INTERVAL", "WARDEN_LAST_USED_MAX_TOKENS"}) {
+  for (const char* var :
+       {"WARDEN_LISTEN", "WARDEN_DATABASE_URL", "WARDEN_SIGNING_KEYS", "WARDEN_DATA_DIR",
+        "WARDEN_ADMIN_PASSWORD_FILE", "WARDEN_TOKEN_MAX_LIFETIME", "WARDEN_TRACK_LAST_USED",
+        "WARDEN_LAST_USED_FLUSH_INTERVAL", "WARDEN_LAST_USED_MAX_TOKENS"}) {
     CHECK_THAT(help, Catch::Contains(var));
   }
 }
