@@ -1,58 +1,14 @@
-// No database: the notifier's thread pool and the webhook's body.
+// No database: the webhook's body.
 
-#include <atomic>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/notification.h"
-#include "common/thread_pool.h"
 #include "notifier/webhook_sink.h"
 
 namespace warden::notifier {
 namespace {
-
-TEST_CASE("the pool runs every task and WaitIdle waits for them", "[notifier][pool]") {
-  ThreadPool pool(3, 2);
-  std::atomic<int> ran{0};
-  for (int i = 0; i < 100; ++i) REQUIRE(pool.Submit([&] { ran.fetch_add(1); }));
-  pool.WaitIdle();
-  CHECK(ran.load() == 100);
-  pool.Shutdown();
-  CHECK_FALSE(pool.Submit([] {}));
-}
-
-TEST_CASE("Submit waits while the queue is full", "[notifier][pool]") {
-  ThreadPool pool(1, 1);
-  absl::Notification release, running;
-  REQUIRE(pool.Submit([&] {
-    running.Notify();
-    release.WaitForNotification();
-  }));
-  running.WaitForNotification();
-  REQUIRE(pool.Submit([] {}));  // fills the queue
-  std::atomic<bool> third_queued{false};
-  std::thread submitter([&] {
-    pool.Submit([] {});
-    third_queued = true;
-  });
-  // The submitter cannot get in until the first task ends.
-  CHECK_FALSE(third_queued.load());
-  release.Notify();
-  submitter.join();
-  CHECK(third_queued.load());
-  pool.WaitIdle();
-}
-
-TEST_CASE("Shutdown runs the queued tasks before joining", "[notifier][pool]") {
-  std::atomic<int> ran{0};
-  {
-    ThreadPool pool(1, 10);
-    for (int i = 0; i < 10; ++i) pool.Submit([&] { ran.fetch_add(1); });
-  }
-  CHECK(ran.load() == 10);
-}
 
 ExpiringTokenNotice Notice(int minutes, std::string name) {
   ExpiringTokenNotice notice;
