@@ -20,8 +20,9 @@ namespace warden::testing {
 class M2mFixture {
  public:
   // `allow_private_issuers`: WARDEN_M2M_ALLOW_PRIVATE_ISSUERS, which the fake issuer on
-  // 127.0.0.1 needs; the tests of the SSRF defence turn it off.
-  explicit M2mFixture(bool allow_private_issuers = true)
+  // 127.0.0.1 needs; the tests of the SSRF defence turn it off. `serve_http`: the server
+  // also serves HTTP (WardenProcess::ServeHttp).
+  explicit M2mFixture(bool allow_private_issuers = true, bool serve_http = false)
       : issuer_(pki_),
         server_({{"WARDEN_DATABASE_URL", database_.url()},
                  {"WARDEN_M2M_CA_FILE", pki_.Path("ca.pem")},
@@ -31,6 +32,7 @@ class M2mFixture {
                  {"WARDEN_AUTH_FAILURE_RATE_LIMIT", "0"}}),
         api_(server_.channel()),
         stub_(v1::AuthService::NewStub(server_.channel())) {
+    if (serve_http) server_.ServeHttp();
     server_.Start();
     admin_ = server_.AdminAuthorization();
   }
