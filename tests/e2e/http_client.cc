@@ -86,13 +86,17 @@ HttpReply SendRaw(int port, const std::string& bytes, absl::Duration timeout) {
     return reply;
   }
   const absl::Time deadline = absl::Now() + timeout;
-  auto wait = [&](short events) {
+  // Polls for `events`; the events that came, 0 at the deadline.
+  auto wait = [&](short events) -> short {
     pollfd p{fd, events, 0};
     const int ms = static_cast<int>(absl::ToInt64Milliseconds(deadline - absl::Now()));
-    return ms > 0 && ::poll(&p, 1, ms) == 1;
+    return ms > 0 && ::poll(&p, 1, ms) == 1 ? p.revents : 0;
   };
-  // The server may answer (and stop reading) before everything is written: that is fine.
-  for (size_t sent = 0; sent < bytes.size() && wait(POLLOUT);) {
+  // A server may answer (and stop reading) before everything is written, as it should for
+  // a body over its cap: the answer is then read.
+  for (size_t sent = 0; sent < bytes.size();) {
+    const short ready = wait(POLLOUT | POLLIN);
+    if ((ready & POLLOUT) == 0 || (ready & POLLIN) != 0) break;
     const ssize_t n = ::send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
     if (n <= 0) break;
     sent += static_cast<size_t>(n);
