@@ -22,6 +22,7 @@
 #include "absl/strings/str_cat.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "tests/e2e/http_client.h"
+#include "tests/e2e/m2m_fixture.h"
 #include "tests/e2e/warden_process.h"
 #include "tests/support/fake_oidc_issuer.h"
 #include "tests/support/test_database.h"
@@ -295,14 +296,7 @@ class HostileFixture {
                       v1::AuthMachineToMachineConfig* added = nullptr) {
     v1::AddAuthMachineToMachineConfigRequest request;
     v1::AuthMachineToMachineConfig& config = *request.mutable_config();
-    config.set_type(v1::AUTH_MACHINE_TO_MACHINE_CONFIG_TYPE_GENERIC);
-    config.set_issuer(issuer);
-    config.add_audiences("warden-test");
-    config.set_token_expiration_duration("10m");
-    auto* mapping = config.add_mappings();
-    mapping->set_key("repository");
-    mapping->set_value_expression("org/repo");
-    mapping->set_role("Analyst");
+    config = RepositoryM2mConfig(issuer);
     change(config);
     v1::AddAuthMachineToMachineConfigResponse response;
     grpc::Status status =

@@ -17,6 +17,21 @@
 
 namespace warden::testing {
 
+// A configuration trusting `issuer` for audience warden-test, 10 minute tokens, and one
+// mapping: repository org/repo gets Analyst.
+inline v1::AuthMachineToMachineConfig RepositoryM2mConfig(const std::string& issuer) {
+  v1::AuthMachineToMachineConfig config;
+  config.set_type(v1::AUTH_MACHINE_TO_MACHINE_CONFIG_TYPE_GENERIC);
+  config.set_issuer(issuer);
+  config.add_audiences("warden-test");
+  config.set_token_expiration_duration("10m");
+  auto* mapping = config.add_mappings();
+  mapping->set_key("repository");
+  mapping->set_value_expression("org/repo");
+  mapping->set_role("Analyst");
+  return config;
+}
+
 class M2mFixture {
  public:
   // `allow_private_issuers`: WARDEN_M2M_ALLOW_PRIVATE_ISSUERS, which the fake issuer on

@@ -46,6 +46,15 @@ const std::set<std::string>& VolatileFields() {
   return *names;
 }
 
+// The id of the item called `name`; "" when there is none.
+template <typename Items>
+std::string IdOfNamed(const Items& items, const std::string& name) {
+  for (const auto& item : items) {
+    if (item.name() == name) return item.id();
+  }
+  return "";
+}
+
 }  // namespace
 
 ConnectCode ConnectCodeOf(grpc::StatusCode code) {
@@ -246,9 +255,7 @@ std::string TransportFixture::EnsurePermissionSet(const std::string& name) {
   auto sets = roles_.Call(&v1::RoleService::Stub::ListPermissionSets, admin_,
                           v1::ListPermissionSetsRequest());
   REQUIRE(sets.ok());
-  for (const v1::PermissionSet& set : sets.response.permission_sets()) {
-    if (set.name() == name) return set.id();
-  }
+  if (std::string id = IdOfNamed(sets.response.permission_sets(), name); !id.empty()) return id;
   auto created =
       roles_.CreatePermissionSet(admin_, name, {{"Image", v1::ACCESS_LEVEL_READ_ACCESS}});
   INFO(created.message());
@@ -266,9 +273,7 @@ std::string TransportFixture::EnsureAccessScope(const std::string& name) {
   auto scopes =
       roles_.Call(&v1::RoleService::Stub::ListAccessScopes, admin_, v1::ListAccessScopesRequest());
   REQUIRE(scopes.ok());
-  for (const v1::AccessScope& scope : scopes.response.access_scopes()) {
-    if (scope.name() == name) return scope.id();
-  }
+  if (std::string id = IdOfNamed(scopes.response.access_scopes(), name); !id.empty()) return id;
   v1::CreateAccessScopeRequest request;
   request.mutable_access_scope()->set_name(name);
   request.mutable_access_scope()->mutable_rules()->add_clusters("production");
@@ -300,19 +305,6 @@ void TransportFixture::RemoveRole(const std::string& name) {
   REQUIRE((deleted.ok() || deleted.code() == grpc::StatusCode::NOT_FOUND));
 }
 
-v1::AuthMachineToMachineConfig TransportFixture::M2mConfig(const std::string& issuer) const {
-  v1::AuthMachineToMachineConfig config;
-  config.set_type(v1::AUTH_MACHINE_TO_MACHINE_CONFIG_TYPE_GENERIC);
-  config.set_issuer(issuer);
-  config.add_audiences("warden-test");
-  config.set_token_expiration_duration("10m");
-  auto* mapping = config.add_mappings();
-  mapping->set_key("repository");
-  mapping->set_value_expression("org/repo");
-  mapping->set_role("Analyst");
-  return config;
-}
-
 std::string TransportFixture::EnsureM2m(const FakeIssuer& issuer) {
   auto configs = CallWithAuthorization<v1::ListAuthMachineToMachineConfigsResponse>(
       [this](auto* c, const auto& r, auto* o) {
@@ -324,7 +316,7 @@ std::string TransportFixture::EnsureM2m(const FakeIssuer& issuer) {
     if (config.issuer() == issuer.url()) return config.id();
   }
   v1::AddAuthMachineToMachineConfigRequest request;
-  *request.mutable_config() = M2mConfig(issuer.url());
+  *request.mutable_config() = RepositoryM2mConfig(issuer.url());
   auto added = CallWithAuthorization<v1::AddAuthMachineToMachineConfigResponse>(
       [this](auto* c, const auto& r, auto* o) {
         return auth_->AddAuthMachineToMachineConfig(c, r, o);

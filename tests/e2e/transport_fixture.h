@@ -16,6 +16,7 @@
 #include "server/auth/method.h"
 #include "tests/e2e/api_client.h"
 #include "tests/e2e/http_client.h"
+#include "tests/e2e/m2m_fixture.h"
 #include "tests/e2e/role_client.h"
 #include "tests/e2e/warden_process.h"
 #include "tests/support/fake_oidc_issuer.h"
@@ -98,7 +99,6 @@ class TransportFixture {
   void RemoveAccessScope(const std::string& name);
   void EnsureRole(const std::string& name);
   void RemoveRole(const std::string& name);
-  v1::AuthMachineToMachineConfig M2mConfig(const std::string& issuer) const;
   std::string EnsureM2m(const FakeIssuer& issuer);
   void RemoveM2m(const FakeIssuer& issuer);
 

@@ -244,16 +244,16 @@ std::vector<TransportRow> AuthRows() {
       {Method::kAddM2mConfig, "a new issuer", kAdmin,
        Make<v1::AddAuthMachineToMachineConfigRequest>([](auto& f, auto& r) {
          f.RemoveM2m(f.other_issuer_);
-         *r.mutable_config() = f.M2mConfig(f.other_issuer_.url());
+         *r.mutable_config() = RepositoryM2mConfig(f.other_issuer_.url());
        }),
        StatusCode::OK, true},
       {Method::kAddM2mConfig, "an issuer that is not a URL", kAdmin,
        Make<v1::AddAuthMachineToMachineConfigRequest>(
-           [](auto& f, auto& r) { *r.mutable_config() = f.M2mConfig("not a url"); }),
+           [](auto&, auto& r) { *r.mutable_config() = RepositoryM2mConfig("not a url"); }),
        StatusCode::INVALID_ARGUMENT, true},
       {Method::kUpdateM2mConfig, "a longer token lifetime", kAdmin,
        Make<v1::UpdateAuthMachineToMachineConfigRequest>([](auto& f, auto& r) {
-         *r.mutable_config() = f.M2mConfig(f.issuer_.url());
+         *r.mutable_config() = RepositoryM2mConfig(f.issuer_.url());
          r.mutable_config()->set_id(f.EnsureM2m(f.issuer_));
          r.mutable_config()->set_token_expiration_duration("20m");
        }),
