@@ -24,7 +24,7 @@
 namespace warden::testing {
 namespace {
 
-TEST_CASE("every unary method has a row in the transport table") {
+TEST_CASE("every unary method has a row in the HTTP transport table") {
   std::set<Method> covered;
   for (const TransportRow& row : TransportRows()) {
     if (row.expected == grpc::StatusCode::OK) covered.insert(row.method);
@@ -40,7 +40,7 @@ TEST_CASE("every unary method has a row in the transport table") {
 }
 
 TEST_CASE_METHOD(TransportFixture,
-                 "every unary RPC answers alike over gRPC and Connect, counted by route") {
+                 "every unary RPC answers alike over gRPC and HTTP (Connect), counted by route") {
   std::map<std::string, int> http_calls;  // "route|status" -> calls made
   int rows = 0;
   for (const TransportRow& row : TransportRows()) {

@@ -155,7 +155,7 @@ TEST_CASE_METHOD(JwksFixture,
   CheckVerified(old_token);
 }
 
-TEST_CASE("buf curl --protocol connect mints, lists, validates and revokes") {
+TEST_CASE("buf curl --protocol connect mints, lists, validates and revokes over HTTP") {
   TestDatabase database;
   WardenProcess server({{"WARDEN_DATABASE_URL", database.url()}});
   server.ServeHttp();
