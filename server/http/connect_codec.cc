@@ -39,6 +39,25 @@ bool JsonTooDeep(absl::string_view json, int max_depth) {
          static_cast<size_t>(max_depth);
 }
 
+namespace {
+
+// What protobuf's JSON parser found wrong, without what it quotes of the body: its message
+// names the field or the expected token, then may quote the offending value ("invalid value
+// <value> for type ...") and add a line of the input around the error, either of which may
+// be part of a token. Capped, since a field name is the sender's.
+std::string ParseProblem(absl::string_view message) {
+  message = message.substr(0, message.find('\n'));
+  constexpr absl::string_view kInvalidValue = "invalid value";
+  if (const size_t at = message.find(kInvalidValue); at != absl::string_view::npos) {
+    message = message.substr(0, at + kInvalidValue.size());
+  }
+  constexpr size_t kMaxProblem = 200;
+  if (message.size() > kMaxProblem) return absl::StrCat(message.substr(0, kMaxProblem), "...");
+  return std::string(message);
+}
+
+}  // namespace
+
 absl::Status DecodeMessage(Codec codec, absl::string_view body, google::protobuf::Message* out) {
   const std::string& type = out->GetDescriptor()->full_name();
   if (codec == Codec::kProto) {
@@ -58,12 +77,9 @@ absl::Status DecodeMessage(Codec codec, absl::string_view body, google::protobuf
   auto parsed = google::protobuf::util::JsonStringToMessage(
       google::protobuf::StringPiece(body.data(), body.size()), out, options);
   if (!parsed.ok()) {
-    // Protobuf's first line says what is wrong; the lines after it quote up to 40 bytes of
-    // the body around the error (which may be a token) and are left out.
-    const std::string reason = parsed.message().ToString();
     return absl::InvalidArgumentError(
         absl::StrCat("the request body is not a JSON ", type,
-                     " message: ", absl::string_view(reason).substr(0, reason.find('\n'))));
+                     " message: ", ParseProblem(parsed.message().ToString())));
   }
   return absl::OkStatus();
 }

@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "glog/logging.h"
+#include "server/http/connect_codec.h"
 
 namespace warden::http {
 namespace {
@@ -169,7 +170,8 @@ class HttpListener::TlsFiles {
   };
 
   std::string Stamp() const {
-    struct stat cert {}, key {};
+    struct stat cert {
+    }, key{};
     if (::stat(cert_path_.c_str(), &cert) != 0 || ::stat(key_path_.c_str(), &key) != 0) return "";
     return absl::StrCat(cert.st_mtim.tv_sec, ".", cert.st_mtim.tv_nsec, "/", cert.st_size, "|",
                         key.st_mtim.tv_sec, ".", key.st_mtim.tv_nsec, "/", key.st_size);
@@ -254,8 +256,8 @@ absl::StatusOr<std::unique_ptr<HttpListener>> HttpListener::Start(ListenerOption
   if (!address.ok()) return address.status();
   std::unique_ptr<HttpListener> listener(new HttpListener());
   if (!options.tls_cert.empty()) {
-    listener->tls_files_ = std::make_unique<TlsFiles>(options.tls_cert, options.tls_key,
-                                                      options.tls_reload_interval);
+    listener->tls_files_ =
+        std::make_unique<TlsFiles>(options.tls_cert, options.tls_key, options.tls_reload_interval);
     if (absl::Status loaded = listener->tls_files_->LoadNow(); !loaded.ok()) return loaded;
     TlsFiles* files = listener->tls_files_.get();
     const std::string client_ca = options.tls_client_ca;
@@ -279,6 +281,23 @@ absl::StatusOr<std::unique_ptr<HttpListener>> HttpListener::Start(ListenerOption
   server.set_payload_max_length(options.max_body_bytes);
   server.set_tcp_nodelay(true);
 
+  // A Connect-style refusal written before routing (the body, if any, is not read).
+  auto refuse = [observe](httplib::Response& out, int status, const absl::Status& why) {
+    HttpResponse refused;
+    refused.status = status;
+    refused.body = ErrorBody(why);
+    Write(refused, out);
+    if (observe) observe("other", status, absl::ZeroDuration());
+  };
+  const size_t max_fields = options.max_header_fields;
+  server.set_pre_routing_handler(
+      [refuse, max_fields](const httplib::Request& in, httplib::Response& out) {
+        if (in.headers.size() <= max_fields) return httplib::Server::HandlerResponse::Unhandled;
+        refuse(out, 431,
+               absl::ResourceExhaustedError(
+                   absl::StrCat("the request has more than ", max_fields, " header fields")));
+        return httplib::Server::HandlerResponse::Handled;
+      });
   const size_t max_body = options.max_body_bytes;
   auto serve = [&router, observe](const httplib::Request& in, std::string body,
                                   httplib::Response& out) {
@@ -290,11 +309,16 @@ absl::StatusOr<std::unique_ptr<HttpListener>> HttpListener::Start(ListenerOption
   };
   // Bodies are read here, not by the library, so that the cap holds for chunked and
   // compressed bodies too.
-  auto with_body = [serve, max_body, observe](const httplib::Request& in, httplib::Response& out,
-                                              const httplib::ContentReader& reader) {
+  auto with_body = [serve, max_body, refuse](const httplib::Request& in, httplib::Response& out,
+                                             const httplib::ContentReader& reader) {
+    // Without either header an HTTP/1.1 request has no body (RFC 9112 §6.3), and the
+    // library's reader would wait for the connection to close.
+    if (!in.has_header("Content-Length") && !in.has_header("Transfer-Encoding")) {
+      return serve(in, std::string(), out);
+    }
     std::string body;
     bool too_big = false;
-    reader([&](const char* data, size_t length) {
+    const bool complete = reader([&](const char* data, size_t length) {
       if (body.size() + length > max_body) {
         too_big = true;
         return false;
@@ -302,14 +326,20 @@ absl::StatusOr<std::unique_ptr<HttpListener>> HttpListener::Start(ListenerOption
       body.append(data, length);
       return true;
     });
-    if (too_big) {
-      HttpResponse refused;
-      refused.status = 413;
-      refused.body = absl::StrCat(R"({"code":"resource_exhausted","message":"the request body is larger than )",
-                                  max_body, R"( bytes"})");
-      Write(refused, out);
-      if (observe) observe("other", 413, absl::ZeroDuration());
-      return;
+    // The library refuses a Content-Length over the cap itself (its status 413) and reports
+    // a body it could not read or decompress (400, or 415 for an unknown Content-Encoding);
+    // such a request must never run as if its body were empty.
+    if (too_big || (!complete && out.status == 413)) {
+      return refuse(out, 413,
+                    absl::ResourceExhaustedError(
+                        absl::StrCat("the request body is larger than ", max_body, " bytes")));
+    }
+    if (!complete) {
+      if (out.status == 415) {
+        return refuse(out, 415, absl::UnimplementedError("unsupported Content-Encoding"));
+      }
+      return refuse(out, 400,
+                    absl::InvalidArgumentError("the request body could not be read in full"));
     }
     serve(in, std::move(body), out);
   };
@@ -327,11 +357,13 @@ absl::StatusOr<std::unique_ptr<HttpListener>> HttpListener::Start(ListenerOption
   if (port == 0) {
     listener->port_ = server.bind_to_any_port(host);
     if (listener->port_ <= 0) {
-      return absl::FailedPreconditionError(absl::StrCat("cannot listen for HTTP on ", options.listen));
+      return absl::FailedPreconditionError(
+          absl::StrCat("cannot listen for HTTP on ", options.listen));
     }
   } else {
     if (!server.bind_to_port(host, port)) {
-      return absl::FailedPreconditionError(absl::StrCat("cannot listen for HTTP on ", options.listen));
+      return absl::FailedPreconditionError(
+          absl::StrCat("cannot listen for HTTP on ", options.listen));
     }
     listener->port_ = port;
   }

@@ -28,6 +28,10 @@ struct ListenerOptions {
   // Request bodies beyond this are refused (413), counted after any decompression, so a
   // small compressed body cannot grow without bound.
   size_t max_body_bytes = 1 << 20;
+  // Requests with more header fields than this are refused (431) before routing. cpp-httplib
+  // 0.11 reads every field a client sends before a handler runs, so this bounds what a
+  // request may make the server do, not the memory its header block takes while it is read.
+  size_t max_header_fields = 100;
   // TLS (HTTPS) when both are set: the same PEM files as gRPC, re-read every
   // `tls_reload_interval`; with `tls_client_ca`, clients must present a certificate it
   // signed.

@@ -4,7 +4,8 @@
 // hostile inputs, and one helper per call the hostile table makes (as admin unless said), each
 // returning the status the server answered. Helpers named ...Verbatim also read back what
 // they stored and answer DATA_LOSS if it differs from what was sent. The table itself comes
-// in one part per service: hostile_{token,auth,role,m2m}_rows.cc.
+// in one part per service: hostile_{token,auth,role,m2m}_rows.cc, and its HTTP column in
+// hostile_http_rows.cc.
 
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/support/byte_buffer.h>
@@ -20,6 +21,8 @@
 #include "absl/strings/str_cat.h"
 #include "common/await.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "tests/e2e/http_client.h"
+#include "tests/e2e/m2m_fixture.h"
 #include "tests/e2e/warden_process.h"
 #include "tests/support/fake_oidc_issuer.h"
 #include "tests/support/test_database.h"
@@ -81,6 +84,14 @@ struct HostileRow {
   grpc::StatusCode expected;
 };
 
+// One row of the hostile table's HTTP column: a request and the status it must be answered
+// with.
+struct HostileHttpRow {
+  std::string description;
+  std::function<HttpReply()> call;
+  int expected;
+};
+
 class HostileFixture {
  public:
   static constexpr char kSqlInjection[] = "'; DROP TABLE tokens; --";
@@ -100,6 +111,7 @@ class HostileFixture {
                  {"WARDEN_M2M_CA_FILE", pki_.Path("ca.pem")},
                  {"WARDEN_AUTH_FAILURE_RATE_LIMIT", "0"},
                  {"WARDEN_GENERATE_RATE_LIMIT", "0"}}) {
+    server_.ServeHttp();
     server_.Start();
     admin_ = server_.AdminAuthorization();
     channel_ = server_.channel();
@@ -283,14 +295,7 @@ class HostileFixture {
                       v1::AuthMachineToMachineConfig* added = nullptr) {
     v1::AddAuthMachineToMachineConfigRequest request;
     v1::AuthMachineToMachineConfig& config = *request.mutable_config();
-    config.set_type(v1::AUTH_MACHINE_TO_MACHINE_CONFIG_TYPE_GENERIC);
-    config.set_issuer(issuer);
-    config.add_audiences("warden-test");
-    config.set_token_expiration_duration("10m");
-    auto* mapping = config.add_mappings();
-    mapping->set_key("repository");
-    mapping->set_value_expression("org/repo");
-    mapping->set_role("Analyst");
+    config = RepositoryM2mConfig(issuer);
     change(config);
     v1::AddAuthMachineToMachineConfigResponse response;
     grpc::Status status =
@@ -342,6 +347,8 @@ class HostileFixture {
   std::vector<HostileRow> AuthRows();  // credentials and ID tokens
   std::vector<HostileRow> RoleRows();
   std::vector<HostileRow> M2mRows();
+  // The HTTP column: what reaches WARDEN_HTTP_LISTEN (hostile_http_rows.cc).
+  std::vector<HostileHttpRow> HttpRows();
 
   TestPki pki_;
   FakeIssuer issuer_;        // has a configuration: its ID tokens get verified

@@ -17,11 +17,27 @@
 
 namespace warden::testing {
 
+// A configuration trusting `issuer` for audience warden-test, 10 minute tokens, and one
+// mapping: repository org/repo gets Analyst.
+inline v1::AuthMachineToMachineConfig RepositoryM2mConfig(const std::string& issuer) {
+  v1::AuthMachineToMachineConfig config;
+  config.set_type(v1::AUTH_MACHINE_TO_MACHINE_CONFIG_TYPE_GENERIC);
+  config.set_issuer(issuer);
+  config.add_audiences("warden-test");
+  config.set_token_expiration_duration("10m");
+  auto* mapping = config.add_mappings();
+  mapping->set_key("repository");
+  mapping->set_value_expression("org/repo");
+  mapping->set_role("Analyst");
+  return config;
+}
+
 class M2mFixture {
  public:
   // `allow_private_issuers`: WARDEN_M2M_ALLOW_PRIVATE_ISSUERS, which the fake issuer on
-  // 127.0.0.1 needs; the tests of the SSRF defence turn it off.
-  explicit M2mFixture(bool allow_private_issuers = true)
+  // 127.0.0.1 needs; the tests of the SSRF defence turn it off. `serve_http`: the server
+  // also serves HTTP (WardenProcess::ServeHttp).
+  explicit M2mFixture(bool allow_private_issuers = true, bool serve_http = false)
       : issuer_(pki_),
         server_({{"WARDEN_DATABASE_URL", database_.url()},
                  {"WARDEN_M2M_CA_FILE", pki_.Path("ca.pem")},
@@ -31,6 +47,7 @@ class M2mFixture {
                  {"WARDEN_AUTH_FAILURE_RATE_LIMIT", "0"}}),
         api_(server_.channel()),
         stub_(v1::AuthService::NewStub(server_.channel())) {
+    if (serve_http) server_.ServeHttp();
     server_.Start();
     admin_ = server_.AdminAuthorization();
   }

@@ -1,31 +1,17 @@
 // End to end: the Prometheus metrics port, scraped as Prometheus would.
 
-#include <httplib.h>
-
 #include <catch2/catch.hpp>
 #include <string>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "tests/e2e/api_client.h"
+#include "tests/e2e/prometheus_text.h"
 #include "tests/e2e/warden_process.h"
 #include "tests/support/free_port.h"
 #include "tests/support/test_database.h"
 
 namespace warden::testing {
 namespace {
-
-// The value of the sample line that starts with `series` (name and labels, exactly as the
-// text format prints them), or -1 when no line does.
-double SampleValue(const std::string& text, const std::string& series) {
-  for (absl::string_view line : absl::StrSplit(text, '\n')) {
-    if (!absl::ConsumePrefix(&line, series) || !absl::ConsumePrefix(&line, " ")) continue;
-    double value = 0;
-    if (absl::SimpleAtod(line, &value)) return value;
-  }
-  return -1;
-}
 
 TEST_CASE("the metrics port serves RPC, latency and validation metrics") {
   TestDatabase database;
@@ -40,13 +26,8 @@ TEST_CASE("the metrics port serves RPC, latency and validation metrics") {
   REQUIRE(minted.ok());
   REQUIRE(api.AuthStatus(Bearer(minted.response.token())).ok());
 
-  httplib::Client client("127.0.0.1", metrics_port);
-  client.set_connection_timeout(5);
-  client.set_read_timeout(5);
-  auto response = client.Get("/metrics");
-  REQUIRE(response);
-  REQUIRE(response->status == 200);
-  const std::string& text = response->body;
+  const std::string text = ScrapeMetrics(metrics_port);
+  REQUIRE(!text.empty());
   INFO(text);
   CHECK(SampleValue(text,
                     "warden_rpc_total{code=\"OK\",method=\"/warden.v1.AuthService/"

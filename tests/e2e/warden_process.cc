@@ -1,7 +1,5 @@
 #include "tests/e2e/warden_process.h"
 
-#include "tests/e2e/api_client.h"
-
 #include <grpc/grpc.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
@@ -17,6 +15,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "tests/e2e/api_client.h"
 #include "tests/support/free_port.h"
 
 namespace warden::testing {
@@ -102,6 +101,20 @@ WardenProcess::~WardenProcess() {
   process_.reset();
   std::error_code ignored;
   std::filesystem::remove_all(data_dir_, ignored);
+}
+
+void WardenProcess::ServeHttp() {
+  if (http_port_ == 0) http_port_ = FreeTcpPort();
+  env_["WARDEN_HTTP_LISTEN"] = absl::StrCat("127.0.0.1:", http_port_);
+}
+
+std::string WardenProcess::http_url() const {
+  return absl::StrCat("http://127.0.0.1:", http_port_);
+}
+
+pid_t WardenProcess::pid() const {
+  REQUIRE(process_ != nullptr);
+  return process_->pid();
 }
 
 void WardenProcess::Start(bool wait_serving) {

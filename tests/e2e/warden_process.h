@@ -66,6 +66,12 @@ class WardenProcess final {
   // SIGTERM, then waits for exit; returns the exit code.
   int Stop();
   void Kill();  // SIGKILL
+  // From the next Start on, also serves HTTP (WARDEN_HTTP_LISTEN) on a free port of
+  // 127.0.0.1; the port stays the same across restarts.
+  void ServeHttp();
+  // The HTTP port (0 until ServeHttp) and base URL, "http://127.0.0.1:<port>".
+  int http_port() const { return http_port_; }
+  std::string http_url() const;
   // Sets a server environment variable for the next Start (a restart with other keys).
   void SetEnv(const std::string& name, std::string value) { env_[name] = std::move(value); }
   // Sends `signal` (e.g. SIGHUP) to the running server.
@@ -84,6 +90,8 @@ class WardenProcess final {
   std::shared_ptr<grpc::Channel> channel() const { return channel_; }
   const std::string& address() const { return address_; }
   const std::string& data_dir() const { return data_dir_; }
+  // The running server's process id (REQUIRES: started and not stopped).
+  pid_t pid() const;
   const std::string& admin_password() const { return admin_password_; }
   // Everything every run of the server has logged so far.
   std::string Log() const;
@@ -95,6 +103,7 @@ class WardenProcess final {
   std::map<std::string, std::string> env_;
   std::string data_dir_;
   std::string address_;
+  int http_port_ = 0;
   std::string admin_password_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<Subprocess> process_;
