@@ -179,6 +179,18 @@ TEST_CASE("a refused body is never echoed in the error") {
     // One line, so that whatever logs it cannot be made to log a forged second line.
     CHECK_THAT(std::string(status.message()), !Contains("\n"));
   }
+  // A value of the wrong form: protobuf's own first line quotes it ("invalid value <value>
+  // for type ..."), whatever its length.
+  for (const std::string& value : {secret, std::string(100000, 'T')}) {
+    v1::GenerateTokenRequest message;
+    absl::Status status =
+        DecodeMessage(Codec::kJson, R"({"expiration":")" + value + R"("})", &message);
+    CHECK(status.code() == absl::StatusCode::kInvalidArgument);
+    CHECK_THAT(std::string(status.message()), Contains("expiration"));
+    CHECK_THAT(std::string(status.message()), !Contains("eyJhbGci"));
+    CHECK_THAT(std::string(status.message()), !Contains("TTTTTTTT"));
+    CHECK(status.message().size() <= 512);
+  }
 }
 
 // The Connect protocol's table (connectrpc.com/docs/protocol, "Error Codes").
