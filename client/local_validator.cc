@@ -1,19 +1,19 @@
 #include "client/local_validator.h"
 
+#include <grpcpp/client_context.h>
+
+#include <nlohmann/json.hpp>
 #include <utility>
 #include <vector>
-
-#include <grpcpp/client_context.h>
-#include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
 #include "common/clock.h"
 #include "common/status_macros.h"
 #include "glog/logging.h"
-#include "validation/token_validator.h"
+#include "proto/convert/convert.h"
 #include "validation/jose/jws.h"
 #include "validation/jose/key_ring.h"
-#include "proto/convert/convert.h"
+#include "validation/token_validator.h"
 
 namespace warden {
 namespace {
@@ -61,8 +61,8 @@ struct LocalValidator::Keys {
   const TokenValidator validator;  // refers to `ring`
 };
 
-absl::StatusOr<std::unique_ptr<LocalValidator>> LocalValidator::Start(
-    ClientOptions options, LocalValidatorOptions local) {
+absl::StatusOr<std::unique_ptr<LocalValidator>> LocalValidator::Start(ClientOptions options,
+                                                                      LocalValidatorOptions local) {
   ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> channel, CreateWardenChannel(options));
   std::unique_ptr<LocalValidator> validator(
       new LocalValidator(std::move(options), local, std::move(channel)));
@@ -78,10 +78,10 @@ absl::StatusOr<std::unique_ptr<LocalValidator>> LocalValidator::Start(
   if (!validator->synced_) {
     absl::Status error = ToAbsl(validator->last_error_);
     if (error.ok()) {
-      error = absl::DeadlineExceededError("no revocation state from Warden within the start timeout");
+      error =
+          absl::DeadlineExceededError("no revocation state from Warden within the start timeout");
     }
-    return absl::Status(error.code(),
-                        absl::StrCat("cannot watch revocations: ", error.message()));
+    return absl::Status(error.code(), absl::StrCat("cannot watch revocations: ", error.message()));
   }
   return validator;  // the destructor stops the thread on every path
 }
@@ -124,14 +124,14 @@ absl::Status LocalValidator::InstallKeys(const v1::GetPublicKeysResponse& respon
   jose::VerifyOptions verify;
   verify.issuer = response.issuer();
   verify.audience = response.audience();
-  verify.leeway = absl::Seconds(response.leeway().seconds()) +
-                  absl::Nanoseconds(response.leeway().nanos());
+  verify.leeway =
+      absl::Seconds(response.leeway().seconds()) + absl::Nanoseconds(response.leeway().nanos());
   if (response.has_high_s_issued_before()) {
     verify.high_s_issued_before = absl::FromUnixSeconds(response.high_s_issued_before().seconds()) +
                                   absl::Nanoseconds(response.high_s_issued_before().nanos());
   }
-  auto next = std::make_shared<const Keys>(std::move(ring), std::move(verify), state_,
-                                           local_.cache_size);
+  auto next =
+      std::make_shared<const Keys>(std::move(ring), std::move(verify), state_, local_.cache_size);
   absl::MutexLock lock(&mu_);
   keys_ = std::move(next);
   ++key_fetches_;
@@ -240,9 +240,9 @@ absl::Status LocalValidator::Apply(const v1::WatchRevocationsResponse& message) 
   std::vector<RevocationView::Entry> revoked;
   revoked.reserve(message.revocations_size());
   for (const v1::RevokedToken& token : message.revocations()) {
-    revoked.push_back(RevocationView::Entry{
-        token.id(), absl::FromUnixSeconds(token.expiration().seconds()) +
-                        absl::Nanoseconds(token.expiration().nanos())});
+    revoked.push_back(
+        RevocationView::Entry{token.id(), absl::FromUnixSeconds(token.expiration().seconds()) +
+                                              absl::Nanoseconds(token.expiration().nanos())});
   }
   state_.revocations().AddAll(revoked);
   if (message.roles_changed()) state_.roles().Replace(RolesFrom(message.roles()));

@@ -1,11 +1,11 @@
 #pragma once
 
+#include <grpcpp/channel.h>
+
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <thread>
-
-#include <grpcpp/channel.h>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
@@ -60,8 +60,8 @@ class LocalValidator final {
   // UNAVAILABLE / DEADLINE_EXCEEDED if that takes longer than `start_timeout`;
   // UNAUTHENTICATED / PERMISSION_DENIED if the credentials are refused; INVALID_ARGUMENT
   // for options Client::Create refuses (credentials in cleartext to a remote endpoint).
-  static absl::StatusOr<std::unique_ptr<LocalValidator>> Start(
-      ClientOptions options, LocalValidatorOptions local = {});
+  static absl::StatusOr<std::unique_ptr<LocalValidator>> Start(ClientOptions options,
+                                                               LocalValidatorOptions local = {});
   ~LocalValidator();
 
   LocalValidator(const LocalValidator&) = delete;
@@ -110,8 +110,8 @@ class LocalValidator final {
   mutable absl::Time last_key_fetch_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
   mutable int64_t key_fetches_ ABSL_GUARDED_BY(mu_) = 0;
   std::string cursor_ ABSL_GUARDED_BY(mu_);
-  bool synced_ ABSL_GUARDED_BY(mu_) = false;        // a full state arrived, ever
-  bool connected_ ABSL_GUARDED_BY(mu_) = false;     // the current stream is in sync
+  bool synced_ ABSL_GUARDED_BY(mu_) = false;         // a full state arrived, ever
+  bool connected_ ABSL_GUARDED_BY(mu_) = false;      // the current stream is in sync
   absl::Time disconnected_at_ ABSL_GUARDED_BY(mu_);  // when !connected_
   grpc::Status last_error_ ABSL_GUARDED_BY(mu_);
   int64_t connects_ ABSL_GUARDED_BY(mu_) = 0;

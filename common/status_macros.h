@@ -10,10 +10,10 @@
 #define WARDEN_CONCAT_(a, b) WARDEN_CONCAT_INNER_(a, b)
 
 // Returns the status from the enclosing function if `expr` is not OK.
-#define RETURN_IF_ERROR(expr)                                   \
-  do {                                                          \
-    ::absl::Status warden_status_ = ::absl::Status(expr);       \
-    if (!warden_status_.ok()) return warden_status_;            \
+#define RETURN_IF_ERROR(expr)                             \
+  do {                                                    \
+    ::absl::Status warden_status_ = ::absl::Status(expr); \
+    if (!warden_status_.ok()) return warden_status_;      \
   } while (0)
 
 // `ASSIGN_OR_RETURN(auto x, Foo());` declares x from an OK StatusOr, or returns its status.

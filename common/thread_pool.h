@@ -19,7 +19,8 @@ namespace warden {
 //
 // The bound is back-pressure: Submit blocks while `max_queued` tasks are waiting (so a fast
 // database cannot pile up pages in front of a slow sink); TrySubmit refuses instead, for
-// callers that must never block. Thread-safe. Tasks must not call Submit, WaitIdle or Shutdown on their own pool.
+// callers that must never block. Thread-safe. Tasks must not call Submit, WaitIdle or Shutdown on
+// their own pool.
 class ThreadPool final {
  public:
   // REQUIRES: threads >= 1, max_queued >= 1. Starts the threads.

@@ -35,7 +35,7 @@ struct NamespaceRef {
 // What an access scope lets a role see. Warden stores and reports it; the services that
 // consume tokens enforce it. Empty rules in a non-Unrestricted scope include nothing.
 struct ScopeRules {
-  std::vector<std::string> clusters;      // whole clusters
+  std::vector<std::string> clusters;     // whole clusters
   std::vector<NamespaceRef> namespaces;  // single namespaces
   bool operator==(const ScopeRules&) const = default;
 };

@@ -11,11 +11,11 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
+#include "common/thread_pool.h"
 #include "domain/token.h"
 #include "notifier/expiration_sink.h"
 #include "notifier/notifier_config.h"
 #include "notifier/stop_signal.h"
-#include "common/thread_pool.h"
 #include "storage/schedule_store.h"
 #include "storage/token_store.h"
 

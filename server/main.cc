@@ -11,8 +11,8 @@
 
 #include "absl/synchronization/mutex.h"
 #include "glog/logging.h"
-#include "server/app/warden_server.h"
 #include "notifier/notifier_config.h"
+#include "server/app/warden_server.h"
 #include "server/config/server_config.h"
 
 int main(int argc, char** argv) {

@@ -103,7 +103,8 @@ void PrepareRoleStatements(StorageExecutor& executor) {
   executor.Prepare(kDeleteRole, kDeleteRoleSql);
 }
 
-absl::StatusOr<std::vector<Role>> SelectRoles(pqxx::transaction_base& tx, const RoleFilter& filter) {
+absl::StatusOr<std::vector<Role>> SelectRoles(pqxx::transaction_base& tx,
+                                              const RoleFilter& filter) {
   std::optional<std::string> names;
   if (filter.names) names = TextArrayLiteral(*filter.names);
   const pqxx::result rows =

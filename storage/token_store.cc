@@ -48,22 +48,22 @@ constexpr char kGetSql[] = "SELECT " WARDEN_TOKEN_COLUMNS " FROM tokens WHERE id
 // it (migration 0009), and still checks expires_at for tokens expired since the last sweep.
 #define WARDEN_ANY_EXPIRY \
   "($2::boolean OR expires_at > 'epoch'::timestamptz + $3::bigint * interval '1 microsecond')"
-#define WARDEN_LIVE_ONLY                          \
-  "(NOT $2::boolean AND NOT expired AND "         \
+#define WARDEN_LIVE_ONLY                  \
+  "(NOT $2::boolean AND NOT expired AND " \
   "expires_at > 'epoch'::timestamptz + $3::bigint * interval '1 microsecond')"
 
 // $1 revoked filter (NULL: any), $2 include_expired, $3 now (micros),
 // $4 after.issued_at (micros; NULL on the first page), $5 after.id (NULL on the first page),
 // $6 limit. The row comparison lets the (issued_at, id) index start at the cursor.
 // WARDEN_LIST_WHERE is the filter both listings share ($1-$5).
-#define WARDEN_LIST_WHERE(EXPIRY)                                                 \
-  " WHERE ($1::boolean IS NULL OR revoked = $1::boolean) AND " EXPIRY             \
-  " AND (issued_at, id) > "                                                       \
+#define WARDEN_LIST_WHERE(EXPIRY)                                                          \
+  " WHERE ($1::boolean IS NULL OR revoked = $1::boolean) AND " EXPIRY                      \
+  " AND (issued_at, id) > "                                                                \
   "(COALESCE('epoch'::timestamptz + $4::bigint * interval '1 microsecond', '-infinity'), " \
   "COALESCE($5::uuid, '00000000-0000-0000-0000-000000000000')) "
-#define WARDEN_LIST_SQL(EXPIRY)                                                    \
-  "SELECT " WARDEN_TOKEN_COLUMNS " FROM tokens" WARDEN_LIST_WHERE(EXPIRY)          \
-  "ORDER BY tokens.issued_at, tokens.id LIMIT $6"
+#define WARDEN_LIST_SQL(EXPIRY)  \
+  "SELECT " WARDEN_TOKEN_COLUMNS \
+  " FROM tokens" WARDEN_LIST_WHERE(EXPIRY) "ORDER BY tokens.issued_at, tokens.id LIMIT $6"
 constexpr char kList[] = "warden_token_list";
 constexpr char kListSql[] = WARDEN_LIST_SQL(WARDEN_ANY_EXPIRY);
 constexpr char kListLive[] = "warden_token_list_live";
@@ -77,7 +77,7 @@ constexpr char kListLiveSql[] = WARDEN_LIST_SQL(WARDEN_LIVE_ONLY);
 // page whose first page_size + 1 rows match reads no more than that. The outer ORDER BY
 // names scanned.issued_at, scanned.id (the uuid, not the selected id::text), which the
 // subquery already delivers in order, so no sort is added.
-#define WARDEN_LIST_UNUSED_SQL(EXPIRY)                                                  \
+#define WARDEN_LIST_UNUSED_SQL(EXPIRY) \
   "SELECT " WARDEN_TOKEN_COLUMNS ", wanted, n FROM (SELECT tokens.*, "                  \
   "(last_used_at IS NULL OR "                                                           \
   "last_used_at < 'epoch'::timestamptz + $7::bigint * interval '1 microsecond') AS wanted, " \
@@ -282,14 +282,13 @@ void TokenStore::List(TokenListQuery query, std::function<void(absl::StatusOr<To
         const int64_t limit = static_cast<int64_t>(q.page_size) + 1;
         pqxx::nontransaction tx(conn, "token_list");
         const pqxx::result rows =
-            q.unused_since
-                ? tx.exec_prepared(q.include_expired ? kListUnused : kListUnusedLive, revoked,
-                                   q.include_expired, ToMicros(q.now), after_issued, after_id,
-                                   limit, ToMicros(*q.unused_since),
-                                   static_cast<int64_t>(kUnusedScanRows))
-                : tx.exec_prepared(q.include_expired ? kList : kListLive, revoked,
-                                   q.include_expired, ToMicros(q.now), after_issued, after_id,
-                                   limit);
+            q.unused_since ? tx.exec_prepared(
+                                 q.include_expired ? kListUnused : kListUnusedLive, revoked,
+                                 q.include_expired, ToMicros(q.now), after_issued, after_id, limit,
+                                 ToMicros(*q.unused_since), static_cast<int64_t>(kUnusedScanRows))
+                           : tx.exec_prepared(q.include_expired ? kList : kListLive, revoked,
+                                              q.include_expired, ToMicros(q.now), after_issued,
+                                              after_id, limit);
         TokenPage page;
         for (const pqxx::row& row : rows) {
           // kListUnused's last row may be where its budget ended rather than a match.

@@ -2,8 +2,7 @@
 
 namespace warden {
 
-RoleSnapshot::RoleSnapshot(std::vector<Role> roles, int64_t generation)
-    : generation_(generation) {
+RoleSnapshot::RoleSnapshot(std::vector<Role> roles, int64_t generation) : generation_(generation) {
   for (Role& role : roles) {
     std::string name = role.name;
     roles_.emplace(std::move(name), std::move(role));

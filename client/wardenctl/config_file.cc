@@ -88,11 +88,15 @@ absl::Status SaveSessionConfig(const std::string& path, const SessionConfig& con
     }
   }
   nlohmann::json json = {
-      {"endpoint", config.endpoint},     {"tls", config.use_tls},
+      {"endpoint", config.endpoint},
+      {"tls", config.use_tls},
       {"insecure_plaintext", config.insecure_plaintext},
-      {"ca_file", config.ca_file},       {"tls_server_name", config.tls_server_name},
-      {"cert_file", config.cert_file},   {"key_file", config.key_file},
-      {"token", config.token},           {"token_id", config.token_id},
+      {"ca_file", config.ca_file},
+      {"tls_server_name", config.tls_server_name},
+      {"cert_file", config.cert_file},
+      {"key_file", config.key_file},
+      {"token", config.token},
+      {"token_id", config.token_id},
       {"expiration", config.expiration},
   };
   ASSIGN_OR_RETURN(std::unique_ptr<PrivateFileWriter> writer, PrivateFileWriter::Open(path));

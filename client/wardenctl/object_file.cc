@@ -18,8 +18,8 @@
 #include "absl/strings/strip.h"
 #include "client/wardenctl/role_support.h"
 #include "common/status_macros.h"
-#include "domain/role.h"
 #include "declarative/declarative_config.h"
+#include "domain/role.h"
 #include "proto/convert/convert.h"
 
 namespace warden::cli {

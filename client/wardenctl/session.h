@@ -18,12 +18,12 @@ namespace warden::cli {
 
 // What main.cc read from the process environment; no other part of wardenctl reads it.
 struct Environment {
-  std::string endpoint;         // WARDEN_ENDPOINT
-  std::string token;            // WARDEN_TOKEN
+  std::string endpoint;            // WARDEN_ENDPOINT
+  std::string token;               // WARDEN_TOKEN
   std::string insecure_plaintext;  // WARDEN_INSECURE_PLAINTEXT ("true" or "1" allows)
-  std::string xdg_config_home;  // XDG_CONFIG_HOME
-  std::string home;             // HOME
-  std::string user;             // the local user, for naming login sessions
+  std::string xdg_config_home;     // XDG_CONFIG_HOME
+  std::string home;                // HOME
+  std::string user;                // the local user, for naming login sessions
   std::string hostname;
 };
 

@@ -34,7 +34,8 @@ void ToProto(const AccessScope& scope, v1::AccessScope* out) {
   out->set_id(scope.id);
   out->set_name(scope.name);
   out->set_description(scope.description);
-  for (const std::string& cluster : scope.rules.clusters) out->mutable_rules()->add_clusters(cluster);
+  for (const std::string& cluster : scope.rules.clusters)
+    out->mutable_rules()->add_clusters(cluster);
   for (const NamespaceRef& ns : scope.rules.namespaces) {
     v1::NamespaceRef* ref = out->mutable_rules()->add_namespaces();
     ref->set_cluster(ns.cluster);
@@ -83,7 +84,8 @@ RoleSpec FromProto(const v1::Role& role) {
   spec.name = role.name();
   spec.description = role.description();
   spec.permission_set_id = role.permission_set_id();
-  spec.access_scope_id = role.access_scope_id().empty() ? kUnrestrictedScopeId : role.access_scope_id();
+  spec.access_scope_id =
+      role.access_scope_id().empty() ? kUnrestrictedScopeId : role.access_scope_id();
   return spec;
 }
 

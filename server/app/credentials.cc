@@ -39,8 +39,8 @@ absl::StatusOr<std::optional<AdminPassword>> LoadAdminPassword(const ServerConfi
     return std::optional<AdminPassword>();
   }
   if (::mkdir(config.data_dir.c_str(), 0700) != 0 && errno != EEXIST) {
-    return absl::FailedPreconditionError(absl::StrCat("cannot create data directory ",
-                                                      config.data_dir, ": ", std::strerror(errno)));
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot create data directory ", config.data_dir, ": ", std::strerror(errno)));
   }
   std::string path = config.data_dir + "/admin-password";
   bool created = false;

@@ -7,19 +7,19 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
-#include "validation/revocation_view.h"
-#include "validation/role_view.h"
 #include "storage/role_store.h"
 #include "storage/token_store.h"
+#include "validation/revocation_view.h"
+#include "validation/role_view.h"
 
 namespace warden {
 
 // Brings the in-memory views in step with PostgreSQL, on its own thread:
 // at start-up it retries with backoff until the database is reachable, applies the
-// migrations, calls `after_migrations`, loads roles and revocations, then calls `on_ready`; afterwards it reloads
-// both every `interval` (the bound within which another replica's revocation or role
-// change is seen here). A failed reload keeps the views as they are: validation stays up
-// on what is known.
+// migrations, calls `after_migrations`, loads roles and revocations, then calls `on_ready`;
+// afterwards it reloads both every `interval` (the bound within which another replica's revocation
+// or role change is seen here). A failed reload keeps the views as they are: validation stays up on
+// what is known.
 class StateSync final {
  public:
   struct Options {
@@ -53,7 +53,7 @@ class StateSync final {
   RevocationView& revocations_;
   RoleView& role_view_;
   const Clock& clock_;
-  std::function<void()> after_migrations_;  // e.g. apply the declarative configuration
+  std::function<void()> after_migrations_;     // e.g. apply the declarative configuration
   std::function<absl::Status()> reload_more_;  // other views (M2M configurations)
   std::function<void()> on_ready_;
   absl::Notification stop_;

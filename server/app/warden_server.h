@@ -1,40 +1,39 @@
 #pragma once
 
+#include <grpcpp/server.h>
+
 #include <memory>
 #include <optional>
 
-#include <grpcpp/server.h>
-
 #include "absl/status/statusor.h"
-#include "server/app/state_sync.h"
-#include "server/auth/authenticator.h"
-#include "server/config/server_config.h"
-#include "server/http/listener.h"
-#include "server/http/router.h"
-#include "validation/jose/key_ring.h"
-#include "server/metrics/metrics.h"
-#include "server/reflection/descriptor_index.h"
-#include "server/reflection/reflection_service.h"
-#include "server/rpc/auth_service.h"
-#include "server/app/declarative_roles.h"
-#include "server/roles/role_authority.h"
+#include "common/thread_pool.h"
+#include "notifier/expiration_notifier.h"
+#include "notifier/notifier_config.h"
 #include "server/api/auth_api.h"
 #include "server/api/call_gate.h"
 #include "server/api/role_api.h"
 #include "server/api/token_api.h"
+#include "server/app/declarative_roles.h"
+#include "server/app/state_sync.h"
+#include "server/audit/audit_log.h"
+#include "server/auth/authenticator.h"
+#include "server/config/server_config.h"
+#include "server/http/listener.h"
+#include "server/http/router.h"
+#include "server/m2m/m2m_authority.h"
+#include "server/m2m/m2m_view.h"
+#include "server/metrics/metrics.h"
+#include "server/oidc/http_fetcher_impl.h"
+#include "server/oidc/issuer_key_cache.h"
+#include "server/reflection/descriptor_index.h"
+#include "server/reflection/reflection_service.h"
+#include "server/roles/role_authority.h"
+#include "server/rpc/auth_service.h"
 #include "server/rpc/role_service.h"
 #include "server/rpc/token_service.h"
 #include "server/tokens/token_authority.h"
 #include "server/tokens/usage_recorder.h"
-#include "notifier/expiration_notifier.h"
-#include "notifier/notifier_config.h"
-#include "common/thread_pool.h"
-#include "server/m2m/m2m_authority.h"
-#include "server/oidc/http_fetcher_impl.h"
-#include "server/oidc/issuer_key_cache.h"
-#include "server/m2m/m2m_view.h"
 #include "server/views/views_state.h"
-#include "server/audit/audit_log.h"
 #include "server/watch/watch_hub.h"
 #include "storage/access_scope_store.h"
 #include "storage/declarative_store.h"
@@ -45,6 +44,7 @@
 #include "storage/role_store.h"
 #include "storage/schedule_store.h"
 #include "storage/token_store.h"
+#include "validation/jose/key_ring.h"
 
 namespace warden {
 
@@ -129,7 +129,7 @@ class WardenServer final {
   storage::ChangeFeed change_feed_;        // likewise
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<grpc::Server> health_server_;  // WARDEN_HEALTH_LISTEN; health only
-  std::unique_ptr<http::Router> http_router_;      // WARDEN_HTTP_LISTEN; null without it
+  std::unique_ptr<http::Router> http_router_;    // WARDEN_HTTP_LISTEN; null without it
   std::unique_ptr<http::HttpListener> http_listener_;
   int port_ = 0;
   bool shut_down_ = false;

@@ -7,8 +7,7 @@
 
 namespace warden {
 
-RateLimiter::RateLimiter(Options options, const Clock& clock)
-    : options_(options), clock_(clock) {}
+RateLimiter::RateLimiter(Options options, const Clock& clock) : options_(options), clock_(clock) {}
 
 RateLimiter::Shard& RateLimiter::ShardFor(absl::string_view key) const {
   return shards_[absl::Hash<absl::string_view>()(key) % kShards];

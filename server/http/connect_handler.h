@@ -14,8 +14,8 @@ namespace warden::http {
 // the call through the gate and the application layer (unary_call.h), and encodes the
 // answer in the request's codec, or an error as Connect's JSON {code, message} with the
 // HTTP status of its code.
-HttpResponse ServeConnect(const CallGate& gate, const UnaryRoute& route,
-                          const HttpRequest& request, absl::Duration max_timeout);
+HttpResponse ServeConnect(const CallGate& gate, const UnaryRoute& route, const HttpRequest& request,
+                          absl::Duration max_timeout);
 
 // The answer for a status that is not OK, in Connect's form.
 HttpResponse ConnectError(const absl::Status& status);

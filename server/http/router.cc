@@ -86,8 +86,8 @@ HttpResponse Router::Dispatch(const HttpRequest& request, std::string* route) co
     missing.status = 404;
     return missing;
   }
-  return ConnectError(absl::NotFoundError(
-      absl::StrCat("no route for ", request.method, " on this path")));
+  return ConnectError(
+      absl::NotFoundError(absl::StrCat("no route for ", request.method, " on this path")));
 }
 
 HttpResponse Router::Handle(const HttpRequest& request, std::string* route) const {

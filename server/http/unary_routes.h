@@ -1,10 +1,10 @@
 #pragma once
 
+#include <google/protobuf/message.h>
+
 #include <functional>
 #include <string>
 #include <vector>
-
-#include <google/protobuf/message.h>
 
 #include "absl/strings/string_view.h"
 #include "domain/identity.h"

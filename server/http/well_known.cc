@@ -1,9 +1,8 @@
 #include "server/http/well_known.h"
 
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -40,8 +39,7 @@ HttpResponse ServeDiscovery(const TokenValidator& tokens) {
       {"id_token_signing_alg_values_supported", algorithms},
       {"response_types_supported", {"id_token"}},
       {"subject_types_supported", {"public"}},
-      {"claims_supported",
-       {"iss", "aud", "exp", "iat", "nbf", "jti", "sub", "name", "roles"}},
+      {"claims_supported", {"iss", "aud", "exp", "iat", "nbf", "jti", "sub", "name", "roles"}},
   });
 }
 

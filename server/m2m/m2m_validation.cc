@@ -68,14 +68,17 @@ absl::StatusOr<M2mConfig> ValidateM2mConfig(M2mConfig config) {
     const M2mMapping& m = config.mappings[i];
     std::string where = absl::StrCat("mapping ", i + 1);
     if (m.key.empty()) return absl::InvalidArgumentError(absl::StrCat(where, ": key is required"));
-    if (m.role.empty()) return absl::InvalidArgumentError(absl::StrCat(where, ": role is required"));
+    if (m.role.empty())
+      return absl::InvalidArgumentError(absl::StrCat(where, ": role is required"));
     if (HasNul(m.key) || HasNul(m.value_expression) || HasNul(m.role)) {
       return absl::InvalidArgumentError(absl::StrCat(where, ": must not contain NUL"));
     }
     RE2 expression(m.value_expression, RE2::Quiet);
     if (!expression.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(where, ": value_expression is not a valid "
-                                                     "RE2 expression: ", expression.error()));
+      return absl::InvalidArgumentError(absl::StrCat(where,
+                                                     ": value_expression is not a valid "
+                                                     "RE2 expression: ",
+                                                     expression.error()));
     }
   }
   return config;

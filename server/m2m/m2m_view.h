@@ -49,7 +49,9 @@ class M2mView final {
   void Replace(std::vector<M2mConfig> configs);
 
   // REQUIRES: called before the view is shared between threads. Must be thread-safe.
-  void SetChangedListener(std::function<void()> listener) { changed_listener_ = std::move(listener); }
+  void SetChangedListener(std::function<void()> listener) {
+    changed_listener_ = std::move(listener);
+  }
 
  private:
   std::function<void()> changed_listener_;

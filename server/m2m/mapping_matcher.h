@@ -1,11 +1,11 @@
 #pragma once
 
+#include <re2/re2.h>
+
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <re2/re2.h>
 
 #include "domain/m2m.h"
 

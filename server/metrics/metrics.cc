@@ -1,17 +1,16 @@
 #include "server/metrics/metrics.h"
 
-#include "absl/status/status.h"
+#include <prometheus/collectable.h>
+#include <prometheus/exposer.h>
+#include <prometheus/metric_family.h>
+#include <prometheus/text_serializer.h>
 
 #include <algorithm>
 #include <exception>
 #include <utility>
 #include <vector>
 
-#include <prometheus/collectable.h>
-#include <prometheus/exposer.h>
-#include <prometheus/metric_family.h>
-#include <prometheus/text_serializer.h>
-
+#include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "glog/logging.h"
 
@@ -51,8 +50,7 @@ class RpcInterceptor final : public grpc::experimental::Interceptor {
   const absl::Time start_;
 };
 
-class RpcInterceptorFactory final
-    : public grpc::experimental::ServerInterceptorFactoryInterface {
+class RpcInterceptorFactory final : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
   explicit RpcInterceptorFactory(Metrics& metrics) : metrics_(metrics) {}
   grpc::experimental::Interceptor* CreateServerInterceptor(
@@ -70,8 +68,7 @@ class RpcInterceptorFactory final
 // AddScrapeCounter).
 class Metrics::ScrapeGauges final : public prometheus::Collectable {
  public:
-  void Add(std::string name, std::string help, GaugeSource source,
-           prometheus::MetricType type) {
+  void Add(std::string name, std::string help, GaugeSource source, prometheus::MetricType type) {
     absl::MutexLock lock(&mu_);
     gauges_.push_back(Gauge{std::move(name), std::move(help), std::move(source), type});
   }
@@ -202,11 +199,11 @@ void Metrics::RecordCall(CallFamily& family, absl::string_view label, const std:
     counter = it->second;
     auto hit = family.histograms.find(label);
     if (hit == family.histograms.end()) {
-      hit = family.histograms
-                .emplace(std::string(label),
-                         &family.duration.Add({{family.label, std::string(label)}},
-                                              LatencyBuckets()))
-                .first;
+      hit =
+          family.histograms
+              .emplace(std::string(label),
+                       &family.duration.Add({{family.label, std::string(label)}}, LatencyBuckets()))
+              .first;
     }
     histogram = hit->second;
   }

@@ -8,8 +8,8 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "validation/jose/key_ring.h"
 #include "server/oidc/http_fetcher.h"
+#include "validation/jose/key_ring.h"
 
 namespace warden::oidc {
 

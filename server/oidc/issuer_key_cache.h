@@ -16,9 +16,9 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
-#include "validation/jose/key_ring.h"
 #include "server/oidc/http_fetcher.h"
 #include "server/oidc/issuer_spec.h"
+#include "validation/jose/key_ring.h"
 
 namespace warden::oidc {
 

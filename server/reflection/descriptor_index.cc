@@ -1,8 +1,8 @@
 #include "server/reflection/descriptor_index.h"
 
-#include <set>
-
 #include <google/protobuf/descriptor.pb.h>
+
+#include <set>
 
 #include "glog/logging.h"
 

@@ -41,7 +41,8 @@ void SetError(Response* response, grpc::StatusCode code, const std::string& mess
 template <typename Response>
 void SetFiles(Response* response, const std::optional<std::vector<std::string>>& files,
               const std::string& what) {
-  if (!files.has_value()) return SetError(response, grpc::StatusCode::NOT_FOUND, what + " not found");
+  if (!files.has_value())
+    return SetError(response, grpc::StatusCode::NOT_FOUND, what + " not found");
   for (const std::string& file : *files) {
     response->mutable_file_descriptor_response()->add_file_descriptor_proto(file);
   }
@@ -76,8 +77,8 @@ void ReflectionServiceImpl<Service, Request, Response>::Answer(const Request& re
     case Request::kFileContainingExtension:
       // The API defines no extensions.
       return SetError(response, grpc::StatusCode::NOT_FOUND,
-                      "extension " + request.file_containing_extension().containing_type() +
-                          " #" + std::to_string(request.file_containing_extension().extension_number()) +
+                      "extension " + request.file_containing_extension().containing_type() + " #" +
+                          std::to_string(request.file_containing_extension().extension_number()) +
                           " not found");
     case Request::kAllExtensionNumbersOfType:
       if (!index_.IsMessage(request.all_extension_numbers_of_type())) {

@@ -1,9 +1,9 @@
 #pragma once
 
+#include <grpcpp/grpcpp.h>
+
 #include <string>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
 
 #include "grpc/reflection/v1/reflection.grpc.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
@@ -33,10 +33,9 @@ class ReflectionServiceImpl final : public Service::CallbackService {
   const std::vector<std::string> services_;
 };
 
-using ReflectionV1Service =
-    ReflectionServiceImpl<grpc::reflection::v1::ServerReflection,
-                          grpc::reflection::v1::ServerReflectionRequest,
-                          grpc::reflection::v1::ServerReflectionResponse>;
+using ReflectionV1Service = ReflectionServiceImpl<grpc::reflection::v1::ServerReflection,
+                                                  grpc::reflection::v1::ServerReflectionRequest,
+                                                  grpc::reflection::v1::ServerReflectionResponse>;
 using ReflectionV1AlphaService =
     ReflectionServiceImpl<grpc::reflection::v1alpha::ServerReflection,
                           grpc::reflection::v1alpha::ServerReflectionRequest,
@@ -45,9 +44,8 @@ using ReflectionV1AlphaService =
 extern template class ReflectionServiceImpl<grpc::reflection::v1::ServerReflection,
                                             grpc::reflection::v1::ServerReflectionRequest,
                                             grpc::reflection::v1::ServerReflectionResponse>;
-extern template class ReflectionServiceImpl<
-    grpc::reflection::v1alpha::ServerReflection,
-    grpc::reflection::v1alpha::ServerReflectionRequest,
-    grpc::reflection::v1alpha::ServerReflectionResponse>;
+extern template class ReflectionServiceImpl<grpc::reflection::v1alpha::ServerReflection,
+                                            grpc::reflection::v1alpha::ServerReflectionRequest,
+                                            grpc::reflection::v1alpha::ServerReflectionResponse>;
 
 }  // namespace warden

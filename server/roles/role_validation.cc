@@ -15,9 +15,8 @@ absl::Status ValidateDescription(const std::string& description) {
     return absl::InvalidArgumentError("description must not contain NUL characters");
   }
   if (description.size() > kMaxDescriptionBytes) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("description is ", description.size(), " bytes long; the limit is ",
-                     kMaxDescriptionBytes));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "description is ", description.size(), " bytes long; the limit is ", kMaxDescriptionBytes));
   }
   return absl::OkStatus();
 }

@@ -36,7 +36,9 @@ ChangeFeed::ChangeFeed(Options options,
 
 ChangeFeed::~ChangeFeed() { Stop(); }
 
-void ChangeFeed::Start() { thread_ = std::thread([this] { Run(); }); }
+void ChangeFeed::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
 
 void ChangeFeed::Stop() {
   if (!stop_.HasBeenNotified()) stop_.Notify();

@@ -26,10 +26,10 @@ class ChangeFeed final {
     std::vector<std::string> channels;
     absl::Duration max_backoff = absl::Seconds(5);
   };
-  ChangeFeed(Options options,
-             std::function<void(const std::string& channel, const std::string& payload)>
-                 on_notification,
-             std::function<void()> on_connected);
+  ChangeFeed(
+      Options options,
+      std::function<void(const std::string& channel, const std::string& payload)> on_notification,
+      std::function<void()> on_connected);
   ~ChangeFeed();  // Stop()s
 
   void Start();

@@ -56,8 +56,8 @@ absl::Status ParseScenarios(const std::string& value, std::vector<ScenarioSpec>*
 
 const std::vector<std::string>& KnownScenarios() {
   static const auto* const names = new std::vector<std::string>{
-      "echo", "validate-cached", "generate",      "validate-distinct", "exchange",
-      "list", "list-walk",       "validate-local",    "validate-local-cached"};
+      "echo", "validate-cached", "generate",       "validate-distinct",    "exchange",
+      "list", "list-walk",       "validate-local", "validate-local-cached"};
   return *names;
 }
 

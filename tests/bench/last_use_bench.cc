@@ -11,10 +11,10 @@
 #include "absl/strings/str_format.h"
 #include "common/clock.h"
 #include "common/random.h"
-#include "server/views/views_state.h"
-#include "validation/token_validator.h"
 #include "server/tokens/usage_recorder.h"
+#include "server/views/views_state.h"
 #include "tests/bench/crypto_bench.h"
+#include "validation/token_validator.h"
 
 namespace warden::bench {
 namespace {
@@ -76,8 +76,8 @@ int RunLastUseBench(absl::Duration seconds, int threads, const std::string& resu
   };
   std::ofstream out;
   if (!results.empty()) out.open(results, std::ios::app);
-  std::cout << absl::StrFormat("%-10s %-4s %14s %15s   (median of 3, %d threads)\n", "path",
-                               "use", "per second", "per CPU second", threads);
+  std::cout << absl::StrFormat("%-10s %-4s %14s %15s   (median of 3, %d threads)\n", "path", "use",
+                               "per second", "per CPU second", threads);
   for (const Path& path : {Path{"cached", false}, Path{"signature", true}}) {
     std::vector<double> wall[2], cpu[2];  // [0]: off, [1]: on
     for (bool on : {true, false, false, true, true, false}) {
@@ -88,8 +88,7 @@ int RunLastUseBench(absl::Duration seconds, int threads, const std::string& resu
       const Rates rate = MeasureRate(
           [&] {
             const std::string& token =
-                path.distinct ? tokens[next.fetch_add(1, std::memory_order_relaxed) %
-                                       tokens.size()]
+                path.distinct ? tokens[next.fetch_add(1, std::memory_order_relaxed) % tokens.size()]
                               : tokens.front();
             return validator.Validate(token).ok();
           },

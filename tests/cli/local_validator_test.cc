@@ -9,9 +9,9 @@
 
 #include "absl/strings/match.h"
 #include "common/random.h"
-#include "validation/jose/jwt.h"
 #include "tests/cli/cli_fixture.h"
 #include "tests/e2e/role_client.h"
+#include "validation/jose/jwt.h"
 
 namespace warden::testing {
 namespace {
@@ -61,7 +61,8 @@ TEST_CASE_METHOD(CliFixture, "GetPublicKeys publishes the verification keys as a
   CHECK_FALSE(keys.audience().empty());
 }
 
-TEST_CASE_METHOD(CliFixture, "LocalValidator answers as ValidateToken does, and honours revocations") {
+TEST_CASE_METHOD(CliFixture,
+                 "LocalValidator answers as ValidateToken does, and honours revocations") {
   auto local = StartValidator(server_);
   auto remote = Client::Create(AdminOptions(server_));
   REQUIRE(remote.ok());
@@ -91,8 +92,8 @@ TEST_CASE_METHOD(CliFixture, "LocalValidator answers as ValidateToken does, and 
 
   // A revocation made now reaches both watchers within the fleet bound.
   REQUIRE(api_.Revoke(admin_, minted.metadata().id()).ok());
-  auto lag = TimeUntil(false, [&] { return local->Validate(minted.token()).ok(); },
-                       absl::Seconds(5));
+  auto lag = TimeUntil(
+      false, [&] { return local->Validate(minted.token()).ok(); }, absl::Seconds(5));
   REQUIRE(lag.has_value());
   CHECK(*lag < absl::Seconds(1));
   absl::Status revoked = local->Validate(minted.token()).status();
@@ -122,8 +123,8 @@ TEST_CASE_METHOD(CliFixture, "LocalValidator follows role edits") {
   (*update.mutable_permission_set()->mutable_resource_to_access())["Integration"] =
       v1::ACCESS_LEVEL_READ_ACCESS;
   REQUIRE(roles.Call(&v1::RoleService::Stub::UpdatePermissionSet, admin_, update).ok());
-  CHECK(TimeUntil(true, [&] { return level() == v1::ACCESS_LEVEL_READ_ACCESS; },
-                  absl::Seconds(5))
+  CHECK(TimeUntil(
+            true, [&] { return level() == v1::ACCESS_LEVEL_READ_ACCESS; }, absl::Seconds(5))
             .has_value());
 }
 
@@ -139,7 +140,8 @@ TEST_CASE_METHOD(CliFixture, "LocalValidator reconnects after a restart and catc
   CHECK(local->Validate(minted.token()).ok());
   server_.Start();
   REQUIRE(api_.Revoke(admin_, minted.metadata().id()).ok());
-  CHECK(TimeUntil(false, [&] { return local->Validate(minted.token()).ok(); }, absl::Seconds(30))
+  CHECK(TimeUntil(
+            false, [&] { return local->Validate(minted.token()).ok(); }, absl::Seconds(30))
             .has_value());
   // The restarted server cannot resume the old cursor: a second full state.
   CHECK(local->stats().resets == 2);
@@ -153,12 +155,13 @@ TEST_CASE_METHOD(CliFixture, "LocalValidator stops vouching when its watch is do
   const v1::GenerateTokenResponse minted = Mint("orphan", {"Analyst"});
   REQUIRE(local->Validate(minted.token()).ok());
   server_.Kill();
-  CHECK(TimeUntil(true,
-                  [&] {
-                    return local->Validate(minted.token()).status().code() ==
-                           absl::StatusCode::kUnavailable;
-                  },
-                  absl::Seconds(30))
+  CHECK(TimeUntil(
+            true,
+            [&] {
+              return local->Validate(minted.token()).status().code() ==
+                     absl::StatusCode::kUnavailable;
+            },
+            absl::Seconds(30))
             .has_value());
 }
 

@@ -58,16 +58,16 @@ TEST_CASE("wardenctl logs in over mutual TLS and its session remembers the certi
 
   // Without a certificate the (running) server refuses the handshake: exit 3.
   WardenctlRunner stranger;
-  CliResult refused = stranger.Run({"login", "--password-file", password_file, "--endpoint",
-                                    server.address(), "--ca-file", server_pki.Path("ca.pem"),
-                                    "--timeout", "2s"});
+  CliResult refused =
+      stranger.Run({"login", "--password-file", password_file, "--endpoint", server.address(),
+                    "--ca-file", server_pki.Path("ca.pem"), "--timeout", "2s"});
   INFO(Describe(refused));
   CHECK(refused.exit_code == 3);
 
   // A certificate without its key is a usage error that sends nothing: exit 1.
-  CliResult usage = stranger.Run({"whoami", "--endpoint", server.address(), "--ca-file",
-                                  server_pki.Path("ca.pem"), "--cert-file",
-                                  client_pki.Path("operator.pem")});
+  CliResult usage =
+      stranger.Run({"whoami", "--endpoint", server.address(), "--ca-file",
+                    server_pki.Path("ca.pem"), "--cert-file", client_pki.Path("operator.pem")});
   INFO(Describe(usage));
   CHECK(usage.exit_code == 1);
   CHECK(absl::StrContains(usage.err, "--cert-file and --key-file go together"));

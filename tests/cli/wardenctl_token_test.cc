@@ -293,7 +293,8 @@ TEST_CASE_METHOD(ShortWindowFixture, "token list --expiring defaults to the serv
 class QuickLastUsedFixture : public CliFixture {
  public:
   QuickLastUsedFixture()
-      : CliFixture(std::map<std::string, std::string>{{"WARDEN_LAST_USED_FLUSH_INTERVAL", "100ms"}}) {}
+      : CliFixture(
+            std::map<std::string, std::string>{{"WARDEN_LAST_USED_FLUSH_INTERVAL", "100ms"}}) {}
 
   // Polls until the server has written a last use of each of `ids` (the flush runs on its
   // own schedule), failing the test after 30 s.
@@ -321,8 +322,8 @@ TEST_CASE_METHOD(QuickLastUsedFixture,
   WaitUntilUsed({used.metadata().id(), admin.metadata().id()});
   const std::string used_at = absl::FormatTime(
       "%Y-%m-%dT%H:%M:%SZ",
-      absl::FromUnixSeconds(api_.Get(admin_, used.metadata().id()).response.token()
-                                .last_used_at().seconds()),
+      absl::FromUnixSeconds(
+          api_.Get(admin_, used.metadata().id()).response.token().last_used_at().seconds()),
       absl::UTCTimeZone());
 
   CliResult list = Ctl({"token", "list"}, env);
@@ -354,8 +355,8 @@ TEST_CASE_METHOD(QuickLastUsedFixture,
   CHECK(Json(Ctl({"token", "list", "--unused-since", "30d", "-o", "json"}, env))["tokens"].size() ==
         1);
   // An RFC 3339 time: an hour from now, every token was last used (or never) before it.
-  const std::string in_an_hour = absl::FormatTime(
-      "%Y-%m-%dT%H:%M:%SZ", absl::Now() + absl::Hours(1), absl::UTCTimeZone());
+  const std::string in_an_hour =
+      absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now() + absl::Hours(1), absl::UTCTimeZone());
   CliResult later = Ctl({"token", "list", "--unused-since", in_an_hour, "--active"}, env);
   INFO(Describe(later));
   REQUIRE(later.exit_code == 0);

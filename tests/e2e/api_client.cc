@@ -32,8 +32,8 @@ Reply<v1::GetTokenResponse> ApiClient::Get(const std::string& authorization,
   v1::GetTokenRequest request;
   request.set_id(id);
   return CallWithAuthorization<v1::GetTokenResponse>(
-      [this](auto* c, const auto& r, auto* o) { return tokens_->GetToken(c, r, o); },
-      authorization, request);
+      [this](auto* c, const auto& r, auto* o) { return tokens_->GetToken(c, r, o); }, authorization,
+      request);
 }
 
 Reply<v1::ListTokensResponse> ApiClient::List(const std::string& authorization,
@@ -52,8 +52,7 @@ Reply<v1::RevokeTokenResponse> ApiClient::Revoke(const std::string& authorizatio
       authorization, request);
 }
 
-Reply<v1::ListAllowedTokenRolesResponse> ApiClient::AllowedRoles(
-    const std::string& authorization) {
+Reply<v1::ListAllowedTokenRolesResponse> ApiClient::AllowedRoles(const std::string& authorization) {
   return CallWithAuthorization<v1::ListAllowedTokenRolesResponse>(
       [this](auto* c, const auto& r, auto* o) { return tokens_->ListAllowedTokenRoles(c, r, o); },
       authorization, v1::ListAllowedTokenRolesRequest());

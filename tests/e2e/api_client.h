@@ -1,13 +1,12 @@
 #pragma once
 
+#include <grpcpp/channel.h>
+#include <grpcpp/client_context.h>
+
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <chrono>
-
-#include <grpcpp/channel.h>
-#include <grpcpp/client_context.h>
 
 #include "absl/time/time.h"
 #include "warden/v1/auth.grpc.pb.h"

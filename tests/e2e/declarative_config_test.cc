@@ -1,9 +1,8 @@
 // End to end: roles from a declarative YAML file, applied at start-up and on SIGHUP.
 
+#include <catch2/catch.hpp>
 #include <csignal>
 #include <fstream>
-
-#include <catch2/catch.hpp>
 
 #include "tests/e2e/api_client.h"
 #include "tests/e2e/role_client.h"

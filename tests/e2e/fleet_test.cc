@@ -1,17 +1,16 @@
 // End to end: two warden-server replicas on one database stay in step through PostgreSQL
 // LISTEN/NOTIFY (the periodic reconcile is set to an hour here, so it cannot help).
 
+#include <httplib.h>
+
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <pqxx/pqxx>
 
-#include <catch2/catch.hpp>
-#include <httplib.h>
-
 #include "absl/strings/str_cat.h"
-
 #include "tests/e2e/api_client.h"
 #include "tests/e2e/role_client.h"
 #include "tests/e2e/warden_process.h"
@@ -102,8 +101,8 @@ TEST_CASE_METHOD(Fleet, "a token revoked through one replica is rejected by the 
   }
   std::sort(lags.begin(), lags.end());
   // The figures, for docs/performance.md; the assertion is the correctness bound only.
-  std::cout << "revocation propagation over " << lags.size()
-            << " revocations: p50 " << absl::FormatDuration(lags[lags.size() / 2]) << ", max "
+  std::cout << "revocation propagation over " << lags.size() << " revocations: p50 "
+            << absl::FormatDuration(lags[lags.size() / 2]) << ", max "
             << absl::FormatDuration(lags.back()) << std::endl;
   CHECK(lags.back() < absl::Seconds(1));
   // B measured the same propagation itself, for operators.
@@ -114,9 +113,9 @@ TEST_CASE_METHOD(Fleet, "a token revoked through one replica is rejected by the 
 
 TEST_CASE_METHOD(Fleet, "a role edited through one replica takes effect on the other") {
   RoleClient roles(a_.channel());
-  auto set = roles.CreatePermissionSet(
-      admin_, "Revoker",
-      {{"Access", v1::ACCESS_LEVEL_READ_ACCESS}, {"Integration", v1::ACCESS_LEVEL_READ_WRITE_ACCESS}});
+  auto set = roles.CreatePermissionSet(admin_, "Revoker",
+                                       {{"Access", v1::ACCESS_LEVEL_READ_ACCESS},
+                                        {"Integration", v1::ACCESS_LEVEL_READ_WRITE_ACCESS}});
   REQUIRE(set.ok());
   REQUIRE(roles.CreateRole(admin_, "Revoker", set.response.permission_set().id()).ok());
   auto minted = api_a_.Generate(admin_, "revoker", {"Revoker"});

@@ -9,10 +9,10 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "validation/jose/base64url.h"
 #include "tests/e2e/api_client.h"
 #include "tests/e2e/hostile_fixture.h"
 #include "tests/unit/oidc/test_issuer.h"
+#include "validation/jose/base64url.h"
 
 namespace warden::testing {
 

@@ -21,7 +21,8 @@ TEST_CASE_METHOD(M2mFixture, "an ID token is traded for a Warden token with the 
   REQUIRE(added.ok());
   CHECK(added.response.config().token_expiration_duration() == "10m");
 
-  auto exchanged = Exchange(issuer_.IdToken({{"repository", "org/repo"}, {"ref", "refs/heads/main"}}));
+  auto exchanged =
+      Exchange(issuer_.IdToken({{"repository", "org/repo"}, {"ref", "refs/heads/main"}}));
   INFO(exchanged.message());
   REQUIRE(exchanged.ok());
   int64_t lifetime = exchanged.response.expiration().seconds() - absl::ToUnixSeconds(absl::Now());
@@ -88,7 +89,8 @@ TEST_CASE_METHOD(M2mFixture, "a flood of unknown key ids does not hammer the iss
   CHECK(issuer_.jwks_fetches() - fetches_after_add <= 1);
 }
 
-TEST_CASE_METHOD(M2mFixture, "an ID token works directly as a bearer token, and dies with its config") {
+TEST_CASE_METHOD(M2mFixture,
+                 "an ID token works directly as a bearer token, and dies with its config") {
   auto added = Add(Config());
   REQUIRE(added.ok());
   std::string id_token = issuer_.IdToken({{"repository", "org/repo"}});

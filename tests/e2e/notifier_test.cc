@@ -1,8 +1,7 @@
 // End to end: the expiration notifier inside the real server, and ListExpiringTokens.
 
-#include <pqxx/pqxx>
-
 #include <catch2/catch.hpp>
+#include <pqxx/pqxx>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
@@ -56,7 +55,8 @@ TEST_CASE("the notifier warns once per backoff period, across restarts, in log a
   configured.Start();
   REQUIRE(configured.WaitForLog(kRan, 2, absl::Seconds(30)));
   const std::string id = soon.response.metadata().id();
-  const std::string line = "API Token " + name + " (ID " + id + ") will expire in less than 2 days.";
+  const std::string line =
+      "API Token " + name + " (ID " + id + ") will expire in less than 2 days.";
   CHECK(Count(configured.Log(), line) == 1);
   CHECK_FALSE(absl::StrContains(configured.Log(), "API Token later"));
 
@@ -84,9 +84,9 @@ TEST_CASE("two replicas on one database notify once between them") {
   WardenProcess b(env);
   a.Start();
   ApiClient api(a.channel());
-  REQUIRE(api.Generate(a.AdminAuthorization(), "expiring", {"Analyst"},
-                       absl::Now() + absl::Hours(5))
-              .ok());
+  REQUIRE(
+      api.Generate(a.AdminAuthorization(), "expiring", {"Analyst"}, absl::Now() + absl::Hours(5))
+          .ok());
   a.Stop();
   ForgetLastRun(database.url());
   a.Start(/*wait_serving=*/false);

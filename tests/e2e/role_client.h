@@ -17,7 +17,7 @@ class RoleClient final {
 
   template <typename Request, typename Response>
   Reply<Response> Call(grpc::Status (v1::RoleService::Stub::*method)(grpc::ClientContext*,
-                                                                       const Request&, Response*),
+                                                                     const Request&, Response*),
                        const std::string& authorization, const Request& request) {
     return CallWithAuthorization<Response>(
         [&](grpc::ClientContext* c, const Request& r, Response* o) {

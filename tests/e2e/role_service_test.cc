@@ -121,8 +121,7 @@ TEST_CASE_METHOD(RoleFixture, "objects in use cannot be deleted, and the error n
   get.set_name("Deployer");
   CHECK(roles_.Call(&Stub::GetRole, admin_, get).code() == grpc::StatusCode::NOT_FOUND);
   // Tokens that named the deleted role are rejected.
-  CHECK(api_.AuthStatus(Bearer(live.response.token())).code() ==
-        grpc::StatusCode::UNAUTHENTICATED);
+  CHECK(api_.AuthStatus(Bearer(live.response.token())).code() == grpc::StatusCode::UNAUTHENTICATED);
 }
 
 TEST_CASE_METHOD(RoleFixture, "built-in objects are read-only") {
@@ -169,8 +168,7 @@ TEST_CASE_METHOD(RoleFixture, "bad role requests are rejected with the reason") 
             .code() == grpc::StatusCode::INVALID_ARGUMENT);
 
   std::string set_id = MakeRole("Once", {{"Image", kRead}});
-  CHECK(roles_.CreatePermissionSet(admin_, "Once", {}).code() ==
-        grpc::StatusCode::ALREADY_EXISTS);
+  CHECK(roles_.CreatePermissionSet(admin_, "Once", {}).code() == grpc::StatusCode::ALREADY_EXISTS);
   CHECK(roles_.CreateRole(admin_, "Once", set_id).code() == grpc::StatusCode::ALREADY_EXISTS);
   CHECK(roles_.CreateRole(admin_, "Dangling", "5f0c3f5e-8d2a-4b5e-9a51-0c1d2e3f4a5b").code() ==
         grpc::StatusCode::INVALID_ARGUMENT);
@@ -216,11 +214,12 @@ TEST_CASE_METHOD(RoleFixture, "scopes carry their rules and restrict what a scop
   CHECK(got.response.access_scope().rules().clusters(0) == "prod-eu");
   CHECK(got.response.access_scope().rules().namespaces(0).namespace_() == "payments");
 
-  auto set = roles_.CreatePermissionSet(admin_, "Scoped Issuer",
-                                        {{"Access", kRead}, {"Integration", kWrite}, {"Image", kWrite}});
+  auto set = roles_.CreatePermissionSet(
+      admin_, "Scoped Issuer", {{"Access", kRead}, {"Integration", kWrite}, {"Image", kWrite}});
   REQUIRE(set.ok());
-  REQUIRE(roles_.CreateRole(admin_, "Scoped Issuer", set.response.permission_set().id(),
-                            scope.response.access_scope().id())
+  REQUIRE(roles_
+              .CreateRole(admin_, "Scoped Issuer", set.response.permission_set().id(),
+                          scope.response.access_scope().id())
               .ok());
   std::string scoped = Mint(admin_, "Scoped Issuer");
   // Scoped Image write does not cover the unrestricted Continuous Integration role.

@@ -1,14 +1,15 @@
 // End to end: the server process as an operator sees it — start-up, logs, signals, restarts.
 
-#include <catch2/catch.hpp>
 #include <grpcpp/create_channel.h>
+
+#include <catch2/catch.hpp>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "grpc/health/v1/health.grpc.pb.h"
-#include "tests/support/free_port.h"
 #include "tests/e2e/api_client.h"
 #include "tests/e2e/warden_process.h"
+#include "tests/support/free_port.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_database.h"
 

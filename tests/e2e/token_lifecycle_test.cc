@@ -1,19 +1,18 @@
 // End to end: the real warden-server over gRPC, on a fresh database per test.
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <fstream>
 
-#include <catch2/catch.hpp>
-
 #include "absl/strings/match.h"
 #include "pqxx/pqxx"
-#include "validation/jose/base64url.h"
-#include "validation/jose/ecdsa_signature.h"
 #include "tests/e2e/api_client.h"
 #include "tests/e2e/server_fixture.h"
 #include "tests/e2e/warden_process.h"
 #include "tests/support/test_database.h"
+#include "validation/jose/base64url.h"
+#include "validation/jose/ecdsa_signature.h"
 
 namespace warden::testing {
 namespace {
@@ -57,7 +56,8 @@ TEST_CASE_METHOD(ServerFixture, "admin mints a token that authenticates and vali
   CHECK(admin_status.response.identity().permissions().size() == 24);
 }
 
-TEST_CASE_METHOD(ServerFixture, "ValidateToken needs an authenticated caller and explains rejections") {
+TEST_CASE_METHOD(ServerFixture,
+                 "ValidateToken needs an authenticated caller and explains rejections") {
   std::string token = MintAsAdmin("probe", {"Analyst"}).token();
   CHECK(api_.Validate("", token).code() == grpc::StatusCode::UNAUTHENTICATED);
   auto forged = api_.Validate(admin_, token.substr(0, token.size() - 4) + "AAAA");
@@ -220,7 +220,8 @@ TEST_CASE_METHOD(ServerFixture, "an unknown id is NOT_FOUND everywhere") {
   CHECK(api_.Revoke(admin_, unknown).code() == grpc::StatusCode::NOT_FOUND);
 }
 
-TEST_CASE_METHOD(ServerFixture, "credentials: none, two headers, or wrong ones are UNAUTHENTICATED") {
+TEST_CASE_METHOD(ServerFixture,
+                 "credentials: none, two headers, or wrong ones are UNAUTHENTICATED") {
   std::string token = MintAsAdmin("t", {"Analyst"}).token();
   CHECK(api_.AuthStatus("").code() == grpc::StatusCode::UNAUTHENTICATED);
   CHECK(api_.AuthStatus("Bearer garbage").code() == grpc::StatusCode::UNAUTHENTICATED);
@@ -237,9 +238,11 @@ TEST_CASE_METHOD(ServerFixture, "credentials: none, two headers, or wrong ones a
   CHECK_THAT(twice.error_message(), Catch::Contains("more than one authorization header"));
 }
 
-TEST_CASE_METHOD(ServerFixture, "listing pages through tokens and filters revoked and expired ones") {
+TEST_CASE_METHOD(ServerFixture,
+                 "listing pages through tokens and filters revoked and expired ones") {
   std::vector<std::string> ids;
-  for (int i = 0; i < 5; ++i) ids.push_back(MintAsAdmin("t" + std::to_string(i), {"Analyst"}).metadata().id());
+  for (int i = 0; i < 5; ++i)
+    ids.push_back(MintAsAdmin("t" + std::to_string(i), {"Analyst"}).metadata().id());
   REQUIRE(api_.Revoke(admin_, ids[1]).ok());
 
   v1::ListTokensRequest request;

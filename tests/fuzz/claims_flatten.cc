@@ -14,11 +14,11 @@
 #include <vector>
 
 #include "nlohmann/json.hpp"
-#include "validation/jose/json_object.h"
 #include "server/m2m/mapping_matcher.h"
 #include "server/oidc/claims.h"
 #include "server/oidc/id_token.h"
 #include "tests/fuzz/fuzz_check.h"
+#include "validation/jose/json_object.h"
 
 namespace warden::fuzz {
 namespace {

@@ -8,9 +8,9 @@
 #include <string>
 
 #include "absl/time/time.h"
+#include "server/m2m/m2m_view.h"
 #include "validation/jose/jwt.h"
 #include "validation/jose/key_ring.h"
-#include "server/m2m/m2m_view.h"
 #include "validation/revocation_view.h"
 #include "validation/role_view.h"
 

@@ -14,13 +14,13 @@
 
 #include "absl/status/status.h"
 #include "nlohmann/json.hpp"
+#include "server/oidc/id_token.h"
+#include "tests/fuzz/fuzz_check.h"
+#include "tests/fuzz/jwt_fixture.h"
 #include "validation/jose/base64url.h"
 #include "validation/jose/json_object.h"
 #include "validation/jose/jws.h"
 #include "validation/jose/signing_key.h"
-#include "server/oidc/id_token.h"
-#include "tests/fuzz/fuzz_check.h"
-#include "tests/fuzz/jwt_fixture.h"
 
 namespace warden::fuzz {
 namespace {

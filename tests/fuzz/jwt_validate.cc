@@ -24,18 +24,18 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/clock.h"
-#include "tests/support/fake_clock.h"
 #include "common/random.h"
 #include "nlohmann/json.hpp"
 #include "server/auth/admin_password.h"
 #include "server/auth/authenticator.h"
 #include "server/views/views_state.h"
-#include "validation/token_validator.h"
+#include "tests/fuzz/fuzz_check.h"
+#include "tests/fuzz/jwt_fixture.h"
+#include "tests/support/fake_clock.h"
 #include "validation/jose/base64url.h"
 #include "validation/jose/jws.h"
 #include "validation/jose/jwt.h"
-#include "tests/fuzz/fuzz_check.h"
-#include "tests/fuzz/jwt_fixture.h"
+#include "validation/token_validator.h"
 
 namespace warden::fuzz {
 namespace {

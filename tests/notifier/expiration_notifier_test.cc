@@ -10,10 +10,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "common/clock.h"
-#include "tests/support/fake_clock.h"
 #include "notifier/log_sink.h"
 #include "storage/pg/migrator.h"
 #include "tests/notifier/notifier_fixture.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/test_database.h"
 
 namespace warden::notifier::testing {

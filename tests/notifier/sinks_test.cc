@@ -14,12 +14,12 @@
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "common/clock.h"
-#include "tests/support/fake_clock.h"
 #include "notifier/json_sink.h"
 #include "notifier/log_sink.h"
 #include "notifier/webhook_sink.h"
 #include "storage/pg/migrator.h"
 #include "tests/notifier/notifier_fixture.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/test_database.h"
 
 namespace warden::notifier::testing {

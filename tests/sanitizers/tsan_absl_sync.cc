@@ -36,8 +36,7 @@ namespace {
 template <typename F>
 F Real(const char* prefix, const char* rest) {
   const std::string ns = WARDEN_TSAN_STR(ABSL_OPTION_INLINE_NAMESPACE_NAME);
-  const std::string name =
-      std::string(prefix) + "4absl" + std::to_string(ns.size()) + ns + rest;
+  const std::string name = std::string(prefix) + "4absl" + std::to_string(ns.size()) + ns + rest;
   void* symbol = dlsym(RTLD_NEXT, name.c_str());
   if (symbol == nullptr) {
     std::fprintf(stderr, "tsan_absl_sync: %s not found: %s\n", name.c_str(), dlerror());
@@ -46,8 +45,7 @@ F Real(const char* prefix, const char* rest) {
   return reinterpret_cast<F>(symbol);
 }
 
-#define WARDEN_REAL(type, prefix, rest)                   \
-  static const auto real = Real<type>(prefix, rest)
+#define WARDEN_REAL(type, prefix, rest) static const auto real = Real<type>(prefix, rest)
 
 using absl::Condition;
 using absl::CondVar;

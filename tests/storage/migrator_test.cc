@@ -129,8 +129,8 @@ TEST_CASE("the tokens table has no column for the token string", "[migrator]") {
     columns.insert(row[0].as<std::string>());
   }
   CHECK(columns == std::set<std::string>{"id", "name", "roles", "issued_at", "expires_at",
-                                         "revoked", "revoked_at", "created_by",
-                                         "last_used_at", "expired", "root_principal"});
+                                         "revoked", "revoked_at", "created_by", "last_used_at",
+                                         "expired", "root_principal"});
 }
 
 TEST_CASE("migrating an unreachable database is UNAVAILABLE", "[migrator]") {

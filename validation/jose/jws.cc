@@ -96,8 +96,7 @@ absl::StatusOr<VerifiedJws> VerifyJws(const KeyRing& ring, std::string_view toke
   // Before the (costlier) check of the signature itself; a 64-byte signature is the only form
   // Verify accepts, so any other length is left to it.
   const bool high_s = key->algorithm() == JwsAlgorithm::kEs256 &&
-                      jws.signature.size() == kEs256SignatureBytes &&
-                      !Es256IsLowS(jws.signature);
+                      jws.signature.size() == kEs256SignatureBytes && !Es256IsLowS(jws.signature);
   if (options.require_low_s && high_s) {
     return absl::UnauthenticatedError("token signature is not in canonical low-S form");
   }

@@ -18,7 +18,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-
 // A string member: nullopt if absent, MalformedClaim if not a string.
 absl::StatusOr<std::optional<std::string>> OptionalString(const Json& object, const char* name) {
   const auto it = object.find(name);
@@ -169,9 +168,8 @@ absl::StatusOr<JwtClaims> VerifyJwt(const KeyRing& ring, std::string_view token,
   // `iat` has whole seconds and the cutoff microseconds: a token of the cutoff's own second
   // counts as after it (a token minted in that second by a binary that signed only low-S
   // would otherwise have a valid high-S twin).
-  if (jws->high_s &&
-      !(claims.issued_at <
-        absl::FromUnixSeconds(absl::ToUnixSeconds(*options.high_s_issued_before)))) {
+  if (jws->high_s && !(claims.issued_at <
+                       absl::FromUnixSeconds(absl::ToUnixSeconds(*options.high_s_issued_before)))) {
     return Reject("token signature is not in canonical low-S form");
   }
 

@@ -10,7 +10,8 @@ namespace {
 using testing::MakeRole;
 using testing::Scope;
 
-const Role kImageReadWrite = MakeRole("CI", {{"Image", Access::kReadWrite}, {"Detection", Access::kRead}});
+const Role kImageReadWrite =
+    MakeRole("CI", {{"Image", Access::kReadWrite}, {"Detection", Access::kRead}});
 const Role kImageRead = MakeRole("Image Reader", {{"Image", Access::kRead}});
 const Role kAlertRead = MakeRole("Alert Reader", {{"Alert", Access::kRead}});
 const Role kAlertAndImage =
@@ -73,8 +74,11 @@ TEST_CASE("the denial lists every offending resource with scope and levels") {
   absl::Status denied = CheckNoEscalation({&kImageRead}, {&wants});
   CHECK(denied.code() == absl::StatusCode::kPermissionDenied);
   std::string message(denied.message());
-  CHECK_THAT(message, Catch::Contains("Alert in scope Unrestricted (requested READ_ACCESS, held NO_ACCESS)"));
-  CHECK_THAT(message, Catch::Contains("Image in scope Unrestricted (requested READ_WRITE_ACCESS, held READ_ACCESS)"));
+  CHECK_THAT(message, Catch::Contains(
+                          "Alert in scope Unrestricted (requested READ_ACCESS, held NO_ACCESS)"));
+  CHECK_THAT(message,
+             Catch::Contains(
+                 "Image in scope Unrestricted (requested READ_WRITE_ACCESS, held READ_ACCESS)"));
   CHECK(CheckNoEscalation({&kImageReadWrite}, {&kImageRead}).ok());
 }
 

@@ -16,7 +16,7 @@ TEST_CASE("a key gets its burst at once, then the rate", "[rate_limiter]") {
   for (int i = 0; i < 3; ++i) CHECK(limiter.TryAcquire("alice"));
   CHECK_FALSE(limiter.TryAcquire("alice"));
   CHECK(limiter.Exhausted("alice"));
-  CHECK(limiter.TryAcquire("bob"));  // keys are independent
+  CHECK(limiter.TryAcquire("bob"));        // keys are independent
   clock.Advance(absl::Milliseconds(500));  // one event's worth at 2/s
   CHECK_FALSE(limiter.Exhausted("alice"));
   CHECK(limiter.TryAcquire("alice"));

@@ -7,11 +7,11 @@
 #include <vector>
 
 #include "common/clock.h"
-#include "tests/support/fake_clock.h"
 #include "common/random.h"
 #include "server/views/views_state.h"
-#include "validation/token_validator.h"
+#include "tests/support/fake_clock.h"
 #include "tests/unit/auth/role_fixtures.h"
+#include "validation/token_validator.h"
 
 namespace warden::testing {
 

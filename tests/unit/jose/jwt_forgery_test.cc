@@ -4,8 +4,8 @@
 #include <openssl/ec.h>
 #include <openssl/hmac.h>
 
-#include "validation/jose/jwt.h"
 #include "tests/unit/jose/jwt_test_support.h"
+#include "validation/jose/jwt.h"
 
 namespace warden::jose {
 namespace {

@@ -1,7 +1,7 @@
 // SignJwt and VerifyJwt: round trips, the claims checked and the inputs refused.
 
-#include "validation/jose/jwt.h"
 #include "tests/unit/jose/jwt_test_support.h"
+#include "validation/jose/jwt.h"
 
 namespace warden::jose {
 namespace {

@@ -14,7 +14,9 @@ M2mConfig Valid() {
   return config;
 }
 
-absl::StatusCode CodeOf(M2mConfig config) { return ValidateM2mConfig(std::move(config)).status().code(); }
+absl::StatusCode CodeOf(M2mConfig config) {
+  return ValidateM2mConfig(std::move(config)).status().code();
+}
 
 TEST_CASE("token lifetimes are Go-style durations between 1m and 24h") {
   CHECK(*ParseM2mTokenLifetime("5m") == absl::Minutes(5));

@@ -5,9 +5,9 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "tests/unit/oidc/test_issuer.h"
 #include "validation/jose/base64url.h"
 #include "validation/jose/ecdsa_signature.h"
-#include "tests/unit/oidc/test_issuer.h"
 
 namespace warden::oidc {
 namespace {

@@ -78,7 +78,7 @@ TEST_CASE_METHOD(CachedFixture, "a cached token not yet valid is refused until i
   claims.not_before = clock_.Now() + absl::Minutes(10);
   const std::string token = Mint(claims);
   clock_.Advance(absl::Minutes(10));
-  REQUIRE(Check(token).ok());  // now cached
+  REQUIRE(Check(token).ok());         // now cached
   clock_.Advance(-absl::Minutes(2));  // the clock steps back past the leeway
   CHECK(Check(token).message() == "token is not valid yet");
 }

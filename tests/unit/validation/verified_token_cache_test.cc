@@ -20,8 +20,8 @@ VerifiedTokenCache::Digest Key(const std::string& token) {
 
 TEST_CASE("the cache key is the token's SHA-256") {
   const VerifiedTokenCache::Digest abc = Key("abc");
-  CHECK(absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(abc.data()),
-                                                 abc.size())) ==
+  CHECK(absl::BytesToHexString(
+            absl::string_view(reinterpret_cast<const char*>(abc.data()), abc.size())) ==
         "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   CHECK(Key("abc") == Key("abc"));
   CHECK(Key("abc") != Key("abd"));
@@ -91,7 +91,8 @@ TEST_CASE("a token presented again and again stays while one-off tokens come and
 
 TEST_CASE("erasing keeps the remaining entries findable") {
   VerifiedTokenCache cache(1000);  // room for all: nothing is evicted
-  for (int i = 0; i < 64; ++i) cache.Insert(Key(absl::StrCat("t", i)), ClaimsWithId(absl::StrCat(i)));
+  for (int i = 0; i < 64; ++i)
+    cache.Insert(Key(absl::StrCat("t", i)), ClaimsWithId(absl::StrCat(i)));
   for (int i = 0; i < 64; i += 2) cache.Erase(Key(absl::StrCat("t", i)));
   for (int i = 0; i < 64; ++i) {
     VerifiedTokenCache::Claims found = cache.Find(Key(absl::StrCat("t", i)));

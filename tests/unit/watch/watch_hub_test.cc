@@ -57,7 +57,7 @@ TEST_CASE("a position older than the retained log, or ahead of it, cannot resume
   for (int i = 0; i < 5; ++i) hub.PublishRevocation(absl::StrCat("t", i), kExpiry);
   CHECK_FALSE(hub.Since(0, 100).has_value());  // changes 1 and 2 are gone
   CHECK_FALSE(hub.Since(1, 100).has_value());
-  REQUIRE(hub.Since(2, 100).has_value());     // 3, 4, 5 are retained
+  REQUIRE(hub.Since(2, 100).has_value());  // 3, 4, 5 are retained
   CHECK(hub.Since(2, 100)->revocations.size() == 3);
   CHECK_FALSE(hub.Since(6, 100).has_value());
 }
@@ -74,8 +74,7 @@ TEST_CASE("cursors resume only on the hub that made them", "[watch]") {
   CHECK_FALSE(hub.ParseCursor("1").has_value());
 }
 
-TEST_CASE("subscribers are woken by each change and by Close, until they unsubscribe",
-          "[watch]") {
+TEST_CASE("subscribers are woken by each change and by Close, until they unsubscribe", "[watch]") {
   WatchHub hub(10);
   int wakes = 0;
   const uint64_t id = hub.Subscribe([&] { ++wakes; });
@@ -94,7 +93,8 @@ TEST_CASE("subscribers are woken by each change and by Close, until they unsubsc
 TEST_CASE("views announce only what changes validation", "[watch]") {
   RevocationView revocations;
   std::vector<std::string> added;
-  revocations.SetAddedListener([&](const RevocationView::Entry& e) { added.push_back(e.token_id); });
+  revocations.SetAddedListener(
+      [&](const RevocationView::Entry& e) { added.push_back(e.token_id); });
   revocations.Add("a", kExpiry);
   revocations.Add("a", kExpiry);  // known: not announced again
   revocations.AddAll({{"a", kExpiry}, {"b", kExpiry}});
