@@ -10,26 +10,12 @@
 
 #include "tests/e2e/api_client.h"
 #include "tests/e2e/warden_process.h"
+#include "tests/support/lock_wait.h"
 #include "tests/support/test_database.h"
 #include "warden/v1/token.grpc.pb.h"
 
 namespace warden::testing {
 namespace {
-
-// Waits until a backend of `database` waits for a lock. Polls; fails after 30 s.
-void AwaitLockWait(const TestDatabase& database) {
-  pqxx::connection observer(database.url());
-  for (int i = 0; i < 3000; ++i) {
-    pqxx::nontransaction tx(observer);
-    if (tx.exec1("SELECT count(*) FROM pg_stat_activity "
-                 "WHERE datname = current_database() AND wait_event_type = 'Lock'")[0]
-            .as<int>() > 0) {
-      return;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  FAIL("the server's connection never waited for the test's lock");
-}
 
 TEST_CASE("a revoke whose client gave up while it waited for the database is never run") {
   TestDatabase database;
@@ -48,7 +34,8 @@ TEST_CASE("a revoke whose client gave up while it waited for the database is nev
   lock.exec("LOCK TABLE tokens IN ACCESS EXCLUSIVE MODE");
   std::future<Reply<v1::GetTokenResponse>> busy =
       std::async(std::launch::async, [&] { return api.Get(admin, id); });
-  AwaitLockWait(database);
+  pqxx::connection observer(database.url());
+  AwaitLockWait(observer);
 
   auto stub = v1::TokenService::NewStub(server.channel());
   grpc::ClientContext context;
