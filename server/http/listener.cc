@@ -101,6 +101,8 @@ HttpRequest ToRequest(const httplib::Request& in, std::string body) {
 
 void Write(const HttpResponse& in, httplib::Response& out) {
   out.status = in.status;
+  // The router's headers replace the server's defaults of the same name (Cache-Control).
+  for (const auto& [name, value] : in.headers) out.headers.erase(name);
   for (const auto& [name, value] : in.headers) out.headers.emplace(name, value);
   if (in.content_type.empty()) {
     out.body.clear();
@@ -280,6 +282,11 @@ absl::StatusOr<std::unique_ptr<HttpListener>> HttpListener::Start(ListenerOption
   server.set_keep_alive_max_count(static_cast<size_t>(options.keep_alive_max_requests));
   server.set_payload_max_length(options.max_body_bytes);
   server.set_tcp_nodelay(true);
+  // On every answer, those the library writes itself (414, malformed requests) included.
+  httplib::Headers defaults;
+  for (const auto& [name, value] : SecurityHeaders()) defaults.emplace(name, value);
+  defaults.emplace("Cache-Control", "no-store");
+  server.set_default_headers(std::move(defaults));
 
   // A Connect-style refusal written before routing (the body, if any, is not read).
   auto refuse = [observe](httplib::Response& out, int status, const absl::Status& why) {

@@ -20,6 +20,16 @@ HttpResponse Plain(int status, const std::string& text) {
 
 }  // namespace
 
+const std::vector<std::pair<std::string, std::string>>& SecurityHeaders() {
+  static const auto* headers = new std::vector<std::pair<std::string, std::string>>{
+      {"X-Content-Type-Options", "nosniff"},
+      {"X-Frame-Options", "DENY"},
+      {"Referrer-Policy", "no-referrer"},
+      {"Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"},
+  };
+  return *headers;
+}
+
 Router::Router(RouterOptions options, const CallGate& gate, std::vector<UnaryRoute> routes,
                const TokenValidator& tokens)
     : options_(std::move(options)),
@@ -92,13 +102,7 @@ HttpResponse Router::Dispatch(const HttpRequest& request, std::string* route) co
 
 HttpResponse Router::Handle(const HttpRequest& request, std::string* route) const {
   HttpResponse response = Dispatch(request, route);
-  // Every answer: no MIME sniffing, no framing, no referrer, and a policy that lets a page
-  // load nothing from elsewhere (the console's pages set their own).
-  response.headers.emplace("X-Content-Type-Options", "nosniff");
-  response.headers.emplace("X-Frame-Options", "DENY");
-  response.headers.emplace("Referrer-Policy", "no-referrer");
-  response.headers.emplace("Content-Security-Policy",
-                           "default-src 'none'; frame-ancestors 'none'; base-uri 'none'");
+  for (const auto& [name, value] : SecurityHeaders()) response.headers.emplace(name, value);
   // Anything not marked cacheable (the public keys) may hold a token or who holds one.
   if (response.headers.count("Cache-Control") == 0) {
     response.headers.emplace("Cache-Control", "no-store");

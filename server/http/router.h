@@ -13,6 +13,12 @@
 
 namespace warden::http {
 
+// The headers every answer carries, whoever writes it (the Router, or the listener and its
+// library for what they refuse before routing: 413, 431, 414, malformed requests): no MIME
+// sniffing, no framing, no referrer, and a policy that lets a page load nothing from
+// elsewhere (the console's pages will set their own).
+const std::vector<std::pair<std::string, std::string>>& SecurityHeaders();
+
 // What every HTTP answer is subject to.
 struct RouterOptions {
   // The longest a call may take (Connect-Timeout-Ms may ask for less).
