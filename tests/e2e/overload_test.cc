@@ -1,5 +1,5 @@
 // End to end: work queued for the database on behalf of a client that has stopped waiting is
-// never run (issue 14: the storage executor drops it, told by the gRPC adapter's call scope).
+// never run: the storage executor drops it, told by the gRPC adapter's call scope.
 
 #include <catch2/catch.hpp>
 #include <chrono>
