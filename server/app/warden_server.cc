@@ -15,40 +15,16 @@
 #include "glog/logging.h"
 #include "notifier/sinks_from_config.h"
 #include "server/app/credentials.h"
+#include "server/app/options_from_config.h"
 #include "server/rpc/malformed_request.h"
 #include "server/tls/server_credentials.h"
 
 namespace warden {
 namespace {
 
-storage::DatabaseOptions DatabaseOptionsFrom(const ServerConfig& config) {
-  storage::DatabaseOptions options;
-  options.url = config.database_url;
-  options.pool_size = config.database_pool_size;
-  options.max_queued = config.database_max_queued;
-  return options;
-}
-
 // Changes kept for watchers to resume from: a watcher that falls further behind (or was
 // disconnected longer) gets the full state again. About 100 bytes each.
 constexpr size_t kWatchLogCapacity = 100'000;
-
-AbuseLimits AbuseLimitsFrom(const ServerConfig& config) {
-  AbuseLimits limits;
-  limits.generate.rate = config.generate_rate;
-  limits.generate.burst = config.generate_burst;
-  limits.auth_failures.rate = config.auth_failure_rate;
-  limits.auth_failures.burst = config.auth_failure_burst;
-  return limits;
-}
-
-jose::VerifyOptions VerifyOptionsFrom(const ServerConfig& config) {
-  jose::VerifyOptions options;
-  options.issuer = config.issuer;
-  options.audience = config.audience;
-  options.leeway = config.token_leeway;
-  return options;
-}
 
 // What reflection's list_services reports: every service the server registers.
 std::vector<std::string> ServedServices() {
@@ -58,46 +34,6 @@ std::vector<std::string> ServedServices() {
           "grpc.health.v1.Health",
           "grpc.reflection.v1.ServerReflection",
           "grpc.reflection.v1alpha.ServerReflection"};
-}
-
-oidc::HttpFetcherImpl::Options FetcherOptionsFrom(const ServerConfig& config) {
-  oidc::HttpFetcherImpl::Options options;
-  options.allow_private_addresses = config.m2m_allow_private_issuers;
-  return options;
-}
-
-oidc::IssuerKeyCache::Options IssuerKeyOptionsFrom(const ServerConfig& config) {
-  oidc::IssuerKeyCache::Options options;
-  options.refresh_cooldown = config.m2m_key_refresh_cooldown;
-  return options;
-}
-
-M2mAuthority::Options M2mOptionsFrom(const ServerConfig& config) {
-  M2mAuthority::Options options;
-  options.issuer = config.issuer;
-  options.audience = config.audience;
-  options.leeway = config.token_leeway;
-  options.issuer_ca_file = config.m2m_ca_file;
-  options.max_live_tokens_per_root = config.max_live_tokens_per_creator;
-  return options;
-}
-
-UsageRecorder::Options UsageOptionsFrom(const ServerConfig& config) {
-  UsageRecorder::Options options;
-  options.flush_interval = config.last_used_flush_interval;
-  options.max_tokens = static_cast<size_t>(config.last_used_max_tokens);
-  return options;
-}
-
-TokenPolicy TokenPolicyFrom(const ServerConfig& config,
-                            const notifier::NotifierConfig& notifier_config) {
-  TokenPolicy policy;
-  policy.expiring_window = notifier_config.window;
-  policy.issuer = config.issuer;
-  policy.audience = config.audience;
-  policy.max_lifetime = config.token_max_lifetime;
-  policy.max_live_tokens_per_creator = config.max_live_tokens_per_creator;
-  return policy;
 }
 
 }  // namespace
@@ -358,21 +294,11 @@ absl::Status WardenServer::Listen() {
 
 absl::Status WardenServer::ListenHttp() {
   if (config_.http_listen.empty()) return absl::OkStatus();
-  http::RouterOptions router;
-  router.cors_origins = config_.http_cors_origins;
-  router.tls = !config_.tls_cert.empty();
-  http_router_ = std::make_unique<http::Router>(
-      std::move(router), gate_, http::UnaryRoutes(token_api_, role_api_, auth_api_), validator_);
-  http::ListenerOptions options;
-  options.listen = config_.http_listen;
-  options.threads = config_.http_threads;
-  options.max_body_bytes = static_cast<size_t>(config_.http_max_body_bytes);
-  options.tls_cert = config_.tls_cert;
-  options.tls_key = config_.tls_key;
-  options.tls_client_ca = config_.tls_client_ca;
-  options.tls_reload_interval = config_.tls_reload_interval;
+  http_router_ = std::make_unique<http::Router>(RouterOptionsFrom(config_), gate_,
+                                                http::UnaryRoutes(token_api_, role_api_, auth_api_),
+                                                validator_);
   absl::StatusOr<std::unique_ptr<http::HttpListener>> listener = http::HttpListener::Start(
-      std::move(options), *http_router_,
+      ListenerOptionsFrom(config_), *http_router_,
       [this](const std::string& route, int status, absl::Duration elapsed) {
         metrics_.RecordHttp(route, status, elapsed);
       });

@@ -2,12 +2,12 @@
 
 #include <httplib.h>
 #include <openssl/err.h>
-#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <sys/stat.h>
 
 #include <condition_variable>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <vector>
 
@@ -17,13 +17,15 @@
 #include "absl/synchronization/mutex.h"
 #include "glog/logging.h"
 #include "server/http/connect_codec.h"
+#include "server/tls/certificate_files.h"
 
 namespace warden::http {
 namespace {
 
 // cpp-httplib's pool with a bounded queue: when every worker is busy and the queue is full,
-// the accepting thread waits here, and further connections wait in the kernel's backlog
-// rather than in unbounded memory.
+// the accepting thread waits here, and further connections wait in the kernel's listen backlog
+// rather than in unbounded memory (the backlog is only 5 in Debian's cpp-httplib build; beyond
+// it the kernel drops connection attempts and clients retry their SYN).
 class BoundedPool final : public httplib::TaskQueue {
  public:
   BoundedPool(int threads, int max_queued) : max_queued_(static_cast<size_t>(max_queued)) {
@@ -111,6 +113,23 @@ void Write(const HttpResponse& in, httplib::Response& out) {
   }
 }
 
+// Makes `out` the last answer on its connection. After a body was refused part-way, what the
+// client still sends of it must not be parsed as its next request. cpp-httplib closes a
+// connection whose content provider reports failure, which this provider does once it has
+// written the whole answer.
+void CloseAfter(httplib::Response& out) {
+  auto body = std::make_shared<std::string>(std::move(out.body));
+  const std::string type = out.get_header_value("Content-Type");
+  out.body.clear();
+  out.headers.erase("Content-Type");
+  out.set_header("Connection", "close");
+  out.set_content_provider(body->size(), type.c_str(),
+                           [body](size_t offset, size_t length, httplib::DataSink& sink) {
+                             sink.write(body->data() + offset, length);
+                             return false;
+                           });
+}
+
 absl::StatusOr<std::pair<std::string, int>> SplitHostPort(const std::string& listen) {
   const size_t colon = listen.rfind(':');
   int port = 0;
@@ -162,14 +181,7 @@ class HttpListener::TlsFiles {
   }
 
  private:
-  struct Pair {
-    std::vector<X509*> chain;  // leaf first
-    EVP_PKEY* key = nullptr;
-    ~Pair() {
-      for (X509* cert : chain) X509_free(cert);
-      EVP_PKEY_free(key);
-    }
-  };
+  using Pair = tls::KeyPair;
 
   std::string Stamp() const {
     struct stat cert {
@@ -179,37 +191,12 @@ class HttpListener::TlsFiles {
                         key.st_mtim.tv_sec, ".", key.st_mtim.tv_nsec, "/", key.st_size);
   }
 
+  // The same loading and checks as the gRPC port's start-up check (size cap, encrypted keys
+  // refused, the key matching the leaf).
   absl::StatusOr<std::shared_ptr<const Pair>> Read() const {
-    auto pair = std::make_shared<Pair>();
-    BIO* certs = BIO_new_file(cert_path_.c_str(), "r");
-    if (certs == nullptr) {
-      return absl::FailedPreconditionError(absl::StrCat("cannot read ", cert_path_));
-    }
-    while (X509* cert = PEM_read_bio_X509(certs, nullptr, nullptr, nullptr)) {
-      pair->chain.push_back(cert);
-    }
-    BIO_free(certs);
-    ERR_clear_error();  // the end of the file reads as an error
-    if (pair->chain.empty()) {
-      return absl::FailedPreconditionError(absl::StrCat(cert_path_, " holds no PEM certificate"));
-    }
-    BIO* key = BIO_new_file(key_path_.c_str(), "r");
-    if (key == nullptr) {
-      return absl::FailedPreconditionError(absl::StrCat("cannot read ", key_path_));
-    }
-    pair->key = PEM_read_bio_PrivateKey(key, nullptr, nullptr, nullptr);
-    BIO_free(key);
-    if (pair->key == nullptr) {
-      ERR_clear_error();
-      return absl::FailedPreconditionError(
-          absl::StrCat(key_path_, " holds no unencrypted PEM private key"));
-    }
-    if (X509_check_private_key(pair->chain.front(), pair->key) != 1) {
-      ERR_clear_error();
-      return absl::FailedPreconditionError(
-          absl::StrCat(key_path_, " is not the key of the certificate in ", cert_path_));
-    }
-    return std::shared_ptr<const Pair>(std::move(pair));
+    absl::StatusOr<Pair> pair = tls::LoadKeyPairFiles(cert_path_, key_path_);
+    if (!pair.ok()) return absl::FailedPreconditionError(pair.status().message());
+    return std::make_shared<const Pair>(*std::move(pair));
   }
 
   std::shared_ptr<const Pair> Current() {
@@ -233,12 +220,14 @@ class HttpListener::TlsFiles {
 
   static int OnHandshake(SSL* ssl, void* arg) {
     std::shared_ptr<const Pair> pair = static_cast<TlsFiles*>(arg)->Current();
-    if (SSL_use_certificate(ssl, pair->chain.front()) != 1 ||
-        SSL_use_PrivateKey(ssl, pair->key) != 1) {
+    if (SSL_use_certificate(ssl, pair->chain.front().get()) != 1 ||
+        SSL_use_PrivateKey(ssl, pair->key.get()) != 1) {
       return 0;
     }
     SSL_clear_chain_certs(ssl);
-    for (size_t i = 1; i < pair->chain.size(); ++i) SSL_add1_chain_cert(ssl, pair->chain[i]);
+    for (size_t i = 1; i < pair->chain.size(); ++i) {
+      SSL_add1_chain_cert(ssl, pair->chain[i].get());
+    }
     return 1;
   }
 
@@ -333,22 +322,22 @@ absl::StatusOr<std::unique_ptr<HttpListener>> HttpListener::Start(ListenerOption
       body.append(data, length);
       return true;
     });
-    // The library refuses a Content-Length over the cap itself (its status 413) and reports
-    // a body it could not read or decompress (400, or 415 for an unknown Content-Encoding);
-    // such a request must never run as if its body were empty.
-    if (too_big || (!complete && out.status == 413)) {
-      return refuse(out, 413,
-                    absl::ResourceExhaustedError(
-                        absl::StrCat("the request body is larger than ", max_body, " bytes")));
+    // The library refuses a Content-Length over the cap itself (its status 413, having read
+    // and dropped the body) and reports a body it could not read or decompress (400, or 415
+    // for an unknown Content-Encoding); such a request must never run as if its body were
+    // empty, and a body left unread part-way ends the connection.
+    if (complete && !too_big) return serve(in, std::move(body), out);
+    const int library_status = out.status;
+    if (too_big || library_status == 413) {
+      refuse(out, 413,
+             absl::ResourceExhaustedError(
+                 absl::StrCat("the request body is larger than ", max_body, " bytes")));
+    } else if (library_status == 415) {
+      refuse(out, 415, absl::UnimplementedError("unsupported Content-Encoding"));
+    } else {
+      refuse(out, 400, absl::InvalidArgumentError("the request body could not be read in full"));
     }
-    if (!complete) {
-      if (out.status == 415) {
-        return refuse(out, 415, absl::UnimplementedError("unsupported Content-Encoding"));
-      }
-      return refuse(out, 400,
-                    absl::InvalidArgumentError("the request body could not be read in full"));
-    }
-    serve(in, std::move(body), out);
+    if (too_big || library_status != 413) CloseAfter(out);
   };
   auto without_body = [serve](const httplib::Request& in, httplib::Response& out) {
     serve(in, std::string(), out);

@@ -18,7 +18,8 @@ namespace warden::http {
 struct ListenerOptions {
   std::string listen;  // host:port; port 0 picks a free one
   // Worker threads, each serving one connection at a time (cpp-httplib is blocking). More
-  // connections wait in a queue of `max_queued_connections`, then in the kernel's backlog.
+  // connections wait in a queue of `max_queued_connections`, then in the kernel's listen
+  // backlog, which Debian's cpp-httplib sets to 5: beyond it clients' connects are retried.
   int threads = 16;
   int max_queued_connections = 256;
   absl::Duration read_timeout = absl::Seconds(10);  // per read: a slow sender is cut off

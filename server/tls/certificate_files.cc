@@ -25,14 +25,6 @@ struct BioFree {
   void operator()(BIO* bio) const { BIO_free(bio); }
 };
 using BioPtr = std::unique_ptr<BIO, BioFree>;
-struct X509Free {
-  void operator()(X509* cert) const { X509_free(cert); }
-};
-using X509Ptr = std::unique_ptr<X509, X509Free>;
-struct PkeyFree {
-  void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
-};
-using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyFree>;
 struct BnFree {
   void operator()(BIGNUM* bn) const { BN_free(bn); }
 };
@@ -138,8 +130,8 @@ CertificateSummary Summarize(X509* cert) {
 
 }  // namespace
 
-absl::StatusOr<CertificateSummary> CheckKeyPairFiles(const std::string& cert_file,
-                                                     const std::string& key_file) {
+absl::StatusOr<KeyPair> LoadKeyPairFiles(const std::string& cert_file,
+                                         const std::string& key_file) {
   ASSIGN_OR_RETURN(std::string cert_pem, ReadPemFile(cert_file, "TLS certificate file"));
   ASSIGN_OR_RETURN(std::vector<X509Ptr> chain,
                    ParseCertificates(cert_pem, cert_file, "TLS certificate file"));
@@ -154,7 +146,13 @@ absl::StatusOr<CertificateSummary> CheckKeyPairFiles(const std::string& cert_fil
                                                    " does not match the certificate in ", cert_file,
                                                    " (the first one in the file)"));
   }
-  return Summarize(chain.front().get());
+  return KeyPair{std::move(chain), *std::move(key)};
+}
+
+absl::StatusOr<CertificateSummary> CheckKeyPairFiles(const std::string& cert_file,
+                                                     const std::string& key_file) {
+  ASSIGN_OR_RETURN(KeyPair pair, LoadKeyPairFiles(cert_file, key_file));
+  return Summarize(pair.chain.front().get());
 }
 
 absl::StatusOr<int> CheckClientCaFile(const std::string& ca_file) {

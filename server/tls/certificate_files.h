@@ -4,7 +4,12 @@
 // file it cannot use and then fails every handshake; these checks turn a wrong path or a
 // mismatched key into a start-up error that names the file.
 
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -18,6 +23,25 @@ struct CertificateSummary {
   absl::Time not_before;
   absl::Time not_after;
 };
+
+struct X509Free {
+  void operator()(X509* cert) const { X509_free(cert); }
+};
+using X509Ptr = std::unique_ptr<X509, X509Free>;
+struct PkeyFree {
+  void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
+};
+using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyFree>;
+
+// A certificate chain (leaf first) and the leaf's private key, as loaded from PEM files.
+struct KeyPair {
+  std::vector<X509Ptr> chain;
+  PkeyPtr key;
+};
+
+// Reads and checks the pair as CheckKeyPairFiles does, and returns it, for a server that
+// sets its certificate itself (the HTTP listener).
+absl::StatusOr<KeyPair> LoadKeyPairFiles(const std::string& cert_file, const std::string& key_file);
 
 // Reads `cert_file` (a PEM certificate chain, leaf first) and `key_file` (an unencrypted
 // PEM private key) and checks that the key belongs to the leaf. Returns the leaf's summary.

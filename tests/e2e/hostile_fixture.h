@@ -90,6 +90,9 @@ struct HostileHttpRow {
   std::string description;
   std::function<HttpReply()> call;
   int expected;
+  // The server stops reading part-way through the body: it must say "Connection: close" and
+  // close, so that the rest is never parsed as another request (SendRaw rows only).
+  bool ends_connection = false;
 };
 
 class HostileFixture {

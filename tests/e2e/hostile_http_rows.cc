@@ -138,7 +138,7 @@ std::vector<HostileHttpRow> HostileFixture::HttpRows() {
                                      "Content-Type: application/json\r\n",
                                      "Transfer-Encoding: chunked\r\n\r\n", Chunked(megabytes)));
        },
-       413},
+       413, /*ends_connection=*/true},
       {"a gzip bomb: 200 KB that inflate to 256 MB",
        [=] { return post_with(kGenerate, "Content-Encoding", "gzip", GzipOfZeros(256 << 20)); },
        413},

@@ -131,6 +131,11 @@ TEST_CASE_METHOD(HostileFixture,
     CHECK(reply.status == row.expected);
     CHECK((reply.status >= 400 && reply.status < 500));
     CHECK(reply.body.size() <= 512);
+    if (row.ends_connection) {
+      CHECK(reply.Header("connection") == "close");
+      CHECK(reply.closed);
+      CHECK(reply.after_close_promise.empty());
+    }
     CHECK_FALSE(absl::StrContains(reply.body, "QQQQQQQQ"));
     CHECK_FALSE(absl::StrContains(reply.body, "TTTTTTTT"));
     // Bodies are capped after decompression: a bomb does not inflate in the server.

@@ -121,6 +121,19 @@ HttpReply SendRaw(int port, const std::string& bytes, absl::Duration timeout) {
       wanted = head_end + 4 + length;
     }
   }
+  if (head_end != std::string::npos && wanted != std::string::npos && in.size() >= wanted &&
+      absl::StrContains(absl::AsciiStrToLower(in.substr(0, head_end)), "\r\nconnection: close")) {
+    while (wait(POLLIN)) {
+      const ssize_t n = ::recv(fd, buffer, sizeof(buffer), 0);
+      if (n <= 0) {
+        reply.closed = true;
+        break;
+      }
+      in.append(buffer, static_cast<size_t>(n));
+    }
+    reply.after_close_promise = in.substr(wanted);
+    in.resize(wanted);
+  }
   ::close(fd);
   if (head_end == std::string::npos) {
     reply.error = in.empty() ? "no answer" : "incomplete answer";

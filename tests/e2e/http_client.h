@@ -16,6 +16,10 @@ struct HttpReply {
   std::multimap<std::string, std::string> headers;  // names in lower case
   std::string body;
   std::string error;
+  // SendRaw only: for an answer that says "Connection: close", whether the server then closed
+  // the connection, and whatever else it sent before closing (empty when it behaved).
+  bool closed = false;
+  std::string after_close_promise;
 
   // The first value of header `name` (lower case); "" when absent.
   std::string Header(const std::string& name) const;
