@@ -2,7 +2,8 @@
 # shellcheck disable=SC2034 # the BENCH_* variables are read by the scripts that source this
 # Shell helpers shared by scripts/bench and the bench smoke test (tests/bench/bench_smoke.sh):
 # a throwaway PKI for the exchange scenario's issuer, free ports, starting and stopping
-# warden-server and warden-bench-echo, and reading a process's memory. Source it.
+# warden-server, warden-bench-echo and warden-bench-hello, and reading a process's memory.
+# Source it.
 
 # True if something accepts TCP connections on 127.0.0.1:$1.
 bench_port_in_use() {
@@ -55,6 +56,19 @@ bench_start_warden() {
 bench_start_echo() {
   "$1" --listen="$2" </dev/null >>"$3" 2>&1 &
   BENCH_ECHO_PID=$!
+}
+
+# bench_start_hello BINARY LISTEN LOG: starts warden-bench-hello and waits (up to 10 s) until
+# it accepts connections. Sets BENCH_HELLO_PID.
+bench_start_hello() {
+  "$1" --listen="$2" </dev/null >>"$3" 2>&1 &
+  BENCH_HELLO_PID=$!
+  for _ in $(seq 100); do
+    bench_port_in_use "${2##*:}" && return 0
+    sleep 0.1
+  done
+  echo "warden-bench-hello did not listen on $2" >&2
+  return 1
 }
 
 # SIGTERM, then SIGKILL after 15 s; returns once PID is gone. No-op for an empty PID.

@@ -3,6 +3,8 @@
 // p50/p99/p999 latencies and the failed calls by status code. The echo scenario measures a
 // trivial gRPC service (warden-bench-echo) through the same client in the same run, so
 // every other figure can be read as a fraction of what gRPC itself does on this machine.
+// The http-* scenarios do the same over HTTP/1.1 against a bare server of the same HTTP
+// library (warden-bench-hello).
 // See docs/performance.md and scripts/bench, and `warden-bench --help`.
 
 #include <grpcpp/client_context.h>
@@ -10,6 +12,7 @@
 #include <chrono>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <thread>
 
@@ -21,6 +24,8 @@
 #include "tests/bench/bench_options.h"
 #include "tests/bench/bench_setup.h"
 #include "tests/bench/crypto_bench.h"
+#include "tests/bench/http_load.h"
+#include "tests/bench/http_scenarios.h"
 #include "tests/bench/last_use_bench.h"
 #include "tests/bench/load_generator.h"
 #include "tests/bench/local_load.h"
@@ -38,14 +43,15 @@ constexpr char kIdTokenAudience[] = "warden-bench";
 void PrintHeader() {
   std::cout << absl::StrFormat("%-18s %9s %8s %7s %9s %9s %8s %8s %8s %8s %8s %8s %8s %5s  %s\n",
                                "scenario", "in-flight", "channels", "seconds", "calls", "ok QPS",
-                               "vs echo", "p50 ms", "p99 ms", "p999 ms", "max ms", "srv us",
+                               "vs base", "p50 ms", "p99 ms", "p999 ms", "max ms", "srv us",
                                "cli us", "busy", "errors");
 }
 
-void Report(const std::string& name, const LoadSettings& settings, int channels,
-            const LoadResult& result, std::optional<double> echo_qps, std::ofstream* tsv) {
-  const std::string vs_echo = echo_qps.has_value() && *echo_qps > 0
-                                  ? absl::StrFormat("%.1f%%", 100 * result.ok_qps() / *echo_qps)
+// One row: `base_qps` is the rate of the scenario's baseline (BaselineOf), when it ran.
+void Report(const std::string& name, int in_flight, int channels, const LoadResult& result,
+            std::optional<double> base_qps, std::ofstream* tsv) {
+  const std::string vs_base = base_qps.has_value() && *base_qps > 0
+                                  ? absl::StrFormat("%.1f%%", 100 * result.ok_qps() / *base_qps)
                                   : "-";
   const double max_ms = result.PercentileMs(1.0);
   const double server_us = result.ServerCpuPerCallUs();
@@ -53,10 +59,10 @@ void Report(const std::string& name, const LoadSettings& settings, int channels,
   std::cout
       << absl::StrFormat(
              "%-18s %9d %8d %7.1f %9d %9.0f %8s %8.3f %8.3f %8.3f %8.3f %8s %8.0f %4.0f%%  %s\n",
-             name, settings.in_flight, channels, result.seconds, result.calls, result.ok_qps(),
-             vs_echo, result.PercentileMs(0.50), result.PercentileMs(0.99),
-             result.PercentileMs(0.999), max_ms, server_cpu, result.ClientCpuPerCallUs(),
-             100 * result.MachineBusy(), result.ErrorSummary())
+             name, in_flight, channels, result.seconds, result.calls, result.ok_qps(), vs_base,
+             result.PercentileMs(0.50), result.PercentileMs(0.99), result.PercentileMs(0.999),
+             max_ms, server_cpu, result.ClientCpuPerCallUs(), 100 * result.MachineBusy(),
+             result.ErrorSummary())
       << std::flush;
   if (tsv != nullptr && tsv->is_open()) {
     // Columns: 1 "scenario", 2 name, 3 in flight, 4 channels, 5 seconds, 6 calls, 7 ok QPS,
@@ -65,7 +71,7 @@ void Report(const std::string& name, const LoadSettings& settings, int channels,
     *tsv << absl::StrFormat(
                 "scenario\t%s\t%d\t%d\t%.2f\t%d\t%.1f\t%.3f\t%.3f\t%.3f\t%.3f\t%s\t%.1f\t%.1f\t%."
                 "3f\n",
-                name, settings.in_flight, channels, result.seconds, result.calls, result.ok_qps(),
+                name, in_flight, channels, result.seconds, result.calls, result.ok_qps(),
                 result.PercentileMs(0.50), result.PercentileMs(0.99), result.PercentileMs(0.999),
                 max_ms, result.ErrorSummary(), server_us, result.ClientCpuPerCallUs(),
                 result.MachineBusy())
@@ -99,17 +105,46 @@ int Fail(const absl::Status& status) {
   return 1;
 }
 
+// One HTTP scenario: `connections` connections for the warm-up and the measured duration.
+LoadResult RunHttpScenario(const BenchOptions& options, const HttpScenario& scenario,
+                           int connections, int server_pid) {
+  HttpLoadSettings settings;
+  settings.connections = connections;
+  settings.client =
+      options.http_client == "httplib" ? HttpClientKind::kHttplib : HttpClientKind::kRaw;
+  settings.threads = options.http_threads;
+  settings.warmup = options.warmup;
+  settings.duration = options.duration;
+  settings.server_pid = server_pid;
+  return RunHttpLoad(scenario.endpoint, scenario.call, settings);
+}
+
 int Run(const BenchOptions& options) {
-  bool needs_warden = false;
+  bool needs_warden = false;  // over gRPC: to mint tokens, or for a gRPC scenario
   bool needs_echo = false;
+  bool needs_warden_http = false;
+  bool needs_hello = false;
   for (const ScenarioSpec& spec : options.scenarios) {
-    (spec.name == "echo" ? needs_echo : needs_warden) = true;
+    if (spec.name == "echo") {
+      needs_echo = true;
+    } else if (IsHelloScenario(spec.name)) {
+      needs_hello = true;
+    } else {
+      needs_warden = true;
+      needs_warden_http = needs_warden_http || IsHttpScenario(spec.name);
+    }
   }
   if (needs_warden && (options.target.empty() || options.admin_password_file.empty())) {
     return Fail(absl::InvalidArgumentError("--target and --admin-password-file are required"));
   }
   if (needs_echo && options.echo_target.empty()) {
     return Fail(absl::InvalidArgumentError("the echo scenario needs --echo-target"));
+  }
+  if (needs_warden_http && options.http_target.empty()) {
+    return Fail(absl::InvalidArgumentError("http-validate and http-jwks need --http-target"));
+  }
+  if (needs_hello && options.hello_target.empty()) {
+    return Fail(absl::InvalidArgumentError("the http-hello scenarios need --hello-target"));
   }
   std::vector<std::shared_ptr<grpc::Channel>> warden_channels, echo_channels;
   if (needs_warden) warden_channels = MakeChannels(options.target, options.channels);
@@ -148,15 +183,51 @@ int Run(const BenchOptions& options) {
       absl::FormatDuration(options.duration),
       options.caller == "token" ? "a Bearer API token" : "the admin's Basic credentials",
       token.size(), response_size);
+  std::optional<HttpScenarios> http;
+  if (needs_warden_http || needs_hello) {
+    absl::StatusOr<HttpScenarios> prepared =
+        PrepareHttpScenarios(needs_warden_http ? options.http_target : "",
+                             needs_hello ? options.hello_target : "", caller, token);
+    if (!prepared.ok()) return Fail(prepared.status());
+    http = *std::move(prepared);
+    std::cout << absl::StrFormat(
+        "warden-bench: HTTP/1.1 over %d keep-alive connections, %s client; answers: "
+        "ValidateToken %d bytes, JWKS %d bytes (hello answers as many)\n",
+        options.http_connections,
+        options.http_client == "raw"
+            ? absl::StrCat("its own (", options.http_threads, " epoll thread(s))")
+            : std::string("httplib::Client (a thread per connection)"),
+        http->validate_answer_bytes, http->jwks_answer_bytes);
+  }
 
   std::ofstream tsv;
   if (!options.results.empty()) tsv.open(options.results, std::ios::app);
   MintedTokens minted(static_cast<size_t>(options.distinct_tokens));
-  std::optional<double> echo_qps;
+  std::map<std::string, double> base_qps;  // the last rate of each baseline scenario
   uint64_t failed = 0;
   bool idle = false;  // a scenario with no successful call at all
+  auto report = [&](const std::string& name, int in_flight, int channels,
+                    const LoadResult& result) {
+    if (BaselineOf(name) == name) base_qps[name] = result.ok_qps();
+    const auto base = base_qps.find(BaselineOf(name));
+    Report(name, in_flight, channels, result,
+           base == base_qps.end() ? std::nullopt : std::optional<double>(base->second), &tsv);
+    for (const auto& [code, message] : result.error_examples) {
+      std::cerr << "warden-bench: " << name << ": " << code << ", e.g.: " << message << "\n";
+    }
+    failed += result.error_count();
+    idle = idle || result.ok == 0;
+  };
   PrintHeader();
   for (const ScenarioSpec& spec : options.scenarios) {
+    if (IsHttpScenario(spec.name)) {
+      // Each connection carries one request at a time: connections are the calls in flight.
+      const int connections = spec.in_flight > 0 ? spec.in_flight : options.http_connections;
+      report(spec.name, connections, connections,
+             RunHttpScenario(options, http->by_name.at(spec.name), connections,
+                             IsHelloScenario(spec.name) ? options.hello_pid : options.server_pid));
+      continue;
+    }
     LoadSettings settings;
     settings.in_flight = spec.in_flight > 0 ? spec.in_flight : options.in_flight;
     settings.warmup = options.warmup;
@@ -227,13 +298,7 @@ int Run(const BenchOptions& options) {
     } else {
       result = RunLoad(*calls, *channels, settings);
     }
-    if (spec.name == "echo") echo_qps = result.ok_qps();
-    Report(spec.name, settings, options.channels, result, echo_qps, &tsv);
-    for (const auto& [code, message] : result.error_examples) {
-      std::cerr << "warden-bench: " << spec.name << ": " << code << ", e.g.: " << message << "\n";
-    }
-    failed += result.error_count();
-    idle = idle || result.ok == 0;
+    report(spec.name, settings.in_flight, options.channels, result);
   }
   if (options.require_no_errors && (failed > 0 || idle)) {
     std::cerr << "warden-bench: " << failed << " calls failed"

@@ -56,8 +56,9 @@ absl::Status ParseScenarios(const std::string& value, std::vector<ScenarioSpec>*
 
 const std::vector<std::string>& KnownScenarios() {
   static const auto* const names = new std::vector<std::string>{
-      "echo", "validate-cached", "generate",       "validate-distinct",    "exchange",
-      "list", "list-walk",       "validate-local", "validate-local-cached"};
+      "echo",          "validate-cached", "generate",       "validate-distinct",     "exchange",
+      "list",          "list-walk",       "validate-local", "validate-local-cached", "http-hello",
+      "http-validate", "http-hello-get",  "http-jwks"};
   return *names;
 }
 
@@ -121,6 +122,19 @@ absl::StatusOr<BenchOptions> ParseBenchOptions(int argc, char** argv) {
       parsed = ParseInt(name, value, 1, &options.server_pid);
     } else if (name == "echo-pid") {
       parsed = ParseInt(name, value, 1, &options.echo_pid);
+    } else if (name == "http-target") {
+      options.http_target = value;
+    } else if (name == "hello-target") {
+      options.hello_target = value;
+    } else if (name == "hello-pid") {
+      parsed = ParseInt(name, value, 1, &options.hello_pid);
+    } else if (name == "http-connections") {
+      parsed = ParseInt(name, value, 1, &options.http_connections);
+    } else if (name == "http-client") {
+      options.http_client = value;
+      if (value != "raw" && value != "httplib") parsed = Bad(name, "expected raw or httplib");
+    } else if (name == "http-threads") {
+      parsed = ParseInt(name, value, 1, &options.http_threads);
     } else if (name == "timeout") {
       parsed = ParseDuration(name, value, &options.timeout);
     } else if (name == "since-epoch-ns") {
@@ -148,8 +162,18 @@ std::string BenchUsage() {
                [--local-cache-size=1000]
                [--page-size=100] [--issuer-cert=PEM --issuer-key=PEM] [--results=FILE.tsv]
                [--server-pid=PID --echo-pid=PID] [--require-no-errors]
+               [--http-target=HOST:PORT --hello-target=HOST:PORT --hello-pid=PID]
+               [--http-connections=16] [--http-client=raw|httplib] [--http-threads=1]
       scenarios: echo validate-cached generate validate-distinct exchange list list-walk
                  validate-local validate-local-cached
+                 http-hello http-validate http-hello-get http-jwks
+      The http-* scenarios speak HTTP/1.1 over --http-connections keep-alive connections
+      (NAME@N: N of them), one request in flight on each: http-validate and http-jwks to
+      Warden's HTTP listener (--http-target), http-hello and http-hello-get to
+      warden-bench-hello (--hello-target), which answers as many bytes as Warden's
+      ValidateToken and JWKS answers. Their "vs base" compares with the last hello run.
+      --http-client=httplib sends with httplib::Client, one thread per connection, instead
+      of warden-bench's own client (--http-threads epoll loops).
       validate-local runs warden::LocalValidator in this process (one thread per core, or
       NAME@THREADS) on the tokens minted for validate-distinct or generate, with a cache of
       --local-cache-size tokens (default 1000, fewer than the tokens it cycles through, so

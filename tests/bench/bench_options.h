@@ -40,6 +40,15 @@ struct BenchOptions {
   bool require_no_errors = false;
   int server_pid = 0;  // report warden-server's CPU time per call (0: not)
   int echo_pid = 0;    // the same for warden-bench-echo
+  // The HTTP scenarios (http_scenarios.h).
+  std::string http_target;   // warden-server's HTTP listener (WARDEN_HTTP_LISTEN), host:port
+  std::string hello_target;  // warden-bench-hello host:port
+  int hello_pid = 0;         // report warden-bench-hello's CPU time per call (0: not)
+  // Keep-alive connections, one request in flight on each (NAME@N overrides). Warden's
+  // listener serves 16 connections at a time; more would wait for a free thread.
+  int http_connections = 16;
+  std::string http_client = "raw";  // raw (warden-bench's own) | httplib (httplib::Client)
+  int http_threads = 1;             // the raw client's epoll loops
 
   // wait-serving
   absl::Duration timeout = absl::Seconds(60);

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The bench smoke test (CTest, label `bench`): runs warden-bench for about a second per
-# scenario against a real warden-server and warden-bench-echo on the tests' PostgreSQL, and
-# fails if any call failed. It proves the tool works; it asserts no timing.
+# scenario against a real warden-server (gRPC and HTTP listeners), warden-bench-echo and
+# warden-bench-hello on the tests' PostgreSQL, and fails if any call failed. It proves the
+# tool works; it asserts no timing.
 #
-#   bench_smoke.sh WARDEN_SERVER WARDEN_BENCH_ECHO WARDEN_BENCH
+#   bench_smoke.sh WARDEN_SERVER WARDEN_BENCH_ECHO WARDEN_BENCH WARDEN_BENCH_HELLO
 # Needs WARDEN_TEST_PG_ENV (the `postgres` fixture's env file).
 set -euo pipefail
 
-server="$1" echo_server="$2" bench="$3"
+server="$1" echo_server="$2" bench="$3" hello_server="$4"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source-path=SCRIPTDIR source=bench_lib.sh
 source "$here/bench_lib.sh"
@@ -19,9 +20,11 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/warden-bench-smoke.XXXXXX")"
 database="bench_smoke_$$_$RANDOM"
 BENCH_WARDEN_PID=""
 BENCH_ECHO_PID=""
+BENCH_HELLO_PID=""
 cleanup() {
   bench_stop "$BENCH_WARDEN_PID"
   bench_stop "$BENCH_ECHO_PID"
+  bench_stop "$BENCH_HELLO_PID"
   "$psql" "$WARDEN_TEST_DATABASE_URL" -X -q -c "DROP DATABASE IF EXISTS $database" \
     >/dev/null 2>&1 || true
   rm -rf "$work"
@@ -43,9 +46,13 @@ bench_make_pki "$work/pki"
 
 warden_address="127.0.0.1:$(bench_free_port)"
 echo_address="127.0.0.1:$(bench_free_port)"
-bench_start_warden "$server" "$work/data" "$url" "$warden_address" "$work/pki/ca.pem" \
-  "$work/server.log"
+http_address="127.0.0.1:$(bench_free_port)"
+hello_address="127.0.0.1:$(bench_free_port)"
+WARDEN_HTTP_LISTEN="$http_address" bench_start_warden "$server" "$work/data" "$url" \
+  "$warden_address" "$work/pki/ca.pem" "$work/server.log"
 bench_start_echo "$echo_server" "$echo_address" "$work/echo.log"
+bench_start_hello "$hello_server" "$hello_address" "$work/hello.log" ||
+  fail "warden-bench-hello did not start"
 "$bench" wait-serving --target="$warden_address" --timeout=30s >/dev/null ||
   fail "warden-server did not become SERVING"
 "$bench" wait-serving --target="$echo_address" --timeout=30s >/dev/null ||
@@ -53,13 +60,19 @@ bench_start_echo "$echo_server" "$echo_address" "$work/echo.log"
 
 "$bench" run --target="$warden_address" --echo-target="$echo_address" \
   --admin-password-file="$work/data/admin-password" \
+  --http-target="$http_address" --hello-target="$hello_address" --http-connections=4 \
   --issuer-cert="$work/pki/issuer.pem" --issuer-key="$work/pki/issuer.key" \
   --scenarios=all --in-flight=8 --duration=1s --warmup=200ms --distinct-tokens=200 \
   --require-no-errors | tee "$work/bench.out" || fail "warden-bench reported failed calls"
 
+# httplib::Client as the HTTP client, briefly (the figures use warden-bench's own).
+"$bench" run --hello-target="$hello_address" --scenarios=http-hello@2 --http-client=httplib \
+  --duration=300ms --warmup=100ms --require-no-errors | tee -a "$work/bench.out" ||
+  fail "warden-bench's httplib client reported failed calls"
+
 # Every scenario printed a row.
 for scenario in echo validate-cached generate validate-distinct exchange list list-walk \
-  validate-local validate-local-cached; do
+  validate-local validate-local-cached http-hello http-validate http-hello-get http-jwks; do
   grep -q "^$scenario " "$work/bench.out" || fail "no row for $scenario"
 done
 echo "bench smoke: every scenario ran without a failed call"

@@ -10,7 +10,6 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
-#include <signal.h>
 
 #include <cstdio>
 #include <iostream>
@@ -19,6 +18,7 @@
 #include <string>
 
 #include "tests/bench/echo.grpc.pb.h"
+#include "tests/bench/stop_signals.h"
 
 namespace warden::bench {
 namespace {
@@ -63,12 +63,7 @@ int Main(int argc, char** argv) {
       return 2;
     }
   }
-  // Block the stop signals before gRPC starts its threads, so that only sigwait sees them.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  const sigset_t stop_signals = BlockStopSignals();  // before any thread starts
 
   grpc::EnableDefaultHealthCheckService(true);
   EchoServiceImpl service;
@@ -82,8 +77,7 @@ int Main(int argc, char** argv) {
     return 1;
   }
   std::cout << "warden-bench-echo listening on " << listen << std::endl;
-  int signal = 0;
-  sigwait(&stop_signals, &signal);
+  WaitForStopSignal(stop_signals);
   server->Shutdown();
   return 0;
 }

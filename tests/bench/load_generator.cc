@@ -5,13 +5,12 @@
 #include <grpcpp/support/channel_arguments.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
-#include <cmath>
-#include <thread>
+#include <map>
 
 #include "absl/status/status.h"
-#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "tests/bench/cpu_usage.h"
 
@@ -58,12 +57,7 @@ class Runner {
     LoadResult result;
     const int64_t end_ns = last_finish_ns_ > 0 ? std::min(stop_ns, last_finish_ns_) : stop_ns;
     result.seconds = static_cast<double>(end_ns - measure_start_ns_.load()) / 1e9;
-    if (cpu_start.server >= 0 && cpu_end.server >= 0) {
-      result.server_cpu_seconds = cpu_end.server - cpu_start.server;
-    }
-    result.client_cpu_seconds = cpu_end.client - cpu_start.client;
-    result.machine_cpu_seconds = cpu_end.machine - cpu_start.machine;
-    result.cores = static_cast<int>(std::thread::hardware_concurrency());
+    result.SetCpu(cpu_start, cpu_end);
     for (const Slot& slot : slots_) {
       result.latencies_ns.insert(result.latencies_ns.end(), slot.latencies_ns.begin(),
                                  slot.latencies_ns.end());
@@ -167,36 +161,6 @@ std::vector<std::shared_ptr<grpc::Channel>> MakeChannels(const std::string& targ
         gpr_time_add(gpr_now(GPR_CLOCK_REALTIME), gpr_time_from_seconds(10, GPR_TIMESPAN)));
   }
   return channels;
-}
-
-double LoadResult::PercentileMs(double q) const {
-  if (latencies_ns.empty()) return 0;
-  // Nearest rank: the smallest sample with at least q of all samples at or below it.
-  size_t rank = static_cast<size_t>(std::ceil(q * static_cast<double>(latencies_ns.size())));
-  rank = std::clamp<size_t>(rank, 1, latencies_ns.size());
-  return static_cast<double>(latencies_ns[rank - 1]) / 1e6;
-}
-
-double LoadResult::ServerCpuPerCallUs() const {
-  if (server_cpu_seconds < 0 || calls == 0) return -1;
-  return server_cpu_seconds * 1e6 / static_cast<double>(calls);
-}
-
-double LoadResult::ClientCpuPerCallUs() const {
-  return calls == 0 ? 0 : client_cpu_seconds * 1e6 / static_cast<double>(calls);
-}
-
-double LoadResult::MachineBusy() const {
-  return seconds > 0 ? machine_cpu_seconds / (seconds * cores) : 0;
-}
-
-std::string LoadResult::ErrorSummary() const {
-  if (errors.empty()) return "0";
-  std::string out;
-  for (const auto& [code, count] : errors) {
-    absl::StrAppend(&out, out.empty() ? "" : " ", code, ":", count);
-  }
-  return out;
 }
 
 LoadResult RunLoad(CallFactory& factory,

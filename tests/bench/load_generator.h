@@ -8,15 +8,14 @@
 #include <grpcpp/client_context.h>
 #include <grpcpp/support/status.h>
 
-#include <array>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/time/time.h"
+#include "tests/bench/load_result.h"
 
 namespace warden::bench {
 
@@ -50,37 +49,6 @@ struct LoadSettings {
   absl::Duration call_deadline = absl::Seconds(10);
   // A process whose CPU time over the measured window is reported (the server); 0: none.
   int server_pid = 0;
-};
-
-// What one measured run did. Latencies are of calls started and finished inside the
-// measured window (after the warm-up).
-struct LoadResult {
-  double seconds = 0;                      // length of the measured window
-  uint64_t calls = 0;                      // calls finished in the window, whatever their status
-  uint64_t ok = 0;                         // of which OK
-  std::map<std::string, uint64_t> errors;  // status code name -> count, OK excluded
-  std::map<std::string, std::string> error_examples;  // code name -> one message seen
-  std::vector<int64_t> latencies_ns;                  // every measured call, sorted ascending
-  // CPU seconds (user + system) over the measured window: of LoadSettings::server_pid
-  // (-1 when not asked for or unreadable), of this client process, and of every process on
-  // the machine (from /proc/stat), against `cores` x `seconds` available.
-  double server_cpu_seconds = -1;
-  double client_cpu_seconds = 0;
-  double machine_cpu_seconds = 0;
-  int cores = 1;
-
-  double qps() const { return seconds > 0 ? static_cast<double>(calls) / seconds : 0; }
-  double ok_qps() const { return seconds > 0 ? static_cast<double>(ok) / seconds : 0; }
-  uint64_t error_count() const { return calls - ok; }
-  // The latency at quantile `q` (0..1) by nearest rank, in milliseconds; 0 with no samples.
-  double PercentileMs(double q) const;
-  // CPU microseconds per call: the server's (-1 if unknown) and the client's.
-  double ServerCpuPerCallUs() const;
-  double ClientCpuPerCallUs() const;
-  // Share of all cores busy over the window, 0..1.
-  double MachineBusy() const;
-  // "UNAVAILABLE:3 DEADLINE_EXCEEDED:1", or "0".
-  std::string ErrorSummary() const;
 };
 
 // Runs `factory` over `channels` (slot i uses channel i % size) with `settings`. Blocks

@@ -66,12 +66,7 @@ LoadResult RunInProcess(const std::function<absl::Status(const std::string&)>& v
 
   LoadResult result;
   result.seconds = static_cast<double>(end_ns - start_ns) / 1e9;
-  result.cores = static_cast<int>(std::thread::hardware_concurrency());
-  if (cpu_start.server >= 0 && cpu_end.server >= 0) {
-    result.server_cpu_seconds = cpu_end.server - cpu_start.server;
-  }
-  result.client_cpu_seconds = cpu_end.client - cpu_start.client;
-  result.machine_cpu_seconds = cpu_end.machine - cpu_start.machine;
+  result.SetCpu(cpu_start, cpu_end);
   for (const PerThread& mine : results) {
     result.latencies_ns.insert(result.latencies_ns.end(), mine.latencies_ns.begin(),
                                mine.latencies_ns.end());

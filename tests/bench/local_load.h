@@ -10,7 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
-#include "tests/bench/load_generator.h"
+#include "tests/bench/load_result.h"
 
 namespace warden::bench {
 
