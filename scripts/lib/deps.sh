@@ -75,8 +75,9 @@ warden_install_fuzz_deps() {
 }
 
 # Debian packages only the tests need: clang-format for the format check (CTest
-# clang_format).
-WARDEN_TEST_APT_PACKAGES=(clang-format)
+# clang_format) and chromium for the console's browser tests (tests/browser, driven by
+# playwright-core from web/package-lock.json).
+WARDEN_TEST_APT_PACKAGES=(clang-format chromium)
 
 # The test tools: WARDEN_TEST_APT_PACKAGES, then the npm tools (buf, ...), pinned by
 # tests/tools/package-lock.json. Runs `npm ci` unless node_modules is already newer than

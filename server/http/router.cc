@@ -5,6 +5,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "server/http/connect_handler.h"
+#include "server/http/console_routes.h"
 #include "server/http/well_known.h"
 
 namespace warden::http {
@@ -89,6 +90,7 @@ HttpResponse Router::Dispatch(const HttpRequest& request, std::string* route) co
     return ServeDiscovery(tokens_);
   }
   if (std::optional<HttpResponse> answer = stackrox_.Serve(request, route)) return *answer;
+  if (std::optional<HttpResponse> answer = ServeConsole(request, route)) return *answer;
   *route = "other";
   if (absl::StartsWith(request.path, "/warden.v1.")) {
     // Connect's answer for a procedure the server does not have.
@@ -102,7 +104,10 @@ HttpResponse Router::Dispatch(const HttpRequest& request, std::string* route) co
 
 HttpResponse Router::Handle(const HttpRequest& request, std::string* route) const {
   HttpResponse response = Dispatch(request, route);
-  for (const auto& [name, value] : SecurityHeaders()) response.headers.emplace(name, value);
+  // The console's page sets its own Content-Security-Policy; a second one would narrow it.
+  for (const auto& [name, value] : SecurityHeaders()) {
+    if (response.headers.count(name) == 0) response.headers.emplace(name, value);
+  }
   // Anything not marked cacheable (the public keys) may hold a token or who holds one.
   if (response.headers.count("Cache-Control") == 0) {
     response.headers.emplace("Cache-Control", "no-store");

@@ -15,8 +15,8 @@ namespace warden::http {
 
 // The headers every answer carries, whoever writes it (the Router, or the listener and its
 // library for what they refuse before routing: 413, 431, 414, malformed requests): no MIME
-// sniffing, no framing, no referrer, and a policy that lets a page load nothing from
-// elsewhere (the console's pages will set their own).
+// sniffing, no framing, no referrer, and a policy that lets a page load nothing at all
+// (the console's page sets its own, kConsoleSecurityPolicy).
 const std::vector<std::pair<std::string, std::string>>& SecurityHeaders();
 
 // What every HTTP answer is subject to.
@@ -31,11 +31,11 @@ struct RouterOptions {
 };
 
 // Everything the HTTP listener serves, apart from the socket library: the Connect routes of
-// every unary warden.v1 method, StackRox's token paths, JWKS and OIDC discovery, and health
-// (/healthz: the process is up; /readyz: the gate is ready, like gRPC health). Adds the
-// security headers (no sniffing, no framing, no caching of anything that may hold a token,
-// a strict Content-Security-Policy) and, for configured origins only, CORS. Thread-safe;
-// `gate`, `tokens` and the APIs behind `routes` must outlive it.
+// every unary warden.v1 method, StackRox's token paths, JWKS and OIDC discovery, health
+// (/healthz: the process is up; /readyz: the gate is ready, like gRPC health), and the web
+// console at `/`. Adds the security headers (no sniffing, no framing, no caching of anything
+// that may hold a token, a strict Content-Security-Policy) and, for configured origins only,
+// CORS. Thread-safe; `gate`, `tokens` and the APIs behind `routes` must outlive it.
 class Router final {
  public:
   Router(RouterOptions options, const CallGate& gate, std::vector<UnaryRoute> routes,

@@ -11,33 +11,14 @@
 #include "absl/strings/str_cat.h"
 #include "tests/e2e/api_client.h"
 #include "tests/e2e/http_client.h"
+#include "tests/e2e/tool_run.h"
 #include "tests/e2e/warden_process.h"
-#include "tests/support/subprocess.h"
 #include "tests/support/test_database.h"
 
 namespace warden::testing {
 namespace {
 
 using Json = nlohmann::json;
-
-struct ToolRun {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-// Runs `argv` to the end (at most 60 s), with its stdout and stderr.
-ToolRun RunTool(std::vector<std::string> argv) {
-  SubprocessOptions options;
-  options.argv = std::move(argv);
-  absl::StatusOr<std::unique_ptr<Subprocess>> started = Subprocess::Start(options);
-  INFO(started.status().ToString());
-  REQUIRE(started.ok());
-  std::optional<int> code = (*started)->WaitFor(absl::Seconds(60));
-  ToolRun run{code.value_or(-1), (*started)->ReadStdout(), (*started)->ReadStderr()};
-  if (!code.has_value()) (*started)->Kill(SIGKILL);
-  return run;
-}
 
 // The kid of a compact token's JOSE header.
 std::string KidOf(const std::string& token) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "server/http/console_assets.h"
 #include "server/http/well_known.h"
 #include "tests/unit/http/http_fixture.h"
 
@@ -78,8 +79,9 @@ TEST_CASE_METHOD(HttpFixture, "paths with no route are 404 not_found") {
   std::unique_ptr<Router> router = MakeRouter(FakeRoutes());
   gate_.SetReady();
   const HttpRequest requests[] = {
-      MakeRequest("GET", "/"),
+      MakeRequest("POST", "/"),
       MakeRequest("GET", "/index.html"),
+      MakeRequest("GET", "/assets/missing.js"),
       MakeRequest("POST", "/healthz"),
       MakeRequest("DELETE", "/.well-known/jwks.json"),
       MakeRequest("GET", "/warden.v1"),
@@ -109,11 +111,16 @@ TEST_CASE_METHOD(HttpFixture, "every answer carries the security headers") {
     CHECK_THAT(
         HeaderOf(response, "Content-Security-Policy"),
         Catch::StartsWith("default-src 'none'") && Catch::Contains("frame-ancestors 'none'"));
+    CHECK(response.headers.count("Content-Security-Policy") == 1);
     CHECK(response.headers.count("Cache-Control") == 1);
     CHECK(response.headers.count("Strict-Transport-Security") == 0);  // not over TLS
     const bool public_keys = request.path.rfind("/.well-known/", 0) == 0;
+    const bool console_page =
+        request.method == "GET" && request.path == "/" && !ConsoleAssets().empty();
     CHECK(HeaderOf(response, "Cache-Control") ==
-          (public_keys ? "public, max-age=" + std::to_string(kJwksMaxAgeSeconds) : "no-store"));
+          (public_keys    ? "public, max-age=" + std::to_string(kJwksMaxAgeSeconds)
+           : console_page ? "no-cache"
+                          : "no-store"));
   }
 }
 

@@ -1,0 +1,188 @@
+// Generate token: name, roles (only those the caller may give), expiration. The new token
+// is shown once, here; it lives in this component's state only and is gone when the
+// dialog closes.
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { useRef, useState } from "preact/hooks";
+import { tokens } from "../api";
+import type { TokenMetadata } from "../gen/warden/v1/token_pb";
+import { toDateTimeLocal } from "../format";
+import { useLoad } from "../load";
+import { ErrorAlert } from "./ErrorAlert";
+import { Loading } from "./Loading";
+import { Modal } from "./Modal";
+import { Time } from "./Time";
+
+interface Props {
+  onClose: () => void;
+  // A token was generated: the list behind may refresh.
+  onGenerated: () => void;
+}
+
+interface Generated {
+  token: string;
+  metadata: TokenMetadata | undefined;
+}
+
+function oneYearFromNow(): Date {
+  const d = new Date();
+  d.setFullYear(d.getFullYear() + 1);
+  return d;
+}
+
+export function GenerateTokenDialog({ onClose, onGenerated }: Props) {
+  const allowed = useLoad((signal) => tokens.listAllowedTokenRoles({}, { signal }), []);
+  const [name, setName] = useState("");
+  const [chosen, setChosen] = useState<string[]>([]);
+  const [expiration, setExpiration] = useState(() => toDateTimeLocal(oneYearFromNow()));
+  const [problem, setProblem] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(undefined);
+  const [generated, setGenerated] = useState<Generated | null>(null);
+  const [copied, setCopied] = useState("");
+  const copyButton = useRef<HTMLButtonElement>(null);
+
+  const toggle = (role: string, on: boolean) =>
+    setChosen((c) => (on ? [...c.filter((r) => r !== role), role] : c.filter((r) => r !== role)));
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setError(undefined);
+    setProblem("");
+    if ([...name].some((ch) => ch < " " || ch === "\x7f")) {
+      setProblem("The name may hold printable characters only.");
+      return;
+    }
+    if (chosen.length === 0) {
+      setProblem("Choose at least one role.");
+      return;
+    }
+    const expires = new Date(expiration);
+    if (Number.isNaN(expires.getTime())) {
+      setProblem("Enter the expiration as a date and time.");
+      return;
+    }
+    setBusy(true);
+    try {
+      const res = await tokens.generateToken({
+        name,
+        roles: (allowed.data?.roleNames ?? []).filter((r) => chosen.includes(r)),
+        expiration: timestampFromDate(expires),
+      });
+      setGenerated({ token: res.token, metadata: res.metadata });
+      onGenerated();
+      window.setTimeout(() => copyButton.current?.focus(), 0);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const copy = async () => {
+    if (!generated) return;
+    try {
+      await navigator.clipboard.writeText(generated.token);
+      setCopied("Copied");
+    } catch {
+      setCopied("Could not copy: select the token and copy it yourself.");
+    }
+  };
+
+  if (generated) {
+    return (
+      <Modal title="Generate token" onClose={onClose}>
+        <p>
+          Token <strong>{generated.metadata?.name ?? name}</strong> was generated. It
+          expires <Time value={generated.metadata?.expiration} />.
+        </p>
+        <div class="field">
+          <label for="new-token">Token</label>
+          <textarea
+            id="new-token"
+            class="mono"
+            readOnly
+            rows={5}
+            value={generated.token}
+            onFocus={(e) => e.currentTarget.select()}
+          />
+        </div>
+        <p class="warning">
+          <strong>You will not be able to view it again.</strong> Copy it now and keep it
+          somewhere safe: Warden stores only its metadata.
+        </p>
+        <div class="actions">
+          <button type="button" class="primary" ref={copyButton} onClick={copy}>Copy</button>
+          <span role="status" class="muted">{copied}</span>
+          <button type="button" onClick={onClose}>Close</button>
+        </div>
+      </Modal>
+    );
+  }
+
+  const roleNames = allowed.data?.roleNames ?? [];
+  return (
+    <Modal title="Generate token" onClose={onClose}>
+      <form onSubmit={submit} aria-busy={busy}>
+        <div class="field">
+          <label for="token-name">Name</label>
+          <input
+            id="token-name"
+            required
+            maxLength={128}
+            autocomplete="off"
+            value={name}
+            onInput={(e) => setName(e.currentTarget.value)}
+            aria-describedby="token-name-hint"
+          />
+          <p class="hint" id="token-name-hint">1 to 128 printable characters, to recognise the token by.</p>
+        </div>
+        <fieldset class="field">
+          <legend>Roles</legend>
+          {allowed.loading && <Loading label="Loading roles…" />}
+          <ErrorAlert error={allowed.error} context="Could not load the roles you may give" />
+          {allowed.data && roleNames.length === 0 && (
+            <p class="note">You may not give any role to a token.</p>
+          )}
+          <ul class="checks">
+            {roleNames.map((r) => (
+              <li key={r}>
+                <label>
+                  <input
+                    type="checkbox"
+                    checked={chosen.includes(r)}
+                    onChange={(e) => toggle(r, e.currentTarget.checked)}
+                  />
+                  {r}
+                </label>
+              </li>
+            ))}
+          </ul>
+          <p class="hint">Only the roles you may give are listed: a token cannot do more than you.</p>
+        </fieldset>
+        <div class="field">
+          <label for="token-expiration">Expiration</label>
+          <input
+            id="token-expiration"
+            type="datetime-local"
+            required
+            value={expiration}
+            onInput={(e) => setExpiration(e.currentTarget.value)}
+            aria-describedby="token-expiration-hint"
+          />
+          <p class="hint" id="token-expiration-hint">
+            Your local time. Default: one year. The server refuses a date past its maximum
+            token lifetime.
+          </p>
+        </div>
+        {problem && <p role="alert" class="alert">{problem}</p>}
+        <ErrorAlert error={error} />
+        <div class="actions">
+          <button type="submit" class="primary" disabled={busy || !allowed.data}>
+            {busy ? "Generating…" : "Generate"}
+          </button>
+          <button type="button" onClick={onClose}>Cancel</button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

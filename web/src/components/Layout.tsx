@@ -1,0 +1,65 @@
+// The frame of every signed-in page: the header with the navigation and "Sign out", and
+// the caller's identity for the pages to ask what they may do.
+import type { ComponentChildren } from "preact";
+import { useState } from "preact/hooks";
+import { auth } from "../api";
+import { IdentityContext } from "../identity";
+import { useLoad } from "../load";
+import type { Route } from "../router";
+import { signOut } from "../session";
+import type { Session } from "../session";
+import { ErrorAlert } from "./ErrorAlert";
+import { Time } from "./Time";
+
+const sections: Array<{ path: string; label: string }> = [
+  { path: "tokens", label: "Tokens" },
+  { path: "roles", label: "Roles" },
+  { path: "permission-sets", label: "Permission sets" },
+  { path: "access-scopes", label: "Access scopes" },
+  { path: "m2m", label: "Machine-to-machine" },
+  { path: "whoami", label: "Who am I" },
+];
+
+interface Props {
+  route: Route;
+  session: Session;
+  children: ComponentChildren;
+}
+
+export function Layout({ route, session, children }: Props) {
+  const status = useLoad((signal) => auth.getAuthStatus({}, { signal }), [session.token]);
+  const [leaving, setLeaving] = useState(false);
+  const current = route.segments[0] ?? "";
+  const leave = async () => {
+    setLeaving(true);
+    await signOut();
+  };
+  return (
+    <IdentityContext.Provider value={status.data?.identity}>
+      <header class="top">
+        <a class="brand" href="#/tokens">Warden</a>
+        <nav aria-label="Main">
+          <ul>
+            {sections.map((s) => (
+              <li key={s.path}>
+                <a href={`#/${s.path}`} aria-current={current === s.path ? "page" : undefined}>
+                  {s.label}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div class="session">
+          <span class="muted">Session ends <Time value={new Date(session.expiresAt)} /></span>
+          <button type="button" onClick={leave} disabled={leaving} aria-busy={leaving}>
+            {leaving ? "Signing out…" : "Sign out"}
+          </button>
+        </div>
+      </header>
+      <main id="main">
+        <ErrorAlert error={status.error} context="Could not learn your permissions" />
+        {children}
+      </main>
+    </IdentityContext.Provider>
+  );
+}

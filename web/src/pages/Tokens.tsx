@@ -1,0 +1,301 @@
+// Tokens: every token, filtered, sorted and paged in the browser; the expiry banner;
+// Generate token and Revoke.
+import { timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
+import type { Timestamp } from "@bufbuild/protobuf/wkt";
+import { useMemo, useState } from "preact/hooks";
+import { tokens } from "../api";
+import { ConfirmDialog } from "../components/ConfirmDialog";
+import { CreatedBy } from "../components/CreatedBy";
+import { ErrorAlert } from "../components/ErrorAlert";
+import { GenerateTokenDialog } from "../components/GenerateTokenDialog";
+import { Loading } from "../components/Loading";
+import { Pager } from "../components/Pager";
+import { SortHeader } from "../components/SortHeader";
+import type { Sort } from "../components/SortHeader";
+import { Time } from "../components/Time";
+import { TokenStatus, tokenState } from "../components/TokenStatus";
+import type { TokenState } from "../components/TokenStatus";
+import { AccessLevel } from "../gen/warden/v1/access_pb";
+import type { TokenMetadata } from "../gen/warden/v1/token_pb";
+import { expiresInLessThan, fromDateLocal, plural, windowWords } from "../format";
+import { useCan } from "../identity";
+import { useLoad } from "../load";
+import { href, navigate } from "../router";
+
+type StatusFilter = "live" | "revoked" | "expired" | "all";
+type SortKey = "name" | "createdBy" | "issued" | "expires" | "lastUsed" | "status";
+
+const pageSize = 25;
+
+const ms = (t: Timestamp | undefined): number =>
+  t ? timestampDate(t).getTime() : Number.NEGATIVE_INFINITY;
+
+async function listAll(status: StatusFilter, unusedSince: string, signal: AbortSignal) {
+  const since = fromDateLocal(unusedSince);
+  const all: TokenMetadata[] = [];
+  let pageToken = "";
+  do {
+    const res = await tokens.listTokens(
+      {
+        revoked: status === "revoked" ? true : status === "all" ? undefined : false,
+        includeExpired: status !== "live",
+        pageSize: 1000,
+        pageToken,
+        unusedSince: since ? timestampFromDate(since) : undefined,
+      },
+      { signal });
+    all.push(...res.tokens);
+    pageToken = res.nextPageToken;
+  } while (pageToken);
+  return all;
+}
+
+// Tokens minted to live a day or less (the console's own sign-in sessions, wardenctl
+// login's) are meant to lapse: no warning for them.
+const shortLivedMs = 24 * 60 * 60 * 1000;
+
+function meantToLapse(t: TokenMetadata): boolean {
+  return ms(t.expiration) - ms(t.issuedAt) <= shortLivedMs;
+}
+
+async function listExpiring(signal: AbortSignal) {
+  const ids = new Set<string>();
+  let within = 0;
+  let pageToken = "";
+  do {
+    const res = await tokens.listExpiringTokens({ pageSize: 1000, pageToken }, { signal });
+    for (const e of res.tokens) if (e.token && !meantToLapse(e.token)) ids.add(e.token.id);
+    within = Number(res.within?.seconds ?? 0n);
+    pageToken = res.nextPageToken;
+  } while (pageToken);
+  return { ids, within };
+}
+
+function compare(a: TokenMetadata, b: TokenMetadata, key: SortKey, now: number): number {
+  switch (key) {
+    case "name":
+      return a.name.localeCompare(b.name);
+    case "createdBy":
+      return a.createdBy.localeCompare(b.createdBy);
+    case "issued":
+      return ms(a.issuedAt) - ms(b.issuedAt);
+    case "expires":
+      return ms(a.expiration) - ms(b.expiration);
+    case "lastUsed":
+      return ms(a.lastUsedAt) - ms(b.lastUsedAt);
+    case "status":
+      return tokenState(a, now).localeCompare(tokenState(b, now));
+  }
+}
+
+export function Tokens() {
+  const [status, setStatus] = useState<StatusFilter>("live");
+  const [expiringDays, setExpiringDays] = useState("");
+  const [unusedSince, setUnusedSince] = useState("");
+  const [search, setSearch] = useState("");
+  const [sort, setSort] = useState<Sort<SortKey>>({ key: "issued", dir: "descending" });
+  const [page, setPage] = useState(0);
+  const [generating, setGenerating] = useState(false);
+  const [revoking, setRevoking] = useState<TokenMetadata | null>(null);
+  // GenerateToken needs Read on Access and Read-write on Integration; RevokeToken the latter.
+  const canRevoke = useCan("Integration", AccessLevel.READ_WRITE_ACCESS);
+  const canGenerate = useCan("Access", AccessLevel.READ_ACCESS) && canRevoke;
+
+  const list = useLoad((signal) => listAll(status, unusedSince, signal), [status, unusedSince]);
+  const expiring = useLoad(listExpiring, []);
+  const refresh = () => {
+    list.reload();
+    expiring.reload();
+  };
+
+  const now = Date.now();
+  const shown = useMemo(() => {
+    const days = Number(expiringDays);
+    const horizon = expiringDays !== "" && days >= 0 ? now + days * 86_400_000 : undefined;
+    const needle = search.trim().toLowerCase();
+    const wanted: Record<StatusFilter, TokenState | undefined> =
+      { live: "Live", revoked: "Revoked", expired: "Expired", all: undefined };
+    const rows = (list.data ?? []).filter((t) => {
+      const state = tokenState(t, now);
+      if (wanted[status] && state !== wanted[status]) return false;
+      if (horizon !== undefined && (state !== "Live" || ms(t.expiration) > horizon)) return false;
+      return !needle || t.name.toLowerCase().includes(needle);
+    });
+    const sign = sort.dir === "ascending" ? 1 : -1;
+    return rows.sort((a, b) =>
+      sign * compare(a, b, sort.key, now) || ms(a.issuedAt) - ms(b.issuedAt) || a.id.localeCompare(b.id));
+    // `now` changes every render; the list is recomputed when its inputs change.
+  }, [list.data, status, expiringDays, search, sort]);
+
+  const pages = Math.max(1, Math.ceil(shown.length / pageSize));
+  const at = Math.min(page, pages - 1);
+  const visible = shown.slice(at * pageSize, (at + 1) * pageSize);
+  const filtered = status !== "live" || expiringDays !== "" || unusedSince !== "" || search !== "";
+
+  const change = <T,>(set: (v: T) => void) => (v: T) => {
+    set(v);
+    setPage(0);
+  };
+  const clear = () => {
+    setStatus("live");
+    setExpiringDays("");
+    setUnusedSince("");
+    setSearch("");
+    setPage(0);
+  };
+  const windowDays = (expiring.data?.within ?? 0) / 86400;
+  const showExpiring = () => {
+    clear();
+    setExpiringDays(String(windowDays));
+    setSort({ key: "expires", dir: "ascending" });
+  };
+
+  const openRow = (e: MouseEvent, t: TokenMetadata) => {
+    const target = e.target as HTMLElement;
+    if (target.closest("a, button, input, select, textarea, label")) return;
+    navigate(href("tokens", t.id));
+  };
+
+  const expiringCount = expiring.data?.ids.size ?? 0;
+  return (
+    <section aria-labelledby="tokens-title">
+      <div class="page-head">
+        <h1 id="tokens-title">Tokens</h1>
+        {canGenerate && (
+          <button type="button" class="primary" onClick={() => setGenerating(true)}>
+            Generate token
+          </button>
+        )}
+      </div>
+
+      {expiringCount > 0 && expiring.data && (
+        <div class="banner">
+          <p>
+            <strong>
+              {expiringCount === 1 ? "1 token expires" : `${expiringCount} tokens expire`} in less
+              than {windowWords(expiring.data.within)}
+            </strong>
+            . Generate replacements before they stop working.
+          </p>
+          <button type="button" onClick={showExpiring}>Show them</button>
+        </div>
+      )}
+      <ErrorAlert error={expiring.error} context="Could not check for tokens that expire soon" />
+
+      <form class="filters" role="search" aria-label="Filter tokens" onSubmit={(e) => e.preventDefault()}>
+        <div class="field">
+          <label for="f-status">Status</label>
+          <select id="f-status" value={status}
+                  onChange={(e) => change(setStatus)(e.currentTarget.value as StatusFilter)}>
+            <option value="live">Live</option>
+            <option value="revoked">Revoked</option>
+            <option value="expired">Expired</option>
+            <option value="all">All</option>
+          </select>
+        </div>
+        <div class="field">
+          <label for="f-expiring">Expiring within (days)</label>
+          <input id="f-expiring" type="number" min="0" step="any" inputMode="decimal"
+                 value={expiringDays}
+                 onInput={(e) => change(setExpiringDays)(e.currentTarget.value)} />
+        </div>
+        <div class="field">
+          <label for="f-unused">Unused since</label>
+          <input id="f-unused" type="date" value={unusedSince}
+                 onInput={(e) => change(setUnusedSince)(e.currentTarget.value)} />
+        </div>
+        <div class="field grow">
+          <label for="f-search">Search by name</label>
+          <input id="f-search" type="search" value={search}
+                 onInput={(e) => change(setSearch)(e.currentTarget.value)} />
+        </div>
+        <div class="field end">
+          <button type="button" onClick={clear} disabled={!filtered}>Clear filters</button>
+        </div>
+      </form>
+
+      <ErrorAlert error={list.error} context="Could not load tokens" />
+      {list.loading && <Loading label={list.data ? "Refreshing…" : "Loading tokens…"} />}
+
+      {list.data && (
+        <div aria-busy={list.loading}>
+          <p class="muted" role="status">
+            {shown.length === 0
+              ? (filtered ? "No tokens match these filters." : "No tokens yet.")
+              : `Showing ${at * pageSize + 1}–${at * pageSize + visible.length} of ${plural(shown.length, "token", "tokens")}`}
+          </p>
+          {shown.length > 0 && (
+            <div class="table-wrap">
+              <table class="list">
+                <caption class="sr-only">Tokens</caption>
+                <thead>
+                  <tr>
+                    <SortHeader column="name" sort={sort} onSort={change(setSort)}>Name</SortHeader>
+                    <th scope="col">Roles</th>
+                    <SortHeader column="createdBy" sort={sort} onSort={change(setSort)}>Created by</SortHeader>
+                    <SortHeader column="issued" sort={sort} onSort={change(setSort)}>Issued</SortHeader>
+                    <SortHeader column="expires" sort={sort} onSort={change(setSort)}>Expires</SortHeader>
+                    <SortHeader column="lastUsed" sort={sort} onSort={change(setSort)}>Last used</SortHeader>
+                    <SortHeader column="status" sort={sort} onSort={change(setSort)}>Status</SortHeader>
+                    <th scope="col"><span class="sr-only">Actions</span></th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {visible.map((t) => {
+                    const state = tokenState(t, now);
+                    const soon = state === "Live" && expiring.data?.ids.has(t.id);
+                    return (
+                      <tr key={t.id} class="clickable" onClick={(e) => openRow(e, t)}>
+                        <th scope="row"><a href={href("tokens", t.id)}>{t.name}</a></th>
+                        <td>{t.roles.join(", ")}</td>
+                        <td><CreatedBy by={t.createdBy} /></td>
+                        <td><Time value={t.issuedAt} /></td>
+                        <td>
+                          <Time value={t.expiration} />
+                          {soon && (
+                            <span class="badge soon">{expiresInLessThan(ms(t.expiration) - now)}</span>
+                          )}
+                        </td>
+                        <td><Time value={t.lastUsedAt} empty="Never" /></td>
+                        <td><TokenStatus state={state} /></td>
+                        <td class="row-actions">
+                          {state === "Live" && canRevoke && (
+                            <button type="button" class="danger small" onClick={() => setRevoking(t)}>
+                              Revoke
+                            </button>
+                          )}
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+          )}
+          <Pager page={at} pages={pages} onPage={setPage} label="Token pages" />
+        </div>
+      )}
+
+      {generating && (
+        <GenerateTokenDialog onClose={() => setGenerating(false)} onGenerated={refresh} />
+      )}
+      {revoking && (
+        <ConfirmDialog
+          title={`Revoke token ${revoking.name}?`}
+          confirm="Revoke"
+          pending="Revoking…"
+          action={async () => {
+            await tokens.revokeToken({ id: revoking.id });
+          }}
+          onDone={() => {
+            setRevoking(null);
+            refresh();
+          }}
+          onCancel={() => setRevoking(null)}
+        >
+          <p>Anything that uses this token is refused from now on. This cannot be undone.</p>
+        </ConfirmDialog>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,36 @@
+// What the scenarios do again and again, the way a person does it: by role, label and
+// visible text.
+import assert from "node:assert/strict";
+
+// Opens the console and signs in with the admin password; waits for the Tokens page.
+export async function signIn(page, url, password) {
+  await page.goto(url + "/");
+  await page.getByLabel("Admin password").fill(password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await page.getByRole("heading", { name: "Tokens", exact: true }).waitFor();
+}
+
+// Opens the console and signs in with an API token.
+export async function signInWithToken(page, url, token) {
+  await page.goto(url + "/");
+  await page.getByLabel("API token").fill(token);
+  await page.getByRole("button", { name: "Sign in with token" }).click();
+  await page.getByRole("heading", { name: "Tokens", exact: true }).waitFor();
+}
+
+// Follows a link of the main navigation and waits for the page's heading.
+export async function open(page, link, heading = link) {
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: link, exact: true }).click();
+  await page.getByRole("heading", { name: heading, exact: true }).waitFor();
+}
+
+// The row of the tokens table whose name cell is `name`.
+export function tokenRow(page, name) {
+  return page.getByRole("table", { name: "Tokens" }).getByRole("row")
+    .filter({ has: page.getByRole("link", { name, exact: true }) });
+}
+
+// Fails unless `locator` holds no element.
+export async function assertNone(locator, what) {
+  assert.equal(await locator.count(), 0, what);
+}
