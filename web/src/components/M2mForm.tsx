@@ -5,9 +5,11 @@ import { auth } from "../api";
 import { AuthMachineToMachineConfigType } from "../gen/warden/v1/auth_pb";
 import type { AuthMachineToMachineConfig } from "../gen/warden/v1/auth_pb";
 import { m2mTypeLabel } from "../format";
-import { ErrorAlert } from "./ErrorAlert";
+import { useSave } from "../save";
+import { LinesField } from "./LinesField";
 import { MappingEditor } from "./MappingEditor";
 import type { MappingDraft } from "./MappingEditor";
+import { SaveFooter } from "./SaveFooter";
 
 const githubIssuer = "https://token.actions.githubusercontent.com";
 let nextUid = 0;
@@ -37,16 +39,11 @@ export function M2mForm({ config, roleNames, readOnly, onSaved }: Props) {
   const [lifetime, setLifetime] = useState(config?.tokenExpirationDuration || "5m");
   const [mappings, setMappings] = useState<Row[]>(
     (config?.mappings ?? []).map((m) => row({ key: m.key, valueExpression: m.valueExpression, role: m.role })));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
-  const [saved, setSaved] = useState(false);
+  const save = useSave();
   const github = type === AuthMachineToMachineConfigType.GITHUB_ACTIONS;
 
   const submit = async (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    setSaved(false);
     const body = {
       id: config?.id ?? "",
       type,
@@ -56,23 +53,12 @@ export function M2mForm({ config, roleNames, readOnly, onSaved }: Props) {
       tokenExpirationDuration: lifetime.trim(),
       mappings: mappings.map(({ key, valueExpression, role }) => ({ key, valueExpression, role })),
     };
-    try {
-      const res = creating
-        ? await auth.addAuthMachineToMachineConfig({ config: body })
-        : await auth.updateAuthMachineToMachineConfig({ config: body });
-      if (res.config) {
-        setSaved(!creating);
-        onSaved(res.config);
-      }
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    const call = creating ? auth.addAuthMachineToMachineConfig : auth.updateAuthMachineToMachineConfig;
+    await save.run(creating, async () => (await call({ config: body })).config, onSaved);
   };
 
   return (
-    <form onSubmit={submit} aria-busy={busy} class="stack">
+    <form onSubmit={submit} aria-busy={save.busy} class="stack">
       <fieldset class="plain" disabled={readOnly}>
         <div class="field">
           <label for="m2m-type">Type</label>
@@ -92,13 +78,9 @@ export function M2mForm({ config, roleNames, readOnly, onSaved }: Props) {
                     : "An https URL. Warden fetches its keys (OIDC discovery) before saving."}
           </p>
         </div>
-        <div class="field">
-          <label for="m2m-audiences">Audiences</label>
-          <textarea id="m2m-audiences" rows={3} class="mono" value={audiences}
-                    aria-describedby="m2m-audiences-hint"
-                    onInput={(e) => setAudiences(e.currentTarget.value)} />
-          <p class="hint" id="m2m-audiences-hint">One per line: the ID token's aud must contain one of them.</p>
-        </div>
+        <LinesField id="m2m-audiences" label="Audiences" rows={3} value={audiences} onValue={setAudiences}>
+          One per line: the ID token's aud must contain one of them.
+        </LinesField>
         <div class="field">
           <label class="check">
             <input type="checkbox" checked={anyAudience}
@@ -139,15 +121,8 @@ export function M2mForm({ config, roleNames, readOnly, onSaved }: Props) {
           </button>
         )}
       </fieldset>
-      <ErrorAlert error={error} />
-      {saved && <p role="status" class="ok">Saved.</p>}
-      {!readOnly && (
-        <div class="actions">
-          <button type="submit" class="primary" disabled={busy}>
-            {busy ? (creating ? "Adding…" : "Saving…") : (creating ? "Add" : "Save changes")}
-          </button>
-        </div>
-      )}
+      <SaveFooter state={save} creating={creating} readOnly={readOnly}
+                  createLabel="Add" creatingLabel="Adding…" />
     </form>
   );
 }

@@ -3,8 +3,10 @@ import { useEffect, useState } from "preact/hooks";
 import { roles } from "../api";
 import { AccessLevel } from "../gen/warden/v1/access_pb";
 import type { PermissionSet } from "../gen/warden/v1/role_pb";
+import { useSave } from "../save";
 import { AccessMatrix } from "./AccessMatrix";
-import { ErrorAlert } from "./ErrorAlert";
+import { NameFields } from "./NameFields";
+import { SaveFooter } from "./SaveFooter";
 
 interface FormProps {
   set: PermissionSet | undefined;
@@ -18,59 +20,28 @@ export function PermissionSetForm({ set, resources, readOnly, onSaved }: FormPro
   const [name, setName] = useState(set?.name ?? "");
   const [description, setDescription] = useState(set?.description ?? "");
   const [access, setAccess] = useState<Record<string, AccessLevel>>({ ...(set?.resourceToAccess ?? {}) });
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
-  const [saved, setSaved] = useState(false);
-  useEffect(() => setSaved(false), [name, description, access]);
+  const save = useSave();
+  useEffect(() => save.setSaved(false), [name, description, access]);
   // Resources the set names that the server no longer lists still show.
   const all = [...new Set([...resources, ...Object.keys(access)])].sort();
 
   const submit = async (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
     const resourceToAccess = Object.fromEntries(
       Object.entries(access).filter(([, l]) => l > AccessLevel.NO_ACCESS));
-    const body = { id: set?.id ?? "", name, description, resourceToAccess };
-    try {
-      const res = creating
-        ? await roles.createPermissionSet({ permissionSet: body })
-        : await roles.updatePermissionSet({ permissionSet: body });
-      if (res.permissionSet) {
-        setSaved(!creating);
-        onSaved(res.permissionSet);
-      }
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    const permissionSet = { id: set?.id ?? "", name, description, resourceToAccess };
+    const call = creating ? roles.createPermissionSet : roles.updatePermissionSet;
+    await save.run(creating, async () => (await call({ permissionSet })).permissionSet, onSaved);
   };
 
   return (
-    <form onSubmit={submit} aria-busy={busy} class="stack">
+    <form onSubmit={submit} aria-busy={save.busy} class="stack">
       <fieldset class="plain" disabled={readOnly}>
-        <div class="field">
-          <label for="ps-name">Name</label>
-          <input id="ps-name" required maxLength={128} value={name}
-                 onInput={(e) => setName(e.currentTarget.value)} />
-        </div>
-        <div class="field">
-          <label for="ps-description">Description</label>
-          <textarea id="ps-description" rows={2} value={description}
-                    onInput={(e) => setDescription(e.currentTarget.value)} />
-        </div>
+        <NameFields idPrefix="ps" name={name} description={description}
+                    onName={setName} onDescription={setDescription} />
       </fieldset>
       <AccessMatrix resources={all} value={access} onChange={setAccess} disabled={readOnly} />
-      <ErrorAlert error={error} />
-      {saved && <p role="status" class="ok">Saved.</p>}
-      {!readOnly && (
-        <div class="actions">
-          <button type="submit" class="primary" disabled={busy}>
-            {busy ? (creating ? "Creating…" : "Saving…") : (creating ? "Create" : "Save changes")}
-          </button>
-        </div>
-      )}
+      <SaveFooter state={save} creating={creating} readOnly={readOnly} />
     </form>
   );
 }

@@ -3,7 +3,9 @@
 import { useState } from "preact/hooks";
 import { roles } from "../api";
 import type { AccessScope, PermissionSet, Role } from "../gen/warden/v1/role_pb";
-import { ErrorAlert } from "./ErrorAlert";
+import { useSave } from "../save";
+import { NameFields } from "./NameFields";
+import { SaveFooter } from "./SaveFooter";
 
 interface Props {
   // The role to edit; undefined to create one.
@@ -26,49 +28,26 @@ export function RoleForm({ role, permissionSets, accessScopes, readOnly, onSaved
   // An empty access scope id means Unrestricted.
   const [accessScopeId, setAccessScopeId] = useState(
     role?.accessScopeId || unrestricted(accessScopes)?.id || "");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
-  const [saved, setSaved] = useState(false);
+  const save = useSave();
 
   const submit = async (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    setSaved(false);
     const body = { name, description, permissionSetId, accessScopeId };
-    try {
-      const res = creating
-        ? await roles.createRole({ role: body })
-        : await roles.updateRole({ role: body });
-      setSaved(!creating);
-      if (res.role) onSaved(res.role);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    const call = creating ? roles.createRole : roles.updateRole;
+    await save.run(creating, async () => (await call({ role: body })).role, onSaved);
   };
 
   const hasScope = accessScopes.some((s) => s.id === accessScopeId);
   const hasSet = permissionSets.some((p) => p.id === permissionSetId);
   return (
-    <form onSubmit={submit} aria-busy={busy} class="stack">
+    <form onSubmit={submit} aria-busy={save.busy} class="stack">
       <fieldset disabled={readOnly} class="plain">
-        <div class="field">
-          <label for="role-name">Name</label>
-          <input id="role-name" required maxLength={128} value={name} readOnly={!creating}
-                 onInput={(e) => setName(e.currentTarget.value)}
-                 aria-describedby="role-name-hint" />
-          <p class="hint" id="role-name-hint">
-            {creating ? "1 to 128 printable characters. Tokens carry the role by this name; it cannot be changed later."
-                      : "Tokens carry the role by its name, so it cannot be changed."}
-          </p>
-        </div>
-        <div class="field">
-          <label for="role-description">Description</label>
-          <textarea id="role-description" rows={2} value={description}
-                    onInput={(e) => setDescription(e.currentTarget.value)} />
-        </div>
+        <NameFields
+          idPrefix="role" name={name} description={description}
+          onName={setName} onDescription={setDescription} nameFixed={!creating}
+          nameHint={creating
+            ? "1 to 128 printable characters. Tokens carry the role by this name; it cannot be changed later."
+            : "Tokens carry the role by its name, so it cannot be changed."} />
         <div class="field">
           <label for="role-permission-set">Permission set</label>
           <select id="role-permission-set" required value={permissionSetId}
@@ -87,16 +66,7 @@ export function RoleForm({ role, permissionSets, accessScopes, readOnly, onSaved
           </select>
         </div>
       </fieldset>
-      <ErrorAlert error={error} />
-      {saved && <p role="status" class="ok">Saved.</p>}
-      {!readOnly && (
-        <div class="actions">
-          <button type="submit" class="primary" disabled={busy}>
-            {busy ? (creating ? "Creating…" : "Saving…") : (creating ? "Create" : "Save changes")}
-          </button>
-          {onCancel && <button type="button" onClick={onCancel}>Cancel</button>}
-        </div>
-      )}
+      <SaveFooter state={save} creating={creating} readOnly={readOnly} onCancel={onCancel} />
     </form>
   );
 }

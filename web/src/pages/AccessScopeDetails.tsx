@@ -1,7 +1,6 @@
 // One access scope, or a new one.
-import { useState } from "preact/hooks";
 import { roles } from "../api";
-import { ConfirmDialog } from "../components/ConfirmDialog";
+import { DeleteButton } from "../components/DeleteButton";
 import { ErrorAlert } from "../components/ErrorAlert";
 import { Loading } from "../components/Loading";
 import { OriginBadge } from "../components/OriginBadge";
@@ -23,7 +22,6 @@ export function AccessScopeDetails({ id }: { id: string | undefined }) {
   const creating = id === undefined;
   const reason = scope ? readOnlyReason(scope.origin, "access scope") : undefined;
   const editable = !reason && canWrite === true;
-  const [deleting, setDeleting] = useState(false);
   return (
     <section aria-labelledby="scope-title">
       <p class="crumbs"><a href="#/access-scopes">Access scopes</a></p>
@@ -31,7 +29,13 @@ export function AccessScopeDetails({ id }: { id: string | undefined }) {
         <h1 id="scope-title">{creating ? "Create access scope" : (scope?.name ?? "Access scope")}</h1>
         {scope && <OriginBadge origin={scope.origin} />}
         {scope && editable && (
-          <button type="button" class="danger push" onClick={() => setDeleting(true)}>Delete</button>
+          <DeleteButton
+            title={`Delete access scope ${scope.name}?`}
+            action={() => roles.deleteAccessScope({ id: scope.id })}
+            onDone={() => navigate("/access-scopes")}
+          >
+            <p>Warden refuses while a role uses it.</p>
+          </DeleteButton>
         )}
       </div>
       <ErrorAlert error={res.error} context="Could not load the access scope" />
@@ -49,20 +53,6 @@ export function AccessScopeDetails({ id }: { id: string | undefined }) {
             }}
           />
         </>
-      )}
-      {deleting && scope && (
-        <ConfirmDialog
-          title={`Delete access scope ${scope.name}?`}
-          confirm="Delete"
-          pending="Deleting…"
-          action={async () => {
-            await roles.deleteAccessScope({ id: scope.id });
-          }}
-          onDone={() => navigate("/access-scopes")}
-          onCancel={() => setDeleting(false)}
-        >
-          <p>Warden refuses while a role uses it.</p>
-        </ConfirmDialog>
       )}
     </section>
   );

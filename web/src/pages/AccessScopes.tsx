@@ -1,6 +1,7 @@
 // Access scopes: where a role's permissions apply (clusters, namespaces).
 import { roles } from "../api";
 import { ErrorAlert } from "../components/ErrorAlert";
+import { ListTable } from "../components/ListTable";
 import { Loading } from "../components/Loading";
 import { OriginBadge } from "../components/OriginBadge";
 import { WriteNote } from "../components/WriteNote";
@@ -24,31 +25,18 @@ export function AccessScopes() {
       <ErrorAlert error={res.error} context="Could not load access scopes" />
       {res.loading && <Loading label="Loading access scopes…" />}
       {res.data && (
-        <div class="table-wrap" aria-busy={res.loading}>
-          <table class="list">
-            <caption class="sr-only">Access scopes</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Description</th>
-                <th scope="col">Clusters</th>
-                <th scope="col">Namespaces</th>
-                <th scope="col">Origin</th>
-              </tr>
-            </thead>
-            <tbody>
-              {res.data.accessScopes.map((s) => (
-                <tr key={s.id}>
-                  <th scope="row"><a href={href("access-scopes", s.id)}>{s.name}</a></th>
-                  <td>{s.description}</td>
-                  <td>{(s.rules?.clusters ?? []).join(", ")}</td>
-                  <td>{(s.rules?.namespaces ?? []).map((n) => `${n.cluster}/${n.namespace}`).join(", ")}</td>
-                  <td><OriginBadge origin={s.origin} /></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ListTable caption="Access scopes" busy={res.loading}
+                   columns={["Name", "Description", "Clusters", "Namespaces", "Origin"]}>
+          {res.data.accessScopes.map((s) => (
+            <tr key={s.id}>
+              <th scope="row"><a href={href("access-scopes", s.id)}>{s.name}</a></th>
+              <td>{s.description}</td>
+              <td>{(s.rules?.clusters ?? []).join(", ")}</td>
+              <td>{(s.rules?.namespaces ?? []).map((n) => `${n.cluster}/${n.namespace}`).join(", ")}</td>
+              <td><OriginBadge origin={s.origin} /></td>
+            </tr>
+          ))}
+        </ListTable>
       )}
     </section>
   );

@@ -1,7 +1,6 @@
 // One machine-to-machine configuration, or a new one.
-import { useState } from "preact/hooks";
 import { auth, roles } from "../api";
-import { ConfirmDialog } from "../components/ConfirmDialog";
+import { DeleteButton } from "../components/DeleteButton";
 import { ErrorAlert } from "../components/ErrorAlert";
 import { Loading } from "../components/Loading";
 import { M2mForm } from "../components/M2mForm";
@@ -20,7 +19,6 @@ export function M2mConfigDetails({ id }: { id: string | undefined }) {
     return { config: config?.config, roleNames: roleList.roles.map((r) => r.name) };
   }, [id]);
   const canWrite = useCanWriteAccess();
-  const [deleting, setDeleting] = useState(false);
   const config = res.data?.config;
   const creating = id === undefined;
   const title = creating ? "Add machine-to-machine configuration" : (config?.issuer || "Configuration");
@@ -30,7 +28,13 @@ export function M2mConfigDetails({ id }: { id: string | undefined }) {
       <div class="page-head">
         <h1 id="m2m-title" class="break">{title}</h1>
         {config && canWrite && (
-          <button type="button" class="danger push" onClick={() => setDeleting(true)}>Delete</button>
+          <DeleteButton
+            title={`Delete the configuration for ${config.issuer || "GitHub Actions"}?`}
+            action={() => auth.deleteAuthMachineToMachineConfig({ id: config.id })}
+            onDone={() => navigate("/m2m")}
+          >
+            <p>Tokens exchanged through it are refused from then on.</p>
+          </DeleteButton>
         )}
       </div>
       <WriteNote />
@@ -46,20 +50,6 @@ export function M2mConfigDetails({ id }: { id: string | undefined }) {
             if (creating) navigate(href("m2m", saved.id));
           }}
         />
-      )}
-      {deleting && config && (
-        <ConfirmDialog
-          title={`Delete the configuration for ${config.issuer || "GitHub Actions"}?`}
-          confirm="Delete"
-          pending="Deleting…"
-          action={async () => {
-            await auth.deleteAuthMachineToMachineConfig({ id: config.id });
-          }}
-          onDone={() => navigate("/m2m")}
-          onCancel={() => setDeleting(false)}
-        >
-          <p>Tokens exchanged through it are refused from then on.</p>
-        </ConfirmDialog>
       )}
     </section>
   );

@@ -1,6 +1,7 @@
 // Machine-to-machine: the OIDC issuers whose ID tokens may be traded for Warden tokens.
 import { auth } from "../api";
 import { ErrorAlert } from "../components/ErrorAlert";
+import { ListTable } from "../components/ListTable";
 import { Loading } from "../components/Loading";
 import { WriteNote } from "../components/WriteNote";
 import { m2mTypeLabel } from "../format";
@@ -28,31 +29,18 @@ export function M2mConfigs() {
       {res.loading && <Loading label="Loading configurations…" />}
       {res.data && configs.length === 0 && <p class="muted">No issuer is trusted yet.</p>}
       {configs.length > 0 && (
-        <div class="table-wrap" aria-busy={res.loading}>
-          <table class="list">
-            <caption class="sr-only">Machine-to-machine configurations</caption>
-            <thead>
-              <tr>
-                <th scope="col">Issuer</th>
-                <th scope="col">Type</th>
-                <th scope="col">Audiences</th>
-                <th scope="col">Token lifetime</th>
-                <th scope="col">Mappings</th>
-              </tr>
-            </thead>
-            <tbody>
-              {configs.map((c) => (
-                <tr key={c.id}>
-                  <th scope="row"><a href={href("m2m", c.id)}>{c.issuer || "(GitHub's issuer)"}</a></th>
-                  <td>{m2mTypeLabel[c.type]}</td>
-                  <td>{c.allowAnyAudience ? "Any audience" : c.audiences.join(", ")}</td>
-                  <td>{c.tokenExpirationDuration}</td>
-                  <td>{c.mappings.map((m) => `${m.key} ~ ${m.valueExpression} → ${m.role}`).join("; ")}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ListTable caption="Machine-to-machine configurations" busy={res.loading}
+                   columns={["Issuer", "Type", "Audiences", "Token lifetime", "Mappings"]}>
+          {configs.map((c) => (
+            <tr key={c.id}>
+              <th scope="row"><a href={href("m2m", c.id)}>{c.issuer || "(GitHub's issuer)"}</a></th>
+              <td>{m2mTypeLabel[c.type]}</td>
+              <td>{c.allowAnyAudience ? "Any audience" : c.audiences.join(", ")}</td>
+              <td>{c.tokenExpirationDuration}</td>
+              <td>{c.mappings.map((m) => `${m.key} ~ ${m.valueExpression} → ${m.role}`).join("; ")}</td>
+            </tr>
+          ))}
+        </ListTable>
       )}
     </section>
   );

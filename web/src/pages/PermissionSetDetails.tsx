@@ -1,7 +1,6 @@
 // One permission set, or a new one: name, description and the resource × access matrix.
-import { useState } from "preact/hooks";
 import { roles } from "../api";
-import { ConfirmDialog } from "../components/ConfirmDialog";
+import { DeleteButton } from "../components/DeleteButton";
 import { ErrorAlert } from "../components/ErrorAlert";
 import { Loading } from "../components/Loading";
 import { OriginBadge } from "../components/OriginBadge";
@@ -27,7 +26,6 @@ export function PermissionSetDetails({ id }: { id: string | undefined }) {
   const creating = id === undefined;
   const reason = set ? readOnlyReason(set.origin, "permission set") : undefined;
   const editable = !reason && canWrite === true;
-  const [deleting, setDeleting] = useState(false);
   const title = creating ? "Create permission set" : (set?.name ?? "Permission set");
 
   return (
@@ -37,7 +35,13 @@ export function PermissionSetDetails({ id }: { id: string | undefined }) {
         <h1 id="ps-title">{title}</h1>
         {set && <OriginBadge origin={set.origin} />}
         {set && editable && (
-          <button type="button" class="danger push" onClick={() => setDeleting(true)}>Delete</button>
+          <DeleteButton
+            title={`Delete permission set ${set.name}?`}
+            action={() => roles.deletePermissionSet({ id: set.id })}
+            onDone={() => navigate("/permission-sets")}
+          >
+            <p>Warden refuses while a role uses it.</p>
+          </DeleteButton>
         )}
       </div>
       <ErrorAlert error={res.error} context="Could not load the permission set" />
@@ -56,20 +60,6 @@ export function PermissionSetDetails({ id }: { id: string | undefined }) {
             }}
           />
         </>
-      )}
-      {deleting && set && (
-        <ConfirmDialog
-          title={`Delete permission set ${set.name}?`}
-          confirm="Delete"
-          pending="Deleting…"
-          action={async () => {
-            await roles.deletePermissionSet({ id: set.id });
-          }}
-          onDone={() => navigate("/permission-sets")}
-          onCancel={() => setDeleting(false)}
-        >
-          <p>Warden refuses while a role uses it.</p>
-        </ConfirmDialog>
       )}
     </section>
   );

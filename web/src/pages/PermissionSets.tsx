@@ -1,6 +1,7 @@
 // Permission sets: named maps from resources to access levels.
 import { roles } from "../api";
 import { ErrorAlert } from "../components/ErrorAlert";
+import { ListTable } from "../components/ListTable";
 import { Loading } from "../components/Loading";
 import { OriginBadge } from "../components/OriginBadge";
 import { WriteNote } from "../components/WriteNote";
@@ -32,29 +33,17 @@ export function PermissionSets() {
       <ErrorAlert error={res.error} context="Could not load permission sets" />
       {res.loading && <Loading label="Loading permission sets…" />}
       {res.data && (
-        <div class="table-wrap" aria-busy={res.loading}>
-          <table class="list">
-            <caption class="sr-only">Permission sets</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Description</th>
-                <th scope="col">Grants</th>
-                <th scope="col">Origin</th>
-              </tr>
-            </thead>
-            <tbody>
-              {res.data.permissionSets.map((p) => (
-                <tr key={p.id}>
-                  <th scope="row"><a href={href("permission-sets", p.id)}>{p.name}</a></th>
-                  <td>{p.description}</td>
-                  <td>{summary(p)}</td>
-                  <td><OriginBadge origin={p.origin} /></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ListTable caption="Permission sets" busy={res.loading}
+                   columns={["Name", "Description", "Grants", "Origin"]}>
+          {res.data.permissionSets.map((p) => (
+            <tr key={p.id}>
+              <th scope="row"><a href={href("permission-sets", p.id)}>{p.name}</a></th>
+              <td>{p.description}</td>
+              <td>{summary(p)}</td>
+              <td><OriginBadge origin={p.origin} /></td>
+            </tr>
+          ))}
+        </ListTable>
       )}
     </section>
   );

@@ -1,7 +1,6 @@
 // One role: its fields, editable unless it is built in or declarative, and Delete.
-import { useState } from "preact/hooks";
 import { roles } from "../api";
-import { ConfirmDialog } from "../components/ConfirmDialog";
+import { DeleteButton } from "../components/DeleteButton";
 import { ErrorAlert } from "../components/ErrorAlert";
 import { Loading } from "../components/Loading";
 import { OriginBadge } from "../components/OriginBadge";
@@ -23,7 +22,6 @@ export function RoleDetails({ name }: { name: string }) {
     return { role: r.role, permissionSets: p.permissionSets, accessScopes: s.accessScopes };
   }, [name]);
   const canWrite = useCanWriteAccess();
-  const [deleting, setDeleting] = useState(false);
   const role = res.data?.role;
   const reason = role ? readOnlyReason(role.origin, "role") : undefined;
   const editable = !!role && !reason && canWrite === true;
@@ -33,8 +31,14 @@ export function RoleDetails({ name }: { name: string }) {
       <div class="page-head">
         <h1 id="role-title">{role?.name ?? name}</h1>
         {role && <OriginBadge origin={role.origin} />}
-        {editable && (
-          <button type="button" class="danger push" onClick={() => setDeleting(true)}>Delete</button>
+        {role && editable && (
+          <DeleteButton
+            title={`Delete role ${role.name}?`}
+            action={() => roles.deleteRole({ name: role.name })}
+            onDone={() => navigate("/roles")}
+          >
+            <p>Warden refuses while a live token carries this role.</p>
+          </DeleteButton>
         )}
       </div>
       <ErrorAlert error={res.error} context="Could not load the role" />
@@ -55,20 +59,6 @@ export function RoleDetails({ name }: { name: string }) {
             <a href={href("permission-sets", role.permissionSetId)}>View the permission set</a>
           </p>
         </>
-      )}
-      {deleting && role && (
-        <ConfirmDialog
-          title={`Delete role ${role.name}?`}
-          confirm="Delete"
-          pending="Deleting…"
-          action={async () => {
-            await roles.deleteRole({ name: role.name });
-          }}
-          onDone={() => navigate("/roles")}
-          onCancel={() => setDeleting(false)}
-        >
-          <p>Warden refuses while a live token carries this role.</p>
-        </ConfirmDialog>
       )}
     </section>
   );

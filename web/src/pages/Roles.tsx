@@ -2,6 +2,7 @@
 import { useState } from "preact/hooks";
 import { roles } from "../api";
 import { ErrorAlert } from "../components/ErrorAlert";
+import { ListTable } from "../components/ListTable";
 import { Loading } from "../components/Loading";
 import { Modal } from "../components/Modal";
 import { OriginBadge } from "../components/OriginBadge";
@@ -43,36 +44,23 @@ export function Roles() {
       <ErrorAlert error={res.error} context="Could not load roles" />
       {res.loading && <Loading label="Loading roles…" />}
       {res.data && (
-        <div class="table-wrap" aria-busy={res.loading}>
-          <table class="list">
-            <caption class="sr-only">Roles</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Description</th>
-                <th scope="col">Permission set</th>
-                <th scope="col">Access scope</th>
-                <th scope="col">Origin</th>
+        <ListTable caption="Roles" busy={res.loading}
+                   columns={["Name", "Description", "Permission set", "Access scope", "Origin"]}>
+          {res.data.roles.map((r) => {
+            const sc = scope(r.accessScopeId);
+            return (
+              <tr key={r.name}>
+                <th scope="row"><a href={href("roles", r.name)}>{r.name}</a></th>
+                <td>{r.description}</td>
+                <td><a href={href("permission-sets", r.permissionSetId)}>{setName(r.permissionSetId)}</a></td>
+                <td>
+                  {sc ? <a href={href("access-scopes", sc.id)}>{sc.name}</a> : (r.accessScopeId || "Unrestricted")}
+                </td>
+                <td><OriginBadge origin={r.origin} /></td>
               </tr>
-            </thead>
-            <tbody>
-              {res.data.roles.map((r) => {
-                const sc = scope(r.accessScopeId);
-                return (
-                  <tr key={r.name}>
-                    <th scope="row"><a href={href("roles", r.name)}>{r.name}</a></th>
-                    <td>{r.description}</td>
-                    <td><a href={href("permission-sets", r.permissionSetId)}>{setName(r.permissionSetId)}</a></td>
-                    <td>
-                      {sc ? <a href={href("access-scopes", sc.id)}>{sc.name}</a> : (r.accessScopeId || "Unrestricted")}
-                    </td>
-                    <td><OriginBadge origin={r.origin} /></td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </ListTable>
       )}
       {creating && res.data && (
         <Modal title="Create role" onClose={() => setCreating(false)}>

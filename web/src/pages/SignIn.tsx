@@ -1,10 +1,33 @@
 // Sign in with the admin password, traded at once for a one-hour session token, or with an
 // API token the person already holds.
+import type { ComponentChildren, RefObject } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ErrorAlert } from "../components/ErrorAlert";
 import { signIn, signInWithToken, sessionExpired } from "../session";
 
 type Method = "password" | "token";
+
+interface SecretProps {
+  id: string;
+  label: string;
+  inputRef: RefObject<HTMLInputElement>;
+  autocomplete: string;
+  value: string;
+  onValue: (value: string) => void;
+  children: ComponentChildren;
+}
+
+// A password or token, typed hidden, with a hint under it.
+function SecretField({ id, label, inputRef, autocomplete, value, onValue, children }: SecretProps) {
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      <input id={id} ref={inputRef} type="password" autocomplete={autocomplete} spellcheck={false}
+             required value={value} onInput={(e) => onValue(e.currentTarget.value)} />
+      <p class="hint">{children}</p>
+    </div>
+  );
+}
 
 // Once signed in, the app goes on to the page in `#/sign-in?next=...`.
 export function SignIn() {
@@ -43,19 +66,10 @@ export function SignIn() {
         )}
         {/* For password managers: the console always signs in as the admin user. */}
         <input type="text" name="username" autocomplete="username" value="admin" readOnly hidden />
-        <div class="field">
-          <label for="admin-password">Admin password</label>
-          <input
-            id="admin-password"
-            ref={input}
-            type="password"
-            autocomplete="current-password"
-            required
-            value={password}
-            onInput={(e) => setPassword(e.currentTarget.value)}
-          />
-          <p class="hint">The console signs in as the admin user with a session token that lasts one hour.</p>
-        </div>
+        <SecretField id="admin-password" label="Admin password" inputRef={input}
+                     autocomplete="current-password" value={password} onValue={setPassword}>
+          The console signs in as the admin user with a session token that lasts one hour.
+        </SecretField>
         <ErrorAlert error={error?.method === "password" ? error.error : undefined} />
         <div class="actions">
           <button type="submit" class="primary" disabled={busy !== undefined}>
@@ -65,23 +79,11 @@ export function SignIn() {
       </form>
       <form class="card" onSubmit={submit("token")} aria-busy={busy === "token"}>
         <h2>Or use an API token</h2>
-        <div class="field">
-          <label for="api-token">API token</label>
-          <input
-            id="api-token"
-            ref={tokenInput}
-            type="password"
-            autocomplete="off"
-            spellcheck={false}
-            required
-            value={apiToken}
-            onInput={(e) => setApiToken(e.currentTarget.value)}
-          />
-          <p class="hint">
-            The console then has the token's roles, and no more. Signing out forgets the token
-            but does not revoke it.
-          </p>
-        </div>
+        <SecretField id="api-token" label="API token" inputRef={tokenInput}
+                     autocomplete="off" value={apiToken} onValue={setApiToken}>
+          The console then has the token's roles, and no more. Signing out forgets the token
+          but does not revoke it.
+        </SecretField>
         <ErrorAlert error={error?.method === "token" ? error.error : undefined} />
         <div class="actions">
           <button type="submit" disabled={busy !== undefined}>
