@@ -58,6 +58,9 @@ void TokenApi::ListAllowedTokenRoles(const Identity& caller,
                                      const v1::ListAllowedTokenRolesRequest&,
                                      v1::ListAllowedTokenRolesResponse* response, ApiDone done) {
   for (std::string& name : tokens_.AllowedRoles(caller)) response->add_role_names(name);
+  response->mutable_default_lifetime()->set_seconds(
+      absl::ToInt64Seconds(tokens_.default_lifetime()));
+  response->mutable_max_lifetime()->set_seconds(absl::ToInt64Seconds(tokens_.max_lifetime()));
   done(absl::OkStatus());
 }
 

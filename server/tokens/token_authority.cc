@@ -78,7 +78,7 @@ absl::StatusOr<absl::Time> TokenAuthority::ResolveExpiration(
     const std::optional<absl::Time>& requested, absl::Time now,
     const std::optional<absl::Time>& ceiling) const {
   if (!requested.has_value()) {
-    absl::Time expiration = now + std::min(policy_.default_lifetime, policy_.max_lifetime);
+    absl::Time expiration = now + default_lifetime();
     if (ceiling.has_value()) expiration = std::min(expiration, *ceiling);
     if (expiration <= now) return absl::UnauthenticatedError("the caller's identity has expired");
     return expiration;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <functional>
 #include <optional>
 #include <string>
@@ -103,6 +104,11 @@ class TokenAuthority final {
 
   // Role names `caller` may put into a token, sorted, never `None`.
   std::vector<std::string> AllowedRoles(const Identity& caller) const;
+  // The lifetimes a new token gets without an expiration, and may have at most.
+  absl::Duration default_lifetime() const {
+    return std::min(policy_.default_lifetime, policy_.max_lifetime);
+  }
+  absl::Duration max_lifetime() const { return policy_.max_lifetime; }
 
   static constexpr int kMintAttempts = 3;
   static constexpr int kDefaultPageSize = 100;

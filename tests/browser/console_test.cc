@@ -111,7 +111,11 @@ TEST_CASE_METHOD(ConsoleFixture,
   CHECK(std::vector<std::string>(status.response.identity().roles().begin(),
                                  status.response.identity().roles().end()) ==
         std::vector<std::string>{"Analyst"});
-  CHECK(Named("deploy bot").size() == 1);
+  const std::vector<v1::TokenMetadata> made_here = Named("deploy bot");
+  REQUIRE(made_here.size() == 1);
+  // The default the dialog filled in: the server's default lifetime, one year.
+  const absl::Time expires = absl::FromUnixSeconds(made_here[0].expiration().seconds());
+  CHECK(absl::AbsDuration(expires - (absl::Now() + absl::Hours(8760))) < absl::Minutes(5));
 }
 
 TEST_CASE_METHOD(ConsoleFixture, "a person revokes a token and Warden refuses it at once") {

@@ -127,6 +127,9 @@ TEST_CASE_METHOD(ServerFixture, "an Analyst token cannot mint an Admin token") {
   std::vector<std::string> names(allowed.response.role_names().begin(),
                                  allowed.response.role_names().end());
   CHECK(names == std::vector<std::string>{"Analyst", "Network Graph Viewer"});
+  // The lifetimes the server allows, so that a form can show them (defaults: a year each).
+  CHECK(allowed.response.default_lifetime().seconds() == 8760 * 3600);
+  CHECK(allowed.response.max_lifetime().seconds() == 8760 * 3600);
 
   auto admin_allowed = api_.AllowedRoles(admin_);
   REQUIRE(admin_allowed.ok());

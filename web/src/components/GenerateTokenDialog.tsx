@@ -2,10 +2,10 @@
 // is shown once, here; it lives in this component's state only and is gone when the
 // dialog closes.
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { useRef, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { tokens } from "../api";
 import type { TokenMetadata } from "../gen/warden/v1/token_pb";
-import { toDateTimeLocal } from "../format";
+import { toDateTimeLocal, windowWords } from "../format";
 import { useLoad } from "../load";
 import { ErrorAlert } from "./ErrorAlert";
 import { Loading } from "./Loading";
@@ -29,11 +29,27 @@ function oneYearFromNow(): Date {
   return d;
 }
 
+// `seconds` from now.
+function fromNow(seconds: bigint | undefined): Date | undefined {
+  return seconds === undefined ? undefined : new Date(Date.now() + Number(seconds) * 1000);
+}
+
 export function GenerateTokenDialog({ onClose, onGenerated }: Props) {
   const allowed = useLoad((signal) => tokens.listAllowedTokenRoles({}, { signal }), []);
   const [name, setName] = useState("");
   const [chosen, setChosen] = useState<string[]>([]);
   const [expiration, setExpiration] = useState(() => toDateTimeLocal(oneYearFromNow()));
+  const [expirationEdited, setExpirationEdited] = useState(false);
+  // The server's lifetimes, once known: the default and the latest expiration it accepts.
+  const lifetimes = allowed.data && {
+    defaultSeconds: Number(allowed.data.defaultLifetime?.seconds ?? 0n),
+    maxSeconds: Number(allowed.data.maxLifetime?.seconds ?? 0n),
+    latest: fromNow(allowed.data.maxLifetime?.seconds),
+  };
+  useEffect(() => {
+    const start = fromNow(allowed.data?.defaultLifetime?.seconds);
+    if (start && !expirationEdited) setExpiration(toDateTimeLocal(start));
+  }, [allowed.data]);
   const [problem, setProblem] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
@@ -166,12 +182,18 @@ export function GenerateTokenDialog({ onClose, onGenerated }: Props) {
             type="datetime-local"
             required
             value={expiration}
-            onInput={(e) => setExpiration(e.currentTarget.value)}
+            max={lifetimes?.latest && toDateTimeLocal(lifetimes.latest)}
+            onInput={(e) => {
+              setExpirationEdited(true);
+              setExpiration(e.currentTarget.value);
+            }}
             aria-describedby="token-expiration-hint"
           />
           <p class="hint" id="token-expiration-hint">
-            Your local time. Default: one year. The server refuses a date past its maximum
-            token lifetime.
+            {lifetimes?.latest
+              ? `Your local time. Default: ${windowWords(lifetimes.defaultSeconds)} from now; ` +
+                `at most ${windowWords(lifetimes.maxSeconds)} (until ${lifetimes.latest.toLocaleString()}).`
+              : "Your local time. Default: one year."}
           </p>
         </div>
         {problem && <p role="alert" class="alert">{problem}</p>}

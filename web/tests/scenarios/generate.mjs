@@ -8,6 +8,8 @@ export async function run({ page, url, password, input }) {
   await page.getByRole("button", { name: "Generate token" }).click();
   const dialog = page.getByRole("dialog", { name: "Generate token" });
   await dialog.getByLabel("Name", { exact: true }).fill(input.name);
+  // The server's lifetimes are shown, and the expiration defaults to its default.
+  await dialog.getByText(/Default: 365 days from now; at most 365 days/).waitFor();
   await dialog.getByRole("checkbox", { name: input.role, exact: true }).check();
   // Admin may grant Admin: the list offers every role.
   assert.equal(await dialog.getByRole("checkbox", { name: "Admin", exact: true }).count(), 1);
