@@ -135,7 +135,9 @@ TEST_CASE_METHOD(ConsoleFixture,
   // What the server says when this caller asks for Admin, over gRPC.
   auto direct = api_.Generate(Bearer(analyst.token()), "forced", {"Admin"});
   REQUIRE(direct.code() == grpc::StatusCode::PERMISSION_DENIED);
-  const Json seen = Browse("forced-role", {{"token", analyst.token()}, {"role", "Admin"}});
+  // An Analyst may not mint at all (no Integration write): no Generate button.
+  const Json seen = Browse(
+      "forced-role", {{"token", analyst.token()}, {"role", "Admin"}, {"can_generate", false}});
   CHECK(seen.at("offered_admin") == false);
   CHECK(seen.at("message") == direct.message());
   CHECK(Named("forced").empty());
@@ -165,7 +167,8 @@ TEST_CASE_METHOD(ConsoleFixture,
   const v1::GenerateTokenResponse issuer = Mint("issuer session", {"Token Issuer"});
   auto direct = api_.Generate(Bearer(issuer.token()), "forced", {"Admin"});
   REQUIRE(direct.code() == grpc::StatusCode::PERMISSION_DENIED);
-  const Json seen = Browse("forced-role", {{"token", issuer.token()}, {"role", "Admin"}});
+  const Json seen =
+      Browse("forced-role", {{"token", issuer.token()}, {"role", "Admin"}, {"can_generate", true}});
   CHECK(seen.at("offered_admin") == false);
   CHECK(seen.at("message") == direct.message());
   CHECK(Named("forced").empty());
@@ -245,6 +248,11 @@ TEST_CASE_METHOD(ConsoleFixture, "an idle session ends at its expiry, back at si
   const Json seen = Browse("session-timeout");
   CHECK(seen.at("notice") == "Your session has expired. Sign in again.");
   CHECK(seen.at("at") == "#/sign-in?next=%2Fwhoami");
+}
+
+TEST_CASE_METHOD(ConsoleFixture, "the console works from the keyboard alone") {
+  const Json seen = Browse("keyboard");
+  CHECK(seen.at("after_navigation") == "main");
 }
 
 TEST_CASE_METHOD(ConsoleFixture, "every page renders, at desktop and phone width") {

@@ -1,7 +1,7 @@
 // The frame of every signed-in page: the header with the navigation and "Sign out", and
 // the caller's identity for the pages to ask what they may do.
 import type { ComponentChildren } from "preact";
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { auth } from "../api";
 import { IdentityContext } from "../identity";
 import { useLoad } from "../load";
@@ -30,6 +30,17 @@ export function Layout({ route, session, children }: Props) {
   const status = useLoad((signal) => auth.getAuthStatus({}, { signal }), [session.token]);
   const [leaving, setLeaving] = useState(false);
   const current = route.segments[0] ?? "";
+  // After a navigation, keyboard and screen-reader users continue in the new page's content,
+  // not at the top of the header (not on the first page, where the browser starts anyway).
+  const main = useRef<HTMLElement>(null);
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    main.current?.focus();
+  }, [route.path]);
   const leave = async () => {
     setLeaving(true);
     await signOut();
@@ -37,6 +48,9 @@ export function Layout({ route, session, children }: Props) {
   return (
     <IdentityContext.Provider value={status.data?.identity}>
       <header class="top">
+        <button type="button" class="skip" onClick={() => main.current?.focus()}>
+          Skip to content
+        </button>
         <a class="brand" href="#/tokens">Warden</a>
         <nav aria-label="Main">
           <ul>
@@ -56,7 +70,7 @@ export function Layout({ route, session, children }: Props) {
           </button>
         </div>
       </header>
-      <main id="main">
+      <main id="main" ref={main} tabIndex={-1}>
         <ErrorAlert error={status.error} context="Could not learn your permissions" />
         {children}
       </main>
