@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,14 +14,19 @@ enum class IdentityKind {
   kApiToken,
   kAdmin,
   kM2m,
+  kUser,  // a person signed in through an auth provider (a session token)
 };
 
 // Who is calling: the result of authentication. Roles are names; their permissions are
 // resolved against the current role view when needed, so that role edits apply at once.
 struct Identity {
   IdentityKind kind = IdentityKind::kApiToken;
-  std::string id;    // token id for api tokens, "admin" for the admin user
-  std::string name;  // token name, or the user name
+  // Token id for API tokens, "admin" for the admin user, "<provider name>:<sub>" for a person.
+  std::string id;
+  std::string name;  // token name, the user name, or the person's name
+  // The Warden token the caller presented (its jti), for every identity that comes from a
+  // Warden token; empty for the admin password and third-party ID tokens.
+  std::string token_id;
   std::vector<std::string> roles;
   std::optional<absl::Time> expires_at;  // unset for identities that do not expire
 
@@ -31,6 +37,11 @@ struct Identity {
   // tokens).
   std::string m2m_config_id;
   int64_t m2m_revision = 0;
+  // Set for a person (kUser): the provider that signed them in, its revision (a session lives
+  // only while it is unchanged), and the claims sign-in used (to name them, or in a rule).
+  std::string auth_provider_id;
+  int64_t auth_provider_revision = 0;
+  std::map<std::string, std::vector<std::string>> claims;
   // The principal at the root of the chain of creators, for a token minted by a token;
   // empty: this identity is its own root (see Root()).
   std::string root;
@@ -51,6 +62,7 @@ struct Identity {
       case IdentityKind::kApiToken:
         return "token:" + id;
       case IdentityKind::kAdmin:
+      case IdentityKind::kUser:
         return "user:" + id;
       case IdentityKind::kM2m:
         return "m2m:" + id;

@@ -18,6 +18,9 @@ struct TokenMetadata {
   bool revoked = false;
   std::optional<absl::Time> revoked_at;
   std::string created_by;  // Identity::Principal() of the creator
+  // The creator's Identity::name when it minted the token (a person's name, "admin", a
+  // token's name), so that lists can show a person rather than "user:corp:248289761001".
+  std::string created_by_name;
   // Identity::Root() of the creator: the person, admin or M2M identity at the start of the
   // chain of tokens minting tokens. Caps count against it. Empty: created_by.
   std::string root;
