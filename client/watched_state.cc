@@ -7,6 +7,11 @@ void WatchedState::ReplaceM2mConfigs(std::map<std::string, int64_t> revisions) {
   m2m_revisions_ = std::move(revisions);
 }
 
+void WatchedState::ReplaceAuthProviders(std::map<std::string, int64_t> revisions) {
+  absl::MutexLock lock(&mu_);
+  provider_revisions_ = std::move(revisions);
+}
+
 bool WatchedState::IsRevoked(const std::string& token_id) const {
   return revocations_.IsRevoked(token_id);
 }
@@ -23,6 +28,13 @@ std::optional<int64_t> WatchedState::M2mConfigRevision(const std::string& config
   absl::MutexLock lock(&mu_);
   auto it = m2m_revisions_.find(config_id);
   if (it == m2m_revisions_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<int64_t> WatchedState::AuthProviderRevision(const std::string& provider_id) const {
+  absl::MutexLock lock(&mu_);
+  auto it = provider_revisions_.find(provider_id);
+  if (it == provider_revisions_.end()) return std::nullopt;
   return it->second;
 }
 

@@ -15,7 +15,7 @@
 namespace warden {
 
 // A client's copy of the state token validation needs, as WatchRevocations delivers it:
-// revoked ids, roles, and the revision of every M2M configuration. Thread-safe: the watch
+// revoked ids, roles, and the revision of every M2M configuration and auth provider. Thread-safe: the watch
 // thread applies messages while any thread validates.
 class WatchedState final : public ValidationState {
  public:
@@ -24,16 +24,20 @@ class WatchedState final : public ValidationState {
   const RoleView& roles() const { return roles_; }
   // Replaces the set of M2M configurations: id -> revision.
   void ReplaceM2mConfigs(std::map<std::string, int64_t> revisions);
+  // Replaces the set of auth providers: id -> revision.
+  void ReplaceAuthProviders(std::map<std::string, int64_t> revisions);
 
   bool IsRevoked(const std::string& token_id) const override;
   std::optional<std::string> MissingRole(const std::vector<std::string>& roles) const override;
   std::optional<int64_t> M2mConfigRevision(const std::string& config_id) const override;
+  std::optional<int64_t> AuthProviderRevision(const std::string& provider_id) const override;
 
  private:
   RevocationView revocations_;
   RoleView roles_;
   mutable absl::Mutex mu_;
   std::map<std::string, int64_t> m2m_revisions_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, int64_t> provider_revisions_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace warden

@@ -96,6 +96,25 @@ absl::StatusOr<Identity> TokenValidator::ValidateUnobserved(absl::string_view to
     identity.m2m_revision = *current;
   }
   identity.id = claims.id;
+  if (!claims.auth_provider_id.empty()) {
+    // A person's session: it lives only while the provider that signed them in is unchanged
+    // (a rule removed must reach sessions begun before).
+    const std::optional<int64_t> current = state_.AuthProviderRevision(claims.auth_provider_id);
+    if (!current.has_value()) {
+      return absl::UnauthenticatedError("the auth provider of this session is gone");
+    }
+    if (claims.auth_provider_revision != *current) {
+      return absl::UnauthenticatedError(
+          "the auth provider of this session has changed since; sign in again");
+    }
+    if (claims.subject.empty()) return absl::UnauthenticatedError("session names no person");
+    identity.kind = IdentityKind::kUser;
+    identity.id = claims.subject;
+    identity.auth_provider_id = claims.auth_provider_id;
+    identity.auth_provider_revision = *current;
+    identity.claims = claims.auth_claims;
+  }
+  identity.token_id = claims.id;
   identity.name = claims.name;
   identity.roles = claims.roles;
   identity.expires_at = claims.expires_at;

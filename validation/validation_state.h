@@ -23,6 +23,9 @@ class ValidationState {
   // The current revision of the M2M configuration `config_id`; nullopt when there is none.
   // Tokens exchanged through a configuration live only while its revision is unchanged.
   virtual std::optional<int64_t> M2mConfigRevision(const std::string& config_id) const = 0;
+  // The current revision of the auth provider `provider_id`; nullopt when there is none. A
+  // person's session token lives only while its provider's revision is unchanged.
+  virtual std::optional<int64_t> AuthProviderRevision(const std::string& provider_id) const = 0;
 };
 
 }  // namespace warden

@@ -74,6 +74,8 @@ v1::IdentityKind ToProto(IdentityKind kind) {
       return v1::IDENTITY_KIND_ADMIN;
     case IdentityKind::kM2m:
       return v1::IDENTITY_KIND_M2M;
+    case IdentityKind::kUser:
+      return v1::IDENTITY_KIND_USER;
   }
   return v1::IDENTITY_KIND_UNSPECIFIED;
 }
@@ -89,6 +91,16 @@ void ToProto(const Identity& identity, const PermissionMap& permissions, v1::Ide
     if (level != Access::kNoAccess) (*out->mutable_permissions())[resource] = ToProto(level);
   }
   if (identity.expires_at.has_value()) ToProto(*identity.expires_at, out->mutable_expiration());
+  out->set_token_id(identity.token_id);
+  if (identity.kind == IdentityKind::kUser) {
+    // A person's id is "<provider name>:<sub>"; provider names hold no ':'.
+    out->set_auth_provider(identity.id.substr(0, identity.id.find(':')));
+    for (const auto& [key, values] : identity.claims) {
+      v1::IdentityClaim* claim = out->add_claims();
+      claim->set_key(key);
+      for (const std::string& value : values) claim->add_values(value);
+    }
+  }
 }
 
 }  // namespace warden

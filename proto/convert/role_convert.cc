@@ -4,7 +4,6 @@
 #include "proto/convert/convert.h"
 
 namespace warden {
-namespace {
 
 v1::Origin ToProto(Origin origin) {
   switch (origin) {
@@ -17,8 +16,6 @@ v1::Origin ToProto(Origin origin) {
   }
   return v1::ORIGIN_UNSPECIFIED;
 }
-
-}  // namespace
 
 void ToProto(const PermissionSet& set, v1::PermissionSet* out) {
   out->set_id(set.id);

@@ -8,6 +8,7 @@ namespace warden {
 
 // Conversions between warden.v1 role messages and domain types, for RoleServiceImpl.
 
+v1::Origin ToProto(Origin origin);
 void ToProto(const PermissionSet& set, v1::PermissionSet* out);
 void ToProto(const AccessScope& scope, v1::AccessScope* out);
 void ToProto(const Role& role, v1::Role* out);

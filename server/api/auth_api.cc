@@ -72,6 +72,19 @@ void AuthApi::DeleteAuthMachineToMachineConfig(
   m2m_.Delete(caller, request.id(), std::move(done));
 }
 
+void AuthApi::SignOut(const Identity& caller, const v1::SignOutRequest&, v1::SignOutResponse*,
+                      ApiDone done) {
+  if (caller.token_id.empty()) {
+    return done(absl::FailedPreconditionError(
+        "nothing to sign out of: the credential is not a Warden token (the admin password or a "
+        "third-party ID token ends when its holder stops sending it)"));
+  }
+  token_authority_.Revoke(caller, caller.token_id,
+                          [done = std::move(done)](absl::StatusOr<TokenMetadata> revoked) {
+                            done(revoked.status());
+                          });
+}
+
 void AuthApi::GetPublicKeys(const v1::GetPublicKeysRequest&, v1::GetPublicKeysResponse* response,
                             ApiDone done) {
   FillPublicKeys(tokens_, response);

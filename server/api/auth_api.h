@@ -3,6 +3,7 @@
 #include "domain/identity.h"
 #include "server/api/reply.h"
 #include "server/m2m/m2m_authority.h"
+#include "server/tokens/token_authority.h"
 #include "validation/role_view.h"
 #include "validation/token_validator.h"
 #include "warden/v1/auth.pb.h"
@@ -17,8 +18,9 @@ namespace warden {
 // live until `done` runs. Thread-safe; referenced objects must outlive it.
 class AuthApi final {
  public:
-  AuthApi(const TokenValidator& tokens, const RoleView& roles, M2mAuthority& m2m)
-      : tokens_(tokens), roles_(roles), m2m_(m2m) {}
+  AuthApi(const TokenValidator& tokens, const RoleView& roles, M2mAuthority& m2m,
+          TokenAuthority& token_authority)
+      : tokens_(tokens), roles_(roles), m2m_(m2m), token_authority_(token_authority) {}
 
   void GetAuthStatus(const Identity& caller, const v1::GetAuthStatusRequest& request,
                      v1::GetAuthStatusResponse* response, ApiDone done);
@@ -48,6 +50,11 @@ class AuthApi final {
                                         v1::DeleteAuthMachineToMachineConfigResponse* response,
                                         ApiDone done);
 
+  // Revokes the Warden token the caller presented (whatever its roles: ending one's own
+  // credential needs no permission); FAILED_PRECONDITION for other credentials.
+  void SignOut(const Identity& caller, const v1::SignOutRequest& request,
+               v1::SignOutResponse* response, ApiDone done);
+
   // The methods that take no credentials (MethodInfo::anonymous): the transport checks only
   // that the server is ready (CallGate::CheckReady). The public keys are public; the
   // exchange's ID token is its credential, and failures spend no budget because an ID
@@ -65,6 +72,7 @@ class AuthApi final {
   const TokenValidator& tokens_;
   const RoleView& roles_;
   M2mAuthority& m2m_;
+  TokenAuthority& token_authority_;
 };
 
 }  // namespace warden

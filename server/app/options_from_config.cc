@@ -49,6 +49,24 @@ M2mAuthority::Options M2mOptionsFrom(const ServerConfig& config) {
   return options;
 }
 
+ProviderClient::Options ProviderClientOptionsFrom(const ServerConfig& config) {
+  ProviderClient::Options options;
+  options.ca_file = config.m2m_ca_file;
+  options.secrets_dir = config.auth_provider_secrets_dir;
+  return options;
+}
+
+SignInAuthority::Options SignInOptionsFrom(const ServerConfig& config) {
+  SignInAuthority::Options options;
+  options.issuer = config.issuer;
+  options.audience = config.audience;
+  options.leeway = config.token_leeway;
+  options.session_lifetime = config.session_lifetime;
+  options.ca_file = config.m2m_ca_file;
+  options.max_live_tokens_per_root = config.max_live_tokens_per_creator;
+  return options;
+}
+
 UsageRecorder::Options UsageOptionsFrom(const ServerConfig& config) {
   UsageRecorder::Options options;
   options.flush_interval = config.last_used_flush_interval;

@@ -11,6 +11,8 @@
 #include "server/m2m/m2m_authority.h"
 #include "server/oidc/http_fetcher_impl.h"
 #include "server/oidc/issuer_key_cache.h"
+#include "server/signin/provider_client.h"
+#include "server/signin/sign_in_authority.h"
 #include "server/tokens/token_authority.h"
 #include "server/tokens/usage_recorder.h"
 #include "storage/pg/executor.h"
@@ -24,6 +26,8 @@ jose::VerifyOptions VerifyOptionsFrom(const ServerConfig& config);
 oidc::HttpFetcherImpl::Options FetcherOptionsFrom(const ServerConfig& config);
 oidc::IssuerKeyCache::Options IssuerKeyOptionsFrom(const ServerConfig& config);
 M2mAuthority::Options M2mOptionsFrom(const ServerConfig& config);
+ProviderClient::Options ProviderClientOptionsFrom(const ServerConfig& config);
+SignInAuthority::Options SignInOptionsFrom(const ServerConfig& config);
 UsageRecorder::Options UsageOptionsFrom(const ServerConfig& config);
 TokenPolicy TokenPolicyFrom(const ServerConfig& config,
                             const notifier::NotifierConfig& notifier_config);

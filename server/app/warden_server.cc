@@ -31,6 +31,7 @@ std::vector<std::string> ServedServices() {
   return {"warden.v1.TokenService",
           "warden.v1.AuthService",
           "warden.v1.RoleService",
+          "warden.v1.AuthProviderService",
           "grpc.health.v1.Health",
           "grpc.reflection.v1.ServerReflection",
           "grpc.reflection.v1alpha.ServerReflection"};
@@ -79,6 +80,8 @@ WardenServer::WardenServer(const ServerConfig& config,
       role_store_(executor_),
       declarative_store_(executor_),
       m2m_store_(executor_),
+      provider_store_(executor_),
+      sign_in_state_store_(executor_),
       schedule_store_(executor_),
       usage_(RealClock::Get(), UsageOptionsFrom(config), UsageRecorder::WriteTo(token_store_)),
       watch_hub_(kWatchLogCapacity),
@@ -105,11 +108,20 @@ WardenServer::WardenServer(const ServerConfig& config,
                    RealClock::Get()),
       token_api_(authority_),
       role_api_(role_authority_),
-      auth_api_(validator_, roles_, m2m_authority_),
+      provider_client_(http_fetcher_, RealClock::Get(), ProviderClientOptionsFrom(config)),
+      provider_authority_(provider_store_, provider_view_, roles_, provider_client_, issuer_keys_,
+                          blocking_pool_, *audit_, config.m2m_ca_file),
+      sign_in_(provider_view_, provider_client_, issuer_keys_, sign_in_state_store_, token_store_,
+               keys_, blocking_pool_, *audit_, RealClock::Get(), SignInOptionsFrom(config)),
+      auth_api_(validator_, roles_, m2m_authority_, authority_),
+      provider_api_(provider_authority_, sign_in_, roles_,
+                    [this] { return authenticator_.admin_enabled(); }),
       token_service_(gate_, token_api_),
       auth_service_(
           gate_, auth_api_,
-          WatchSources{watch_hub_, revocations_, roles_, m2m_view_, validator_, RealClock::Get()}),
+          WatchSources{watch_hub_, revocations_, roles_, m2m_view_, provider_view_, validator_,
+                       RealClock::Get()}),
+      provider_service_(gate_, provider_api_),
       role_service_(gate_, role_api_),
       descriptors_(WardenDescriptorSet()),
       reflection_v1_(descriptors_, ServedServices()),
@@ -122,15 +134,18 @@ WardenServer::WardenServer(const ServerConfig& config,
             declarative_.Apply().IgnoreError();  // Apply logs the outcome
           },
           [this] {
-            return Await<absl::Status>(
+            absl::Status m2m = Await<absl::Status>(
                 [this](auto done) { m2m_authority_.RefreshView(std::move(done)); });
+            if (!m2m.ok()) return m2m;
+            return Await<absl::Status>(
+                [this](auto done) { provider_authority_.RefreshView(std::move(done)); });
           },
           [this] { OnReady(); }),
       notifier_(notifier_config, schedule_store_, token_store_, RealClock::Get(), std::move(sinks)),
       change_feed_(
           {config.database_url,
            {storage::TokenStore::kRevocationChannel, "warden_roles",
-            storage::M2mConfigStore::kChangeChannel}},
+            storage::M2mConfigStore::kChangeChannel, storage::AuthProviderStore::kChangeChannel}},
           [this](const std::string& channel, const std::string& payload) {
             OnChange(channel, payload);
           },
@@ -141,6 +156,11 @@ WardenServer::WardenServer(const ServerConfig& config,
                            << reloaded.message();
             }
           }) {
+  if (config.admin_password_file.empty()) {
+    // A password Warden generated is for getting started: once people can sign in through an
+    // auth provider it stops working (docs/operations.md; WARDEN_ADMIN_PASSWORD_FILE keeps it).
+    authenticator_.SetAdminAllowed([this] { return provider_view_.Snapshot()->names().empty(); });
+  }
   validator_.SetObserver([this](bool valid) { metrics_.RecordValidation(valid); });
   if (config.track_last_used) {
     validator_.SetUseObserver([this](const Identity& who) { usage_.RecordUse(who); });
@@ -169,6 +189,7 @@ WardenServer::WardenServer(const ServerConfig& config,
   });
   roles_.SetChangedListener([this] { watch_hub_.PublishRolesChanged(); });
   m2m_view_.SetChangedListener([this] { watch_hub_.PublishM2mChanged(); });
+  provider_view_.SetChangedListener([this] { watch_hub_.PublishM2mChanged(); });
   metrics_.AddScrapeGauge(
       "warden_notifier_tokens_expiring",
       "Tokens expiring within the notifier's window, as counted by its last complete run",
@@ -222,6 +243,8 @@ void WardenServer::OnChange(const std::string& channel, const std::string& paylo
     }
   } else if (channel == storage::M2mConfigStore::kChangeChannel) {
     m2m_authority_.RefreshView(log_failure);
+  } else if (channel == storage::AuthProviderStore::kChangeChannel) {
+    provider_authority_.RefreshView(log_failure);
   } else {
     role_authority_.RefreshView(log_failure);
   }
@@ -254,6 +277,7 @@ absl::Status WardenServer::Listen() {
   builder.RegisterService(&token_service_);
   builder.RegisterService(&auth_service_);
   builder.RegisterService(&role_service_);
+  builder.RegisterService(&provider_service_);
   builder.RegisterService(&reflection_v1_);
   builder.RegisterService(&reflection_v1alpha_);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
@@ -295,7 +319,7 @@ absl::Status WardenServer::Listen() {
 absl::Status WardenServer::ListenHttp() {
   if (config_.http_listen.empty()) return absl::OkStatus();
   http_router_ = std::make_unique<http::Router>(RouterOptionsFrom(config_), gate_,
-                                                http::UnaryRoutes(token_api_, role_api_, auth_api_),
+                                                http::UnaryRoutes(token_api_, role_api_, auth_api_, provider_api_),
                                                 validator_);
   absl::StatusOr<std::unique_ptr<http::HttpListener>> listener = http::HttpListener::Start(
       ListenerOptionsFrom(config_), *http_router_,

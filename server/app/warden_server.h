@@ -10,6 +10,7 @@
 #include "notifier/expiration_notifier.h"
 #include "notifier/notifier_config.h"
 #include "server/api/auth_api.h"
+#include "server/api/auth_provider_api.h"
 #include "server/api/call_gate.h"
 #include "server/api/role_api.h"
 #include "server/api/token_api.h"
@@ -28,6 +29,7 @@
 #include "server/reflection/descriptor_index.h"
 #include "server/reflection/reflection_service.h"
 #include "server/roles/role_authority.h"
+#include "server/rpc/auth_provider_service.h"
 #include "server/rpc/auth_service.h"
 #include "server/rpc/role_service.h"
 #include "server/rpc/token_service.h"
@@ -36,6 +38,8 @@
 #include "server/views/views_state.h"
 #include "server/watch/watch_hub.h"
 #include "storage/access_scope_store.h"
+#include "storage/auth_provider_store.h"
+#include "storage/sign_in_state_store.h"
 #include "storage/declarative_store.h"
 #include "storage/m2m_config_store.h"
 #include "storage/permission_set_store.h"
@@ -98,12 +102,15 @@ class WardenServer final {
   storage::RoleStore role_store_;
   storage::DeclarativeStore declarative_store_;
   storage::M2mConfigStore m2m_store_;
+  storage::AuthProviderStore provider_store_;
+  storage::SignInStateStore sign_in_state_store_;
   storage::ScheduleStore schedule_store_;
   UsageRecorder usage_;  // last_used_at; flushes through token_store_ until Shutdown
   RevocationView revocations_;
   RoleView roles_;
   M2mView m2m_view_;
-  ViewsState views_state_{revocations_, roles_, m2m_view_};
+  AuthProviderView provider_view_;
+  ViewsState views_state_{revocations_, roles_, m2m_view_, provider_view_};
   WatchHub watch_hub_;  // fed by the three views above, read by WatchRevocations streams
   oidc::HttpFetcherImpl http_fetcher_;
   oidc::IssuerKeyCache issuer_keys_;
@@ -114,13 +121,18 @@ class WardenServer final {
   TokenAuthority authority_;
   M2mAuthority m2m_authority_;
   RoleAuthority role_authority_;
+  ProviderClient provider_client_;  // Warden as the auth providers' OAuth client
+  AuthProviderAuthority provider_authority_;
+  SignInAuthority sign_in_;
   DeclarativeRoles declarative_;
   TokenApi token_api_;  // the application layer every transport calls
   RoleApi role_api_;
   AuthApi auth_api_;
+  AuthProviderApi provider_api_;
   TokenServiceImpl token_service_;
   AuthServiceImpl auth_service_;
   RoleServiceImpl role_service_;
+  AuthProviderServiceImpl provider_service_;
   const DescriptorIndex descriptors_;
   ReflectionV1Service reflection_v1_;
   ReflectionV1AlphaService reflection_v1alpha_;

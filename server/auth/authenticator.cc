@@ -81,6 +81,11 @@ absl::StatusOr<Identity> Authenticator::AuthenticateBasic(absl::string_view cred
   if (!admin_.has_value()) {
     return absl::UnauthenticatedError("basic authentication is disabled on this server");
   }
+  if (!admin_enabled()) {
+    return absl::UnauthenticatedError(
+        "the admin password is turned off because people sign in through an auth provider; "
+        "set WARDEN_ADMIN_PASSWORD_FILE to turn it back on");
+  }
   std::string decoded;
   if (!absl::Base64Unescape(credentials, &decoded)) {
     return absl::UnauthenticatedError("malformed basic credentials: not base64");

@@ -50,6 +50,12 @@ class Authenticator final {
   absl::StatusOr<Identity> AuthenticateInline(const std::vector<absl::string_view>& headers) const;
 
   const TokenValidator& tokens() const { return tokens_; }
+  // Whether the admin password is accepted now.
+  bool admin_enabled() const { return admin_.has_value() && (!admin_allowed_ || admin_allowed_()); }
+  // Makes the admin password depend on `allowed` (called on each Basic attempt): a password
+  // Warden generated itself stops working once people can sign in through an auth provider.
+  // REQUIRES: called before the authenticator is shared between threads.
+  void SetAdminAllowed(std::function<bool()> allowed) { admin_allowed_ = std::move(allowed); }
 
  private:
   absl::StatusOr<Identity> AuthenticateBasic(absl::string_view credentials) const;
@@ -57,6 +63,7 @@ class Authenticator final {
   const TokenValidator& tokens_;
   const std::optional<AdminPassword> admin_;
   const IdTokenAuthenticator id_tokens_;
+  std::function<bool()> admin_allowed_;
 };
 
 // The admin user's name in HTTP Basic credentials.

@@ -14,6 +14,9 @@ std::vector<MethodInfo> BuildTable() {
   auto row = [](Method method, const char* name, std::vector<Requirement> requirements) {
     return MethodInfo{method, name, false, std::move(requirements), false};
   };
+  auto anonymous = [](Method method, const char* name) {
+    return MethodInfo{method, name, true, {}, false};
+  };
   std::vector<MethodInfo> table = {
       {Method::kGenerateToken,
        "TokenService.GenerateToken",
@@ -55,6 +58,19 @@ std::vector<MethodInfo> BuildTable() {
       row(Method::kUpdateM2mConfig, "AuthService.UpdateAuthMachineToMachineConfig", {access_write}),
       row(Method::kDeleteM2mConfig, "AuthService.DeleteAuthMachineToMachineConfig", {access_write}),
       {Method::kExchangeM2mToken, "AuthService.ExchangeAuthMachineToMachineToken", true, {}, false},
+      // Ending one's own credential needs no permission.
+      row(Method::kSignOut, "AuthService.SignOut", {}),
+      row(Method::kListAuthProviders, "AuthProviderService.ListAuthProviders", {access_read}),
+      row(Method::kGetAuthProvider, "AuthProviderService.GetAuthProvider", {access_read}),
+      row(Method::kAddAuthProvider, "AuthProviderService.AddAuthProvider", {access_write}),
+      row(Method::kUpdateAuthProvider, "AuthProviderService.UpdateAuthProvider", {access_write}),
+      row(Method::kDeleteAuthProvider, "AuthProviderService.DeleteAuthProvider", {access_write}),
+      // Signing in: the person has no credential yet.
+      anonymous(Method::kGetSignInOptions, "AuthProviderService.GetSignInOptions"),
+      anonymous(Method::kStartSignIn, "AuthProviderService.StartSignIn"),
+      anonymous(Method::kCompleteSignIn, "AuthProviderService.CompleteSignIn"),
+      anonymous(Method::kStartDeviceSignIn, "AuthProviderService.StartDeviceSignIn"),
+      anonymous(Method::kCompleteDeviceSignIn, "AuthProviderService.CompleteDeviceSignIn"),
   };
   // Indexed by the enum: every enumerator has its row, in order.
   for (size_t i = 0; i < table.size(); ++i) CHECK(static_cast<size_t>(table[i].method) == i);

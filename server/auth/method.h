@@ -47,6 +47,18 @@ enum class Method {
   kUpdateM2mConfig,
   kDeleteM2mConfig,
   kExchangeM2mToken,
+  kSignOut,
+  // AuthProviderService
+  kListAuthProviders,
+  kGetAuthProvider,
+  kAddAuthProvider,
+  kUpdateAuthProvider,
+  kDeleteAuthProvider,
+  kGetSignInOptions,
+  kStartSignIn,
+  kCompleteSignIn,
+  kStartDeviceSignIn,
+  kCompleteDeviceSignIn,
 };
 
 // What a caller must hold on one resource to call a method.

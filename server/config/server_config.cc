@@ -210,6 +210,20 @@ const std::vector<Setting>& Settings() {
        [](ServerConfig& c, const std::string& v) {
          return ApplyDuration(c.m2m_key_refresh_cooldown, v, absl::Seconds(1));
        }},
+      {"session-lifetime", "WARDEN_SESSION_LIFETIME", "12h",
+       "how long a person's session lasts after signing in through an auth provider (shorter "
+       "when the provider's own session ends sooner); 5m to 168h",
+       [](ServerConfig& c, const std::string& v) {
+         return ApplyDuration(c.session_lifetime, v, absl::Minutes(5)) &&
+                c.session_lifetime <= absl::Hours(168);
+       }},
+      {"auth-provider-secrets-dir", "WARDEN_AUTH_PROVIDER_SECRETS_DIR", "(none)",
+       "directory of the auth providers' client secret files (a mounted Kubernetes Secret); a "
+       "provider's client_secret_file names a file in it",
+       [](ServerConfig& c, const std::string& v) {
+         c.auth_provider_secrets_dir = v;
+         return true;
+       }},
       {"track-last-used", "WARDEN_TRACK_LAST_USED", "true",
        "record when each token is used (its last_used_at): true or false",
        [](ServerConfig& c, const std::string& v) {

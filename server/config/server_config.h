@@ -47,6 +47,10 @@ struct ServerConfig {
   // addresses. Off: only public addresses are fetched from.
   bool m2m_allow_private_issuers = false;
   absl::Duration m2m_key_refresh_cooldown = absl::Minutes(1);
+  // People's sessions (auth providers, SPEC §6a): how long one lasts at most, and the
+  // directory holding the providers' client secret files.
+  absl::Duration session_lifetime = absl::Hours(12);
+  std::string auth_provider_secrets_dir;
   // Token last_used_at: recorded in memory on validation, written in batches.
   bool track_last_used = true;
   absl::Duration last_used_flush_interval = absl::Minutes(1);

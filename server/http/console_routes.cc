@@ -4,6 +4,8 @@
 
 namespace warden::http {
 
+const char kSignInCallbackPath[] = "/auth/callback";
+
 const char kConsoleSecurityPolicy[] =
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
@@ -22,8 +24,11 @@ std::optional<HttpResponse> ServeConsole(const HttpRequest& request, std::string
         "The API is served here: POST /warden.v1.<Service>/<Method> (Connect), /v1/apitokens.\n";
     return missing;
   }
+  // Auth providers send people back to <base URL>/auth/callback (SPEC §6a): the console's
+  // page, which reads the code and state and completes the sign-in.
+  const std::string& path = request.path == kSignInCallbackPath ? std::string("/") : request.path;
   for (const ConsoleAsset& asset : assets) {
-    if (request.path != asset.path) continue;
+    if (path != asset.path) continue;
     *route = asset.immutable ? "/assets" : "/";
     HttpResponse answer;
     answer.SetHeader("ETag", std::string(asset.etag));

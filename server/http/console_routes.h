@@ -10,6 +10,8 @@ namespace warden::http {
 // The Content-Security-Policy of the console's page: its own script, stylesheet and API,
 // nothing inline, nothing from elsewhere, never framed.
 extern const char kConsoleSecurityPolicy[];
+// Where auth providers send people back after sign-in; the console page is served there.
+extern const char kSignInCallbackPath[];
 
 // The console at `/` and its assets (ConsoleAssets()), for GET and HEAD: ETags with 304 for
 // a matching If-None-Match, assets named by their content cached for good, the page

@@ -36,7 +36,8 @@ std::string ConnectPath(Method method) {
   return absl::StrCat("/warden.v1.", absl::StrReplaceAll(Describe(method).name, {{".", "/"}}));
 }
 
-std::vector<UnaryRoute> UnaryRoutes(TokenApi& tokens, RoleApi& roles, AuthApi& auth) {
+std::vector<UnaryRoute> UnaryRoutes(TokenApi& tokens, RoleApi& roles, AuthApi& auth,
+                                    AuthProviderApi& providers) {
   return {
       Route(Method::kGenerateToken, tokens, &TokenApi::GenerateToken),
       Route(Method::kGetToken, tokens, &TokenApi::GetToken),
@@ -69,6 +70,18 @@ std::vector<UnaryRoute> UnaryRoutes(TokenApi& tokens, RoleApi& roles, AuthApi& a
       Route(Method::kUpdateM2mConfig, auth, &AuthApi::UpdateAuthMachineToMachineConfig),
       Route(Method::kDeleteM2mConfig, auth, &AuthApi::DeleteAuthMachineToMachineConfig),
       AnonymousRoute(Method::kExchangeM2mToken, auth, &AuthApi::ExchangeAuthMachineToMachineToken),
+      Route(Method::kSignOut, auth, &AuthApi::SignOut),
+      Route(Method::kListAuthProviders, providers, &AuthProviderApi::ListAuthProviders),
+      Route(Method::kGetAuthProvider, providers, &AuthProviderApi::GetAuthProvider),
+      Route(Method::kAddAuthProvider, providers, &AuthProviderApi::AddAuthProvider),
+      Route(Method::kUpdateAuthProvider, providers, &AuthProviderApi::UpdateAuthProvider),
+      Route(Method::kDeleteAuthProvider, providers, &AuthProviderApi::DeleteAuthProvider),
+      AnonymousRoute(Method::kGetSignInOptions, providers, &AuthProviderApi::GetSignInOptions),
+      AnonymousRoute(Method::kStartSignIn, providers, &AuthProviderApi::StartSignIn),
+      AnonymousRoute(Method::kCompleteSignIn, providers, &AuthProviderApi::CompleteSignIn),
+      AnonymousRoute(Method::kStartDeviceSignIn, providers, &AuthProviderApi::StartDeviceSignIn),
+      AnonymousRoute(Method::kCompleteDeviceSignIn, providers,
+                     &AuthProviderApi::CompleteDeviceSignIn),
   };
 }
 

@@ -9,6 +9,7 @@
 #include "absl/strings/string_view.h"
 #include "domain/identity.h"
 #include "server/api/auth_api.h"
+#include "server/api/auth_provider_api.h"
 #include "server/api/reply.h"
 #include "server/api/role_api.h"
 #include "server/api/token_api.h"
@@ -35,7 +36,8 @@ struct UnaryRoute {
 std::string ConnectPath(Method method);
 
 // A route for every unary method of the method table (every method but WatchRevocations),
-// over the three APIs, which must outlive the routes.
-std::vector<UnaryRoute> UnaryRoutes(TokenApi& tokens, RoleApi& roles, AuthApi& auth);
+// over the four APIs, which must outlive the routes.
+std::vector<UnaryRoute> UnaryRoutes(TokenApi& tokens, RoleApi& roles, AuthApi& auth,
+                                    AuthProviderApi& providers);
 
 }  // namespace warden::http

@@ -259,6 +259,7 @@ void M2mAuthority::Issue(Verified verified, Done<ExchangedToken> done) {
   row.issued_at = claims.issued_at;
   row.expires_at = claims.expires_at;
   row.created_by = who.Principal();
+  row.created_by_name = who.name;
   row.root = claims.root;
   nlohmann::json details = {
       {"m2m_config_id", claims.m2m_config_id},

@@ -12,6 +12,8 @@ namespace {
 // ".*\0x" would come back from the database as ".*" and match everything.
 bool HasNul(const std::string& text) { return text.find('\0') != std::string::npos; }
 
+}  // namespace
+
 absl::Status ValidateIssuerUrl(const std::string& issuer) {
   if (!absl::StartsWith(issuer, "https://") || issuer.size() <= 8) {
     return absl::InvalidArgumentError(
@@ -23,7 +25,26 @@ absl::Status ValidateIssuerUrl(const std::string& issuer) {
   return absl::OkStatus();
 }
 
-}  // namespace
+absl::Status ValidateClaimRules(const std::vector<M2mMapping>& rules, absl::string_view noun) {
+  for (size_t i = 0; i < rules.size(); ++i) {
+    const M2mMapping& m = rules[i];
+    std::string where = absl::StrCat(noun, " ", i + 1);
+    if (m.key.empty()) return absl::InvalidArgumentError(absl::StrCat(where, ": key is required"));
+    if (m.role.empty())
+      return absl::InvalidArgumentError(absl::StrCat(where, ": role is required"));
+    if (HasNul(m.key) || HasNul(m.value_expression) || HasNul(m.role)) {
+      return absl::InvalidArgumentError(absl::StrCat(where, ": must not contain NUL"));
+    }
+    RE2 expression(m.value_expression, RE2::Quiet);
+    if (!expression.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(where,
+                                                     ": value_expression is not a valid "
+                                                     "RE2 expression: ",
+                                                     expression.error()));
+    }
+  }
+  return absl::OkStatus();
+}
 
 absl::StatusOr<absl::Duration> ParseM2mTokenLifetime(const std::string& text) {
   absl::Duration lifetime;
@@ -64,22 +85,8 @@ absl::StatusOr<M2mConfig> ValidateM2mConfig(M2mConfig config) {
   if (config.mappings.empty()) {
     return absl::InvalidArgumentError("at least one mapping is required: no role, no token");
   }
-  for (size_t i = 0; i < config.mappings.size(); ++i) {
-    const M2mMapping& m = config.mappings[i];
-    std::string where = absl::StrCat("mapping ", i + 1);
-    if (m.key.empty()) return absl::InvalidArgumentError(absl::StrCat(where, ": key is required"));
-    if (m.role.empty())
-      return absl::InvalidArgumentError(absl::StrCat(where, ": role is required"));
-    if (HasNul(m.key) || HasNul(m.value_expression) || HasNul(m.role)) {
-      return absl::InvalidArgumentError(absl::StrCat(where, ": must not contain NUL"));
-    }
-    RE2 expression(m.value_expression, RE2::Quiet);
-    if (!expression.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(where,
-                                                     ": value_expression is not a valid "
-                                                     "RE2 expression: ",
-                                                     expression.error()));
-    }
+  if (absl::Status rules = ValidateClaimRules(config.mappings, "mapping"); !rules.ok()) {
+    return rules;
   }
   return config;
 }

@@ -1,8 +1,10 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "domain/m2m.h"
 
@@ -23,5 +25,12 @@ absl::StatusOr<absl::Duration> ParseM2mTokenLifetime(const std::string& text);
 //   as RE2 (it will be matched against the WHOLE claim value).
 // Returns the normalised config, or INVALID_ARGUMENT naming the field.
 absl::StatusOr<M2mConfig> ValidateM2mConfig(M2mConfig config);
+
+// Shared with auth providers, whose issuers and rules follow the same rules.
+// An https issuer URL without spaces, query or fragment; else INVALID_ARGUMENT.
+absl::Status ValidateIssuerUrl(const std::string& issuer);
+// Each rule has a claim key, a role, no NUL, and an expression that compiles as RE2; else
+// INVALID_ARGUMENT naming "<noun> <1-based index>".
+absl::Status ValidateClaimRules(const std::vector<M2mMapping>& rules, absl::string_view noun);
 
 }  // namespace warden

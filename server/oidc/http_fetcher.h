@@ -45,6 +45,15 @@ class HttpFetcher {
   // other HTTP answers (as made by HttpStatusError, so HttpStatusOf reads the code back).
   // Implementations are thread-safe: Get may be called concurrently.
   virtual absl::StatusOr<HttpResponse> Get(const std::string& url, const FetchOptions& options) = 0;
+
+  // POSTs `form` (application/x-www-form-urlencoded) to `url`, as an OAuth client does to a
+  // token endpoint, and returns the answer WHATEVER its status (such endpoints answer errors
+  // as 400 with a JSON body); a redirect is an answer, never followed. `authorization`, when
+  // set, is sent as the Authorization header; like `form`, it may hold a secret and never
+  // appears in an error. Errors as Get's for the URL, the addresses and the transport.
+  virtual absl::StatusOr<HttpResponse> PostForm(const std::string& url, const std::string& form,
+                                                const std::optional<std::string>& authorization,
+                                                const FetchOptions& options) = 0;
 };
 
 // The error for a non-2xx HTTP answer from `url`, carrying `status_code` for HttpStatusOf.

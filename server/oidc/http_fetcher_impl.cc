@@ -18,10 +18,10 @@ namespace {
 
 // The HttpFetcher::Get error for a request of `url` the client failed with `error`, when the
 // address hook refused `refused` ("10.0.0.1 (private)", ...).
-absl::Status FetchError(const std::string& url, const absl::Status& error,
+absl::Status FetchError(const char* verb, const std::string& url, const absl::Status& error,
                         const std::vector<std::string>& refused, bool allow_private) {
   if (absl::IsResourceExhausted(error)) {  // "response is larger than N bytes"
-    return absl::FailedPreconditionError(absl::StrCat("GET ", url, ": ", error.message()));
+    return absl::FailedPreconditionError(absl::StrCat(verb, " ", url, ": ", error.message()));
   }
   if (!refused.empty()) {
     const char* hint = allow_private
@@ -35,10 +35,14 @@ absl::Status FetchError(const std::string& url, const absl::Status& error,
     case absl::StatusCode::kInternal:  // libcurl itself: nothing about the URL.
       return error;
     case absl::StatusCode::kInvalidArgument:  // A URL libcurl refuses, or its scheme.
-      return absl::FailedPreconditionError(absl::StrCat("GET ", url, ": ", error.message()));
+      return absl::FailedPreconditionError(absl::StrCat(verb, " ", url, ": ", error.message()));
     default:
-      return absl::UnavailableError(absl::StrCat("GET ", url, ": ", error.message()));
+      return absl::UnavailableError(absl::StrCat(verb, " ", url, ": ", error.message()));
   }
+}
+
+const char* Verb(const net::HttpRequest& request) {
+  return request.method == net::HttpRequest::Method::kPost ? "POST" : "GET";
 }
 
 // One request of a redirect chain, within what is left of the time until `deadline`. Clears
@@ -48,34 +52,35 @@ absl::StatusOr<net::HttpResponse> Perform(net::HttpRequest& request, absl::Time 
   refused.clear();
   request.timeout = deadline - absl::Now();
   if (request.timeout <= absl::ZeroDuration()) {
-    return absl::UnavailableError(absl::StrCat("GET ", request.url, ": timed out"));
+    return absl::UnavailableError(absl::StrCat(Verb(request), " ", request.url, ": timed out"));
   }
   absl::StatusOr<net::HttpResponse> response = net::SendHttpRequest(request);
-  if (!response.ok()) return FetchError(request.url, response.status(), refused, allow_private);
+  if (!response.ok()) return FetchError(Verb(request), request.url, response.status(), refused, allow_private);
   return response;
 }
 
 }  // namespace
 
-absl::StatusOr<HttpResponse> HttpFetcherImpl::Get(const std::string& url,
-                                                  const FetchOptions& options) {
+// The request every fetch starts from: the URL policy checked, the address hook installed
+// (it fills `refused`), the options applied. `verb` names the method in errors.
+absl::StatusOr<net::HttpRequest> HttpFetcherImpl::Prepare(const std::string& verb,
+                                                         const std::string& url,
+                                                         const FetchOptions& options,
+                                                         std::vector<std::string>& refused) const {
   const bool https = absl::StartsWithIgnoreCase(url, "https://");
   if (!https && !(options_.allow_plain_http && absl::StartsWithIgnoreCase(url, "http://"))) {
     return absl::FailedPreconditionError(
-        absl::StrCat("GET ", url, ": only https URLs are fetched"));
+        absl::StrCat(verb, " ", url, ": only https URLs are fetched"));
   }
-  const std::optional<std::string> origin = net::UrlOrigin(url);
-  if (!origin.has_value()) {
-    return absl::FailedPreconditionError(absl::StrCat("GET ", url, ": not a valid URL"));
+  if (!net::UrlOrigin(url).has_value()) {
+    return absl::FailedPreconditionError(absl::StrCat(verb, " ", url, ": not a valid URL"));
   }
   const bool allow_private = options_.allow_private_addresses;
-  std::vector<std::string> refused;  // By the hook, for the log.
   net::HttpRequest request;
   request.url = url;
   request.allow_http = options_.allow_plain_http;
   request.headers = {"Accept: application/json"};
   request.user_agent = "warden-oidc";
-  // Redirects stay on the origin (below), so the token never reaches another host.
   request.bearer_token = options.bearer_token;
   request.ca_file = options.ca_file;
   request.connect_timeout = options.connect_timeout;
@@ -88,6 +93,32 @@ absl::StatusOr<HttpResponse> HttpFetcherImpl::Get(const std::string& url,
                                    std::string(AddressKindName(kind)), ")"));
     return false;
   };
+  return request;
+}
+
+absl::StatusOr<HttpResponse> HttpFetcherImpl::PostForm(
+    const std::string& url, const std::string& form,
+    const std::optional<std::string>& authorization, const FetchOptions& options) {
+  std::vector<std::string> refused;  // By the hook, for the log.
+  ASSIGN_OR_RETURN(net::HttpRequest request, Prepare("POST", url, options, refused));
+  request.method = net::HttpRequest::Method::kPost;
+  request.body = form;
+  request.headers.push_back("Content-Type: application/x-www-form-urlencoded");
+  if (authorization.has_value()) request.headers.push_back("Authorization: " + *authorization);
+  ASSIGN_OR_RETURN(net::HttpResponse response,
+                   Perform(request, absl::Now() + options.timeout, refused,
+                           options_.allow_private_addresses));
+  return HttpResponse{.status_code = response.status_code,
+                      .body = std::move(response.body),
+                      .content_type = std::move(response.content_type)};
+}
+
+absl::StatusOr<HttpResponse> HttpFetcherImpl::Get(const std::string& url,
+                                                  const FetchOptions& options) {
+  const std::optional<std::string> origin = net::UrlOrigin(url);
+  const bool allow_private = options_.allow_private_addresses;
+  std::vector<std::string> refused;  // By the hook, for the log.
+  ASSIGN_OR_RETURN(net::HttpRequest request, Prepare("GET", url, options, refused));
 
   const absl::Time deadline = absl::Now() + options.timeout;
   for (int redirects = 0;; ++redirects) {

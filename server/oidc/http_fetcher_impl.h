@@ -4,6 +4,9 @@
 // policy that outside issuers need: which URLs, which addresses, which redirects.
 
 #include <string>
+#include <vector>
+
+#include "net/http_client.h"
 
 #include "server/oidc/http_fetcher.h"
 
@@ -40,8 +43,16 @@ class HttpFetcherImpl final : public HttpFetcher {
   HttpFetcherImpl() : HttpFetcherImpl(Options{}) {}
 
   absl::StatusOr<HttpResponse> Get(const std::string& url, const FetchOptions& options) override;
+  // The same URL and address policy as Get; no redirect is followed.
+  absl::StatusOr<HttpResponse> PostForm(const std::string& url, const std::string& form,
+                                        const std::optional<std::string>& authorization,
+                                        const FetchOptions& options) override;
 
  private:
+  absl::StatusOr<net::HttpRequest> Prepare(const std::string& verb, const std::string& url,
+                                           const FetchOptions& options,
+                                           std::vector<std::string>& refused) const;
+
   const Options options_;
 };
 

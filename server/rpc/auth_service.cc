@@ -72,6 +72,12 @@ grpc::ServerUnaryReactor* AuthServiceImpl::ExchangeAuthMachineToMachineToken(
                         response);
 }
 
+grpc::ServerUnaryReactor* AuthServiceImpl::SignOut(grpc::CallbackServerContext* context,
+                                                   const v1::SignOutRequest* request,
+                                                   v1::SignOutResponse* response) {
+  return Serve(gate_, context, Method::kSignOut, api_, &AuthApi::SignOut, request, response);
+}
+
 grpc::ServerWriteReactor<v1::WatchRevocationsResponse>* AuthServiceImpl::WatchRevocations(
     grpc::CallbackServerContext* context, const v1::WatchRevocationsRequest* request) {
   // A stream is set up inline: a third-party ID token must be exchanged before it can watch.

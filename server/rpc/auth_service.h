@@ -45,6 +45,9 @@ class AuthServiceImpl final : public v1::AuthService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::ExchangeAuthMachineToMachineTokenRequest* request,
       v1::ExchangeAuthMachineToMachineTokenResponse* response) override;
+  grpc::ServerUnaryReactor* SignOut(grpc::CallbackServerContext* context,
+                                    const v1::SignOutRequest* request,
+                                    v1::SignOutResponse* response) override;
   grpc::ServerWriteReactor<v1::WatchRevocationsResponse>* WatchRevocations(
       grpc::CallbackServerContext* context, const v1::WatchRevocationsRequest* request) override;
 

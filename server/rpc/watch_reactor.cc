@@ -112,6 +112,13 @@ void WatchReactor::FillM2m(v1::WatchRevocationsResponse& message) const {
     message.add_m2m_config_ids(std::move(id));
     message.add_m2m_config_revisions(revision);
   }
+  // Sessions die with their auth provider as exchanged tokens do with their configuration:
+  // both sets travel together.
+  message.set_auth_providers_changed(true);
+  for (auto& [id, revision] : sources_.providers.Snapshot()->revisions()) {
+    message.add_auth_provider_ids(std::move(id));
+    message.add_auth_provider_revisions(revision);
+  }
 }
 
 absl::Status WatchReactor::QueueNext() {

@@ -16,6 +16,7 @@
 #include "domain/identity.h"
 #include "server/auth/method.h"
 #include "server/m2m/m2m_view.h"
+#include "server/signin/auth_provider_view.h"
 #include "server/watch/watch_hub.h"
 #include "validation/revocation_view.h"
 #include "validation/role_view.h"
@@ -31,6 +32,7 @@ struct WatchSources {
   const RevocationView& revocations;
   const RoleView& roles;
   const M2mView& m2m;
+  const AuthProviderView& providers;  // announced by the hub as M2M changes are
   const TokenValidator& tokens;
   const Clock& clock;
 };

@@ -166,6 +166,7 @@ void TokenAuthority::MintAttempt(std::shared_ptr<MintJob> job) {
   minted.metadata.issued_at = job->now;
   minted.metadata.expires_at = claims.expires_at;
   minted.metadata.created_by = creator.Principal();
+  minted.metadata.created_by_name = creator.name;
   minted.metadata.root = claims.root;
   TokenMetadata row = minted.metadata;
   storage::MintConditions conditions;

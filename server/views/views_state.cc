@@ -21,4 +21,11 @@ std::optional<int64_t> ViewsState::M2mConfigRevision(const std::string& config_i
   return entry->config.revision;
 }
 
+std::optional<int64_t> ViewsState::AuthProviderRevision(const std::string& provider_id) const {
+  std::shared_ptr<const AuthProviderSnapshot> snapshot = providers_.Snapshot();
+  const AuthProviderEntry* entry = snapshot->FindById(provider_id);
+  if (entry == nullptr) return std::nullopt;
+  return entry->provider.revision;
+}
+
 }  // namespace warden

@@ -49,7 +49,8 @@ int RunLastUseBench(absl::Duration seconds, int threads, const std::string& resu
   RoleView roles;
   roles.Replace({AnalystRole()});
   M2mView m2m;
-  ViewsState state{revocations, roles, m2m};
+  AuthProviderView providers;
+  ViewsState state{revocations, roles, m2m, providers};
   // Tokens shaped like the ones Warden mints (see TokenAuthority::Mint).
   std::vector<std::string> tokens;
   for (int i = 0; i < kDistinctTokens; ++i) {

@@ -67,6 +67,11 @@ const RevocationView& FuzzRevocationView() {
   return *view;
 }
 
+const AuthProviderView& FuzzAuthProviderView() {
+  static AuthProviderView* const view = new AuthProviderView();
+  return *view;
+}
+
 const M2mView& FuzzM2mView() {
   static M2mView* const view = [] {
     auto* m2m = new M2mView();

@@ -9,6 +9,7 @@
 
 #include "absl/time/time.h"
 #include "server/m2m/m2m_view.h"
+#include "server/signin/auth_provider_view.h"
 #include "validation/jose/jwt.h"
 #include "validation/jose/key_ring.h"
 #include "validation/revocation_view.h"
@@ -37,5 +38,7 @@ jose::VerifyOptions FuzzVerifyOptions();
 const RoleView& FuzzRoleView();
 const RevocationView& FuzzRevocationView();
 const M2mView& FuzzM2mView();
+// No providers: session tokens' provider claims are refused.
+const AuthProviderView& FuzzAuthProviderView();
 
 }  // namespace warden::fuzz

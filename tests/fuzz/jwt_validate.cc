@@ -44,7 +44,7 @@ using Json = nlohmann::json;
 
 struct World {
   FakeClock clock{kNow};
-  ViewsState state{FuzzRevocationView(), FuzzRoleView(), FuzzM2mView()};
+  ViewsState state{FuzzRevocationView(), FuzzRoleView(), FuzzM2mView(), FuzzAuthProviderView()};
   TokenValidator validator{FuzzKeyRing(), FuzzVerifyOptions(), state, clock};
   Authenticator authenticator{validator, AdminPassword::FromPlaintext("fuzz-admin-password")};
 };

@@ -91,9 +91,6 @@ absl::StatusOr<std::string> SignJwt(const SigningKey& key, const JwtClaims& clai
       return absl::InvalidArgumentError("token times must be finite");
     }
   }
-  if (!key.can_sign()) return absl::FailedPreconditionError("signing key has no private part");
-
-  Json header = {{"alg", AlgorithmName(key.algorithm())}, {"kid", key.kid()}, {"typ", "JWT"}};
   Json payload = {
       {"iss", claims.issuer},
       {"jti", claims.id},
@@ -107,11 +104,21 @@ absl::StatusOr<std::string> SignJwt(const SigningKey& key, const JwtClaims& clai
   if (!claims.m2m_config_id.empty()) payload["m2m_config"] = claims.m2m_config_id;
   if (claims.m2m_revision > 0) payload["m2m_rev"] = claims.m2m_revision;
   if (!claims.root.empty()) payload["root"] = claims.root;
+  if (!claims.auth_provider_id.empty()) payload["auth_provider"] = claims.auth_provider_id;
+  if (claims.auth_provider_revision > 0) payload["auth_provider_rev"] = claims.auth_provider_revision;
+  if (!claims.auth_claims.empty()) payload["auth_claims"] = claims.auth_claims;
   if (claims.audience.size() == 1) {
     payload["aud"] = claims.audience.front();
   } else {
     payload["aud"] = claims.audience;
   }
+  return SignJws(key, payload, "JWT");
+}
+
+absl::StatusOr<std::string> SignJws(const SigningKey& key, const Json& payload,
+                                    std::string_view typ) {
+  if (!key.can_sign()) return absl::FailedPreconditionError("signing key has no private part");
+  Json header = {{"alg", AlgorithmName(key.algorithm())}, {"kid", key.kid()}, {"typ", typ}};
   std::string signing_input;
   try {  // dump() throws only on invalid UTF-8; keep exceptions inside this library.
     signing_input =
@@ -186,6 +193,17 @@ absl::StatusOr<JwtClaims> VerifyJwt(const KeyRing& ring, std::string_view token,
   ASSIGN_OR_RETURN(claims.m2m_revision, OptionalCount(*payload, "m2m_rev"));
   ASSIGN_OR_RETURN(std::optional<std::string> root, OptionalString(*payload, "root"));
   claims.root = root.value_or("");
+  ASSIGN_OR_RETURN(std::optional<std::string> provider,
+                   OptionalString(*payload, "auth_provider"));
+  claims.auth_provider_id = provider.value_or("");
+  ASSIGN_OR_RETURN(claims.auth_provider_revision, OptionalCount(*payload, "auth_provider_rev"));
+  if (const auto used = payload->find("auth_claims"); used != payload->end()) {
+    if (!used->is_object()) return MalformedClaim("auth_claims");
+    for (const auto& [key, values] : used->items()) {
+      if (!values.is_array()) return MalformedClaim("auth_claims");
+      ASSIGN_OR_RETURN(claims.auth_claims[key], StringOrStrings(values, "auth_claims"));
+    }
+  }
   return claims;
 }
 

@@ -5,6 +5,7 @@
 // algorithm is fixed by the key, never chosen by the token.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "nlohmann/json.hpp"
 #include "validation/jose/key_ring.h"
 #include "validation/jose/signing_key.h"
 
@@ -35,12 +37,24 @@ struct JwtClaims {
   // "root": the principal at the root of the chain of creators (Identity::Root()), against
   // which caps count; omitted when empty (tokens minted before it existed: their own root).
   std::string root;
+  // Only in a person's session token (SPEC §6a): the auth provider that signed them in and
+  // its revision (the session lives only while it is unchanged), and the claims sign-in used.
+  std::string auth_provider_id;    // "auth_provider"; omitted when empty
+  int64_t auth_provider_revision = 0;  // "auth_provider_rev"; omitted when 0
+  std::map<std::string, std::vector<std::string>> auth_claims;  // "auth_claims"; omitted when empty
 };
 
 // Signs `claims` as a compact JWS with header {"alg", "kid", "typ": "JWT"} from `key`.
 // INVALID_ARGUMENT if issuer, audience or id is empty, a time is infinite, or a string is not
 // valid UTF-8; FAILED_PRECONDITION if `key` cannot sign. Thread-safe.
 absl::StatusOr<std::string> SignJwt(const SigningKey& key, const JwtClaims& claims);
+
+// Signs any JSON object `payload` as a compact JWS with header {"alg", "kid", "typ": `typ`}
+// from `key` (for values Warden signs that are not tokens, such as a sign-in's `state`).
+// INVALID_ARGUMENT if the payload is not valid UTF-8; FAILED_PRECONDITION if `key` cannot
+// sign. Thread-safe.
+absl::StatusOr<std::string> SignJws(const SigningKey& key, const nlohmann::json& payload,
+                                    std::string_view typ);
 
 struct VerifyOptions {
   std::string issuer;                         // Required exact match of iss. REQUIRES: not empty.

@@ -53,7 +53,8 @@ class TokenFixture {
   RevocationView revocations_;
   RoleView roles_;
   M2mView m2m_;
-  ViewsState state_{revocations_, roles_, m2m_};
+  AuthProviderView providers_;
+  ViewsState state_{revocations_, roles_, m2m_, providers_};
   TokenValidator validator_;
 };
 

@@ -105,7 +105,8 @@ class M2mAuthorityFixture {
   RoleView roles_;
   M2mView view_;
   RevocationView revocations_;
-  ViewsState state_{revocations_, roles_, view_};
+  AuthProviderView providers_;
+  ViewsState state_{revocations_, roles_, view_, providers_};
   FakeM2mConfigRecords configs_{roles_};
   FakeTokenRecords tokens_;
   RecordingAuditTrail audit_;

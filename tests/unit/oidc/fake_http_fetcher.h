@@ -71,6 +71,27 @@ class FakeHttpFetcher final : public HttpFetcher {
     return answer;
   }
 
+  // Answers POSTs (token and device endpoints); unset: 404 for every POST.
+  using PostHandler = std::function<absl::StatusOr<HttpResponse>(
+      const std::string& url, const std::string& form, const std::optional<std::string>& auth)>;
+  void SetPostHandler(PostHandler handler) {
+    absl::MutexLock lock(&mu_);
+    post_handler_ = std::move(handler);
+  }
+
+  absl::StatusOr<HttpResponse> PostForm(const std::string& url, const std::string& form,
+                                        const std::optional<std::string>& authorization,
+                                        const FetchOptions& options) override {
+    PostHandler handler;
+    {
+      absl::MutexLock lock(&mu_);
+      requests_.push_back(Request{url, options.bearer_token, options.ca_file});
+      handler = post_handler_;
+    }
+    if (!handler) return HttpResponse{404, "{}", "application/json"};
+    return handler(url, form, authorization);
+  }
+
   std::vector<Request> requests() const {
     absl::MutexLock lock(&mu_);
     return requests_;
@@ -86,6 +107,7 @@ class FakeHttpFetcher final : public HttpFetcher {
   mutable absl::Mutex mu_;
   std::map<std::string, absl::StatusOr<HttpResponse>> answers_ ABSL_GUARDED_BY(mu_);
   Handler handler_ ABSL_GUARDED_BY(mu_);
+  PostHandler post_handler_ ABSL_GUARDED_BY(mu_);
   absl::Duration latency_ ABSL_GUARDED_BY(mu_);
   std::vector<Request> requests_ ABSL_GUARDED_BY(mu_);
 };

@@ -119,7 +119,8 @@ class TokenAuthorityFixture {
   RevocationView revocations_;
   RoleView roles_;
   M2mView m2m_;
-  ViewsState state_{revocations_, roles_, m2m_};
+  AuthProviderView providers_;
+  ViewsState state_{revocations_, roles_, m2m_, providers_};
   TokenValidator validator_;
   std::vector<Role> catalog_;  // the roles storage holds; reload_ loads them
   // What TokenAuthority's ReloadRoles does; by default loads catalog_ at the records'

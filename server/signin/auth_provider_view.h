@@ -1,0 +1,62 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "domain/auth_provider.h"
+#include "server/m2m/mapping_matcher.h"
+
+namespace warden {
+
+// One auth provider ready for sign-in: its compiled rules next to it.
+struct AuthProviderEntry {
+  AuthProvider provider;
+  std::shared_ptr<const MappingMatcher> rules;
+};
+
+// An immutable set of auth providers, by name and by id.
+class AuthProviderSnapshot final {
+ public:
+  explicit AuthProviderSnapshot(std::vector<AuthProvider> providers);
+  // nullptr if no provider has that name / id.
+  const AuthProviderEntry* FindByName(const std::string& name) const;
+  const AuthProviderEntry* FindById(const std::string& id) const;
+  // Every provider's name, sorted.
+  std::vector<std::string> names() const;
+  // Each provider's (id, revision), ordered by id: what session validation uses.
+  std::vector<std::pair<std::string, int64_t>> revisions() const;
+
+ private:
+  std::map<std::string, AuthProviderEntry> by_name_;
+  std::map<std::string, std::string> name_by_id_;
+};
+
+// The in-memory view of the auth providers that sign-in and session validation use (a session
+// dies with its provider, or when its revision moves on). Readers take a snapshot and hold no
+// lock afterwards; writers swap in a new one. Thread-safe.
+class AuthProviderView final {
+ public:
+  AuthProviderView();
+  std::shared_ptr<const AuthProviderSnapshot> Snapshot() const;  // never null
+  // Swaps in `providers`. When the set of (id, revision) differs from before, calls the
+  // changed listener, with no lock held.
+  void Replace(std::vector<AuthProvider> providers);
+
+  // REQUIRES: called before the view is shared between threads. Must be thread-safe.
+  void SetChangedListener(std::function<void()> listener) {
+    changed_listener_ = std::move(listener);
+  }
+
+ private:
+  std::function<void()> changed_listener_;
+  mutable absl::Mutex mu_;
+  std::shared_ptr<const AuthProviderSnapshot> snapshot_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace warden
