@@ -4,6 +4,7 @@ import { Layout } from "./components/Layout";
 import { Redirect } from "./components/Redirect";
 import { AccessScopeDetails } from "./pages/AccessScopeDetails";
 import { AccessScopes } from "./pages/AccessScopes";
+import { AuthCallback } from "./pages/AuthCallback";
 import { M2mConfigDetails } from "./pages/M2mConfigDetails";
 import { M2mConfigs } from "./pages/M2mConfigs";
 import { NotFound } from "./pages/NotFound";
@@ -15,12 +16,13 @@ import { SignIn } from "./pages/SignIn";
 import { TokenDetails } from "./pages/TokenDetails";
 import { Tokens } from "./pages/Tokens";
 import { WhoAmI } from "./pages/WhoAmI";
-import { currentLocation, useRoute } from "./router";
+import { currentLocation, safeNext, useRoute } from "./router";
 import type { Route } from "./router";
 import { useSession } from "./session";
 
 const titles: Record<string, string> = {
   "sign-in": "Sign in",
+  auth: "Signing in",
   tokens: "Tokens",
   roles: "Roles",
   "permission-sets": "Permission sets",
@@ -28,13 +30,6 @@ const titles: Record<string, string> = {
   m2m: "Machine-to-machine",
   whoami: "Who am I",
 };
-
-// Only a route of this console: "/tokens", never "//host" or "javascript:".
-function safeNext(next: string | null): string {
-  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/sign-in")
-    ? next
-    : "/tokens";
-}
 
 function page(route: Route) {
   const [section, arg, extra] = route.segments;
@@ -71,8 +66,11 @@ export function App() {
 
   if (section === "sign-in") {
     const next = safeNext(route.query.get("next"));
-    return session ? <Redirect to={next} /> : <SignIn />;
+    return session ? <Redirect to={next} /> : <SignIn next={next} />;
   }
+  // Where an auth provider sends the browser back (provider_signin.ts moved it here from
+  // /auth/callback); it decides for itself, whether or not a session is already there.
+  if (route.path === "/auth/callback") return <AuthCallback />;
   if (!session) {
     const here = currentLocation();
     const next = section ? `?next=${encodeURIComponent(here)}` : "";
