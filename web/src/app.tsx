@@ -5,6 +5,8 @@ import { Redirect } from "./components/Redirect";
 import { AccessScopeDetails } from "./pages/AccessScopeDetails";
 import { AccessScopes } from "./pages/AccessScopes";
 import { AuthCallback } from "./pages/AuthCallback";
+import { AuthProviderDetails } from "./pages/AuthProviderDetails";
+import { AuthProviders } from "./pages/AuthProviders";
 import { M2mConfigDetails } from "./pages/M2mConfigDetails";
 import { M2mConfigs } from "./pages/M2mConfigs";
 import { NotFound } from "./pages/NotFound";
@@ -28,6 +30,7 @@ const titles: Record<string, string> = {
   "permission-sets": "Permission sets",
   "access-scopes": "Access scopes",
   m2m: "Machine-to-machine",
+  "auth-providers": "Auth providers",
   whoami: "Who am I",
 };
 
@@ -48,6 +51,9 @@ function page(route: Route) {
     case "m2m":
       return arg === undefined ? <M2mConfigs />
         : <M2mConfigDetails key={arg} id={arg === "new" ? undefined : arg} />;
+    case "auth-providers":
+      return arg === undefined ? <AuthProviders />
+        : <AuthProviderDetails key={arg} id={arg === "new" ? undefined : arg} />;
     case "whoami":
       return arg === undefined ? <WhoAmI /> : <NotFound path={route.path} />;
     default:
