@@ -78,7 +78,7 @@ export function Layout({ route, session, children }: Props) {
         </nav>
         <div class="session">
           {who && (
-            <span class="who"><span class="sr-only">Signed in as </span>{who}</span>
+            <span class="who"><span class="sr-only">Signed in as </span><span>{who}</span></span>
           )}
           <span class="muted">Session ends <Time value={new Date(session.expiresAt)} /></span>
           <button type="button" onClick={leave} disabled={leaving} aria-busy={leaving}>
