@@ -5,6 +5,7 @@ import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import type { Interceptor } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
 import { AuthService } from "./gen/warden/v1/auth_pb";
+import { AuthProviderService } from "./gen/warden/v1/auth_provider_pb";
 import { RoleService } from "./gen/warden/v1/role_pb";
 import { TokenService } from "./gen/warden/v1/token_pb";
 
@@ -44,6 +45,14 @@ const transport = createConnectTransport({
 export const tokens = createClient(TokenService, transport);
 export const auth = createClient(AuthService, transport);
 export const roles = createClient(RoleService, transport);
+export const authProviders = createClient(AuthProviderService, transport);
+
+// The sign-in calls (GetSignInOptions, StartSignIn, CompleteSignIn) take no credentials:
+// they go without the session's token, so that a refused sign-in (UNAUTHENTICATED) is never
+// mistaken for the end of a session this tab may still hold.
+export const signInCalls = createClient(AuthProviderService, createConnectTransport({
+  baseUrl: window.location.origin,
+}));
 
 // The server's own words for a failed call (ConnectError.rawMessage has no "[code]" prefix).
 export function errorMessage(err: unknown): string {

@@ -4,6 +4,9 @@ import { Layout } from "./components/Layout";
 import { Redirect } from "./components/Redirect";
 import { AccessScopeDetails } from "./pages/AccessScopeDetails";
 import { AccessScopes } from "./pages/AccessScopes";
+import { AuthCallback } from "./pages/AuthCallback";
+import { AuthProviderDetails } from "./pages/AuthProviderDetails";
+import { AuthProviders } from "./pages/AuthProviders";
 import { M2mConfigDetails } from "./pages/M2mConfigDetails";
 import { M2mConfigs } from "./pages/M2mConfigs";
 import { NotFound } from "./pages/NotFound";
@@ -15,26 +18,21 @@ import { SignIn } from "./pages/SignIn";
 import { TokenDetails } from "./pages/TokenDetails";
 import { Tokens } from "./pages/Tokens";
 import { WhoAmI } from "./pages/WhoAmI";
-import { currentLocation, useRoute } from "./router";
+import { currentLocation, safeNext, useRoute } from "./router";
 import type { Route } from "./router";
 import { useSession } from "./session";
 
 const titles: Record<string, string> = {
   "sign-in": "Sign in",
+  auth: "Signing in",
   tokens: "Tokens",
   roles: "Roles",
   "permission-sets": "Permission sets",
   "access-scopes": "Access scopes",
   m2m: "Machine-to-machine",
+  "auth-providers": "Auth providers",
   whoami: "Who am I",
 };
-
-// Only a route of this console: "/tokens", never "//host" or "javascript:".
-function safeNext(next: string | null): string {
-  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/sign-in")
-    ? next
-    : "/tokens";
-}
 
 function page(route: Route) {
   const [section, arg, extra] = route.segments;
@@ -53,6 +51,9 @@ function page(route: Route) {
     case "m2m":
       return arg === undefined ? <M2mConfigs />
         : <M2mConfigDetails key={arg} id={arg === "new" ? undefined : arg} />;
+    case "auth-providers":
+      return arg === undefined ? <AuthProviders />
+        : <AuthProviderDetails key={arg} id={arg === "new" ? undefined : arg} />;
     case "whoami":
       return arg === undefined ? <WhoAmI /> : <NotFound path={route.path} />;
     default:
@@ -71,8 +72,11 @@ export function App() {
 
   if (section === "sign-in") {
     const next = safeNext(route.query.get("next"));
-    return session ? <Redirect to={next} /> : <SignIn />;
+    return session ? <Redirect to={next} /> : <SignIn next={next} />;
   }
+  // Where an auth provider sends the browser back (provider_signin.ts moved it here from
+  // /auth/callback); it decides for itself, whether or not a session is already there.
+  if (route.path === "/auth/callback") return <AuthCallback />;
   if (!session) {
     const here = currentLocation();
     const next = section ? `?next=${encodeURIComponent(here)}` : "";

@@ -26,6 +26,7 @@ export const identityKindLabel: Record<IdentityKind, string> = {
   [IdentityKind.API_TOKEN]: "API token",
   [IdentityKind.ADMIN]: "Admin user",
   [IdentityKind.M2M]: "Machine-to-machine",
+  [IdentityKind.USER]: "Person (auth provider)",
 };
 
 export const m2mTypeLabel: Record<AuthMachineToMachineConfigType, string> = {

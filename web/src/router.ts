@@ -59,3 +59,12 @@ export function navigate(to: string, replace = false): void {
     window.location.hash = target;
   }
 }
+
+// Only a route of this console to go on to after signing in: "/tokens", never "//host",
+// "javascript:" or a sign-in page again.
+export function safeNext(next: string | null | undefined): string {
+  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/sign-in") &&
+    !next.startsWith("/auth/")
+    ? next
+    : "/tokens";
+}

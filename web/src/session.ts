@@ -1,10 +1,12 @@
 // The console's session: the admin password traded for a short-lived API token, exactly as
-// `wardenctl login` does. Only the token, its id and its expiry are kept, in
-// sessionStorage (this tab only; never a cookie, never the URL, never localStorage). The
-// password is not kept at all.
+// `wardenctl login` does; a person's session from an auth provider (CompleteSignIn, see
+// provider_signin.ts); or an API token the person brought. Only the token, its id, its expiry
+// and who it is are kept, in sessionStorage (this tab only; never a cookie, never the URL,
+// never localStorage). The password is not kept at all.
 import { useEffect, useState } from "preact/hooks";
 import { timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { auth, configureAuth, tokens } from "./api";
+import type { SignInSession } from "./gen/warden/v1/auth_provider_pb";
 import { currentLocation, navigate } from "./router";
 
 export interface Session {
@@ -15,6 +17,15 @@ export interface Session {
   // Minted by this console at sign-in (revoked at sign-out), rather than an API token the
   // person brought (only forgotten: it is theirs).
   minted: boolean;
+  // For a person signed in through an auth provider: who, for the header. Signing out then
+  // calls AuthService.SignOut, which ends the session whatever its roles.
+  person?: Person;
+}
+
+export interface Person {
+  // The person's name (the provider's name claim) and the provider's name.
+  name: string;
+  provider: string;
 }
 
 const storageKey = "warden.console.session";
@@ -35,7 +46,11 @@ function read(): Session | null {
     if (typeof s.token !== "string" || typeof s.id !== "string" || typeof s.expiresAt !== "number") {
       return null;
     }
-    return { token: s.token, id: s.id, expiresAt: s.expiresAt, minted: s.minted !== false };
+    const p = s.person;
+    const person = p && typeof p.name === "string" && typeof p.provider === "string"
+      ? { name: p.name, provider: p.provider }
+      : undefined;
+    return { token: s.token, id: s.id, expiresAt: s.expiresAt, minted: s.minted !== false, person };
   } catch {
     return null;
   }
@@ -108,7 +123,7 @@ function basic(password: string): string {
 }
 
 // "Firefox on Linux": which browser holds the session, to tell sessions apart in the list.
-function browserHint(): string {
+export function browserHint(): string {
   const ua = navigator.userAgent;
   const browser = /Edg\//.test(ua) ? "Edge"
     : /Firefox\//.test(ua) ? "Firefox"
@@ -162,15 +177,34 @@ export async function signInWithToken(token: string): Promise<void> {
   });
 }
 
-// Revokes the session token the console minted, then forgets it; an API token the person
-// brought is only forgotten. The session is forgotten even if the revocation fails (an
+// Keeps the session CompleteSignIn returned for a person, as the admin's session is kept.
+export function adoptProviderSession(session: SignInSession | undefined): void {
+  const identity = session?.identity;
+  if (!session?.token || !session.expiration || !identity) {
+    throw new Error("The server answered without a session.");
+  }
+  expiredNotice = false;
+  store({
+    token: session.token,
+    id: session.tokenId,
+    expiresAt: timestampDate(session.expiration).getTime(),
+    minted: true,
+    person: { name: identity.name, provider: identity.authProvider },
+  });
+}
+
+// Ends a person's session with AuthService.SignOut and revokes the session token the
+// console minted for the admin password, then forgets it; an API token the person brought
+// is only forgotten. The session is forgotten even if the revocation fails (an
 // expired or already revoked token has nothing left to revoke).
 export async function signOut(): Promise<void> {
   const s = read();
   if (!s) return;
   signingOut = s.token;
   try {
-    if (s.minted) {
+    if (s.person) {
+      await auth.signOut({}, { headers: { Authorization: `Bearer ${s.token}` } });
+    } else if (s.minted) {
       await tokens.revokeToken({ id: s.id }, { headers: { Authorization: `Bearer ${s.token}` } });
     }
   } catch {

@@ -3,7 +3,9 @@
 //   node web/tests/run.mjs <scenario> [input JSON]
 // Environment: WARDEN_URL (the server's HTTP base URL), WARDEN_ADMIN_PASSWORD,
 // WARDEN_CHROMIUM (default /usr/bin/chromium), WARDEN_FAILURE_SCREENSHOT (where to leave a
-// screenshot of the page when the scenario fails).
+// screenshot of the page when the scenario fails), WARDEN_TRUSTED_SPKI (optional: base64
+// SHA-256 hashes of public keys, comma-separated, whose certificates chromium accepts from
+// any issuer: the test OIDC provider's, see tests/oidc/README.md).
 // Exit 0: passed; 1: the scenario failed (why on stderr). Any uncaught error in the page
 // or Content-Security-Policy violation fails the scenario too.
 import { chromium } from "playwright-core";
@@ -15,9 +17,10 @@ if (!name || !/^[a-z0-9-]+$/.test(name) || !url) {
   process.exit(2);
 }
 const scenario = await import(`./scenarios/${name}.mjs`);
+const trusted = process.env.WARDEN_TRUSTED_SPKI;
 const browser = await chromium.launch({
   executablePath: process.env.WARDEN_CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox"],
+  args: ["--no-sandbox", ...(trusted ? [`--ignore-certificate-errors-spki-list=${trusted}`] : [])],
 });
 let page;
 let exitCode = 0;

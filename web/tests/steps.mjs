@@ -34,3 +34,31 @@ export function tokenRow(page, name) {
 export async function assertNone(locator, what) {
   assert.equal(await locator.count(), 0, what);
 }
+
+// What the console keeps in the tab's sessionStorage: the session, and a sign-in started
+// with an auth provider and not yet completed.
+export const sessionKey = "warden.console.session";
+export const pendingSignInKey = "warden.console.signin";
+
+export async function stored(page, key) {
+  return page.evaluate((k) => window.sessionStorage.getItem(k), key);
+}
+
+// From the console's sign-in page: "Sign in with <provider>", then the provider's own login
+// page (tests/oidc/README.md, "The pages"). Returns once the provider has been left.
+export async function signInThroughProvider(page, url, provider, email, password) {
+  await page.goto(url + "/");
+  await page.getByRole("button", { name: `Sign in with ${provider}`, exact: true }).click();
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  // Back on the console, which moves /auth/callback?code=... to #/auth/callback at once.
+  await page.waitForURL((u) => u.origin === new URL(url).origin && u.hash !== "");
+}
+
+// Fails unless the page's URL (and so the history entry) carries no code or state.
+export function assertNoCodeInUrl(page) {
+  const u = new URL(page.url());
+  assert.equal(u.search, "", `the URL still has a query: ${page.url()}`);
+  assert.ok(!/code=|state=/.test(u.hash), `the URL still has the code: ${page.url()}`);
+}

@@ -1,16 +1,29 @@
-// Who minted a token: "user:admin" as is, "token:<id>" as a link to that token.
+// Who minted a token: its creator's name when the server recorded one (a person's name,
+// "admin", the minting token's name), else the raw "user:admin" / "user:<provider>:<sub>";
+// "token:<id>" is a link to that token either way. The raw creator is on hover.
 import { href } from "../router";
 
 interface Props {
   by: string;
-  // Show the whole "token:<id>" rather than a short form.
+  // TokenMetadata.created_by_name; empty for tokens minted before it was recorded.
+  name: string;
+  // Show the raw creator beside the name rather than only on hover.
   full?: boolean;
 }
 
-export function CreatedBy({ by, full }: Props) {
+// What the "Created by" column shows (and sorts by).
+export function createdByLabel(by: string, name: string): string {
+  if (name) return name;
+  if (by.startsWith("token:")) return `token ${by.slice("token:".length, "token:".length + 8)}…`;
+  return by;
+}
+
+export function CreatedBy({ by, name, full }: Props) {
+  const label = full && !name ? by : createdByLabel(by, name);
+  const text = full && name ? `${label} (${by})` : label;
   if (by.startsWith("token:")) {
     const id = by.slice("token:".length);
-    return <a href={href("tokens", id)} title={by}>{full ? by : `token ${id.slice(0, 8)}…`}</a>;
+    return <a href={href("tokens", id)} title={by}>{text}</a>;
   }
-  return <span>{by}</span>;
+  return <span title={by}>{text}</span>;
 }

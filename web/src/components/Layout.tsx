@@ -3,6 +3,8 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { auth } from "../api";
+import { IdentityKind } from "../gen/warden/v1/auth_pb";
+import type { Identity } from "../gen/warden/v1/auth_pb";
 import { IdentityContext } from "../identity";
 import { useLoad } from "../load";
 import type { Route } from "../router";
@@ -17,8 +19,18 @@ const sections: Array<{ path: string; label: string }> = [
   { path: "permission-sets", label: "Permission sets" },
   { path: "access-scopes", label: "Access scopes" },
   { path: "m2m", label: "Machine-to-machine" },
+  { path: "auth-providers", label: "Auth providers" },
   { path: "whoami", label: "Who am I" },
 ];
+
+// Who is signed in, for the header: "Bob Analyst (corp)" for a person, else the identity's
+// name ("admin", an API token's name). Until GetAuthStatus answers, what sign-in stored.
+function signedInAs(identity: Identity | undefined, session: Session): string | undefined {
+  if (identity?.kind === IdentityKind.USER) return `${identity.name} (${identity.authProvider})`;
+  if (identity) return identity.name;
+  if (session.person) return `${session.person.name} (${session.person.provider})`;
+  return undefined;
+}
 
 interface Props {
   route: Route;
@@ -41,6 +53,7 @@ export function Layout({ route, session, children }: Props) {
     }
     main.current?.focus();
   }, [route.path]);
+  const who = signedInAs(status.data?.identity, session);
   const leave = async () => {
     setLeaving(true);
     await signOut();
@@ -64,6 +77,9 @@ export function Layout({ route, session, children }: Props) {
           </ul>
         </nav>
         <div class="session">
+          {who && (
+            <span class="who"><span class="sr-only">Signed in as </span><span>{who}</span></span>
+          )}
           <span class="muted">Session ends <Time value={new Date(session.expiresAt)} /></span>
           <button type="button" onClick={leave} disabled={leaving} aria-busy={leaving}>
             {leaving ? "Signing out…" : "Sign out"}

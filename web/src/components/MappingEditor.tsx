@@ -1,5 +1,6 @@
-// One claim-to-role mapping of a machine-to-machine configuration, with a live check of
-// its value expression against a sample claim value.
+// One claim-to-role mapping of a machine-to-machine configuration (or rule of an auth
+// provider: the same key / value expression / role, matched the same way), with a live
+// check of its value expression against a sample claim value.
 import { useState } from "preact/hooks";
 import { previewMatch } from "../regex";
 
@@ -14,32 +15,39 @@ interface Props {
   mapping: MappingDraft;
   roleNames: string[];
   disabled: boolean;
+  // What one is called: "Mapping" (the default) or "Rule"; names the group, its fields' ids
+  // and its Remove button.
+  noun?: string;
+  // Examples shown in the empty key and value expression fields.
+  examples?: { key: string; valueExpression: string };
   onChange: (m: MappingDraft) => void;
   onRemove: () => void;
 }
 
-export function MappingEditor({ index, mapping, roleNames, disabled, onChange, onRemove }: Props) {
+export function MappingEditor({ index, mapping, roleNames, disabled, noun = "Mapping",
+                                examples = { key: "repository_owner", valueExpression: "my-org/.*" },
+                                onChange, onRemove }: Props) {
   const [sample, setSample] = useState("");
   const n = index + 1;
-  const id = (what: string) => `mapping-${index}-${what}`;
+  const id = (what: string) => `${noun.toLowerCase()}-${index}-${what}`;
   const preview = mapping.valueExpression && sample !== ""
     ? previewMatch(mapping.valueExpression, sample)
     : undefined;
   const roles = roleNames.includes(mapping.role) || !mapping.role ? roleNames : [mapping.role, ...roleNames];
   return (
     <fieldset class="mapping">
-      <legend>Mapping {n}</legend>
+      <legend>{noun} {n}</legend>
       <div class="mapping-grid">
         <div class="field">
           <label for={id("key")}>Claim key</label>
           <input id={id("key")} required class="mono" value={mapping.key} disabled={disabled}
-                 placeholder="repository_owner"
+                 placeholder={examples.key}
                  onInput={(e) => onChange({ ...mapping, key: e.currentTarget.value })} />
         </div>
         <div class="field">
           <label for={id("expr")}>Value expression</label>
           <input id={id("expr")} required class="mono" value={mapping.valueExpression} disabled={disabled}
-                 placeholder="my-org/.*"
+                 placeholder={examples.valueExpression}
                  onInput={(e) => onChange({ ...mapping, valueExpression: e.currentTarget.value })} />
         </div>
         <div class="field">
@@ -65,7 +73,7 @@ export function MappingEditor({ index, mapping, roleNames, disabled, onChange, o
         </p>
       </div>
       {!disabled && (
-        <button type="button" class="small" onClick={onRemove}>Remove mapping {n}</button>
+        <button type="button" class="small" onClick={onRemove}>Remove {noun.toLowerCase()} {n}</button>
       )}
     </fieldset>
   );

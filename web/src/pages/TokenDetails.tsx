@@ -44,7 +44,7 @@ export function TokenDetails({ id }: { id: string }) {
             </ul>
           </dd>
           <dt>Created by</dt>
-          <dd><CreatedBy by={t.createdBy} full /></dd>
+          <dd><CreatedBy by={t.createdBy} name={t.createdByName} full /></dd>
           <dt>Issued</dt>
           <dd><Time value={t.issuedAt} /></dd>
           <dt>Expires</dt>

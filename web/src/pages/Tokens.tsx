@@ -5,7 +5,7 @@ import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { useMemo, useState } from "preact/hooks";
 import { tokens } from "../api";
 import { ConfirmDialog } from "../components/ConfirmDialog";
-import { CreatedBy } from "../components/CreatedBy";
+import { CreatedBy, createdByLabel } from "../components/CreatedBy";
 import { ErrorAlert } from "../components/ErrorAlert";
 import { GenerateTokenDialog } from "../components/GenerateTokenDialog";
 import { Loading } from "../components/Loading";
@@ -76,7 +76,8 @@ function compare(a: TokenMetadata, b: TokenMetadata, key: SortKey, now: number):
     case "name":
       return a.name.localeCompare(b.name);
     case "createdBy":
-      return a.createdBy.localeCompare(b.createdBy);
+      return createdByLabel(a.createdBy, a.createdByName)
+        .localeCompare(createdByLabel(b.createdBy, b.createdByName));
     case "issued":
       return ms(a.issuedAt) - ms(b.issuedAt);
     case "expires":
@@ -248,7 +249,7 @@ export function Tokens() {
                       <tr key={t.id} class="clickable" onClick={(e) => openRow(e, t)}>
                         <th scope="row"><a href={href("tokens", t.id)}>{t.name}</a></th>
                         <td>{t.roles.join(", ")}</td>
-                        <td><CreatedBy by={t.createdBy} /></td>
+                        <td><CreatedBy by={t.createdBy} name={t.createdByName} /></td>
                         <td><Time value={t.issuedAt} /></td>
                         <td>
                           <Time value={t.expiration} />

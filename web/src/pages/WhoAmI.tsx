@@ -1,4 +1,5 @@
-// Who am I: the signed-in identity, its roles, its effective permissions and its expiry.
+// Who am I: the signed-in identity (for a person: the provider and the claims sign-in used),
+// its roles, its effective permissions and its expiry.
 import { auth } from "../api";
 import { ErrorAlert } from "../components/ErrorAlert";
 import { Loading } from "../components/Loading";
@@ -25,6 +26,24 @@ export function WhoAmI() {
             <dd>{identityKindLabel[id.kind]}</dd>
             <dt>ID</dt>
             <dd class="mono">{id.id}</dd>
+            {id.authProvider && (
+              <>
+                <dt>Auth provider</dt>
+                <dd>{id.authProvider}</dd>
+              </>
+            )}
+            {id.claims.length > 0 && (
+              <>
+                <dt>Claims</dt>
+                <dd>
+                  <ul class="plain-list">
+                    {id.claims.map((c) => (
+                      <li key={c.key}><span class="mono">{c.key}</span>: {c.values.join(", ")}</li>
+                    ))}
+                  </ul>
+                </dd>
+              </>
+            )}
             <dt>Roles</dt>
             <dd>
               <ul class="inline">

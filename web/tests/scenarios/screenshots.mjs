@@ -54,6 +54,11 @@ export async function run({ page, url, password, input }) {
   await page.getByRole("link", { name: "Add configuration" }).click();
   await page.getByLabel("Issuer", { exact: true }).waitFor();
   await shoot("m2m-add");
+  await open(page, "Auth providers");
+  await shoot("auth-providers");
+  await page.getByRole("link", { name: "Add provider" }).click();
+  await page.getByLabel("Client secret file", { exact: true }).waitFor();
+  await shoot("auth-provider-add");
   await open(page, "Who am I");
   await shoot("who-am-i");
   return { pages };
