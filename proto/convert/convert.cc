@@ -75,6 +75,8 @@ v1::IdentityKind ToProto(IdentityKind kind) {
       return v1::IDENTITY_KIND_ADMIN;
     case IdentityKind::kM2m:
       return v1::IDENTITY_KIND_M2M;
+    case IdentityKind::kUser:
+      return v1::IDENTITY_KIND_USER;
   }
   return v1::IDENTITY_KIND_UNSPECIFIED;
 }
