@@ -2,8 +2,8 @@
 
 // The declarative configuration file (docs/declarative-config.md): permission sets, access
 // scopes, roles and auth providers that an operator keeps in YAML (in Kubernetes, a
-// ConfigMap) instead of creating them through the API. This part only reads the file; storage applies the result
-// and the server reloads it at start-up and on SIGHUP.
+// ConfigMap) instead of creating them through the API. This part only reads the file; storage
+// applies the result and the server reloads it at start-up and on SIGHUP.
 
 #include <cstddef>
 #include <string>

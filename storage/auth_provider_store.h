@@ -30,6 +30,7 @@ class AuthProviderStore final : public AuthProviderRecords {
   void Update(AuthProvider provider, RoleWriter writer, Done<AuthProvider> done) override;
   void Delete(std::string id, StatusDone done) override;
 
+  // Also named by the trigger of migration 0013.
   static constexpr char kChangeChannel[] = "warden_auth_providers";
 
  private:
