@@ -1,12 +1,15 @@
 #include "storage/auth_provider_store.h"
 
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <future>
 #include <pqxx/pqxx>
 #include <string>
 #include <vector>
 
 #include "common/await.h"
 #include "common/random.h"
+#include "tests/storage/race_support.h"
 #include "tests/storage/storage_fixture.h"
 
 namespace warden::storage::testing {
@@ -274,6 +277,31 @@ TEST_CASE_METHOD(ProviderFixture, "a role a provider grants cannot be deleted, n
   CHECK(DeleteRole("Everyone").ok());
   REQUIRE(Delete(first->id).ok());
   CHECK(DeleteRole("Platform").ok());
+}
+
+TEST_CASE_METHOD(ProviderFixture, "an add behind a role delete in progress waits, then fails",
+                 "[auth_provider_store][race]") {
+  CreateRole("Doomed");
+  pqxx::connection observer(url());
+  // What DeleteRole does, held open: the roles write lock, the role locked and deleted.
+  pqxx::connection deleter(url());
+  pqxx::work deleting(deleter);
+  deleting.exec1("SELECT warden_begin_role_write()");
+  deleting.exec1("SELECT origin FROM roles WHERE name = 'Doomed' FOR UPDATE");
+  deleting.exec0("DELETE FROM roles WHERE name = 'Doomed'");
+
+  AuthProvider provider = Corp();
+  provider.rules.push_back({"groups", "x", "Doomed"});
+  std::future<absl::StatusOr<AuthProvider>> added = CallbackFuture<absl::StatusOr<AuthProvider>>(
+      [&](auto done) { store_.Add(provider, RoleWriter{}, done); });
+  AwaitLockWait(observer);
+  deleting.commit();
+
+  REQUIRE(added.wait_for(std::chrono::seconds(30)) == std::future_status::ready);
+  absl::Status status = added.get().status();
+  CHECK(status.code() == StatusCode::kInvalidArgument);
+  CHECK_THAT(std::string(status.message()), Catch::Contains("Doomed"));
+  CHECK(ListProviders()->empty());
 }
 
 TEST_CASE_METHOD(ProviderFixture, "a declarative provider is read-only through the store",
