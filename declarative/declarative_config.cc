@@ -218,10 +218,119 @@ absl::StatusOr<std::vector<DeclarativeRoleSpec>> ReadRoles(YamlReader& reader, c
   return roles;
 }
 
+// The name of an auth provider is part of every person's id ("<name>:<sub>"), so it has the
+// narrow form of the API's (proto/warden/v1/auth_provider.proto): 1 to 64 of a-z, 0-9 and
+// '-', starting with a letter.
+bool IsProviderName(absl::string_view name) {
+  if (name.empty() || name.size() > 64 || name[0] < 'a' || name[0] > 'z') return false;
+  for (char c : name) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  }
+  return true;
+}
+
+// A required string field of an entry.
+absl::StatusOr<std::string> ReadRequiredString(YamlReader& reader, const std::vector<Field>& fields,
+                                               const YAML::Node& entry, absl::string_view key,
+                                               absl::string_view context) {
+  const Field* field = FindField(fields, key);
+  if (field == nullptr) {
+    return reader.Error(entry.Mark(), context, absl::StrCat(key, " is required"));
+  }
+  return reader.String(field->value, field->mark, context, key);
+}
+
+// `rules`: [{key, valueExpression, role}], each field required. Expressions are checked by
+// the server, which compiles them.
+absl::StatusOr<std::vector<M2mMapping>> ReadProviderRules(YamlReader& reader, const Field& field,
+                                                          absl::string_view context) {
+  ASSIGN_OR_RETURN(std::vector<YAML::Node> items,
+                   reader.Sequence(field.value, field.mark, context, "rules"));
+  std::vector<M2mMapping> rules;
+  for (const YAML::Node& item : items) {
+    ASSIGN_OR_RETURN(std::vector<Field> fields, reader.Mapping(item, item.Mark(), context, "a rule",
+                                                               {"key", "valueExpression", "role"}));
+    M2mMapping rule;
+    for (auto [key, out] : {std::pair{"key", &rule.key},
+                            {"valueExpression", &rule.value_expression},
+                            {"role", &rule.role}}) {
+      const Field* part = FindField(fields, key);
+      if (part == nullptr) {
+        return reader.Error(item.Mark(), context, absl::StrCat("a rule needs a ", key));
+      }
+      if (part->key == "role") {
+        ASSIGN_OR_RETURN(*out, ReadName(reader, part->value, part->mark, context, "role"));
+      } else {
+        ASSIGN_OR_RETURN(*out, reader.String(part->value, part->mark, context, key));
+      }
+    }
+    if (rule.key.empty()) return reader.Error(item.Mark(), context, "a rule's key is empty");
+    rules.push_back(std::move(rule));
+  }
+  return rules;
+}
+
+absl::StatusOr<std::vector<DeclarativeAuthProviderSpec>> ReadAuthProviders(YamlReader& reader,
+                                                                           const Field& field) {
+  constexpr absl::string_view kKind = "auth provider";
+  ASSIGN_OR_RETURN(std::vector<YAML::Node> entries,
+                   reader.Sequence(field.value, field.mark, "", field.key));
+  std::vector<DeclarativeAuthProviderSpec> providers;
+  DefinedNames defined;
+  // (issuer, client id) -> the provider and line that has it.
+  std::map<std::pair<std::string, std::string>, std::pair<std::string, int>> clients;
+  for (const YAML::Node& entry : entries) {
+    ASSIGN_OR_RETURN(std::vector<Field> fields,
+                     reader.Mapping(entry, entry.Mark(), kKind, "the entry",
+                                    {"name", "issuer", "clientId", "clientSecretFile", "scopes",
+                                     "nameClaim", "minimumRole", "rules"}));
+    DeclarativeAuthProviderSpec provider;
+    ASSIGN_OR_RETURN(provider.name, ReadEntryName(reader, fields, entry, kKind, defined));
+    if (!IsProviderName(provider.name)) {
+      return reader.Error(FindField(fields, "name")->mark, Named(kKind, provider.name),
+                          "name must be 1 to 64 of a-z, 0-9 and '-', starting with a letter");
+    }
+    const std::string context = Named(kKind, provider.name);
+    ASSIGN_OR_RETURN(provider.issuer, ReadRequiredString(reader, fields, entry, "issuer", context));
+    ASSIGN_OR_RETURN(provider.client_id,
+                     ReadRequiredString(reader, fields, entry, "clientId", context));
+    ASSIGN_OR_RETURN(provider.client_secret_file,
+                     ReadOptionalString(reader, fields, "clientSecretFile", context));
+    ASSIGN_OR_RETURN(provider.name_claim, ReadOptionalString(reader, fields, "nameClaim", context));
+    if (const Field* scopes = FindField(fields, "scopes")) {
+      ASSIGN_OR_RETURN(std::vector<YAML::Node> items,
+                       reader.Sequence(scopes->value, scopes->mark, context, "scopes"));
+      for (const YAML::Node& item : items) {
+        ASSIGN_OR_RETURN(std::string scope, reader.String(item, item.Mark(), context, "a scope"));
+        provider.scopes.push_back(std::move(scope));
+      }
+    }
+    // Absent leaves it empty: None.
+    if (const Field* minimum = FindField(fields, "minimumRole")) {
+      ASSIGN_OR_RETURN(provider.minimum_role,
+                       ReadName(reader, minimum->value, minimum->mark, context, "minimumRole"));
+    }
+    if (const Field* rules = FindField(fields, "rules")) {
+      ASSIGN_OR_RETURN(provider.rules, ReadProviderRules(reader, *rules, context));
+    }
+    const int line = LineOf(entry.Mark());
+    auto [other, added] = clients.emplace(std::pair{provider.issuer, provider.client_id},
+                                          std::pair{provider.name, line});
+    if (!added) {
+      return reader.Error(
+          entry.Mark(), context,
+          absl::StrCat("issuer and clientId are those of ", Named(kKind, other->second.first),
+                       " (line ", other->second.second, ")"));
+    }
+    providers.push_back(std::move(provider));
+  }
+  return providers;
+}
+
 absl::StatusOr<DeclarativeConfig> ReadDocument(YamlReader& reader, const YAML::Node& document) {
   ASSIGN_OR_RETURN(std::vector<Field> fields,
                    reader.Mapping(document, document.Mark(), "", "the configuration",
-                                  {"permissionSets", "accessScopes", "roles"}));
+                                  {"permissionSets", "accessScopes", "roles", "authProviders"}));
   DeclarativeConfig config;
   if (const Field* field = FindField(fields, "permissionSets")) {
     ASSIGN_OR_RETURN(config.permission_sets, ReadPermissionSets(reader, *field));
@@ -231,6 +340,9 @@ absl::StatusOr<DeclarativeConfig> ReadDocument(YamlReader& reader, const YAML::N
   }
   if (const Field* field = FindField(fields, "roles")) {
     ASSIGN_OR_RETURN(config.roles, ReadRoles(reader, *field));
+  }
+  if (const Field* field = FindField(fields, "authProviders")) {
+    ASSIGN_OR_RETURN(config.auth_providers, ReadAuthProviders(reader, *field));
   }
   return config;
 }

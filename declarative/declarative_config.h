@@ -1,9 +1,9 @@
 #pragma once
 
 // The declarative configuration file (docs/declarative-config.md): permission sets, access
-// scopes and roles that an operator keeps in YAML (in Kubernetes, a ConfigMap) instead of
-// creating them through the API. This part only reads the file; storage applies the result
-// and the server reloads it at start-up and on SIGHUP.
+// scopes, roles and auth providers that an operator keeps in YAML (in Kubernetes, a
+// ConfigMap) instead of creating them through the API. This part only reads the file; storage
+// applies the result and the server reloads it at start-up and on SIGHUP.
 
 #include <cstddef>
 #include <string>
@@ -21,10 +21,13 @@ inline constexpr size_t kMaxDeclarativeConfigBytes = 1 << 20;
 // comments, is an empty configuration.
 //
 // Checks everything that needs no database: the YAML syntax, the shape (unknown keys and
-// wrong node types are errors, so a typo never passes silently), names (ValidateName), access
-// levels (ParseAccess), required fields and duplicate names within a kind. It does not check
-// that resources exist or that a role's permission set and scope are defined: they may be
-// built in or created through the API, and only storage knows.
+// wrong node types are errors, so a typo never passes silently), names (ValidateName; auth
+// provider names have the API's narrower form), access levels (ParseAccess), required fields,
+// duplicate names within a kind and auth providers sharing an issuer and client id. It does
+// not check that resources exist or that a role's permission set and scope, or the roles an
+// auth provider grants, are defined: they may be built in or created through the API, and
+// only storage knows. Nor does it check issuer URLs or rule expressions: the server does,
+// as for providers added through the API.
 //
 // Every error is INVALID_ARGUMENT and its message starts "<source_name>:<line>: " (1-based
 // line, left out only for the size limit) and says what is wrong, e.g.

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "domain/access.h"
+#include "domain/m2m.h"
 
 namespace warden {
 
@@ -109,12 +110,28 @@ struct DeclarativeRoleSpec {
   std::string access_scope_name;  // empty means Unrestricted
 };
 
+// An auth provider as the declarative configuration file declares it: AuthProvider
+// (domain/auth_provider.h) without what storage assigns (id, revision, origin). Its rules
+// and minimum role name roles.
+struct DeclarativeAuthProviderSpec {
+  std::string name;
+  std::string issuer;
+  std::string client_id;
+  std::string client_secret_file;  // empty: a public client
+  std::vector<std::string> scopes;
+  std::string name_claim;
+  std::vector<M2mMapping> rules;  // AuthProviderRule
+  std::string minimum_role;       // empty: None
+  bool operator==(const DeclarativeAuthProviderSpec&) const = default;
+};
+
 // The whole declarative configuration: what the file says should exist. Applying it
 // creates, updates and removes declarative objects so that they match it exactly.
 struct DeclarativeConfig {
   std::vector<PermissionSetSpec> permission_sets;
   std::vector<AccessScopeSpec> access_scopes;
   std::vector<DeclarativeRoleSpec> roles;
+  std::vector<DeclarativeAuthProviderSpec> auth_providers;
 };
 
 }  // namespace warden

@@ -14,6 +14,7 @@
 #include "absl/strings/str_join.h"
 #include "common/random.h"
 #include "common/status_macros.h"
+#include "storage/auth_provider_tables.h"
 #include "storage/pg/sql_values.h"
 #include "storage/role_tables.h"
 
@@ -104,6 +105,8 @@ absl::Status ValidateConfig(const DeclarativeConfig& config) {
   check_unique("permission set", Names(config.permission_sets));
   check_unique("access scope", Names(config.access_scopes));
   check_unique("role", Names(config.roles));
+  check_unique("auth provider", Names(config.auth_providers));
+  auth_provider_tables::CheckDistinctClients(config.auth_providers, errors);
   for (const PermissionSetSpec& set : config.permission_sets) {
     absl::Status s = CheckAccessLevels(absl::StrCat("permission set ", set.name), set.permissions);
     if (!s.ok()) errors.push_back(std::string(s.message()));
@@ -136,6 +139,10 @@ class Applier {
     RETURN_IF_ERROR(UpsertPermissionSets());
     RETURN_IF_ERROR(UpsertAccessScopes());
     UpsertRoles();
+    // After the roles the providers may name are written, before those removed are checked
+    // for users.
+    RETURN_IF_ERROR(auth_provider_tables::ApplyDeclarativeProviders(tx_, config_.auth_providers,
+                                                                    result_.auth_providers));
     RETURN_IF_ERROR(RemoveStale());
     return result_;
   }
@@ -362,7 +369,7 @@ class Applier {
 
 int DeclarativeResult::total() const {
   int total = 0;
-  for (const DeclarativeChanges* c : {&permission_sets, &access_scopes, &roles}) {
+  for (const DeclarativeChanges* c : {&permission_sets, &access_scopes, &roles, &auth_providers}) {
     total += c->created + c->updated + c->deleted;
   }
   return total;
@@ -371,6 +378,7 @@ int DeclarativeResult::total() const {
 DeclarativeStore::DeclarativeStore(StorageExecutor& executor) : executor_(executor) {
   role_tables::PrepareRoleTables(executor_);
   role_tables::PrepareDeclarativeStatements(executor_);
+  auth_provider_tables::PrepareAuthProviderTables(executor_);
 }
 
 void DeclarativeStore::ApplyDeclarative(DeclarativeConfig config, absl::Time now,

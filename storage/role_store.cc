@@ -64,6 +64,14 @@ constexpr char kM2mConfigsUsingRoleSql[] = R"sql(
 SELECT DISTINCT c.issuer FROM m2m_mappings m JOIN m2m_configs c ON c.id = m.config_id
 WHERE m.role = $1 ORDER BY c.issuer)sql";
 
+// $1 role name. The names of the auth providers whose rules or minimum role grant the role.
+constexpr char kAuthProvidersUsingRole[] = "warden_role_auth_providers_using";
+constexpr char kAuthProvidersUsingRoleSql[] = R"sql(
+SELECT p.name FROM auth_providers p
+WHERE p.minimum_role = $1
+   OR EXISTS (SELECT 1 FROM auth_provider_rules r WHERE r.provider_id = p.id AND r.role = $1)
+ORDER BY p.name COLLATE "C")sql";
+
 constexpr char kLiveTokensUsingRole[] = "warden_role_live_tokens_using";
 constexpr char kLiveTokensUsingRoleSql[] = R"sql(
 SELECT id::text, name, count(*) OVER ()
@@ -100,6 +108,7 @@ void PrepareRoleStatements(StorageExecutor& executor) {
   executor.Prepare(kUpdateRole, kUpdateRoleSql);
   executor.Prepare(kLiveTokensUsingRole, kLiveTokensUsingRoleSql);
   executor.Prepare(kM2mConfigsUsingRole, kM2mConfigsUsingRoleSql);
+  executor.Prepare(kAuthProvidersUsingRole, kAuthProvidersUsingRoleSql);
   executor.Prepare(kDeleteRole, kDeleteRoleSql);
 }
 
@@ -168,6 +177,15 @@ absl::Status CheckRoleUnused(pqxx::transaction_base& tx, const std::string& name
     return absl::FailedPreconditionError(
         absl::StrCat("role ", name, " is used by the mappings of m2m configs for ",
                      absl::StrJoin(issuers, ", ")));
+  }
+  // So do auth providers, locking them the same way (auth_provider_tables.h).
+  const pqxx::result providers = tx.exec_prepared(kAuthProvidersUsingRole, name);
+  if (!providers.empty()) {
+    std::vector<std::string> names;
+    for (const pqxx::row& row : providers) names.push_back(row[0].as<std::string>());
+    return absl::FailedPreconditionError(
+        absl::StrCat("role ", name, " is used by the rules or minimum role of auth providers ",
+                     absl::StrJoin(names, ", ")));
   }
   return absl::OkStatus();
 }

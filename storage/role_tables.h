@@ -168,7 +168,8 @@ void InsertRoleRow(pqxx::transaction_base& tx, const RoleRow& row);
 // Replaces description, permission set and scope of the role named row.name.
 void UpdateRoleRow(pqxx::transaction_base& tx, const RoleRow& row);
 // FAILED_PRECONDITION "role <name> is used by N live tokens: ..." if a token that is
-// neither revoked nor expired at `now` holds it.
+// neither revoked nor expired at `now` holds it; else naming the M2M configs whose mappings,
+// or the auth providers whose rules or minimum role, grant it.
 absl::Status CheckRoleUnused(pqxx::transaction_base& tx, const std::string& name, absl::Time now);
 void DeleteRoleRow(pqxx::transaction_base& tx, const std::string& name);
 

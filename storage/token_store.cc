@@ -21,15 +21,15 @@ namespace {
   "1000000)::bigint, "                                                            \
   "(extract(epoch FROM expires_at) * 1000000)::bigint, revoked, "                 \
   "(extract(epoch FROM revoked_at) * 1000000)::bigint, created_by, "              \
-  "(extract(epoch FROM last_used_at) * 1000000)::bigint"
+  "(extract(epoch FROM last_used_at) * 1000000)::bigint, created_by_name"
 
 // $1 id, $2 name, $3 roles (text[] literal), $4 issued_at, $5 expires_at (micros),
 // $6 revoked, $7 revoked_at (micros; ignored unless revoked), $8 created_by, $9 root, $10 the
 // cap on the root's live tokens (0: none), $11 the role generation checked against (NULL:
-// not compared). One round trip, in its own implicit transaction: the function (migration
-// 0011) holds the root's advisory lock, counts, compares the generation under the shared
-// roles lock, locks the named roles and inserts. Yields (live: NULL unless the cap was
-// reached, missing roles as JSON, stale).
+// not compared), $12 created_by_name. One round trip, in its own implicit transaction: the
+// function (migrations 0011, 0013) holds the root's advisory lock, counts, compares the generation
+// under the shared roles lock, locks the named roles and inserts. Yields (live: NULL unless the cap
+// was reached, missing roles as JSON, stale).
 constexpr char kMint[] = "warden_token_mint";
 constexpr char kMintSql[] = R"sql(
 SELECT live, array_to_json(missing_roles)::text, stale FROM warden_mint_token(
@@ -37,7 +37,7 @@ SELECT live, array_to_json(missing_roles)::text, stale FROM warden_mint_token(
   'epoch'::timestamptz + $4::bigint * interval '1 microsecond',
   'epoch'::timestamptz + $5::bigint * interval '1 microsecond',
   $6::boolean, 'epoch'::timestamptz + $7::bigint * interval '1 microsecond', $8, $9,
-  $10::integer, $11::bigint))sql";
+  $10::integer, $11::bigint, $12))sql";
 
 // $1 id.
 constexpr char kGet[] = "warden_token_get";
@@ -162,6 +162,7 @@ absl::StatusOr<TokenMetadata> ReadToken(const pqxx::row& row) {
   if (!row[6].is_null()) token.revoked_at = FromMicros(row[6].as<int64_t>());
   token.created_by = row[7].as<std::string>();
   if (!row[8].is_null()) token.last_used_at = FromMicros(row[8].as<int64_t>());
+  token.created_by_name = row[9].as<std::string>();
   return token;
 }
 
@@ -224,7 +225,7 @@ void TokenStore::Insert(TokenMetadata token, MintConditions conditions,
             kMint, token.id, token.name, TextArrayLiteral(token.roles), ToMicros(token.issued_at),
             ToMicros(token.expires_at), token.revoked, revoked_at, token.created_by, root,
             std::max(conditions.max_live_per_root, 0),
-            conditions.role_generation ? generation.c_str() : nullptr);
+            conditions.role_generation ? generation.c_str() : nullptr, token.created_by_name);
         if (row[2].as<bool>()) return absl::AbortedError(kStaleRolesMessage);
         if (!row[0].is_null()) {
           return absl::ResourceExhaustedError(absl::StrCat(
@@ -292,14 +293,14 @@ void TokenStore::List(TokenListQuery query, std::function<void(absl::StatusOr<To
         TokenPage page;
         for (const pqxx::row& row : rows) {
           // kListUnused's last row may be where its budget ended rather than a match.
-          const bool wanted = !q.unused_since || row[9].as<bool>();
+          const bool wanted = !q.unused_since || row[10].as<bool>();
           if (wanted && page.tokens.size() == static_cast<size_t>(q.page_size)) {
             const TokenMetadata& last = page.tokens.back();
             page.next = TokenCursor{last.issued_at, last.id};
             break;
           }
           ASSIGN_OR_RETURN(TokenMetadata token, ReadToken(row));
-          if (q.unused_since && row[10].as<int64_t>() == kUnusedScanRows) {
+          if (q.unused_since && row[11].as<int64_t>() == kUnusedScanRows) {
             page.next = TokenCursor{token.issued_at, token.id};  // more may follow
           }
           if (wanted) page.tokens.push_back(std::move(token));

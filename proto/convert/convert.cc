@@ -36,6 +36,7 @@ void ToProto(const TokenMetadata& token, v1::TokenMetadata* out) {
   out->set_revoked(token.revoked);
   if (token.revoked_at.has_value()) ToProto(*token.revoked_at, out->mutable_revoked_at());
   out->set_created_by(token.created_by);
+  out->set_created_by_name(token.created_by_name);
   if (token.last_used_at.has_value()) ToProto(*token.last_used_at, out->mutable_last_used_at());
 }
 

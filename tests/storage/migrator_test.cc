@@ -130,7 +130,7 @@ TEST_CASE("the tokens table has no column for the token string", "[migrator]") {
   }
   CHECK(columns == std::set<std::string>{"id", "name", "roles", "issued_at", "expires_at",
                                          "revoked", "revoked_at", "created_by", "last_used_at",
-                                         "expired", "root_principal"});
+                                         "expired", "root_principal", "created_by_name"});
 }
 
 TEST_CASE("migrating an unreachable database is UNAVAILABLE", "[migrator]") {

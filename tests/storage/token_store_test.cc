@@ -38,6 +38,7 @@ void RequireSameToken(const TokenMetadata& got, const TokenMetadata& want) {
   CHECK(got.revoked == want.revoked);
   CHECK(got.revoked_at == want.revoked_at);
   CHECK(got.created_by == want.created_by);
+  CHECK(got.created_by_name == want.created_by_name);
 }
 
 std::vector<std::string> Ids(const std::vector<TokenMetadata>& tokens) {
@@ -55,6 +56,32 @@ TEST_CASE("a token round-trips through insert and get", "[token_store]") {
   absl::StatusOr<TokenMetadata> got = storage.Get(token.id);
   REQUIRE(got.ok());
   RequireSameToken(*got, token);
+}
+
+TEST_CASE("the creator's name round-trips through every read", "[token_store]") {
+  StorageFixture storage;
+  TokenMetadata token = NewToken(TestEpoch());
+  token.created_by = "user:corp:248289761001";
+  token.created_by_name = "Jane Doe <jane@corp.example.com>";
+  REQUIRE(storage.Insert(token).ok());
+  TokenMetadata unnamed = NewToken(TestEpoch() + absl::Seconds(1));  // as before migration 13
+  REQUIRE(storage.Insert(unnamed).ok());
+
+  CHECK(storage.Get(token.id)->created_by_name == token.created_by_name);
+  TokenListQuery query;
+  query.now = TestEpoch();
+  query.page_size = 10;
+  absl::StatusOr<TokenPage> page = storage.List(query);
+  REQUIRE(page.ok());
+  REQUIRE(page->tokens.size() == 2);
+  CHECK(page->tokens[0].created_by_name == token.created_by_name);
+  CHECK(page->tokens[1].created_by_name.empty());
+  query.unused_since = TestEpoch();
+  page = storage.List(query);
+  REQUIRE(page.ok());
+  REQUIRE(page->tokens.size() == 2);
+  CHECK(page->tokens[0].created_by_name == token.created_by_name);
+  CHECK(storage.Revoke(token.id, TestEpoch())->created_by_name == token.created_by_name);
 }
 
 TEST_CASE("inserting an existing id is ALREADY_EXISTS", "[token_store]") {

@@ -38,6 +38,19 @@ roles:
     accessScope: team-a
   - name: Quiet
     permissionSet: Nothing
+authProviders:
+  - name: corp
+    issuer: https://login.corp.example.com
+    clientId: warden
+    clientSecretFile: /etc/warden/corp/client-secret   # optional; absent: a public client
+    scopes: [openid, email, groups]         # optional; absent: openid email profile
+    nameClaim: email                        # optional; absent: email, else sub
+    minimumRole: Team A reader              # optional; absent: None
+    rules:
+      - key: groups
+        valueExpression: platform-admins
+        role: Token Issuer
+      - {key: org.team, valueExpression: "team-a|team-b", role: Team A reader}
 )yaml";
 
 // Parses `yaml` as "roles.yaml", expects INVALID_ARGUMENT, returns the message.
@@ -80,17 +93,102 @@ TEST_CASE("the full example parses to the exact configuration") {
   CHECK(config->roles[1].access_scope_name == "team-a");
   // No accessScope: left empty, which DeclarativeRoleSpec defines as Unrestricted.
   CHECK(config->roles[2].access_scope_name.empty());
+
+  REQUIRE(config->auth_providers.size() == 1);
+  DeclarativeAuthProviderSpec corp;
+  corp.name = "corp";
+  corp.issuer = "https://login.corp.example.com";
+  corp.client_id = "warden";
+  corp.client_secret_file = "/etc/warden/corp/client-secret";
+  corp.scopes = {"openid", "email", "groups"};
+  corp.name_claim = "email";
+  corp.minimum_role = "Team A reader";
+  corp.rules = {{"groups", "platform-admins", "Token Issuer"},
+                {"org.team", "team-a|team-b", "Team A reader"}};
+  CHECK(config->auth_providers[0] == corp);
+}
+
+TEST_CASE("an auth provider needs only a name, an issuer and a client id") {
+  auto config = ParseDeclarativeConfig(
+      "authProviders:\n  - name: p1\n    issuer: https://a.example.com\n    clientId: c\n"
+      "  - name: p2\n    issuer: https://a.example.com\n    clientId: d\n    rules: []\n",
+      "roles.yaml");
+  REQUIRE(config.ok());
+  REQUIRE(config->auth_providers.size() == 2);
+  DeclarativeAuthProviderSpec bare;
+  bare.name = "p1";
+  bare.issuer = "https://a.example.com";
+  bare.client_id = "c";
+  CHECK(config->auth_providers[0] == bare);
+  CHECK(config->auth_providers[1].client_id == "d");
+}
+
+TEST_CASE("auth provider errors name the line and what is wrong") {
+  constexpr char kHead[] = "authProviders:\n  - name: corp\n    issuer: https://i\n";
+  SECTION("required fields") {
+    CHECK(ErrorOf(absl::StrCat(kHead, "    rules: []\n")) ==
+          "roles.yaml:2: auth provider \"corp\": clientId is required");
+    CHECK(ErrorOf("authProviders:\n  - name: corp\n    clientId: c\n") ==
+          "roles.yaml:2: auth provider \"corp\": issuer is required");
+    CHECK(ErrorOf("authProviders:\n  - issuer: i\n") ==
+          "roles.yaml:2: auth provider: name is required");
+    CHECK(
+        ErrorOf(absl::StrCat(kHead, "    clientId: c\n    rules:\n      - {key: g, role: r}\n")) ==
+        "roles.yaml:6: auth provider \"corp\": a rule needs a valueExpression");
+    CHECK(ErrorOf(absl::StrCat(kHead,
+                               "    clientId: c\n    rules:\n"
+                               "      - {key: '', valueExpression: x, role: r}\n")) ==
+          "roles.yaml:6: auth provider \"corp\": a rule's key is empty");
+  }
+  SECTION("unknown keys, in the entry and in rules") {
+    CHECK(ErrorOf(absl::StrCat(kHead, "    clientID: c\n")) ==
+          "roles.yaml:4: auth provider: unknown key \"clientID\" (expected one of name, issuer, "
+          "clientId, clientSecretFile, scopes, nameClaim, minimumRole, rules)");
+    CHECK(ErrorOf(absl::StrCat(kHead,
+                               "    clientId: c\n    rules:\n"
+                               "      - {key: g, value: x, role: r}\n")) ==
+          "roles.yaml:6: auth provider \"corp\": unknown key \"value\" (expected one of key, "
+          "valueExpression, role)");
+  }
+  SECTION("names have the API's form and are unique") {
+    CHECK(ErrorOf("authProviders:\n  - name: Corp\n    issuer: i\n    clientId: c\n") ==
+          "roles.yaml:2: auth provider \"Corp\": name must be 1 to 64 of a-z, 0-9 and '-', "
+          "starting with a letter");
+    CHECK(ErrorOf(absl::StrCat(kHead,
+                               "    clientId: c\n  - name: corp\n    issuer: j\n"
+                               "    clientId: c\n")) ==
+          "roles.yaml:5: auth provider \"corp\" is defined twice (first on line 2)");
+  }
+  SECTION("one provider per issuer and client id") {
+    CHECK(ErrorOf(absl::StrCat(kHead,
+                               "    clientId: c\n  - name: other\n    issuer: https://i\n"
+                               "    clientId: c\n")) ==
+          "roles.yaml:5: auth provider \"other\": issuer and clientId are those of auth provider "
+          "\"corp\" (line 2)");
+  }
+  SECTION("wrong node types") {
+    CHECK(ErrorOf(absl::StrCat(kHead, "    clientId: c\n    scopes: openid\n")) ==
+          "roles.yaml:5: auth provider \"corp\": scopes must be a list, not a string");
+    CHECK(ErrorOf(absl::StrCat(kHead, "    clientId: c\n    rules: {key: g}\n")) ==
+          "roles.yaml:5: auth provider \"corp\": rules must be a list, not a mapping");
+    CHECK(ErrorOf(absl::StrCat(kHead, "    clientId: [c]\n")) ==
+          "roles.yaml:4: auth provider \"corp\": clientId must be a string, not a list");
+    CHECK(ErrorOf(absl::StrCat(kHead, "    clientId: c\n    minimumRole: \"a\\nb\"\n")) ==
+          "roles.yaml:5: auth provider \"corp\": minimumRole must contain only printable "
+          "characters");
+  }
 }
 
 TEST_CASE("empty text, comments only, an empty document and empty lists are empty configs") {
   for (const char* yaml : {"", "\n\n", "# nothing here\n  # still nothing\n", "---\n", "~\n",
-                           "permissionSets: []\naccessScopes:\nroles: []\n"}) {
+                           "permissionSets: []\naccessScopes:\nroles: []\nauthProviders: []\n"}) {
     INFO(yaml);
     auto config = ParseDeclarativeConfig(yaml, "roles.yaml");
     REQUIRE(config.ok());
     CHECK(config->permission_sets.empty());
     CHECK(config->access_scopes.empty());
     CHECK(config->roles.empty());
+    CHECK(config->auth_providers.empty());
   }
 }
 
@@ -114,7 +212,7 @@ TEST_CASE("errors name the source, the line and what is wrong") {
   SECTION("unknown keys, at the top and inside entries") {
     CHECK(ErrorOf("# c\npermisionSets: []\n") ==
           "roles.yaml:2: unknown key \"permisionSets\" (expected one of permissionSets, "
-          "accessScopes, roles)");
+          "accessScopes, roles, authProviders)");
     CHECK(ErrorOf("roles:\n  - name: r\n    permissionSet: p\n    acessScope: s\n") ==
           "roles.yaml:4: role: unknown key \"acessScope\" (expected one of name, description, "
           "permissionSet, accessScope)");
@@ -242,7 +340,7 @@ TEST_CASE("hostile names: quotes are printable, so valid, and escaped in message
   // A key with a newline cannot forge a second line in the message.
   CHECK(ErrorOf("\"bad\\nroles.yaml:9: ok\": 1\n") ==
         "roles.yaml:1: unknown key \"bad\\nroles.yaml:9: ok\" (expected one of permissionSets, "
-        "accessScopes, roles)");
+        "accessScopes, roles, authProviders)");
 }
 
 TEST_CASE("the size limit and alias expansion are refused") {
