@@ -4,6 +4,7 @@
 #include "common/await.h"
 #include "declarative/declarative_config.h"
 #include "glog/logging.h"
+#include "server/signin/auth_provider_validation.h"
 
 namespace warden {
 namespace {
@@ -14,13 +15,47 @@ std::string Summary(const storage::DeclarativeChanges& c) {
 
 }  // namespace
 
+// The file's providers checked and normalised as the API does it (https issuer, expressions
+// that compile, "openid" among the scopes), naming the provider that is wrong.
+absl::Status CheckDeclarativeAuthProviders(const std::string& path, DeclarativeConfig& config) {
+  for (DeclarativeAuthProviderSpec& spec : config.auth_providers) {
+    AuthProvider provider;
+    provider.name = spec.name;
+    provider.issuer = spec.issuer;
+    provider.client_id = spec.client_id;
+    provider.client_secret_file = spec.client_secret_file;
+    provider.scopes = spec.scopes;
+    provider.name_claim = spec.name_claim;
+    provider.rules = spec.rules;
+    provider.minimum_role = spec.minimum_role;
+    absl::StatusOr<AuthProvider> valid = ValidateAuthProvider(std::move(provider));
+    if (!valid.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(path, ": auth provider \"", spec.name,
+                                                     "\": ", valid.status().message()));
+    }
+    spec.scopes = valid->scopes;
+    spec.minimum_role = valid->minimum_role;
+  }
+  return absl::OkStatus();
+}
+
 DeclarativeRoles::DeclarativeRoles(std::string path, storage::DeclarativeStore& store,
-                                   RoleAuthority& authority, const Clock& clock)
-    : path_(std::move(path)), store_(store), authority_(authority), clock_(clock) {}
+                                   RoleAuthority& authority, AuthProviderAuthority& providers,
+                                   const Clock& clock)
+    : path_(std::move(path)),
+      store_(store),
+      authority_(authority),
+      providers_(providers),
+      clock_(clock) {}
 
 absl::Status DeclarativeRoles::Apply() {
   if (path_.empty()) return absl::OkStatus();
   absl::StatusOr<DeclarativeConfig> config = LoadDeclarativeConfigFile(path_);
+  if (config.ok()) {
+    if (absl::Status providers = CheckDeclarativeAuthProviders(path_, *config); !providers.ok()) {
+      config = providers;
+    }
+  }
   absl::StatusOr<storage::DeclarativeResult> result =
       config.ok() ? Await<absl::StatusOr<storage::DeclarativeResult>>([&](auto done) {
         store_.ApplyDeclarative(std::move(*config), clock_.Now(), std::move(done));
@@ -33,9 +68,14 @@ absl::Status DeclarativeRoles::Apply() {
   }
   absl::Status refreshed =
       Await<absl::Status>([this](auto done) { authority_.RefreshView(std::move(done)); });
+  if (refreshed.ok()) {
+    refreshed =
+        Await<absl::Status>([this](auto done) { providers_.RefreshView(std::move(done)); });
+  }
   LOG(INFO) << "applied declarative configuration " << path_ << ": permission sets "
             << Summary(result->permission_sets) << "; access scopes "
-            << Summary(result->access_scopes) << "; roles " << Summary(result->roles);
+            << Summary(result->access_scopes) << "; roles " << Summary(result->roles)
+            << "; auth providers " << Summary(result->auth_providers);
   if (!refreshed.ok()) {
     LOG(WARNING) << "role view reload after the declarative configuration failed: "
                  << refreshed.message();

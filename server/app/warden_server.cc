@@ -43,8 +43,11 @@ absl::StatusOr<std::unique_ptr<WardenServer>> WardenServer::Start(
     const ServerConfig& config, const notifier::NotifierConfig& notifier_config) {
   // A broken declarative file stops start-up, before anything is built or served.
   if (!config.declarative_config.empty()) {
-    absl::Status declarative = LoadDeclarativeConfigFile(config.declarative_config).status();
-    if (!declarative.ok()) return declarative;
+    absl::StatusOr<DeclarativeConfig> declarative =
+        LoadDeclarativeConfigFile(config.declarative_config);
+    if (!declarative.ok()) return declarative.status();
+    absl::Status providers = CheckDeclarativeAuthProviders(config.declarative_config, *declarative);
+    if (!providers.ok()) return providers;
   }
   absl::StatusOr<jose::KeyRing> keys = LoadSigningKeys(config);
   if (!keys.ok()) return keys.status();
@@ -81,7 +84,7 @@ WardenServer::WardenServer(const ServerConfig& config,
       declarative_store_(executor_),
       m2m_store_(executor_),
       provider_store_(executor_),
-      sign_in_state_store_(executor_),
+      sign_in_state_store_(executor_, RealClock::Get()),
       schedule_store_(executor_),
       usage_(RealClock::Get(), UsageOptionsFrom(config), UsageRecorder::WriteTo(token_store_)),
       watch_hub_(kWatchLogCapacity),
@@ -104,15 +107,15 @@ WardenServer::WardenServer(const ServerConfig& config,
                      keys_, *audit_, RealClock::Get(), M2mOptionsFrom(config)),
       role_authority_(permission_set_store_, access_scope_store_, role_store_, roles_, *audit_,
                       RealClock::Get()),
-      declarative_(config.declarative_config, declarative_store_, role_authority_,
-                   RealClock::Get()),
-      token_api_(authority_),
-      role_api_(role_authority_),
       provider_client_(http_fetcher_, RealClock::Get(), ProviderClientOptionsFrom(config)),
       provider_authority_(provider_store_, provider_view_, roles_, provider_client_, issuer_keys_,
                           blocking_pool_, *audit_, config.m2m_ca_file),
       sign_in_(provider_view_, provider_client_, issuer_keys_, sign_in_state_store_, token_store_,
                keys_, blocking_pool_, *audit_, RealClock::Get(), SignInOptionsFrom(config)),
+      declarative_(config.declarative_config, declarative_store_, role_authority_,
+                   provider_authority_, RealClock::Get()),
+      token_api_(authority_),
+      role_api_(role_authority_),
       auth_api_(validator_, roles_, m2m_authority_, authority_),
       provider_api_(provider_authority_, sign_in_, roles_,
                     [this] { return authenticator_.admin_enabled(); }),
@@ -121,8 +124,8 @@ WardenServer::WardenServer(const ServerConfig& config,
           gate_, auth_api_,
           WatchSources{watch_hub_, revocations_, roles_, m2m_view_, provider_view_, validator_,
                        RealClock::Get()}),
-      provider_service_(gate_, provider_api_),
       role_service_(gate_, role_api_),
+      provider_service_(gate_, provider_api_),
       descriptors_(WardenDescriptorSet()),
       reflection_v1_(descriptors_, ServedServices()),
       reflection_v1alpha_(descriptors_, ServedServices()),

@@ -8,12 +8,14 @@
 
 #include "common/thread_pool.h"
 #include "server/api/auth_api.h"
+#include "server/api/auth_provider_api.h"
 #include "server/api/role_api.h"
 #include "server/api/token_api.h"
 #include "server/m2m/m2m_authority.h"
 #include "server/oidc/issuer_key_cache.h"
 #include "server/roles/role_authority.h"
 #include "server/tokens/token_authority.h"
+#include "tests/support/fake_auth_provider_records.h"
 #include "tests/support/fake_m2m_config_records.h"
 #include "tests/support/fake_role_tables.h"
 #include "tests/support/fake_token_records.h"
@@ -28,13 +30,15 @@ using testing::ConnectRequest;
 using testing::HttpFixture;
 using testing::MakeRequest;
 using testing::Serve;
+using warden::testing::FakeAuthProviderRecords;
 using warden::testing::FakeM2mConfigRecords;
+using warden::testing::FakeSignInStateRecords;
 using warden::testing::FakeRoleTables;
 using warden::testing::FakeTokenRecords;
 using warden::testing::RecordingAuditTrail;
 using Json = nlohmann::json;
 
-// The three APIs as the server wires them, over the in-memory records of tests/support
+// The four APIs as the server wires them, over the in-memory records of tests/support
 // instead of PostgreSQL.
 class ApiWorld : public HttpFixture {
  public:
@@ -50,11 +54,21 @@ class ApiWorld : public HttpFixture {
                        keys_, audit_, clock_, M2mAuthority::Options{}),
         token_api_(token_authority_),
         role_api_(role_authority_),
-        auth_api_(validator_, roles_, m2m_authority_) {}
+        provider_records_(roles_),
+        sign_in_states_(clock_),
+        provider_client_(fetcher_, clock_, {}),
+        provider_authority_(provider_records_, providers_, roles_, provider_client_,
+                            issuer_keys_, blocking_pool_, audit_, ""),
+        sign_in_(providers_, provider_client_, issuer_keys_, sign_in_states_, token_records_,
+                 keys_, blocking_pool_, audit_, clock_, {}),
+        auth_api_(validator_, roles_, m2m_authority_, token_authority_),
+        provider_api_(provider_authority_, sign_in_, roles_, [] { return true; }) {}
   // Every task has finished before the objects it uses go.
   ~ApiWorld() { blocking_pool_.Shutdown(); }
 
-  std::vector<UnaryRoute> Routes() { return UnaryRoutes(token_api_, role_api_, auth_api_); }
+  std::vector<UnaryRoute> Routes() {
+    return UnaryRoutes(token_api_, role_api_, auth_api_, provider_api_);
+  }
 
   FakeTokenRecords token_records_;
   FakeRoleTables role_tables_;
@@ -68,7 +82,13 @@ class ApiWorld : public HttpFixture {
   M2mAuthority m2m_authority_;
   TokenApi token_api_;
   RoleApi role_api_;
+  FakeAuthProviderRecords provider_records_;
+  FakeSignInStateRecords sign_in_states_;
+  ProviderClient provider_client_;
+  AuthProviderAuthority provider_authority_;
+  SignInAuthority sign_in_;
   AuthApi auth_api_;
+  AuthProviderApi provider_api_;
 };
 
 TEST_CASE_METHOD(ApiWorld, "every unary method has exactly one route, at its Connect path") {
