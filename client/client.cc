@@ -101,7 +101,8 @@ Client::Client(std::shared_ptr<grpc::ChannelInterface> channel, ClientOptions op
       environment_(environment),
       tokens_(v1::TokenService::NewStub(channel)),
       auth_(v1::AuthService::NewStub(channel)),
-      roles_(v1::RoleService::NewStub(channel)) {}
+      roles_(v1::RoleService::NewStub(channel)),
+      providers_(v1::AuthProviderService::NewStub(channel)) {}
 
 absl::Status Client::Call(bool idempotent,
                           const std::function<grpc::Status(grpc::ClientContext*)>& invoke,
@@ -256,6 +257,101 @@ Client::ExchangeAuthMachineToMachineToken(const std::string& id_token) {
   request.set_id_token(id_token);
   return CallAuth(false, &v1::AuthService::Stub::ExchangeAuthMachineToMachineToken, request,
                   /*send_credentials=*/false);
+}
+
+absl::Status Client::SignOut() {
+  return CallAuth(true, &v1::AuthService::Stub::SignOut, v1::SignOutRequest()).status();
+}
+
+template <typename Request, typename Response>
+absl::StatusOr<Response> Client::CallProviders(bool idempotent,
+                                               ProviderMethod<Request, Response> method,
+                                               const Request& request,
+                                               bool send_credentials) const {
+  Response response;
+  RETURN_IF_ERROR(Call(
+      idempotent,
+      [&](grpc::ClientContext* context) {
+        return (providers_.get()->*method)(context, request, &response);
+      },
+      send_credentials));
+  return response;
+}
+
+absl::StatusOr<std::vector<v1::AuthProvider>> Client::ListAuthProviders() {
+  ASSIGN_OR_RETURN(v1::ListAuthProvidersResponse response,
+                   CallProviders(true, &v1::AuthProviderService::Stub::ListAuthProviders,
+                                 v1::ListAuthProvidersRequest()));
+  return std::vector<v1::AuthProvider>(response.providers().begin(), response.providers().end());
+}
+
+absl::StatusOr<v1::AuthProvider> Client::GetAuthProvider(const std::string& id) {
+  v1::GetAuthProviderRequest request;
+  request.set_id(id);
+  ASSIGN_OR_RETURN(v1::GetAuthProviderResponse response,
+                   CallProviders(true, &v1::AuthProviderService::Stub::GetAuthProvider, request));
+  return std::move(*response.mutable_provider());
+}
+
+absl::StatusOr<v1::AuthProvider> Client::AddAuthProvider(const v1::AuthProvider& provider) {
+  v1::AddAuthProviderRequest request;
+  *request.mutable_provider() = provider;
+  ASSIGN_OR_RETURN(v1::AddAuthProviderResponse response,
+                   CallProviders(false, &v1::AuthProviderService::Stub::AddAuthProvider, request));
+  return std::move(*response.mutable_provider());
+}
+
+absl::StatusOr<v1::AuthProvider> Client::UpdateAuthProvider(const v1::AuthProvider& provider) {
+  v1::UpdateAuthProviderRequest request;
+  *request.mutable_provider() = provider;
+  ASSIGN_OR_RETURN(
+      v1::UpdateAuthProviderResponse response,
+      CallProviders(false, &v1::AuthProviderService::Stub::UpdateAuthProvider, request));
+  return std::move(*response.mutable_provider());
+}
+
+absl::Status Client::DeleteAuthProvider(const std::string& id) {
+  v1::DeleteAuthProviderRequest request;
+  request.set_id(id);
+  return CallProviders(false, &v1::AuthProviderService::Stub::DeleteAuthProvider, request).status();
+}
+
+absl::StatusOr<v1::GetSignInOptionsResponse> Client::GetSignInOptions() {
+  return CallProviders(true, &v1::AuthProviderService::Stub::GetSignInOptions,
+                       v1::GetSignInOptionsRequest(), /*send_credentials=*/false);
+}
+
+absl::StatusOr<v1::StartSignInResponse> Client::StartSignIn(const std::string& provider,
+                                                            const std::string& redirect_uri) {
+  v1::StartSignInRequest request;
+  request.set_provider(provider);
+  request.set_redirect_uri(redirect_uri);
+  return CallProviders(true, &v1::AuthProviderService::Stub::StartSignIn, request,
+                       /*send_credentials=*/false);
+}
+
+absl::StatusOr<v1::SignInSession> Client::CompleteSignIn(const v1::CompleteSignInRequest& request) {
+  RETURN_IF_ERROR(CheckCleartext(options_, "authorization code"));
+  ASSIGN_OR_RETURN(v1::CompleteSignInResponse response,
+                   CallProviders(false, &v1::AuthProviderService::Stub::CompleteSignIn, request,
+                                 /*send_credentials=*/false));
+  return std::move(*response.mutable_session());
+}
+
+absl::StatusOr<v1::StartDeviceSignInResponse> Client::StartDeviceSignIn(
+    const std::string& provider) {
+  RETURN_IF_ERROR(CheckCleartext(options_, "device code"));
+  v1::StartDeviceSignInRequest request;
+  request.set_provider(provider);
+  return CallProviders(false, &v1::AuthProviderService::Stub::StartDeviceSignIn, request,
+                       /*send_credentials=*/false);
+}
+
+absl::StatusOr<v1::CompleteDeviceSignInResponse> Client::CompleteDeviceSignIn(
+    const v1::CompleteDeviceSignInRequest& request) {
+  RETURN_IF_ERROR(CheckCleartext(options_, "device code"));
+  return CallProviders(false, &v1::AuthProviderService::Stub::CompleteDeviceSignIn, request,
+                       /*send_credentials=*/false);
 }
 
 template <typename Request, typename Response>

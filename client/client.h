@@ -11,6 +11,7 @@
 #include "client/credentials.h"
 #include "client/retry.h"
 #include "warden/v1/auth.grpc.pb.h"
+#include "warden/v1/auth_provider.grpc.pb.h"
 #include "warden/v1/role.grpc.pb.h"
 #include "warden/v1/token.grpc.pb.h"
 
@@ -51,8 +52,9 @@ struct ClientOptions {
 // unreachable endpoint shows up at the first call.
 absl::StatusOr<std::shared_ptr<grpc::Channel>> CreateWardenChannel(const ClientOptions& options);
 
-// Calls Warden's TokenService, AuthService and RoleService. Every call carries the
-// credentials (except ExchangeAuthMachineToMachineToken) and a deadline of `timeout` from
+// Calls Warden's TokenService, AuthService, AuthProviderService and RoleService. Every call
+// carries the credentials (except ExchangeAuthMachineToMachineToken and the sign-in calls,
+// which take none) and a deadline of `timeout` from
 // its start; idempotent calls (reads, RevokeToken, ValidateToken; not GenerateToken, the
 // writes of roles and machine-to-machine configs, or the exchange) are retried on
 // UNAVAILABLE with jittered exponential backoff within that deadline. Errors are the
@@ -109,6 +111,36 @@ class Client final {
   // not loopback without `allow_insecure_plaintext`.
   absl::StatusOr<v1::ExchangeAuthMachineToMachineTokenResponse> ExchangeAuthMachineToMachineToken(
       const std::string& id_token);
+  // Ends the client's own credential: revokes the Warden token it presents (a person's
+  // session, or an API token ending itself). FAILED_PRECONDITION for a credential that is
+  // no Warden token (the admin password). Retried like RevokeToken: a retry after a lost
+  // answer is UNAUTHENTICATED (the token is already revoked), which callers take as done.
+  absl::Status SignOut();
+
+  // AuthProviderService: the auth providers people sign in through. List and Get are
+  // retried; Add, Update and Delete are not. Get and Delete take the provider's id; Update
+  // replaces the provider with id `provider.id()`. The list comes sorted by name.
+  absl::StatusOr<std::vector<v1::AuthProvider>> ListAuthProviders();
+  absl::StatusOr<v1::AuthProvider> GetAuthProvider(const std::string& id);
+  absl::StatusOr<v1::AuthProvider> AddAuthProvider(const v1::AuthProvider& provider);
+  absl::StatusOr<v1::AuthProvider> UpdateAuthProvider(const v1::AuthProvider& provider);
+  absl::Status DeleteAuthProvider(const std::string& id);
+
+  // The sign-in calls send no credentials (the person has none yet). GetSignInOptions and
+  // StartSignIn change nothing on the server and are retried; the others are not
+  // (CompleteSignIn's `state` works once, and each device call may answer with a session).
+  // StartSignIn's answer holds the PKCE code verifier: keep it out of URLs and logs.
+  // CompleteSignIn and the device calls carry or return secrets (the code and its
+  // verifier, the device code, the session token): INVALID_ARGUMENT, sending nothing, when
+  // they would go in cleartext to an endpoint that is not loopback without
+  // `allow_insecure_plaintext`.
+  absl::StatusOr<v1::GetSignInOptionsResponse> GetSignInOptions();
+  absl::StatusOr<v1::StartSignInResponse> StartSignIn(const std::string& provider,
+                                                      const std::string& redirect_uri);
+  absl::StatusOr<v1::SignInSession> CompleteSignIn(const v1::CompleteSignInRequest& request);
+  absl::StatusOr<v1::StartDeviceSignInResponse> StartDeviceSignIn(const std::string& provider);
+  absl::StatusOr<v1::CompleteDeviceSignInResponse> CompleteDeviceSignIn(
+      const v1::CompleteDeviceSignInRequest& request);
 
   // RoleService. Reads are retried; creates, updates and deletes are not (a lost answer to
   // a retried create would be ALREADY_EXISTS, to a delete NOT_FOUND). Lists come sorted by
@@ -160,11 +192,21 @@ class Client final {
   absl::StatusOr<Response> CallAuth(bool idempotent, AuthMethod<Request, Response> method,
                                     const Request& request, bool send_credentials = true) const;
 
+  template <typename Request, typename Response>
+  using ProviderMethod = grpc::Status (v1::AuthProviderService::Stub::*)(grpc::ClientContext*,
+                                                                         const Request&, Response*);
+  // One AuthProviderService call through Call; defined (and only used) in client.cc.
+  template <typename Request, typename Response>
+  absl::StatusOr<Response> CallProviders(bool idempotent, ProviderMethod<Request, Response> method,
+                                         const Request& request,
+                                         bool send_credentials = true) const;
+
   const ClientOptions options_;
   RetryEnvironment& environment_;
   std::unique_ptr<v1::TokenService::Stub> tokens_;
   std::unique_ptr<v1::AuthService::Stub> auth_;
   std::unique_ptr<v1::RoleService::Stub> roles_;
+  std::unique_ptr<v1::AuthProviderService::Stub> providers_;
 };
 
 }  // namespace warden

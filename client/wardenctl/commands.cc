@@ -1,6 +1,7 @@
 #include "client/wardenctl/commands.h"
 
 #include "absl/strings/str_cat.h"
+#include "client/wardenctl/auth_provider_commands.h"
 #include "client/wardenctl/completion.h"
 #include "client/wardenctl/help.h"
 #include "client/wardenctl/login_commands.h"
@@ -19,9 +20,10 @@ constexpr char kRootDescription[] =
 scopes they carry, from a terminal or a script. It also manages which OIDC issuers
 Warden trusts and trades their ID tokens for Warden tokens (`wardenctl m2m`).
 
-Log in once with the admin password (`wardenctl login`): wardenctl keeps a
-short-lived session token, never the password, in $XDG_CONFIG_HOME/warden/config.json
-(default ~/.config/warden/, mode 0600). Or pass a token with --token-file, --token or
+Log in once with the admin password (`wardenctl login`), or as yourself through an
+auth provider (`wardenctl login --provider NAME`, managed with `wardenctl
+auth-provider`): wardenctl keeps a short-lived session token, never a password, in
+$XDG_CONFIG_HOME/warden/config.json (default ~/.config/warden/, mode 0600). Or pass a token with --token-file, --token or
 WARDEN_TOKEN; those win over the session, which is only sent to the endpoint that
 issued it.
 
@@ -117,7 +119,7 @@ Command BuildRootCommand() {
       .name = "wardenctl",
       .summary = "Manage Warden API tokens and roles",
       .description = kRootDescription,
-      .examples = {"wardenctl login",
+      .examples = {"wardenctl login", "wardenctl login --provider corp-sso",
                    "wardenctl token create --name ci --role 'Continuous "
                    "Integration' --expires-in 720h --output-file ci.token",
                    "wardenctl token list -o json | jq -r '.tokens[].id'",
@@ -125,7 +127,7 @@ Command BuildRootCommand() {
                    "TOKEN=$(wardenctl m2m exchange --token-file \"$ID_TOKEN_FILE\")"},
       .subcommands = {LoginCommand(), LogoutCommand(), WhoamiCommand(), TokenCommand(),
                       RoleCommand(), PermissionSetCommand(), ScopeCommand(), M2mCommand(),
-                      CompletionCommand(), HelpCommand(), VersionCommand()},
+                      AuthProviderCommand(), CompletionCommand(), HelpCommand(), VersionCommand()},
   };
 }
 

@@ -71,7 +71,8 @@ std::string ErrorLine(const absl::Status& status, const ErrorContext& context) {
       }
       break;
     case absl::StatusCode::kPermissionDenied:
-      hint = "these credentials lack that permission; use a token whose roles grant it";
+      hint = context.permission_denied_hint.value_or(
+          "these credentials lack that permission; use a token whose roles grant it");
       break;
     case absl::StatusCode::kNotFound:
       hint = context.not_found_hint.empty() ? "check the id (`wardenctl token list --all`)"

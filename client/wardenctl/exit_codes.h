@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -36,6 +37,9 @@ struct ErrorContext {
   // What to do about UNAUTHENTICATED when it is not about the caller's credentials (m2m
   // exchange: the ID token was refused); empty: log in or pass a token.
   std::string unauthenticated_hint = {};
+  // What to do about PERMISSION_DENIED; nullopt: use a token whose roles grant it; "": say
+  // nothing more than the server (a sign-in whose rules grant no role).
+  std::optional<std::string> permission_denied_hint = std::nullopt;
 };
 
 // The one line (no newline) printed on stderr for a failed command: for usage errors their

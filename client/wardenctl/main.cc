@@ -35,6 +35,7 @@ warden::cli::Environment ReadEnvironment() {
   char hostname[256] = {};
   gethostname(hostname, sizeof(hostname) - 1);
   environment.hostname = hostname;
+  environment.has_display = !Getenv("DISPLAY").empty() || !Getenv("WAYLAND_DISPLAY").empty();
   return environment;
 }
 

@@ -19,6 +19,7 @@
 #include "client/wardenctl/role_support.h"
 #include "common/status_macros.h"
 #include "declarative/declarative_config.h"
+#include "declarative/yaml_json.h"
 #include "domain/role.h"
 #include "proto/convert/convert.h"
 
@@ -141,6 +142,18 @@ absl::StatusOr<Message> JsonToMessage(const nlohmann::json& json, const std::str
 }
 
 }  // namespace
+
+absl::StatusOr<nlohmann::json> ParseObjectAsJson(absl::string_view text,
+                                                 const std::string& source_name,
+                                                 const std::string& wrapper,
+                                                 absl::string_view what) {
+  if (IsJson(text, source_name)) return ParseJsonObject(text, source_name, wrapper);
+  ASSIGN_OR_RETURN(nlohmann::json json, ParseYamlObjectAsJson(text, source_name, what));
+  if (json.size() == 1 && json.contains(wrapper) && json[wrapper].is_object()) {
+    return nlohmann::json(json[wrapper]);
+  }
+  return json;
+}
 
 absl::StatusOr<v1::PermissionSet> ParsePermissionSetText(absl::string_view text,
                                                          const std::string& source_name) {

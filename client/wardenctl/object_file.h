@@ -19,6 +19,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "nlohmann/json.hpp"
 #include "warden/v1/role.pb.h"
 
 namespace warden::cli {
@@ -31,6 +32,16 @@ absl::StatusOr<v1::AccessScope> ParseAccessScopeText(absl::string_view text,
 // The role's permission_set_id and access_scope_id hold what the text gives, a name or an id
 // (YAML's permissionSet and accessScope are names); the caller resolves them.
 absl::StatusOr<v1::Role> ParseRoleText(absl::string_view text, const std::string& source_name);
+
+// The JSON object of a -f file whose fields are a protobuf message's (`m2m config`,
+// `auth-provider`): JSON as it is, or YAML as declarative/yaml_json.h reads it (`what`
+// names the mapping in its errors); the object under `wrapper` when that is its only key
+// (what `get -o json` prints). The format is chosen as above. INVALID_ARGUMENT
+// "<source>: ..." or "<source>:<line>: ..." when it is not one object.
+absl::StatusOr<nlohmann::json> ParseObjectAsJson(absl::string_view text,
+                                                 const std::string& source_name,
+                                                 const std::string& wrapper,
+                                                 absl::string_view what);
 
 // The file at `path` (at most 1 MiB, like the declarative file).
 absl::StatusOr<std::string> ReadObjectFile(const std::string& path);

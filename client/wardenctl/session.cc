@@ -6,6 +6,18 @@
 
 namespace warden::cli {
 
+SessionConfig NewSessionConfig(const ClientOptions& options) {
+  SessionConfig config;
+  config.endpoint = options.endpoint;
+  config.use_tls = options.use_tls;
+  config.ca_file = options.ca_file;
+  config.tls_server_name = options.tls_server_name;
+  config.cert_file = options.cert_file;
+  config.key_file = options.key_file;
+  config.insecure_plaintext = options.allow_insecure_plaintext;
+  return config;
+}
+
 Session::Session(const Invocation& invocation, const Environment& environment, std::ostream& out,
                  std::ostream& err)
     : invocation_(invocation), environment_(environment), out_(out), err_(err) {
@@ -53,7 +65,7 @@ absl::StatusOr<std::string> Session::Endpoint() {
 absl::StatusOr<ClientOptions> Session::BaseOptions() {
   ClientOptions options;
   ASSIGN_OR_RETURN(options.endpoint, Endpoint());
-  if (flags().Has("timeout")) {
+  if (flags().Has("timeout") && !timeout_is_wait_) {
     absl::Duration timeout;
     if (!absl::ParseDuration(flags().Get("timeout"), &timeout) || timeout <= absl::ZeroDuration()) {
       return Usage("--timeout must be a positive duration such as 10s or 1m");

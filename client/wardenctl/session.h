@@ -25,9 +25,15 @@ struct Environment {
   std::string home;                // HOME
   std::string user;                // the local user, for naming login sessions
   std::string hostname;
+  // DISPLAY or WAYLAND_DISPLAY is set: `login --provider` may open a browser.
+  bool has_display = false;
 };
 
 inline constexpr char kDefaultEndpoint[] = "127.0.0.1:8443";
+
+// A login session for the endpoint of `options`, reached as they say (TLS settings,
+// insecure plaintext); the caller adds the token, its id and its expiry.
+SessionConfig NewSessionConfig(const ClientOptions& options);
 
 // One run of one command: its parsed command line, the environment, where output goes,
 // and the resolution of the global flags into a Client. Not thread-safe.
@@ -79,7 +85,15 @@ class Session final {
   void set_unauthenticated_hint(std::string hint) {
     error_context_.unauthenticated_hint = std::move(hint);
   }
+  // What the error line says after PERMISSION_DENIED (see ErrorContext); "" for nothing.
+  void set_permission_denied_hint(std::string hint) {
+    error_context_.permission_denied_hint = std::move(hint);
+  }
   const ErrorContext& error_context() const { return error_context_; }
+
+  // --timeout is not each call's deadline in this run but a wait of the command's own
+  // (`login --provider`: how long to wait for the browser); calls keep the default.
+  void set_timeout_is_wait() { timeout_is_wait_ = true; }
 
  private:
   // The --ca-file / --tls / --tls-server-name / --insecure-plaintext flags, or the
@@ -95,6 +109,7 @@ class Session final {
   std::ostream& out_;
   std::ostream& err_;
   ErrorContext error_context_;
+  bool timeout_is_wait_ = false;
   bool config_loaded_ = false;
   std::optional<SessionConfig> config_;
 };

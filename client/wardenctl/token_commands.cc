@@ -37,7 +37,7 @@ std::vector<std::pair<std::string, std::string>> TokenFields(const v1::TokenMeta
       {"EXPIRES", FormatTimestamp(token.expiration())},
       {"LAST USED", LastUsedCell(token)},
       {"REVOKED", RevokedCell(token)},
-      {"CREATED BY", token.created_by()},
+      {"CREATED BY", CreatorCell(token)},
   };
 }
 
@@ -202,7 +202,7 @@ absl::Status RunList(Session& session) {
   for (const v1::TokenMetadata& token : all.tokens()) {
     table.AddRow({token.id(), token.name(), absl::StrJoin(token.roles(), ", "),
                   FormatTimestamp(token.expiration()), LastUsedCell(token), RevokedCell(token),
-                  token.created_by()});
+                  CreatorCell(token)});
   }
   session.out() << table.Render();
   return absl::OkStatus();
@@ -250,6 +250,10 @@ absl::Status RunAllowedRoles(Session& session) {
 }
 
 }  // namespace
+
+std::string CreatorCell(const v1::TokenMetadata& token) {
+  return token.created_by_name().empty() ? token.created_by() : token.created_by_name();
+}
 
 Command TokenCommand() {
   Command create{
