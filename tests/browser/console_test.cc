@@ -8,11 +8,13 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "nlohmann/json.hpp"
 #include "tests/e2e/api_client.h"
 #include "tests/e2e/m2m_fixture.h"
+#include "tests/e2e/sign_in_fixture.h"
 #include "tests/e2e/tool_run.h"
 #include "tests/e2e/warden_process.h"
 #include "tests/support/test_database.h"
@@ -31,16 +33,18 @@ constexpr char kUnrestricted[] = "a0a0a0a0-0000-4000-8000-000000000001";
 // REQUIREs that it passes and returns what it reports. A failing scenario leaves a
 // screenshot in the build tree.
 Json Browse(const WardenProcess& server, const std::string& name,
-            const Json& input = Json::object()) {
+            const Json& input = Json::object(),
+            const std::map<std::string, std::string>& extra_env = {}) {
   const std::string failure_shot =
       absl::StrCat(WARDEN_BROWSER_ARTIFACTS, "/", name, "-failure.png");
+  std::map<std::string, std::string> env = {{"WARDEN_URL", server.http_url()},
+                                            {"WARDEN_ADMIN_PASSWORD", server.admin_password()},
+                                            {"WARDEN_CHROMIUM", WARDEN_CHROMIUM},
+                                            {"WARDEN_FAILURE_SCREENSHOT", failure_shot}};
+  env.insert(extra_env.begin(), extra_env.end());
   const ToolRun run =
       RunTool({WARDEN_NODE_EXECUTABLE, WARDEN_CONSOLE_TESTS "/run.mjs", name, input.dump()},
-              absl::Seconds(120),
-              {{"WARDEN_URL", server.http_url()},
-               {"WARDEN_ADMIN_PASSWORD", server.admin_password()},
-               {"WARDEN_CHROMIUM", WARDEN_CHROMIUM},
-               {"WARDEN_FAILURE_SCREENSHOT", failure_shot}});
+              absl::Seconds(120), env);
   INFO("scenario " << name << " exit " << run.exit_code << "\nstdout: " << run.out
                    << "\nstderr: " << run.err << "\n(screenshot: " << failure_shot << ")");
   REQUIRE(run.exit_code == 0);
@@ -262,6 +266,67 @@ TEST_CASE_METHOD(ConsoleFixture, "every page renders, at desktop and phone width
       "screenshots",
       {{"dir", dir != nullptr && *dir != '\0' ? std::string(dir) : WARDEN_BROWSER_ARTIFACTS}});
   CHECK(seen.at("pages").size() >= 8);
+}
+
+// A Warden server with HTTP, a real OpenID Provider and the provider "corp" (issue 17).
+class ConsoleSignInFixture : public SignInFixture {
+ public:
+  ConsoleSignInFixture() { AddProvider(Provider()); }
+
+  Json Browse(const std::string& name, const Json& input = Json::object()) {
+    return testing::Browse(server_, name, input, {{"WARDEN_TRUSTED_SPKI", ProviderSpki()}});
+  }
+  // What Chromium is told to trust: the base64 SHA-256 of the provider's public key.
+  std::string ProviderSpki() const {
+    const ToolRun run = RunTool(
+        {"bash", "-c",
+         "openssl x509 -in \"$1\" -pubkey -noout | openssl pkey -pubin -outform der | "
+         "openssl dgst -sha256 -binary | base64",
+         "spki", idp_->certificate_file()});
+    REQUIRE(run.exit_code == 0);
+    return std::string(absl::StripAsciiWhitespace(run.out));
+  }
+};
+
+TEST_CASE_METHOD(ConsoleSignInFixture,
+                 "a person signs in with their company's provider and may grant only their roles") {
+  // What the person may grant, as the API tells that person.
+  Reply<v1::CompleteSignInResponse> api_session = SignIn("carol@example.com", "carol-pw");
+  REQUIRE(api_session.ok());
+  Reply<v1::ListAllowedTokenRolesResponse> allowed =
+      api_.AllowedRoles(Bearer(api_session.response.session().token()));
+  REQUIRE(allowed.ok());
+  Json roles = Json::array();
+  for (const std::string& role : allowed.response.role_names()) roles.push_back(role);
+  CHECK(roles.dump() == R"(["Token Issuer"])");
+
+  const Json done = Browse("oidc-signin", {{"providerName", "corp"},
+                                           {"email", "carol@example.com"},
+                                           {"password", "carol-pw"},
+                                           {"expectName", "carol@example.com"},
+                                           {"expectRoles", roles}});
+  CHECK(done.at("offered") == roles);
+  // Signing out ended the console's session on the server.
+  Reply<v1::GetTokenResponse> session = api_.Get(admin_, done.at("session_token_id"));
+  REQUIRE(session.ok());
+  CHECK(session.response.token().created_by() == "user:corp:carol");
+  CHECK(session.response.token().revoked());
+}
+
+TEST_CASE_METHOD(ConsoleSignInFixture,
+                 "a person whose groups map to nothing sees why, and is not signed in") {
+  const Json refused = Browse("oidc-signin-refused", {{"providerName", "corp"},
+                                                       {"email", "eve@example.com"},
+                                                       {"password", "eve-pw"},
+                                                       {"expectMessage", "no rule"}});
+  CHECK_THAT(refused.at("message").get<std::string>(),
+             Catch::Matchers::Contains("eve@example.com signed in at corp"));
+}
+
+TEST_CASE_METHOD(ConsoleFixture,
+                 "a sign-in callback the console did not start is refused without asking Warden") {
+  const Json refused = Browse("oidc-state-attack");
+  CHECK(refused.at("complete_sign_in_calls") == 0);
 }
 
 }  // namespace

@@ -93,6 +93,8 @@ class OidcProvider final {
   int port() const { return port_; }
   // The PEM file of the CA that signed the provider's certificate: what a client trusts.
   std::string ca_file() const { return pki_.Path("ca.pem"); }
+  // The provider's own certificate (PEM), for a browser told to trust exactly its key.
+  std::string certificate_file() const { return pki_.Path("server.pem"); }
   // The provider's stderr (one line per request, logins, refusals with their reason).
   std::string log_path() const { return dir_ + "/provider.log"; }
   std::string Log() const;
