@@ -249,9 +249,8 @@ absl::Status LocalValidator::Apply(const v1::WatchRevocationsResponse& message) 
   if (message.m2m_configs_changed()) state_.ReplaceM2mConfigs(RevisionsFrom(message));
   if (message.auth_providers_changed()) {
     std::map<std::string, int64_t> providers;
-    for (int i = 0; i < message.auth_provider_ids_size() &&
-                    i < message.auth_provider_revisions_size();
-         ++i) {
+    for (int i = 0;
+         i < message.auth_provider_ids_size() && i < message.auth_provider_revisions_size(); ++i) {
       providers[message.auth_provider_ids(i)] = message.auth_provider_revisions(i);
     }
     state_.ReplaceAuthProviders(std::move(providers));

@@ -15,8 +15,8 @@
 namespace warden {
 
 // A client's copy of the state token validation needs, as WatchRevocations delivers it:
-// revoked ids, roles, and the revision of every M2M configuration and auth provider. Thread-safe: the watch
-// thread applies messages while any thread validates.
+// revoked ids, roles, and the revision of every M2M configuration and auth provider. Thread-safe:
+// the watch thread applies messages while any thread validates.
 class WatchedState final : public ValidationState {
  public:
   RevocationView& revocations() { return revocations_; }

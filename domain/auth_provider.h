@@ -23,7 +23,7 @@ struct AuthProvider {
   std::string name;  // unique, immutable; part of every person's id
   std::string issuer;
   std::string client_id;
-  std::string client_secret_file;  // empty: a public client
+  std::string client_secret_file;   // empty: a public client
   std::vector<std::string> scopes;  // as asked for; always includes "openid"
   std::string name_claim;           // empty: "email", else "sub"
   std::vector<AuthProviderRule> rules;

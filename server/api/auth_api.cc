@@ -79,10 +79,9 @@ void AuthApi::SignOut(const Identity& caller, const v1::SignOutRequest&, v1::Sig
         "nothing to sign out of: the credential is not a Warden token (the admin password or a "
         "third-party ID token ends when its holder stops sending it)"));
   }
-  token_authority_.Revoke(caller, caller.token_id,
-                          [done = std::move(done)](absl::StatusOr<TokenMetadata> revoked) {
-                            done(revoked.status());
-                          });
+  token_authority_.Revoke(
+      caller, caller.token_id,
+      [done = std::move(done)](absl::StatusOr<TokenMetadata> revoked) { done(revoked.status()); });
 }
 
 void AuthApi::GetPublicKeys(const v1::GetPublicKeysRequest&, v1::GetPublicKeysResponse* response,

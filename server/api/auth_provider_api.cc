@@ -90,8 +90,7 @@ void AuthProviderApi::StartDeviceSignIn(const v1::StartDeviceSignInRequest& requ
         response->set_verification_uri(device.verification_uri);
         response->set_verification_uri_complete(device.verification_uri_complete);
         response->set_device_code(device.device_code);
-        response->set_interval_seconds(
-            static_cast<int32_t>(absl::ToInt64Seconds(device.interval)));
+        response->set_interval_seconds(static_cast<int32_t>(absl::ToInt64Seconds(device.interval)));
         ToProto(device.expires_at, response->mutable_expiration());
       }));
 }
@@ -106,7 +105,8 @@ void AuthProviderApi::CompleteDeviceSignIn(const v1::CompleteDeviceSignInRequest
             response->set_pending(result.pending);
             response->set_slow_down_seconds(
                 static_cast<int32_t>(absl::ToInt64Seconds(result.slow_down)));
-            if (result.session.has_value()) FillSession(*result.session, response->mutable_session());
+            if (result.session.has_value())
+              FillSession(*result.session, response->mutable_session());
           }));
 }
 

@@ -30,8 +30,8 @@ absl::Status CheckDeclarativeAuthProviders(const std::string& path, DeclarativeC
     provider.minimum_role = spec.minimum_role;
     absl::StatusOr<AuthProvider> valid = ValidateAuthProvider(std::move(provider));
     if (!valid.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(path, ": auth provider \"", spec.name,
-                                                     "\": ", valid.status().message()));
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ": auth provider \"", spec.name, "\": ", valid.status().message()));
     }
     spec.scopes = valid->scopes;
     spec.minimum_role = valid->minimum_role;
@@ -69,8 +69,7 @@ absl::Status DeclarativeRoles::Apply() {
   absl::Status refreshed =
       Await<absl::Status>([this](auto done) { authority_.RefreshView(std::move(done)); });
   if (refreshed.ok()) {
-    refreshed =
-        Await<absl::Status>([this](auto done) { providers_.RefreshView(std::move(done)); });
+    refreshed = Await<absl::Status>([this](auto done) { providers_.RefreshView(std::move(done)); });
   }
   LOG(INFO) << "applied declarative configuration " << path_ << ": permission sets "
             << Summary(result->permission_sets) << "; access scopes "

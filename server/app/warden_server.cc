@@ -120,10 +120,9 @@ WardenServer::WardenServer(const ServerConfig& config,
       provider_api_(provider_authority_, sign_in_, roles_,
                     [this] { return authenticator_.admin_enabled(); }),
       token_service_(gate_, token_api_),
-      auth_service_(
-          gate_, auth_api_,
-          WatchSources{watch_hub_, revocations_, roles_, m2m_view_, provider_view_, validator_,
-                       RealClock::Get()}),
+      auth_service_(gate_, auth_api_,
+                    WatchSources{watch_hub_, revocations_, roles_, m2m_view_, provider_view_,
+                                 validator_, RealClock::Get()}),
       role_service_(gate_, role_api_),
       provider_service_(gate_, provider_api_),
       descriptors_(WardenDescriptorSet()),
@@ -321,9 +320,9 @@ absl::Status WardenServer::Listen() {
 
 absl::Status WardenServer::ListenHttp() {
   if (config_.http_listen.empty()) return absl::OkStatus();
-  http_router_ = std::make_unique<http::Router>(RouterOptionsFrom(config_), gate_,
-                                                http::UnaryRoutes(token_api_, role_api_, auth_api_, provider_api_),
-                                                validator_);
+  http_router_ = std::make_unique<http::Router>(
+      RouterOptionsFrom(config_), gate_,
+      http::UnaryRoutes(token_api_, role_api_, auth_api_, provider_api_), validator_);
   absl::StatusOr<std::unique_ptr<http::HttpListener>> listener = http::HttpListener::Start(
       ListenerOptionsFrom(config_), *http_router_,
       [this](const std::string& route, int status, absl::Duration elapsed) {

@@ -39,7 +39,6 @@
 #include "server/watch/watch_hub.h"
 #include "storage/access_scope_store.h"
 #include "storage/auth_provider_store.h"
-#include "storage/sign_in_state_store.h"
 #include "storage/declarative_store.h"
 #include "storage/m2m_config_store.h"
 #include "storage/permission_set_store.h"
@@ -47,6 +46,7 @@
 #include "storage/pg/executor.h"
 #include "storage/role_store.h"
 #include "storage/schedule_store.h"
+#include "storage/sign_in_state_store.h"
 #include "storage/token_store.h"
 #include "validation/jose/key_ring.h"
 

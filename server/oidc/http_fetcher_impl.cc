@@ -55,7 +55,8 @@ absl::StatusOr<net::HttpResponse> Perform(net::HttpRequest& request, absl::Time 
     return absl::UnavailableError(absl::StrCat(Verb(request), " ", request.url, ": timed out"));
   }
   absl::StatusOr<net::HttpResponse> response = net::SendHttpRequest(request);
-  if (!response.ok()) return FetchError(Verb(request), request.url, response.status(), refused, allow_private);
+  if (!response.ok())
+    return FetchError(Verb(request), request.url, response.status(), refused, allow_private);
   return response;
 }
 
@@ -64,9 +65,9 @@ absl::StatusOr<net::HttpResponse> Perform(net::HttpRequest& request, absl::Time 
 // The request every fetch starts from: the URL policy checked, the address hook installed
 // (it fills `refused`), the options applied. `verb` names the method in errors.
 absl::StatusOr<net::HttpRequest> HttpFetcherImpl::Prepare(const std::string& verb,
-                                                         const std::string& url,
-                                                         const FetchOptions& options,
-                                                         std::vector<std::string>& refused) const {
+                                                          const std::string& url,
+                                                          const FetchOptions& options,
+                                                          std::vector<std::string>& refused) const {
   const bool https = absl::StartsWithIgnoreCase(url, "https://");
   if (!https && !(options_.allow_plain_http && absl::StartsWithIgnoreCase(url, "http://"))) {
     return absl::FailedPreconditionError(
@@ -105,9 +106,8 @@ absl::StatusOr<HttpResponse> HttpFetcherImpl::PostForm(
   request.body = form;
   request.headers.push_back("Content-Type: application/x-www-form-urlencoded");
   if (authorization.has_value()) request.headers.push_back("Authorization: " + *authorization);
-  ASSIGN_OR_RETURN(net::HttpResponse response,
-                   Perform(request, absl::Now() + options.timeout, refused,
-                           options_.allow_private_addresses));
+  ASSIGN_OR_RETURN(net::HttpResponse response, Perform(request, absl::Now() + options.timeout,
+                                                       refused, options_.allow_private_addresses));
   return HttpResponse{.status_code = response.status_code,
                       .body = std::move(response.body),
                       .content_type = std::move(response.content_type)};

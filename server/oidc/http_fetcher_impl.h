@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "net/http_client.h"
-
 #include "server/oidc/http_fetcher.h"
 
 namespace warden::oidc {

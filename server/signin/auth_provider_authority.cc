@@ -45,9 +45,9 @@ oidc::IssuerSpec ProviderIssuerSpec(const AuthProvider& provider, const std::str
 
 AuthProviderAuthority::AuthProviderAuthority(storage::AuthProviderRecords& store,
                                              AuthProviderView& view, const RoleView& roles,
-                                             ProviderClient& providers,
-                                             oidc::IssuerKeyCache& keys, ThreadPool& blocking_pool,
-                                             AuditTrail& audit, std::string ca_file)
+                                             ProviderClient& providers, oidc::IssuerKeyCache& keys,
+                                             ThreadPool& blocking_pool, AuditTrail& audit,
+                                             std::string ca_file)
     : store_(store),
       view_(view),
       roles_(roles),
@@ -102,15 +102,14 @@ void AuthProviderAuthority::Store(const Identity& caller, AuthProvider provider,
     absl::Status reachable = providers_.Endpoints(provider).status();
     if (reachable.ok()) reachable = keys_.Prefetch(ProviderIssuerSpec(provider, ca_file_));
     if (!reachable.ok()) {
-      return done(absl::Status(reachable.code(),
-                               absl::StrCat("cannot use issuer ", provider.issuer, ": ",
-                                            reachable.message())));
+      return done(absl::Status(reachable.code(), absl::StrCat("cannot use issuer ", provider.issuer,
+                                                              ": ", reachable.message())));
     }
     auto stored = [this, add, actor, done](absl::StatusOr<AuthProvider> result) {
       if (!result.ok()) return done(std::move(result));
-      audit_.Record(add ? "auth_provider.add" : "auth_provider.update", actor, result->id,
-                    {{"name", result->name}, {"issuer", result->issuer},
-                     {"revision", result->revision}});
+      audit_.Record(
+          add ? "auth_provider.add" : "auth_provider.update", actor, result->id,
+          {{"name", result->name}, {"issuer", result->issuer}, {"revision", result->revision}});
       auto value = std::make_shared<AuthProvider>(std::move(*result));
       RefreshView([done, value](absl::Status refreshed) {
         if (!refreshed.ok()) LOG(WARNING) << "auth provider view reload failed: " << refreshed;
@@ -130,15 +129,15 @@ void AuthProviderAuthority::Store(const Identity& caller, AuthProvider provider,
 void AuthProviderAuthority::Delete(const Identity& caller, const std::string& id,
                                    std::function<void(absl::Status)> done) {
   if (!IsUuid(id)) return done(NotAnId());
-  store_.Delete(id, [this, id, actor = caller.Principal(), done = std::move(done)](
-                        absl::Status deleted) {
-    if (!deleted.ok()) return done(deleted);
-    audit_.Record("auth_provider.delete", actor, id);
-    RefreshView([done](absl::Status refreshed) {
-      if (!refreshed.ok()) LOG(WARNING) << "auth provider view reload failed: " << refreshed;
-      done(absl::OkStatus());
-    });
-  });
+  store_.Delete(
+      id, [this, id, actor = caller.Principal(), done = std::move(done)](absl::Status deleted) {
+        if (!deleted.ok()) return done(deleted);
+        audit_.Record("auth_provider.delete", actor, id);
+        RefreshView([done](absl::Status refreshed) {
+          if (!refreshed.ok()) LOG(WARNING) << "auth provider view reload failed: " << refreshed;
+          done(absl::OkStatus());
+        });
+      });
 }
 
 }  // namespace warden

@@ -43,7 +43,8 @@ class AuthProviderAuthority final {
   // sessions end (domain/auth_provider.h SessionsSurvive).
   void Update(const Identity& caller, AuthProvider provider, Done<AuthProvider> done);
   // The provider's sessions are rejected from the moment this answers.
-  void Delete(const Identity& caller, const std::string& id, std::function<void(absl::Status)> done);
+  void Delete(const Identity& caller, const std::string& id,
+              std::function<void(absl::Status)> done);
 
   // Reloads the view from storage (after writes here, on a change notice, and on reconcile).
   void RefreshView(std::function<void(absl::Status)> done);

@@ -96,8 +96,8 @@ absl::StatusOr<ProviderEndpoints> ProviderClient::Endpoints(const AuthProvider& 
   if (!response.ok()) return Unreachable(provider, response.status());
   Json document = Json::parse(response->body, nullptr, /*allow_exceptions=*/false);
   auto unusable = [&provider](const char* why) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the OpenID configuration of auth provider ", provider.name, " is not usable: ", why));
+    return absl::FailedPreconditionError(absl::StrCat("the OpenID configuration of auth provider ",
+                                                      provider.name, " is not usable: ", why));
   };
   if (!document.is_object()) return unusable("not a JSON object");
   if (StringAt(document, "issuer") != provider.issuer) return unusable("it names another issuer");
@@ -132,9 +132,9 @@ absl::Status ProviderClient::Authenticate(const AuthProvider& provider, std::str
   if (options_.secrets_dir.empty() || !in || secret.empty()) {
     LOG(WARNING) << "auth provider " << provider.name << ": cannot read the client secret from "
                  << path << " (WARDEN_AUTH_PROVIDER_SECRETS_DIR)";
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the client secret of auth provider ", provider.name,
-        " cannot be read on this server: an operator must provide its file"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("the client secret of auth provider ", provider.name,
+                     " cannot be read on this server: an operator must provide its file"));
   }
   // RFC 6749 §2.3.1: the id and secret are form-encoded before they are joined.
   authorization = absl::StrCat(
@@ -149,8 +149,7 @@ absl::StatusOr<Json> ProviderClient::Post(const AuthProvider& provider, const st
   RETURN_IF_ERROR(Authenticate(provider, form, authorization));
   oidc::FetchOptions fetch = options_.fetch;
   fetch.ca_file = options_.ca_file;
-  absl::StatusOr<oidc::HttpResponse> response =
-      fetcher_.PostForm(url, form, authorization, fetch);
+  absl::StatusOr<oidc::HttpResponse> response = fetcher_.PostForm(url, form, authorization, fetch);
   if (!response.ok()) return Unreachable(provider, response.status());
   Json body = Json::parse(response->body, nullptr, /*allow_exceptions=*/false);
   if (!body.is_object()) {
@@ -162,15 +161,15 @@ absl::StatusOr<Json> ProviderClient::Post(const AuthProvider& provider, const st
   if (response->status_code >= 200 && response->status_code <= 299) return body;
   const std::string error = StringAt(body, "error");
   if (error == "invalid_client" || error == "unauthorized_client") {
-    LOG(WARNING) << "auth provider " << provider.name << " refused Warden's client: "
-                 << ProviderSays(body);
-    return absl::FailedPreconditionError(absl::StrCat(
-        "auth provider ", provider.name, " refused Warden's client credentials (", error,
-        "): an administrator must check its client id and secret"));
+    LOG(WARNING) << "auth provider " << provider.name
+                 << " refused Warden's client: " << ProviderSays(body);
+    return absl::FailedPreconditionError(
+        absl::StrCat("auth provider ", provider.name, " refused Warden's client credentials (",
+                     error, "): an administrator must check its client id and secret"));
   }
   if (error.empty() || response->status_code >= 500) {
-    return absl::UnavailableError(absl::StrCat("auth provider ", provider.name, " answered HTTP ",
-                                               response->status_code));
+    return absl::UnavailableError(
+        absl::StrCat("auth provider ", provider.name, " answered HTTP ", response->status_code));
   }
   // Not an error: a device poll reads these fields itself.
   body["warden_refused"] = true;
@@ -183,9 +182,9 @@ absl::StatusOr<ProviderTokens> ParseTokens(const AuthProvider& provider, const J
   ProviderTokens tokens;
   tokens.id_token = StringAt(body, "id_token");
   if (tokens.id_token.empty()) {
-    return absl::UnauthenticatedError(
-        absl::StrCat("auth provider ", provider.name, " sent no ID token (is \"openid\" among "
-                                                      "the scopes it allows this client?)"));
+    return absl::UnauthenticatedError(absl::StrCat("auth provider ", provider.name,
+                                                   " sent no ID token (is \"openid\" among "
+                                                   "the scopes it allows this client?)"));
   }
   if (std::optional<int64_t> seconds = SecondsAt(body, "refresh_expires_in")) {
     tokens.session_lifetime = absl::Seconds(*seconds);
@@ -200,17 +199,16 @@ absl::StatusOr<ProviderTokens> ProviderClient::RedeemCode(const AuthProvider& pr
                                                           const std::string& code_verifier,
                                                           const std::string& redirect_uri) {
   ASSIGN_OR_RETURN(ProviderEndpoints endpoints, Endpoints(provider));
-  ASSIGN_OR_RETURN(
-      Json body,
-      Post(provider, endpoints.token_endpoint,
-           absl::StrCat("grant_type=authorization_code&code=", FormEncode(code),
-                        "&redirect_uri=", FormEncode(redirect_uri),
-                        "&code_verifier=", FormEncode(code_verifier))));
+  ASSIGN_OR_RETURN(Json body,
+                   Post(provider, endpoints.token_endpoint,
+                        absl::StrCat("grant_type=authorization_code&code=", FormEncode(code),
+                                     "&redirect_uri=", FormEncode(redirect_uri),
+                                     "&code_verifier=", FormEncode(code_verifier))));
   if (body.contains("warden_refused")) {
-    return absl::UnauthenticatedError(absl::StrCat(
-        "auth provider ", provider.name,
-        " refused the sign-in code (used before, expired, or not from this sign-in): ",
-        ProviderSays(body)));
+    return absl::UnauthenticatedError(
+        absl::StrCat("auth provider ", provider.name,
+                     " refused the sign-in code (used before, expired, or not from this sign-in): ",
+                     ProviderSays(body)));
   }
   return ParseTokens(provider, body);
 }
@@ -218,8 +216,9 @@ absl::StatusOr<ProviderTokens> ProviderClient::RedeemCode(const AuthProvider& pr
 absl::StatusOr<DeviceAuthorization> ProviderClient::StartDevice(const AuthProvider& provider) {
   ASSIGN_OR_RETURN(ProviderEndpoints endpoints, Endpoints(provider));
   if (endpoints.device_authorization_endpoint.empty()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "auth provider ", provider.name, " does not offer the device flow: sign in with a browser"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("auth provider ", provider.name,
+                     " does not offer the device flow: sign in with a browser"));
   }
   std::string scopes;
   for (const std::string& scope : provider.scopes) {

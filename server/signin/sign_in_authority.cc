@@ -7,9 +7,9 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "common/random.h"
 #include "domain/role.h"
 #include "glog/logging.h"
@@ -208,24 +208,23 @@ void SignInAuthority::Complete(const std::string& state_text, const std::string&
   }
   // Used once, on every replica: marked before the code is redeemed, so a replay fails even
   // while the first attempt is still running.
-  states_.MarkUsed(
-      state->id, state->expires_at,
-      [this, snapshot, entry, state = *state, code, code_verifier, session_name,
-       done](absl::Status marked) {
-        if (absl::IsAlreadyExists(marked)) {
-          return done(absl::UnauthenticatedError(
-              "this sign-in was already completed or tried: start again"));
-        }
-        if (!marked.ok()) return done(marked);
-        Submit(
-            [this, snapshot, entry, state, code, code_verifier, session_name, done]() {
-              absl::StatusOr<ProviderTokens> tokens =
-                  providers_.RedeemCode(entry->provider, code, code_verifier, state.redirect_uri);
-              if (!tokens.ok()) return done(tokens.status());
-              FinishSignIn(*entry, *tokens, state.nonce, session_name, done);
-            },
-            done);
-      });
+  states_.MarkUsed(state->id, state->expires_at,
+                   [this, snapshot, entry, state = *state, code, code_verifier, session_name,
+                    done](absl::Status marked) {
+                     if (absl::IsAlreadyExists(marked)) {
+                       return done(absl::UnauthenticatedError(
+                           "this sign-in was already completed or tried: start again"));
+                     }
+                     if (!marked.ok()) return done(marked);
+                     Submit(
+                         [this, snapshot, entry, state, code, code_verifier, session_name, done]() {
+                           absl::StatusOr<ProviderTokens> tokens = providers_.RedeemCode(
+                               entry->provider, code, code_verifier, state.redirect_uri);
+                           if (!tokens.ok()) return done(tokens.status());
+                           FinishSignIn(*entry, *tokens, state.nonce, session_name, done);
+                         },
+                         done);
+                   });
 }
 
 void SignInAuthority::StartDevice(const std::string& provider, Done<DeviceAuthorization> done) {
@@ -279,8 +278,8 @@ absl::StatusOr<oidc::VerifiedIdToken> SignInAuthority::VerifyIdToken(
       keys_, ProviderIssuerSpec(provider, options_.ca_file), id_token, expect, clock_.Now());
   if (!verified.ok()) {
     return absl::UnauthenticatedError(absl::StrCat("the ID token from auth provider ",
-                                                   provider.name, " is not valid: ",
-                                                   verified.status().message()));
+                                                   provider.name,
+                                                   " is not valid: ", verified.status().message()));
   }
   const nlohmann::json& claims = verified->claims;
   // OIDC Core §3.1.3.7: with several audiences, azp must name this client.

@@ -78,9 +78,8 @@ class SignInAuthority final {
   // NOT_FOUND for an unknown provider; INVALID_ARGUMENT for a redirect URI that is neither
   // https nor http on a loopback address.
   void Start(const std::string& provider, const std::string& redirect_uri, Done<Started> done);
-  void Complete(const std::string& state, const std::string& code,
-                const std::string& code_verifier, const std::string& session_name,
-                Done<SignedInSession> done);
+  void Complete(const std::string& state, const std::string& code, const std::string& code_verifier,
+                const std::string& session_name, Done<SignedInSession> done);
 
   void StartDevice(const std::string& provider, Done<DeviceAuthorization> done);
   struct DeviceResult {

@@ -14,8 +14,8 @@
 namespace warden {
 
 // The server's ValidationState: its in-memory views of revocations, roles, M2M
-// configurations and auth providers, which the change feed keeps current. Thread-safe; the views must outlive
-// it.
+// configurations and auth providers, which the change feed keeps current. Thread-safe; the views
+// must outlive it.
 class ViewsState final : public ValidationState {
  public:
   ViewsState(const RevocationView& revocations, const RoleView& roles, const M2mView& m2m,

@@ -278,11 +278,11 @@ class ConsoleSignInFixture : public SignInFixture {
   }
   // What Chromium is told to trust: the base64 SHA-256 of the provider's public key.
   std::string ProviderSpki() const {
-    const ToolRun run = RunTool(
-        {"bash", "-c",
-         "openssl x509 -in \"$1\" -pubkey -noout | openssl pkey -pubin -outform der | "
-         "openssl dgst -sha256 -binary | base64",
-         "spki", idp_->certificate_file()});
+    const ToolRun run =
+        RunTool({"bash", "-c",
+                 "openssl x509 -in \"$1\" -pubkey -noout | openssl pkey -pubin -outform der | "
+                 "openssl dgst -sha256 -binary | base64",
+                 "spki", idp_->certificate_file()});
     REQUIRE(run.exit_code == 0);
     return std::string(absl::StripAsciiWhitespace(run.out));
   }
@@ -316,9 +316,9 @@ TEST_CASE_METHOD(ConsoleSignInFixture,
 TEST_CASE_METHOD(ConsoleSignInFixture,
                  "a person whose groups map to nothing sees why, and is not signed in") {
   const Json refused = Browse("oidc-signin-refused", {{"providerName", "corp"},
-                                                       {"email", "eve@example.com"},
-                                                       {"password", "eve-pw"},
-                                                       {"expectMessage", "no rule"}});
+                                                      {"email", "eve@example.com"},
+                                                      {"password", "eve-pw"},
+                                                      {"expectMessage", "no rule"}});
   CHECK_THAT(refused.at("message").get<std::string>(),
              Catch::Matchers::Contains("eve@example.com signed in at corp"));
 }

@@ -5,7 +5,6 @@
 // groups differ, and a browserless login driver that fills the provider's own login form.
 
 #include <catch2/catch.hpp>
-
 #include <memory>
 #include <string>
 
@@ -98,8 +97,9 @@ class SignInFixture {
   }
 
   template <typename Request, typename Response>
-  Reply<Response> Call(grpc::Status (v1::AuthProviderService::Stub::*method)(
-                           grpc::ClientContext*, const Request&, Response*),
+  Reply<Response> Call(grpc::Status (v1::AuthProviderService::Stub::*method)(grpc::ClientContext*,
+                                                                             const Request&,
+                                                                             Response*),
                        const std::string& authorization, const Request& request) {
     return CallWithAuthorization<Response>(
         [&](grpc::ClientContext* c, const Request& r, Response* o) {

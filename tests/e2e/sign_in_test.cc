@@ -1,7 +1,6 @@
 // People sign in as themselves through an OIDC auth provider (SPEC §6a), end to end: the real
 // warden-server, a real OpenID Provider, and the attacks on the flow.
 
-
 #include <filesystem>
 
 #include "absl/strings/match.h"
@@ -38,7 +37,8 @@ std::string Claim(const v1::Identity& identity, const std::string& key) {
   for (const v1::IdentityClaim& claim : identity.claims()) {
     if (claim.key() == key) {
       std::string joined;
-      for (const std::string& v : claim.values()) absl::StrAppend(&joined, joined.empty() ? "" : ",", v);
+      for (const std::string& v : claim.values())
+        absl::StrAppend(&joined, joined.empty() ? "" : ",", v);
       return joined;
     }
   }
@@ -137,8 +137,9 @@ TEST_CASE_METHOD(SignInFixture, "a replayed callback (state and code again) is r
   CHECK_THAT(again.message(), Contains("already completed"));
 }
 
-TEST_CASE_METHOD(SignInFixture,
-                 "a code used once is refused with a fresh state: the provider says invalid_grant") {
+TEST_CASE_METHOD(
+    SignInFixture,
+    "a code used once is refused with a fresh state: the provider says invalid_grant") {
   AddProvider(Provider());
   Reply<v1::StartSignInResponse> first = Start();
   REQUIRE(first.ok());
@@ -155,8 +156,9 @@ TEST_CASE_METHOD(SignInFixture,
   CHECK_THAT(replay.message(), Contains("invalid_grant"));
 }
 
-TEST_CASE_METHOD(SignInFixture, "a forged state is refused, and a state with another sign-in's "
-                                "code fails on the nonce") {
+TEST_CASE_METHOD(SignInFixture,
+                 "a forged state is refused, and a state with another sign-in's "
+                 "code fails on the nonce") {
   AddProvider(Provider());
   Reply<v1::StartSignInResponse> mine = Start();
   Reply<v1::StartSignInResponse> theirs = Start();
@@ -223,8 +225,7 @@ TEST_CASE_METHOD(SignInFixture,
   CHECK(after.code() == grpc::StatusCode::UNAUTHENTICATED);
   CHECK_THAT(after.message(), Contains("sign in again"));
 
-  const std::string again =
-      Bearer(SignIn("bob@example.com", "bob-pw").response.session().token());
+  const std::string again = Bearer(SignIn("bob@example.com", "bob-pw").response.session().token());
   REQUIRE(api_.AuthStatus(again).ok());
   v1::DeleteAuthProviderRequest remove;
   remove.set_id(provider.id());
@@ -238,9 +239,9 @@ TEST_CASE_METHOD(SignInFixture,
   REQUIRE(issuer.ok());
   // Token Issuer has Access READ only, which AddAuthProvider refuses; give it a role with
   // Access write but not Admin's breadth.
-  auto set = roles_.CreatePermissionSet(admin_, "Provider Editor",
-                                        {{"Access", v1::ACCESS_LEVEL_READ_WRITE_ACCESS},
-                                         {"Alert", v1::ACCESS_LEVEL_READ_ACCESS}});
+  auto set = roles_.CreatePermissionSet(
+      admin_, "Provider Editor",
+      {{"Access", v1::ACCESS_LEVEL_READ_WRITE_ACCESS}, {"Alert", v1::ACCESS_LEVEL_READ_ACCESS}});
   REQUIRE(set.ok());
   REQUIRE(roles_.CreateRole(admin_, "Provider Editor", set.response.permission_set().id()).ok());
   Reply<v1::GenerateTokenResponse> editor = api_.Generate(admin_, "editor", {"Provider Editor"});
@@ -277,8 +278,9 @@ TEST_CASE_METHOD(SignInFixture,
   CHECK_THAT(basic.message(), Contains("WARDEN_ADMIN_PASSWORD_FILE"));
 }
 
-TEST_CASE_METHOD(SignInFixture, "the client secret never comes back, and a provider Warden "
-                                "cannot reach is not stored") {
+TEST_CASE_METHOD(SignInFixture,
+                 "the client secret never comes back, and a provider Warden "
+                 "cannot reach is not stored") {
   v1::AuthProvider added = AddProvider(Provider());
   CHECK(added.client_secret_file() == Provider().client_secret_file());
   v1::GetAuthProviderRequest get;
@@ -319,14 +321,14 @@ class Wardenctl {
     std::vector<std::string> argv = {WARDENCTL_BINARY};
     argv.insert(argv.end(), args.begin(), args.end());
     argv.insert(argv.end(), {"--endpoint", endpoint_});
-    absl::StatusOr<std::unique_ptr<Subprocess>> child = Subprocess::Start(
-        {.argv = argv,
-         .env = {{"HOME", home_.string()},
-                 {"XDG_CONFIG_HOME", (home_ / "config").string()},
-                 {"DISPLAY", ""},
-                 {"WAYLAND_DISPLAY", ""},
-                 {"WARDEN_TOKEN", ""},
-                 {"WARDEN_ENDPOINT", ""}}});
+    absl::StatusOr<std::unique_ptr<Subprocess>> child =
+        Subprocess::Start({.argv = argv,
+                           .env = {{"HOME", home_.string()},
+                                   {"XDG_CONFIG_HOME", (home_ / "config").string()},
+                                   {"DISPLAY", ""},
+                                   {"WAYLAND_DISPLAY", ""},
+                                   {"WARDEN_TOKEN", ""},
+                                   {"WARDEN_ENDPOINT", ""}}});
     REQUIRE(child.ok());
     return *std::move(child);
   }
@@ -362,8 +364,9 @@ std::string WaitForLine(Subprocess& child, const std::string& prefix) {
   return "";
 }
 
-TEST_CASE_METHOD(SignInFixture,
-                 "wardenctl login --provider: the loopback flow signs a person in from a terminal") {
+TEST_CASE_METHOD(
+    SignInFixture,
+    "wardenctl login --provider: the loopback flow signs a person in from a terminal") {
   AddProvider(Provider());
   Wardenctl cli(server_.address());
   std::unique_ptr<Subprocess> login = cli.Start({"login", "--provider", "corp", "--no-browser"});
@@ -386,7 +389,8 @@ TEST_CASE_METHOD(SignInFixture,
   std::optional<int> code = login->WaitFor(absl::Seconds(30));
   INFO(login->ReadStderr());
   REQUIRE(code == 0);
-  CHECK_THAT(login->ReadStdout(), Contains("Signed in as bob@example.com (corp) with roles Analyst"));
+  CHECK_THAT(login->ReadStdout(),
+             Contains("Signed in as bob@example.com (corp) with roles Analyst"));
 
   // The stored session works, and is the person.
   auto [whoami_code, whoami] = cli.Run({"whoami"});
@@ -409,7 +413,8 @@ TEST_CASE_METHOD(SignInFixture,
   CHECK(count_sessions() == 0);
 }
 
-TEST_CASE_METHOD(SignInFixture, "wardenctl login --provider refuses a callback with another state") {
+TEST_CASE_METHOD(SignInFixture,
+                 "wardenctl login --provider refuses a callback with another state") {
   AddProvider(Provider());
   Wardenctl cli(server_.address());
   std::unique_ptr<Subprocess> login = cli.Start({"login", "--provider", "corp", "--no-browser"});
@@ -442,7 +447,8 @@ TEST_CASE_METHOD(SignInFixture, "wardenctl login --provider --device: approved o
   std::optional<int> code = login->WaitFor(absl::Seconds(60));
   INFO(login->ReadStderr());
   REQUIRE(code == 0);
-  CHECK_THAT(login->ReadStdout(), Contains("Signed in as carol@example.com (corp) with roles Token Issuer"));
+  CHECK_THAT(login->ReadStdout(),
+             Contains("Signed in as carol@example.com (corp) with roles Token Issuer"));
 }
 
 }  // namespace

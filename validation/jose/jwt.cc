@@ -105,7 +105,8 @@ absl::StatusOr<std::string> SignJwt(const SigningKey& key, const JwtClaims& clai
   if (claims.m2m_revision > 0) payload["m2m_rev"] = claims.m2m_revision;
   if (!claims.root.empty()) payload["root"] = claims.root;
   if (!claims.auth_provider_id.empty()) payload["auth_provider"] = claims.auth_provider_id;
-  if (claims.auth_provider_revision > 0) payload["auth_provider_rev"] = claims.auth_provider_revision;
+  if (claims.auth_provider_revision > 0)
+    payload["auth_provider_rev"] = claims.auth_provider_revision;
   if (!claims.auth_claims.empty()) payload["auth_claims"] = claims.auth_claims;
   if (claims.audience.size() == 1) {
     payload["aud"] = claims.audience.front();
@@ -193,8 +194,7 @@ absl::StatusOr<JwtClaims> VerifyJwt(const KeyRing& ring, std::string_view token,
   ASSIGN_OR_RETURN(claims.m2m_revision, OptionalCount(*payload, "m2m_rev"));
   ASSIGN_OR_RETURN(std::optional<std::string> root, OptionalString(*payload, "root"));
   claims.root = root.value_or("");
-  ASSIGN_OR_RETURN(std::optional<std::string> provider,
-                   OptionalString(*payload, "auth_provider"));
+  ASSIGN_OR_RETURN(std::optional<std::string> provider, OptionalString(*payload, "auth_provider"));
   claims.auth_provider_id = provider.value_or("");
   ASSIGN_OR_RETURN(claims.auth_provider_revision, OptionalCount(*payload, "auth_provider_rev"));
   if (const auto used = payload->find("auth_claims"); used != payload->end()) {

@@ -39,7 +39,7 @@ struct JwtClaims {
   std::string root;
   // Only in a person's session token (SPEC §6a): the auth provider that signed them in and
   // its revision (the session lives only while it is unchanged), and the claims sign-in used.
-  std::string auth_provider_id;    // "auth_provider"; omitted when empty
+  std::string auth_provider_id;        // "auth_provider"; omitted when empty
   int64_t auth_provider_revision = 0;  // "auth_provider_rev"; omitted when 0
   std::map<std::string, std::vector<std::string>> auth_claims;  // "auth_claims"; omitted when empty
 };

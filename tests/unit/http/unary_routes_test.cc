@@ -32,8 +32,8 @@ using testing::MakeRequest;
 using testing::Serve;
 using warden::testing::FakeAuthProviderRecords;
 using warden::testing::FakeM2mConfigRecords;
-using warden::testing::FakeSignInStateRecords;
 using warden::testing::FakeRoleTables;
+using warden::testing::FakeSignInStateRecords;
 using warden::testing::FakeTokenRecords;
 using warden::testing::RecordingAuditTrail;
 using Json = nlohmann::json;
@@ -57,10 +57,10 @@ class ApiWorld : public HttpFixture {
         provider_records_(roles_),
         sign_in_states_(clock_),
         provider_client_(fetcher_, clock_, {}),
-        provider_authority_(provider_records_, providers_, roles_, provider_client_,
-                            issuer_keys_, blocking_pool_, audit_, ""),
-        sign_in_(providers_, provider_client_, issuer_keys_, sign_in_states_, token_records_,
-                 keys_, blocking_pool_, audit_, clock_, {}),
+        provider_authority_(provider_records_, providers_, roles_, provider_client_, issuer_keys_,
+                            blocking_pool_, audit_, ""),
+        sign_in_(providers_, provider_client_, issuer_keys_, sign_in_states_, token_records_, keys_,
+                 blocking_pool_, audit_, clock_, {}),
         auth_api_(validator_, roles_, m2m_authority_, token_authority_),
         provider_api_(provider_authority_, sign_in_, roles_, [] { return true; }) {}
   // Every task has finished before the objects it uses go.

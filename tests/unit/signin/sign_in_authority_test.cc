@@ -4,8 +4,8 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "common/random.h"
-#include "validation/jose/jwt.h"
 #include "tests/unit/signin/sign_in_fixture.h"
+#include "validation/jose/jwt.h"
 
 namespace warden::testing {
 namespace {
@@ -82,8 +82,9 @@ TEST_CASE_METHOD(SignInFixture, "a state works once: a replayed callback is refu
   CHECK(posts().size() == 1);  // the replay never reached the provider
 }
 
-TEST_CASE_METHOD(SignInFixture, "a forged or altered state is refused before the provider is "
-                                "asked anything") {
+TEST_CASE_METHOD(SignInFixture,
+                 "a forged or altered state is refused before the provider is "
+                 "asked anything") {
   absl::StatusOr<SignInAuthority::Started> started = Start();
   REQUIRE(started.ok());
   SignInAuthority::Started forged = *started;
@@ -127,8 +128,9 @@ TEST_CASE_METHOD(SignInFixture, "an ID token whose nonce is not the sign-in's is
   CHECK(tokens_.tokens().empty());
 }
 
-TEST_CASE_METHOD(SignInFixture, "ID tokens the provider's keys, issuer and client do not vouch "
-                                "for are refused") {
+TEST_CASE_METHOD(SignInFixture,
+                 "ID tokens the provider's keys, issuer and client do not vouch "
+                 "for are refused") {
   std::string expect;
   {
     absl::MutexLock lock(&mu_);
@@ -162,8 +164,9 @@ TEST_CASE_METHOD(SignInFixture, "ID tokens the provider's keys, issuer and clien
   CHECK(tokens_.tokens().empty());
 }
 
-TEST_CASE_METHOD(SignInFixture, "a code the provider refuses (replayed, expired) is refused "
-                                "with the provider's reason") {
+TEST_CASE_METHOD(SignInFixture,
+                 "a code the provider refuses (replayed, expired) is refused "
+                 "with the provider's reason") {
   {
     absl::MutexLock lock(&mu_);
     token_error_ = R"({"error":"invalid_grant","error_description":"grant request is invalid"})";
@@ -216,8 +219,7 @@ TEST_CASE_METHOD(SignInFixture, "the name claim names the person, falling back t
   CHECK((session->identity.name == "bob" || session->identity.name == "248289761001"));
 }
 
-TEST_CASE_METHOD(SignInFixture,
-                 "a session ends when its provider changes revision or is deleted") {
+TEST_CASE_METHOD(SignInFixture, "a session ends when its provider changes revision or is deleted") {
   absl::StatusOr<SignedInSession> session = SignIn();
   REQUIRE(session.ok());
   REQUIRE(validator_.Validate(session->token).ok());
@@ -269,8 +271,9 @@ TEST_CASE_METHOD(SignInFixture, "an unknown provider is NOT_FOUND") {
   CHECK(absl::IsNotFound(started.Wait().status()));
 }
 
-TEST_CASE_METHOD(SignInFixture, "a missing client secret file is the operator's problem, said "
-                                "without the path") {
+TEST_CASE_METHOD(SignInFixture,
+                 "a missing client secret file is the operator's problem, said "
+                 "without the path") {
   std::filesystem::remove(secrets_dir_ / "corp-secret");
   absl::StatusOr<SignedInSession> session = SignIn();
   CHECK(absl::IsFailedPrecondition(session.status()));
@@ -281,7 +284,8 @@ TEST_CASE_METHOD(SignInFixture, "a missing client secret file is the operator's 
 TEST_CASE_METHOD(SignInFixture, "the device flow: pending until approved, then a session") {
   int polls = 0;
   fetcher_.SetPostHandler([&](const std::string& url, const std::string& form,
-                              const std::optional<std::string>&) -> absl::StatusOr<oidc::HttpResponse> {
+                              const std::optional<std::string>&)
+                              -> absl::StatusOr<oidc::HttpResponse> {
     if (absl::EndsWith(url, "/device/auth")) {
       return oidc::HttpResponse{
           200,

@@ -6,7 +6,6 @@
 // signing in would see, without PostgreSQL or a network.
 
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -91,12 +90,11 @@ class SignInFixture {
     std::ofstream(secrets_dir_ / "corp-secret") << "s3cret value\n";
     fetcher_.Serve(kDiscovery, Discovery().dump());
     fetcher_.Serve(kJwksUri, oidc::testing::Jwks({issuer_key_}).dump());
-    fetcher_.SetPostHandler([this](const std::string& url, const std::string& form,
-                                   const std::optional<std::string>& auth) {
-      return TokenEndpoint(url, form, auth);
-    });
-    roles_.Replace({MakeRole(kAdminRoleName, {{"Access", Access::kReadWrite},
-                                              {"Integration", Access::kReadWrite}}),
+    fetcher_.SetPostHandler(
+        [this](const std::string& url, const std::string& form,
+               const std::optional<std::string>& auth) { return TokenEndpoint(url, form, auth); });
+    roles_.Replace({MakeRole(kAdminRoleName,
+                             {{"Access", Access::kReadWrite}, {"Integration", Access::kReadWrite}}),
                     MakeRole("Analyst", {{"Alert", Access::kRead}}),
                     MakeRole("Lead", {{"Alert", Access::kReadWrite}})});
     providers_.Replace({Provider()});
@@ -149,9 +147,14 @@ class SignInFixture {
   // `id_token_claims` (merged over these) or `id_token` (sent as it is).
   nlohmann::json DefaultClaims() const {
     const int64_t now = absl::ToUnixSeconds(clock_.Now());
-    return {{"iss", kIssuer},      {"sub", "248289761001"}, {"aud", kClientId},
-            {"iat", now},          {"exp", now + 300},      {"nonce", nonce_},
-            {"email", "bob@example.com"}, {"groups", {"analysts", "devs"}}};
+    return {{"iss", kIssuer},
+            {"sub", "248289761001"},
+            {"aud", kClientId},
+            {"iat", now},
+            {"exp", now + 300},
+            {"nonce", nonce_},
+            {"email", "bob@example.com"},
+            {"groups", {"analysts", "devs"}}};
   }
 
   absl::StatusOr<oidc::HttpResponse> TokenEndpoint(const std::string& url, const std::string& form,
