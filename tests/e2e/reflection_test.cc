@@ -138,7 +138,8 @@ TEST_CASE("reflection lists, describes and calls every service without .proto fi
   std::vector<std::string> services = reflection.ListServices();
   std::set<std::string> names(services.begin(), services.end());
   for (const char* expected :
-       {"warden.v1.TokenService", "warden.v1.AuthService", "grpc.health.v1.Health",
+       {"warden.v1.TokenService", "warden.v1.AuthService", "warden.v1.RoleService",
+        "warden.v1.AuthProviderService", "grpc.health.v1.Health",
         "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"}) {
     CHECK(names.count(expected) == 1);
   }
@@ -196,7 +197,7 @@ TEST_CASE("reflection v1alpha, which older grpcurl uses, describes the same API"
   WardenProcess server({{"WARDEN_DATABASE_URL", database.url()}});
   server.Start();
   ReflectionClient<V1Alpha> reflection(server.channel());
-  CHECK(reflection.ListServices().size() == 6);
+  CHECK(reflection.ListServices().size() == 7);
   reflection.LoadSymbol("warden.v1.AuthService.ValidateToken");
   const pb::MethodDescriptor* validate =
       reflection.pool().FindMethodByName("warden.v1.AuthService.ValidateToken");
