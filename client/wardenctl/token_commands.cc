@@ -37,7 +37,9 @@ std::vector<std::pair<std::string, std::string>> TokenFields(const v1::TokenMeta
       {"EXPIRES", FormatTimestamp(token.expiration())},
       {"LAST USED", LastUsedCell(token)},
       {"REVOKED", RevokedCell(token)},
-      {"CREATED BY", CreatorCell(token)},
+      {"CREATED BY", token.created_by_name().empty()
+                         ? token.created_by()
+                         : absl::StrCat(token.created_by_name(), " (", token.created_by(), ")")},
   };
 }
 

@@ -95,4 +95,17 @@ absl::Status CheckRolesGrantable(const std::vector<Role>& held, const std::vecto
       absl::StrCat("this change would let roles grant more than the caller holds: ", named));
 }
 
+absl::Status CheckRoleNamesGrantable(const RoleSnapshot& snapshot,
+                                     const std::vector<std::string>& held,
+                                     const std::vector<std::string>& granted) {
+  auto resolve = [&snapshot](const std::vector<std::string>& names) {
+    std::vector<Role> roles;
+    for (const std::string& name : names) {
+      if (const Role* role = snapshot.Find(name)) roles.push_back(*role);
+    }
+    return roles;
+  };
+  return CheckRolesGrantable(resolve(held), resolve(granted));
+}
+
 }  // namespace warden

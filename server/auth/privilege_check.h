@@ -6,6 +6,7 @@
 #include "absl/status/status.h"
 #include "domain/access.h"
 #include "domain/role.h"
+#include "validation/role_view.h"
 
 namespace warden {
 
@@ -33,5 +34,12 @@ absl::Status CheckNoEscalation(const std::vector<const Role*>& held,
 // if each role in `granted` grants no more than `held` do together, else PERMISSION_DENIED
 // naming each offending role with its escalations.
 absl::Status CheckRolesGrantable(const std::vector<Role>& held, const std::vector<Role>& granted);
+
+// CheckRolesGrantable for role names, resolved in `snapshot`. Names that match no role are
+// skipped on both sides: a caller holds nothing through them, and storage names unknown
+// granted roles (INVALID_ARGUMENT) inside its write.
+absl::Status CheckRoleNamesGrantable(const RoleSnapshot& snapshot,
+                                     const std::vector<std::string>& held,
+                                     const std::vector<std::string>& granted);
 
 }  // namespace warden

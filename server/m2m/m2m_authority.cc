@@ -33,22 +33,11 @@ oidc::IssuerSpec SpecFor(const M2mConfig& config, const std::string& ca_file) {
   return spec;
 }
 
-// The mappings' roles as `snapshot` has them; unknown ones are left to storage, which names
-// them (INVALID_ARGUMENT).
-std::vector<Role> MappedRoles(const RoleSnapshot& snapshot, const M2mConfig& config) {
-  std::vector<Role> roles;
-  for (const M2mMapping& mapping : config.mappings) {
-    if (const Role* role = snapshot.Find(mapping.role)) roles.push_back(*role);
-  }
+// The roles the mappings grant.
+std::vector<std::string> MappedRoles(const M2mConfig& config) {
+  std::vector<std::string> roles;
+  for (const M2mMapping& mapping : config.mappings) roles.push_back(mapping.role);
   return roles;
-}
-
-std::vector<Role> HeldRoles(const RoleSnapshot& snapshot, const Identity& who) {
-  std::vector<Role> held;
-  for (const std::string& name : who.roles) {
-    if (const Role* role = snapshot.Find(name)) held.push_back(*role);
-  }
-  return held;
 }
 
 // A token name from an ID token's subject: names are 1 to 128 characters (SPEC §1), subjects
@@ -113,9 +102,8 @@ void M2mAuthority::Store(const Identity& caller, M2mConfig config, bool add, Don
   if (!valid.ok()) return done(valid.status());
   // Before any fetch: a caller who may not grant the mapped roles learns nothing about the
   // issuer's address. Storage checks again under the roles lock.
-  std::shared_ptr<const RoleSnapshot> snapshot = roles_.Snapshot();
   absl::Status grantable =
-      CheckRolesGrantable(HeldRoles(*snapshot, caller), MappedRoles(*snapshot, *valid));
+      CheckRoleNamesGrantable(*roles_.Snapshot(), caller.roles, MappedRoles(*valid));
   if (!grantable.ok()) return done(grantable);
   storage::RoleWriter writer{caller.roles, CheckRolesGrantable};
   auto task = [this, add, actor = caller.Principal(), config = std::move(*valid),

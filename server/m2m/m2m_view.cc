@@ -37,22 +37,4 @@ std::vector<std::string> M2mSnapshot::ids() const {
   return ids;
 }
 
-M2mView::M2mView() : snapshot_(std::make_shared<const M2mSnapshot>(std::vector<M2mConfig>{})) {}
-
-std::shared_ptr<const M2mSnapshot> M2mView::Snapshot() const {
-  absl::ReaderMutexLock lock(&mu_);
-  return snapshot_;
-}
-
-void M2mView::Replace(std::vector<M2mConfig> configs) {
-  auto next = std::make_shared<const M2mSnapshot>(std::move(configs));
-  bool changed;
-  {
-    absl::MutexLock lock(&mu_);
-    changed = snapshot_->revisions() != next->revisions();
-    snapshot_ = std::move(next);
-  }
-  if (changed && changed_listener_) changed_listener_();
-}
-
 }  // namespace warden

@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "absl/synchronization/mutex.h"
+#include "common/revisioned_view.h"
 #include "domain/m2m.h"
 #include "server/m2m/mapping_matcher.h"
 
@@ -38,25 +38,7 @@ class M2mSnapshot final {
 };
 
 // The in-memory view of M2M configurations used by exchange and validation (a token
-// exchanged through a configuration dies with it). Readers take a snapshot without a lock
-// held afterwards; writers swap in a new one. Thread-safe.
-class M2mView final {
- public:
-  M2mView();
-  std::shared_ptr<const M2mSnapshot> Snapshot() const;  // never null
-  // Swaps in `configs`. When the set of (id, revision) differs from before (what token
-  // validation uses), calls the changed listener, with no lock held.
-  void Replace(std::vector<M2mConfig> configs);
-
-  // REQUIRES: called before the view is shared between threads. Must be thread-safe.
-  void SetChangedListener(std::function<void()> listener) {
-    changed_listener_ = std::move(listener);
-  }
-
- private:
-  std::function<void()> changed_listener_;
-  mutable absl::Mutex mu_;
-  std::shared_ptr<const M2mSnapshot> snapshot_ ABSL_GUARDED_BY(mu_);
-};
+// exchanged through a configuration dies with it).
+using M2mView = RevisionedView<M2mSnapshot, M2mConfig>;
 
 }  // namespace warden

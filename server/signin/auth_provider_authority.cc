@@ -15,23 +15,11 @@ absl::Status NotAnId() {
   return absl::InvalidArgumentError("id must be an auth provider id (a UUID)");
 }
 
-// The roles a provider can give: its rules' and its minimum role, as `snapshot` has them;
-// unknown ones are left to storage, which names them (INVALID_ARGUMENT).
-std::vector<Role> GrantedRoles(const RoleSnapshot& snapshot, const AuthProvider& provider) {
-  std::vector<Role> roles;
-  for (const AuthProviderRule& rule : provider.rules) {
-    if (const Role* role = snapshot.Find(rule.role)) roles.push_back(*role);
-  }
-  if (const Role* role = snapshot.Find(provider.minimum_role)) roles.push_back(*role);
+// The roles a provider can give: its rules' and its minimum role.
+std::vector<std::string> GrantedRoles(const AuthProvider& provider) {
+  std::vector<std::string> roles = {provider.minimum_role};
+  for (const AuthProviderRule& rule : provider.rules) roles.push_back(rule.role);
   return roles;
-}
-
-std::vector<Role> HeldRoles(const RoleSnapshot& snapshot, const Identity& who) {
-  std::vector<Role> held;
-  for (const std::string& name : who.roles) {
-    if (const Role* role = snapshot.Find(name)) held.push_back(*role);
-  }
-  return held;
 }
 
 }  // namespace
@@ -90,9 +78,8 @@ void AuthProviderAuthority::Store(const Identity& caller, AuthProvider provider,
   absl::StatusOr<AuthProvider> valid = ValidateAuthProvider(std::move(provider));
   if (!valid.ok()) return done(valid.status());
   // Before any fetch: a caller who may not grant the roles learns nothing about the issuer.
-  std::shared_ptr<const RoleSnapshot> snapshot = roles_.Snapshot();
   absl::Status grantable =
-      CheckRolesGrantable(HeldRoles(*snapshot, caller), GrantedRoles(*snapshot, *valid));
+      CheckRoleNamesGrantable(*roles_.Snapshot(), caller.roles, GrantedRoles(*valid));
   if (!grantable.ok()) return done(grantable);
   storage::RoleWriter writer{caller.roles, CheckRolesGrantable};
   auto task = [this, add, actor = caller.Principal(), provider = std::move(*valid),

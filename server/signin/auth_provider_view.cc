@@ -37,23 +37,4 @@ std::vector<std::pair<std::string, int64_t>> AuthProviderSnapshot::revisions() c
   return out;
 }
 
-AuthProviderView::AuthProviderView()
-    : snapshot_(std::make_shared<const AuthProviderSnapshot>(std::vector<AuthProvider>{})) {}
-
-std::shared_ptr<const AuthProviderSnapshot> AuthProviderView::Snapshot() const {
-  absl::ReaderMutexLock lock(&mu_);
-  return snapshot_;
-}
-
-void AuthProviderView::Replace(std::vector<AuthProvider> providers) {
-  auto next = std::make_shared<const AuthProviderSnapshot>(std::move(providers));
-  bool changed;
-  {
-    absl::MutexLock lock(&mu_);
-    changed = snapshot_->revisions() != next->revisions();
-    snapshot_ = std::move(next);
-  }
-  if (changed && changed_listener_) changed_listener_();
-}
-
 }  // namespace warden

@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "absl/synchronization/mutex.h"
+#include "common/revisioned_view.h"
 #include "domain/auth_provider.h"
 #include "server/m2m/mapping_matcher.h"
 
@@ -38,25 +38,7 @@ class AuthProviderSnapshot final {
 };
 
 // The in-memory view of the auth providers that sign-in and session validation use (a session
-// dies with its provider, or when its revision moves on). Readers take a snapshot and hold no
-// lock afterwards; writers swap in a new one. Thread-safe.
-class AuthProviderView final {
- public:
-  AuthProviderView();
-  std::shared_ptr<const AuthProviderSnapshot> Snapshot() const;  // never null
-  // Swaps in `providers`. When the set of (id, revision) differs from before, calls the
-  // changed listener, with no lock held.
-  void Replace(std::vector<AuthProvider> providers);
-
-  // REQUIRES: called before the view is shared between threads. Must be thread-safe.
-  void SetChangedListener(std::function<void()> listener) {
-    changed_listener_ = std::move(listener);
-  }
-
- private:
-  std::function<void()> changed_listener_;
-  mutable absl::Mutex mu_;
-  std::shared_ptr<const AuthProviderSnapshot> snapshot_ ABSL_GUARDED_BY(mu_);
-};
+// dies with its provider, or when its revision moves on).
+using AuthProviderView = RevisionedView<AuthProviderSnapshot, AuthProvider>;
 
 }  // namespace warden

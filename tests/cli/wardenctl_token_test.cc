@@ -132,7 +132,7 @@ TEST_CASE_METHOD(CliFixture, "token list, get, revoke and allowed-roles") {
   INFO(Describe(get));
   CHECK(get.exit_code == 0);
   CHECK(absl::StartsWith(get.out, absl::StrCat("ID           ", beta, "\nNAME         beta\n")));
-  CHECK(absl::StrContains(get.out, "\nCREATED BY   user:admin\n"));
+  CHECK(absl::StrContains(get.out, "\nCREATED BY   admin (user:admin)\n"));
   nlohmann::json got = Json(Ctl({"token", "get", beta, "-o", "json"}, env))["token"];
   CHECK(got["revoked"] == true);
   CHECK(got.contains("revokedAt"));

@@ -51,6 +51,7 @@ class SignInFixture {
     const std::string secrets_dir = secret_file_.substr(0, secret_file_.rfind('/'));
     server_.SetEnv("WARDEN_M2M_CA_FILE", idp_->ca_file());
     server_.SetEnv("WARDEN_AUTH_PROVIDER_SECRETS_DIR", secrets_dir);
+    server_.SetEnv("WARDEN_AUDIT_LOG", audit_path());
     server_.Start();
     // The generated admin password stops working once a provider exists: keep an Admin token.
     Reply<v1::GenerateTokenResponse> admin =
@@ -75,6 +76,9 @@ class SignInFixture {
     REQUIRE(set.ok());
     REQUIRE(roles_.CreateRole(admin_, "Token Issuer", set.response.permission_set().id()).ok());
   }
+
+  // The audit trail, one JSON line per change; complete once the server has stopped.
+  std::string audit_path() const { return server_.data_dir() + "/audit.jsonl"; }
 
   v1::AuthProvider Provider() const {
     v1::AuthProvider provider;

@@ -2,9 +2,14 @@
 // warden-server, a real OpenID Provider, and the attacks on the flow.
 
 #include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
 #include "net/http_client.h"
+#include "nlohmann/json.hpp"
 #include "tests/e2e/sign_in_fixture.h"
 #include "tests/support/subprocess.h"
 
@@ -107,6 +112,21 @@ TEST_CASE_METHOD(SignInFixture,
   REQUIRE(v1::AuthService::NewStub(server_.channel())->SignOut(&context, out, &ignored).ok());
   CHECK(api_.AuthStatus(carol).code() == grpc::StatusCode::UNAUTHENTICATED);
   CHECK(api_.AuthStatus(Bearer(within.response.token())).ok());
+
+  // The audit trail names the person for her sign-in, her mint and her sign-out.
+  REQUIRE(server_.Stop() == 0);  // a clean shutdown writes every record
+  std::ifstream in(audit_path());
+  std::stringstream text;
+  text << in.rdbuf();
+  std::map<std::string, int> by_carol;
+  for (absl::string_view line : absl::StrSplit(text.str(), '\n', absl::SkipEmpty())) {
+    const nlohmann::json record = nlohmann::json::parse(line);
+    if (record.value("actor", "") == "user:corp:carol") ++by_carol[record.value("action", "")];
+  }
+  CHECK(by_carol["session.sign_in"] == 1);
+  CHECK(by_carol["token.create"] == 1);
+  CHECK(by_carol["token.revoke"] == 1);
+  CHECK_FALSE(absl::StrContains(text.str(), within.response.token()));
 }
 
 TEST_CASE_METHOD(SignInFixture, "a person whose groups map to nothing is told so, not signed in") {
@@ -303,6 +323,42 @@ TEST_CASE_METHOD(SignInFixture,
   *request.mutable_provider() = escaping;
   auto bad_path = Call(&v1::AuthProviderService::Stub::AddAuthProvider, admin_, request);
   CHECK(bad_path.code() == grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_CASE_METHOD(SignInFixture,
+                 "a provider from the declarative file signs people in and is read-only through "
+                 "the API") {
+  const std::string file = server_.data_dir() + "/declarative.yaml";
+  {
+    std::ofstream out(file);
+    out << "authProviders:\n"
+        << "  - name: corp\n"
+        << "    issuer: " << idp_->issuer() << "\n"
+        << "    clientId: warden-console\n"
+        << "    clientSecretFile: " << Provider().client_secret_file() << "\n"
+        << "    scopes: [openid, email, groups]\n"
+        << "    rules:\n"
+        << "      - {key: groups, valueExpression: analysts, role: Analyst}\n";
+  }
+  server_.Stop();
+  server_.SetEnv("WARDEN_DECLARATIVE_CONFIG", file);
+  server_.Start();
+  REQUIRE(server_.WaitForLog("applied declarative configuration", 1, absl::Seconds(30)));
+  Reply<v1::CompleteSignInResponse> bob = SignIn("bob@example.com", "bob-pw");
+  INFO(bob.message());
+  REQUIRE(bob.ok());
+  CHECK(bob.response.session().identity().id() == "corp:bob");
+
+  v1::ListAuthProvidersRequest list;
+  auto listed = Call(&v1::AuthProviderService::Stub::ListAuthProviders, admin_, list);
+  REQUIRE(listed.ok());
+  REQUIRE(listed.response.providers_size() == 1);
+  CHECK(listed.response.providers(0).origin() == v1::ORIGIN_DECLARATIVE);
+  v1::DeleteAuthProviderRequest remove;
+  remove.set_id(listed.response.providers(0).id());
+  auto refused = Call(&v1::AuthProviderService::Stub::DeleteAuthProvider, admin_, remove);
+  CHECK(refused.code() == grpc::StatusCode::FAILED_PRECONDITION);
+  CHECK_THAT(refused.message(), Contains("declarative configuration"));
 }
 
 // wardenctl as a person runs it: its own config directory, no browser to open.

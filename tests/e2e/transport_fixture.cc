@@ -7,6 +7,8 @@
 #include <grpcpp/support/byte_buffer.h>
 
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
 #include <future>
 #include <set>
 
@@ -41,8 +43,9 @@ std::unique_ptr<google::protobuf::Message> NewRequest(Method method) {
 // Fields whose values two equivalent calls do not share.
 const std::set<std::string>& VolatileFields() {
   static const auto* names =
-      new std::set<std::string>{"id",         "token",      "access_token", "issued_at",
-                                "expiration", "revoked_at", "last_used_at", "time_left"};
+      new std::set<std::string>{"id",         "token",      "access_token",  "issued_at",
+                                "expiration", "revoked_at", "last_used_at",  "time_left",
+                                "token_id",   "state",      "code_verifier", "authorization_url"};
   return *names;
 }
 
@@ -142,9 +145,14 @@ TransportFixture::TransportFixture()
       api_(server_.channel()),
       roles_(server_.channel()),
       auth_(v1::AuthService::NewStub(server_.channel())),
+      providers_(v1::AuthProviderService::NewStub(server_.channel())),
       http_(0) {
   audit_path_ = server_.data_dir() + "/audit.jsonl";
   server_.SetEnv("WARDEN_AUDIT_LOG", audit_path_);
+  // A password of its own: a generated one turns off once the rows add an auth provider.
+  std::filesystem::create_directories(server_.data_dir() + "/data");
+  std::ofstream(server_.data_dir() + "/data/admin-password") << "transport-table-password\n";
+  server_.SetEnv("WARDEN_ADMIN_PASSWORD_FILE", server_.data_dir() + "/data/admin-password");
   server_.ServeHttp();
   server_.Start();
   http_ = HttpClient(server_.http_port());
@@ -160,12 +168,17 @@ TransportFixture::TransportFixture()
   EnsureM2m(issuer_);
 }
 
-std::vector<std::string> TransportFixture::AuthorizationOf(Caller caller) const {
+std::vector<std::string> TransportFixture::AuthorizationOf(Caller caller) {
   switch (caller) {
     case Caller::kAdmin:
       return {admin_};
     case Caller::kOutsider:
       return {outsider_};
+    case Caller::kSelf: {
+      auto minted = api_.Generate(admin_, "for one call", {"Analyst"});
+      REQUIRE(minted.ok());
+      return {Bearer(minted.response.token())};
+    }
     case Caller::kNobody:
       break;
   }
@@ -336,6 +349,66 @@ void TransportFixture::RemoveM2m(const FakeIssuer& issuer) {
       },
       admin_, request);
   REQUIRE(deleted.ok());
+}
+
+v1::AuthProvider TransportFixture::TransportProvider(const FakeIssuer& issuer) {
+  v1::AuthProvider provider;
+  provider.set_name("transport");
+  provider.set_issuer(issuer.url());
+  provider.set_client_id(FakeIssuer::kSignInClient);
+  v1::AuthProviderRule* rule = provider.add_rules();
+  rule->set_key("groups");
+  rule->set_value_expression("people");
+  rule->set_role("Analyst");
+  return provider;
+}
+
+std::string TransportFixture::EnsureProvider() {
+  auto listed = CallWithAuthorization<v1::ListAuthProvidersResponse>(
+      [this](auto* c, const auto& r, auto* o) { return providers_->ListAuthProviders(c, r, o); },
+      admin_, v1::ListAuthProvidersRequest());
+  REQUIRE(listed.ok());
+  if (std::string id = IdOfNamed(listed.response.providers(), "transport"); !id.empty()) {
+    return id;
+  }
+  v1::AddAuthProviderRequest request;
+  *request.mutable_provider() = TransportProvider(issuer_);
+  auto added = CallWithAuthorization<v1::AddAuthProviderResponse>(
+      [this](auto* c, const auto& r, auto* o) { return providers_->AddAuthProvider(c, r, o); },
+      admin_, request);
+  INFO(added.message());
+  REQUIRE(added.ok());
+  return added.response.provider().id();
+}
+
+void TransportFixture::RemoveProvider() {
+  v1::DeleteAuthProviderRequest request;
+  request.set_id(EnsureProvider());
+  auto deleted = CallWithAuthorization<v1::DeleteAuthProviderResponse>(
+      [this](auto* c, const auto& r, auto* o) { return providers_->DeleteAuthProvider(c, r, o); },
+      admin_, request);
+  REQUIRE(deleted.ok());
+}
+
+v1::CompleteSignInRequest TransportFixture::SignInCallback() {
+  EnsureProvider();
+  v1::StartSignInRequest start;
+  start.set_provider("transport");
+  start.set_redirect_uri("http://127.0.0.1:9/callback");
+  auto started = CallWithAuthorization<v1::StartSignInResponse>(
+      [this](auto* c, const auto& r, auto* o) { return providers_->StartSignIn(c, r, o); }, "",
+      start);
+  INFO(started.message());
+  REQUIRE(started.ok());
+  const std::string& url = started.response.authorization_url();
+  const size_t at = url.find("&nonce=");
+  REQUIRE(at != std::string::npos);
+  const size_t from = at + 7;
+  v1::CompleteSignInRequest callback;
+  callback.set_state(started.response.state());
+  callback.set_code("nonce:" + url.substr(from, url.find('&', from) - from));
+  callback.set_code_verifier(started.response.code_verifier());
+  return callback;
 }
 
 }  // namespace warden::testing

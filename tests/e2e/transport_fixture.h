@@ -23,6 +23,7 @@
 #include "tests/support/test_database.h"
 #include "tests/support/test_pki.h"
 #include "warden/v1/auth.grpc.pb.h"
+#include "warden/v1/auth_provider.grpc.pb.h"
 
 namespace warden::testing {
 
@@ -30,9 +31,10 @@ class TransportFixture;
 
 // Who makes a row's call.
 enum class Caller {
-  kAdmin,    // the bootstrap admin's Basic credentials
-  kNobody,   // no Authorization header
-  kOutsider  // a token whose only role grants Image READ: no Access, no Integration
+  kAdmin,     // the bootstrap admin's Basic credentials
+  kNobody,    // no Authorization header
+  kOutsider,  // a token whose only role grants Image READ: no Access, no Integration
+  kSelf       // a token minted for this one call (which may end it: SignOut)
 };
 
 // One row of the transport table.
@@ -80,7 +82,7 @@ class TransportFixture {
 
   TransportFixture();
 
-  std::vector<std::string> AuthorizationOf(Caller caller) const;
+  std::vector<std::string> AuthorizationOf(Caller caller);
 
   // The same serialized request as a gRPC call (generic stub) and as Connect calls (binary
   // protobuf, JSON) of `method`.
@@ -101,6 +103,12 @@ class TransportFixture {
   void RemoveRole(const std::string& name);
   std::string EnsureM2m(const FakeIssuer& issuer);
   void RemoveM2m(const FakeIssuer& issuer);
+  // The auth provider "transport" (issuer_'s people: group "people" gets Analyst).
+  static v1::AuthProvider TransportProvider(const FakeIssuer& issuer);
+  std::string EnsureProvider();
+  void RemoveProvider();
+  // What the browser brings back from issuer_ after a sign-in StartSignIn began.
+  v1::CompleteSignInRequest SignInCallback();
 
   TestPki pki_;
   FakeIssuer issuer_;        // trusted by a configuration from the start: its ID tokens exchange
@@ -112,6 +120,7 @@ class TransportFixture {
   ApiClient api_;
   RoleClient roles_;
   std::unique_ptr<v1::AuthService::Stub> auth_;
+  std::unique_ptr<v1::AuthProviderService::Stub> providers_;
   HttpClient http_;
   std::string admin_;
   std::string outsider_;  // authorization of Caller::kOutsider

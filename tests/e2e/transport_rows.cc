@@ -5,6 +5,7 @@
 
 #include "tests/e2e/transport_fixture.h"
 #include "warden/v1/auth.pb.h"
+#include "warden/v1/auth_provider.pb.h"
 #include "warden/v1/role.pb.h"
 #include "warden/v1/token.pb.h"
 
@@ -276,9 +277,97 @@ std::vector<TransportRow> AuthRows() {
 
 }  // namespace
 
+constexpr Caller kSelf = Caller::kSelf;
+
+std::vector<TransportRow> SignInRows() {
+  auto provider = [](TransportFixture& f) {
+    return TransportFixture::TransportProvider(f.issuer_);
+  };
+  return {
+      {Method::kSignOut, "a token ending itself", kSelf, Empty<v1::SignOutRequest>(),
+       StatusCode::OK, true},
+      {Method::kSignOut, "the admin password", kAdmin, Empty<v1::SignOutRequest>(),
+       StatusCode::FAILED_PRECONDITION, true},
+      {Method::kListAuthProviders, "as admin", kAdmin,
+       Make<v1::ListAuthProvidersRequest>([](auto& f, auto&) { f.EnsureProvider(); }),
+       StatusCode::OK, true},
+      {Method::kGetAuthProvider, "a provider", kAdmin,
+       ById<v1::GetAuthProviderRequest>([](auto& f) { return f.EnsureProvider(); }), StatusCode::OK,
+       true},
+      {Method::kGetAuthProvider, "an unknown id", kAdmin, UnknownId<v1::GetAuthProviderRequest>(),
+       StatusCode::NOT_FOUND, true},
+      {Method::kAddAuthProvider, "as admin", kAdmin,
+       Make<v1::AddAuthProviderRequest>([provider](auto& f, auto& r) {
+         f.RemoveProvider();
+         *r.mutable_provider() = provider(f);
+       }),
+       StatusCode::OK, true},
+      {Method::kAddAuthProvider, "an issuer over http", kAdmin,
+       Make<v1::AddAuthProviderRequest>([provider](auto& f, auto& r) {
+         *r.mutable_provider() = provider(f);
+         r.mutable_provider()->set_name("plain");
+         r.mutable_provider()->set_issuer("http://idp.example.com");
+       }),
+       StatusCode::INVALID_ARGUMENT, true},
+      {Method::kUpdateAuthProvider, "a rule added", kAdmin,
+       Make<v1::UpdateAuthProviderRequest>([provider](auto& f, auto& r) {
+         *r.mutable_provider() = provider(f);
+         r.mutable_provider()->set_id(f.EnsureProvider());
+         v1::AuthProviderRule* rule = r.mutable_provider()->add_rules();
+         rule->set_key("email");
+         rule->set_value_expression(".*@example\\.com");
+         rule->set_role("Analyst");
+       }),
+       StatusCode::OK, true},
+      {Method::kDeleteAuthProvider, "a provider", kAdmin,
+       ById<v1::DeleteAuthProviderRequest>([](auto& f) { return f.EnsureProvider(); }),
+       StatusCode::OK, true},
+      {Method::kDeleteAuthProvider, "an unknown id", kAdmin,
+       UnknownId<v1::DeleteAuthProviderRequest>(), StatusCode::NOT_FOUND, true},
+      {Method::kGetSignInOptions, "anyone", kNobody,
+       Make<v1::GetSignInOptionsRequest>([](auto& f, auto&) { f.EnsureProvider(); }),
+       StatusCode::OK, true},
+      {Method::kStartSignIn, "a known provider", kNobody,
+       Make<v1::StartSignInRequest>([](auto& f, auto& r) {
+         f.EnsureProvider();
+         r.set_provider("transport");
+         r.set_redirect_uri("http://127.0.0.1:9/callback");
+       }),
+       StatusCode::OK, true},
+      {Method::kStartSignIn, "an unknown provider", kNobody,
+       Make<v1::StartSignInRequest>([](auto&, auto& r) {
+         r.set_provider("nobody");
+         r.set_redirect_uri("http://127.0.0.1:9/callback");
+       }),
+       StatusCode::NOT_FOUND, true},
+      {Method::kCompleteSignIn, "the provider's callback", kNobody,
+       Make<v1::CompleteSignInRequest>([](auto& f, auto& r) { r = f.SignInCallback(); }),
+       StatusCode::OK, true},
+      {Method::kCompleteSignIn, "a forged state", kNobody,
+       Make<v1::CompleteSignInRequest>([](auto& f, auto& r) {
+         r = f.SignInCallback();
+         r.set_state("forged");
+       }),
+       StatusCode::UNAUTHENTICATED, true},
+      {Method::kStartDeviceSignIn, "a known provider", kNobody,
+       Make<v1::StartDeviceSignInRequest>([](auto& f, auto& r) {
+         f.EnsureProvider();
+         r.set_provider("transport");
+       }),
+       StatusCode::OK, true},
+      {Method::kCompleteDeviceSignIn, "an approved device", kNobody,
+       Make<v1::CompleteDeviceSignInRequest>([](auto& f, auto& r) {
+         f.EnsureProvider();
+         r.set_provider("transport");
+         r.set_device_code("device-code");
+       }),
+       StatusCode::OK, true},
+  };
+}
+
 std::vector<TransportRow> TransportRows() {
   std::vector<TransportRow> rows;
-  for (auto part : {TokenRows, PermissionSetAndScopeRows, RoleRows, AuthRows}) {
+  for (auto part : {TokenRows, PermissionSetAndScopeRows, RoleRows, AuthRows, SignInRows}) {
     for (TransportRow& row : part()) rows.push_back(std::move(row));
   }
   std::set<Method> derived;

@@ -28,6 +28,9 @@ namespace warden::testing {
 // (WARDEN_M2M_ALLOW_PRIVATE_ISSUERS=true, as WardenProcess sets by default) to reach it.
 class FakeIssuer {
  public:
+  static constexpr char kSignInClient[] = "warden-people";
+  static constexpr char kSignInSubject[] = "person-1";
+
   using Json = oidc::testing::Json;
   using TestKey = oidc::testing::TestKey;
 
@@ -44,7 +47,28 @@ class FakeIssuer {
       return httplib::Server::HandlerResponse::Unhandled;
     });
     server_.Get("/.well-known/openid-configuration", [this](const auto&, auto& res) {
-      res.set_content(oidc::testing::DiscoveryDocument(url_, jwks_uri()).dump(),
+      Json document = oidc::testing::DiscoveryDocument(url_, jwks_uri());
+      document["authorization_endpoint"] = url_ + "/auth";
+      document["token_endpoint"] = url_ + "/token";
+      document["device_authorization_endpoint"] = url_ + "/device/auth";
+      res.set_content(document.dump(), "application/json");
+    });
+    // A token endpoint for people signing in (auth providers), with no login of its own:
+    // the code "nonce:<n>" stands for a person who signed in with nonce <n>, and any device
+    // code is approved. The ID tokens are for client kSignInClient, person kSignInSubject.
+    server_.Post("/token", [this](const httplib::Request& req, httplib::Response& res) {
+      Json claims = {{"aud", kSignInClient}, {"sub", kSignInSubject}, {"groups", {"people"}}};
+      const std::string code = req.get_param_value("code");
+      if (code.rfind("nonce:", 0) == 0) claims["nonce"] = code.substr(6);
+      res.set_content(Json{{"token_type", "Bearer"}, {"id_token", IdToken(claims)}}.dump(),
+                      "application/json");
+    });
+    server_.Post("/device/auth", [this](const httplib::Request&, httplib::Response& res) {
+      res.set_content(Json{{"device_code", "device-code"},
+                           {"user_code", "BCDF-GHJK"},
+                           {"verification_uri", url_ + "/device"},
+                           {"expires_in", 600}}
+                          .dump(),
                       "application/json");
     });
     server_.Get("/jwks", [this](const auto&, auto& res) {

@@ -6,6 +6,7 @@
 
 #include "google/protobuf/descriptor.h"
 #include "warden/v1/auth.pb.h"
+#include "warden/v1/auth_provider.pb.h"
 #include "warden/v1/role.pb.h"
 #include "warden/v1/token.pb.h"
 
@@ -19,9 +20,10 @@ std::set<std::string> ProtoMethods() {
   (void)v1::GenerateTokenRequest::descriptor();
   (void)v1::GetAuthStatusRequest::descriptor();
   (void)v1::ListRolesRequest::descriptor();
+  (void)v1::ListAuthProvidersRequest::descriptor();
   const google::protobuf::DescriptorPool* pool = google::protobuf::DescriptorPool::generated_pool();
-  for (const char* name :
-       {"warden.v1.TokenService", "warden.v1.AuthService", "warden.v1.RoleService"}) {
+  for (const char* name : {"warden.v1.TokenService", "warden.v1.AuthService",
+                           "warden.v1.RoleService", "warden.v1.AuthProviderService"}) {
     const google::protobuf::ServiceDescriptor* service = pool->FindServiceByName(name);
     REQUIRE(service != nullptr);
     for (int i = 0; i < service->method_count(); ++i) {
@@ -48,7 +50,7 @@ TEST_CASE("the method table covers every method of the protos, and only those") 
   CHECK_FALSE(FindMethod("TokenService.NoSuchMethod").has_value());
 }
 
-TEST_CASE("only the public keys and the M2M exchange take no credentials") {
+TEST_CASE("only the public keys, the M2M exchange and signing in take no credentials") {
   std::set<std::string> anonymous;
   for (const MethodInfo& info : AllMethods()) {
     if (info.anonymous) {
@@ -56,8 +58,12 @@ TEST_CASE("only the public keys and the M2M exchange take no credentials") {
       CHECK(info.requirements.empty());
     }
   }
-  CHECK(anonymous == std::set<std::string>{"AuthService.ExchangeAuthMachineToMachineToken",
-                                           "AuthService.GetPublicKeys"});
+  CHECK(anonymous == std::set<std::string>{
+                         "AuthService.ExchangeAuthMachineToMachineToken",
+                         "AuthService.GetPublicKeys", "AuthProviderService.GetSignInOptions",
+                         "AuthProviderService.StartSignIn", "AuthProviderService.CompleteSignIn",
+                         "AuthProviderService.StartDeviceSignIn",
+                         "AuthProviderService.CompleteDeviceSignIn"});
 }
 
 TEST_CASE("only GenerateToken spends the mint budget") {

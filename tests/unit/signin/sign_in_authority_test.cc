@@ -189,7 +189,7 @@ TEST_CASE_METHOD(SignInFixture,
   CHECK(tokens_.tokens().empty());
 }
 
-TEST_CASE_METHOD(SignInFixture, "the minimum role is everyone's; None never counts") {
+TEST_CASE_METHOD(SignInFixture, "the minimum role is everyone's, and None never counts") {
   AuthProvider provider = Provider();
   provider.minimum_role = "Lead";
   providers_.Replace({provider});
