@@ -32,7 +32,7 @@ TEST_CASE("provider files: YAML with the proto's names, camelCase or snake_case"
   constexpr char kYaml[] = R"(name: corp-sso
 issuer: https://login.example.com
 clientId: warden
-clientSecretFile: /etc/warden/sso-secret
+clientSecretFile: sso-secret
 scopes: [openid, email, groups]
 nameClaim: preferred_username
 minimumRole: None
@@ -49,7 +49,7 @@ rules:
   CHECK(provider->name() == "corp-sso");
   CHECK(provider->issuer() == "https://login.example.com");
   CHECK(provider->client_id() == "warden");
-  CHECK(provider->client_secret_file() == "/etc/warden/sso-secret");
+  CHECK(provider->client_secret_file() == "sso-secret");
   CHECK(absl::StrJoin(provider->scopes(), " ") == "openid email groups");
   CHECK(provider->name_claim() == "preferred_username");
   CHECK(provider->minimum_role() == "None");

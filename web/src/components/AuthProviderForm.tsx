@@ -93,14 +93,14 @@ export function AuthProviderForm({ provider, roleNames, readOnly, onSaved }: Pro
         <div class="field">
           <label for="provider-secret-file">Client secret file</label>
           <input id="provider-secret-file" class="mono" value={secretFile}
-                 placeholder="/var/run/secrets/warden/corp-client-secret"
+                 placeholder="corp"
                  aria-describedby="provider-secret-file-hint"
                  onInput={(e) => setSecretFile(e.currentTarget.value)} />
           <p class="hint" id="provider-secret-file-hint">
-            A path on the Warden server, not the secret: the secret stays in that file on the
-            server (a mounted Kubernetes Secret, say), read at each sign-in, so rotating it
-            needs no restart. Warden never stores, logs or returns it. Empty: a public client
-            (PKCE alone).
+            The name of a file in the server's WARDEN_AUTH_PROVIDER_SECRETS_DIR (a mounted
+            Kubernetes Secret, say), not the secret: the secret stays in that file, read at each
+            sign-in, so rotating it needs no restart. Warden never stores, logs or returns it.
+            Empty: a public client (PKCE alone).
           </p>
         </div>
         <div class="field">
