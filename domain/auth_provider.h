@@ -32,6 +32,21 @@ struct AuthProvider {
   bool operator==(const AuthProvider&) const = default;
 };
 
+// The provider an entry of the declarative file describes (origin kDeclarative, no id yet).
+inline AuthProvider FromDeclarative(const DeclarativeAuthProviderSpec& spec) {
+  AuthProvider provider;
+  provider.name = spec.name;
+  provider.issuer = spec.issuer;
+  provider.client_id = spec.client_id;
+  provider.client_secret_file = spec.client_secret_file;
+  provider.scopes = spec.scopes;
+  provider.name_claim = spec.name_claim;
+  provider.rules = spec.rules;
+  provider.minimum_role = spec.minimum_role;
+  provider.origin = Origin::kDeclarative;
+  return provider;
+}
+
 // Whether sessions begun under `before` may live on under `after`: true only when the change
 // cannot take a role from anyone (the same issuer, client and minimum role, and every rule of
 // `before` still in `after`). Otherwise the revision is raised and the sessions end.

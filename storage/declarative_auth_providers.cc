@@ -16,20 +16,6 @@
 namespace warden::storage::auth_provider_tables {
 namespace {
 
-AuthProvider FromSpec(const DeclarativeAuthProviderSpec& spec) {
-  AuthProvider provider;
-  provider.name = spec.name;
-  provider.issuer = spec.issuer;
-  provider.client_id = spec.client_id;
-  provider.client_secret_file = spec.client_secret_file;
-  provider.scopes = spec.scopes;
-  provider.name_claim = spec.name_claim;
-  provider.rules = spec.rules;
-  provider.minimum_role = spec.minimum_role;
-  provider.origin = Origin::kDeclarative;
-  return provider;
-}
-
 // Every role the file's providers grant must exist and be built in or declarative: a role
 // managed through the API could be edited by API callers, changing what a provider of the
 // file grants. Locks them FOR KEY SHARE.
@@ -95,7 +81,7 @@ absl::Status ApplyDeclarativeProviders(pqxx::transaction_base& tx,
 
   std::vector<AuthProvider> wanted;
   for (const DeclarativeAuthProviderSpec& spec : specs) {
-    AuthProvider provider = FromSpec(spec);
+    AuthProvider provider = FromDeclarative(spec);
     auto it = existing.find(spec.name);
     provider.id = it != existing.end() ? it->second->id : NewUuidV4();
     wanted.push_back(std::move(provider));

@@ -19,16 +19,7 @@ std::string Summary(const storage::DeclarativeChanges& c) {
 // that compile, "openid" among the scopes), naming the provider that is wrong.
 absl::Status CheckDeclarativeAuthProviders(const std::string& path, DeclarativeConfig& config) {
   for (DeclarativeAuthProviderSpec& spec : config.auth_providers) {
-    AuthProvider provider;
-    provider.name = spec.name;
-    provider.issuer = spec.issuer;
-    provider.client_id = spec.client_id;
-    provider.client_secret_file = spec.client_secret_file;
-    provider.scopes = spec.scopes;
-    provider.name_claim = spec.name_claim;
-    provider.rules = spec.rules;
-    provider.minimum_role = spec.minimum_role;
-    absl::StatusOr<AuthProvider> valid = ValidateAuthProvider(std::move(provider));
+    absl::StatusOr<AuthProvider> valid = ValidateAuthProvider(FromDeclarative(spec));
     if (!valid.ok()) {
       return absl::InvalidArgumentError(
           absl::StrCat(path, ": auth provider \"", spec.name, "\": ", valid.status().message()));
