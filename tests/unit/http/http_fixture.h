@@ -25,6 +25,7 @@
 #include "server/http/unary_routes.h"
 #include "tests/unit/auth/token_fixture.h"
 #include "warden/v1/auth.pb.h"
+#include "warden/v1/auth_provider.pb.h"
 #include "warden/v1/role.pb.h"
 #include "warden/v1/token.pb.h"
 
@@ -39,6 +40,7 @@ inline const google::protobuf::MethodDescriptor* MethodDescriptorOf(Method metho
   (void)v1::GenerateTokenRequest::descriptor();
   (void)v1::GetAuthStatusRequest::descriptor();
   (void)v1::ListRolesRequest::descriptor();
+  (void)v1::ListAuthProvidersRequest::descriptor();
   const std::string& name = Describe(method).name;
   const size_t dot = name.find('.');
   const google::protobuf::ServiceDescriptor* service =
