@@ -161,7 +161,7 @@ WardenServer::WardenServer(const ServerConfig& config,
   if (config.admin_password_file.empty()) {
     // A password Warden generated is for getting started: once people can sign in through an
     // auth provider it stops working (docs/operations.md; WARDEN_ADMIN_PASSWORD_FILE keeps it).
-    authenticator_.SetAdminAllowed([this] { return provider_view_.Snapshot()->names().empty(); });
+    authenticator_.SetAdminAllowed([this] { return provider_view_.Snapshot()->empty(); });
   }
   validator_.SetObserver([this](bool valid) { metrics_.RecordValidation(valid); });
   if (config.track_last_used) {

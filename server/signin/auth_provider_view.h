@@ -27,6 +27,7 @@ class AuthProviderSnapshot final {
   // nullptr if no provider has that name / id.
   const AuthProviderEntry* FindByName(const std::string& name) const;
   const AuthProviderEntry* FindById(const std::string& id) const;
+  bool empty() const { return by_name_.empty(); }
   // Every provider's name, sorted.
   std::vector<std::string> names() const;
   // Each provider's (id, revision), ordered by id: what session validation uses.
