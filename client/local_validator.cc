@@ -240,9 +240,12 @@ absl::Status LocalValidator::Apply(const v1::WatchRevocationsResponse& message) 
   std::vector<RevocationView::Entry> revoked;
   revoked.reserve(message.revocations_size());
   for (const v1::RevokedToken& token : message.revocations()) {
-    revoked.push_back(
-        RevocationView::Entry{token.id(), absl::FromUnixSeconds(token.expiration().seconds()) +
-                                              absl::Nanoseconds(token.expiration().nanos())});
+    RevocationView::Entry entry{token.id(), absl::InfinitePast()};
+    ASSIGN_OR_RETURN(entry.expires_at, FromProto(token.expiration(), "expiration"));
+    if (token.has_effective_from()) {
+      ASSIGN_OR_RETURN(entry.effective_from, FromProto(token.effective_from(), "effective_from"));
+    }
+    revoked.push_back(std::move(entry));
   }
   state_.revocations().AddAll(revoked);
   if (message.roles_changed()) state_.roles().Replace(RolesFrom(message.roles()));

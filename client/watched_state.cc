@@ -12,8 +12,8 @@ void WatchedState::ReplaceAuthProviders(std::map<std::string, int64_t> revisions
   provider_revisions_ = std::move(revisions);
 }
 
-bool WatchedState::IsRevoked(const std::string& token_id) const {
-  return revocations_.IsRevoked(token_id);
+bool WatchedState::IsRevoked(const std::string& token_id, absl::Time now) const {
+  return revocations_.IsRevoked(token_id, now);
 }
 
 std::optional<std::string> WatchedState::MissingRole(const std::vector<std::string>& roles) const {

@@ -27,7 +27,7 @@ class WatchedState final : public ValidationState {
   // Replaces the set of auth providers: id -> revision.
   void ReplaceAuthProviders(std::map<std::string, int64_t> revisions);
 
-  bool IsRevoked(const std::string& token_id) const override;
+  bool IsRevoked(const std::string& token_id, absl::Time now) const override;
   std::optional<std::string> MissingRole(const std::vector<std::string>& roles) const override;
   std::optional<int64_t> M2mConfigRevision(const std::string& config_id) const override;
   std::optional<int64_t> AuthProviderRevision(const std::string& provider_id) const override;

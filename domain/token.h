@@ -27,6 +27,12 @@ struct TokenMetadata {
   // The last recorded use (throttled to one per minute, written in batches); unset: never
   // used as far as Warden knows. See server/tokens/usage_recorder.h.
   std::optional<absl::Time> last_used_at;
+  std::string description;   // optional; at most kMaxTokenDescriptionLength characters
+  std::string rotated_from;  // the token a rotation replaced with this one; empty: none
+  std::string rotated_to;    // the token that replaced this one; empty: not rotated
 };
+
+// The longest description a token may have, in characters (code points).
+inline constexpr size_t kMaxTokenDescriptionLength = 1024;
 
 }  // namespace warden

@@ -11,11 +11,13 @@ namespace warden::storage {
 // enough to reject the token at once, to forget the revocation once the token has expired,
 // and to measure how long the notice took to arrive (sent_at is the revoking replica's
 // clock at the revocation; replicas' clocks are assumed NTP-close). Notices of older
-// replicas have no sent_at.
+// replicas have no sent_at. A rotation's notice adds " <effective_from>": the token is
+// refused from then on, not at once (older replicas ignore such a notice and reload).
 struct RevocationNotice {
   std::string id;
-  absl::Time expires_at;
+  absl::Time expires_at;  // the expiry the token string carries
   std::optional<absl::Time> sent_at;
+  std::optional<absl::Time> effective_from;  // unset: at once. REQUIRES: sent_at if set
 };
 std::string EncodeRevocationNotice(const RevocationNotice& notice);
 // nullopt if `payload` is not an encoded notice.

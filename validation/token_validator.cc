@@ -63,11 +63,12 @@ absl::StatusOr<VerifiedTokenCache::Claims> TokenValidator::VerifiedClaims(absl::
 }
 
 absl::StatusOr<Identity> TokenValidator::ValidateUnobserved(absl::string_view token) const {
-  absl::StatusOr<VerifiedTokenCache::Claims> verified = VerifiedClaims(token, clock_.Now());
+  const absl::Time now = clock_.Now();
+  absl::StatusOr<VerifiedTokenCache::Claims> verified = VerifiedClaims(token, now);
   if (!verified.ok()) return verified.status();
   const jose::JwtClaims& claims = **verified;
   if (!IsUuid(claims.id)) return absl::UnauthenticatedError("token id is not valid");
-  if (state_.IsRevoked(claims.id)) {
+  if (state_.IsRevoked(claims.id, now)) {
     return absl::UnauthenticatedError("token has been revoked");
   }
   if (claims.roles.empty()) return absl::UnauthenticatedError("token carries no roles");

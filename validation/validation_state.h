@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/time.h"
+
 namespace warden {
 
 // What token validation needs to know beyond the token and the keys: a narrow view of
@@ -15,8 +17,9 @@ class ValidationState {
  public:
   virtual ~ValidationState() = default;
 
-  // Whether the token with this id (the JWT's jti) has been revoked.
-  virtual bool IsRevoked(const std::string& token_id) const = 0;
+  // Whether the token with this id (the JWT's jti) is refused at `now`: revoked, or rotated
+  // and past its overlap.
+  virtual bool IsRevoked(const std::string& token_id, absl::Time now) const = 0;
   // The first of `roles` that no longer exists; nullopt when all do. (Tokens carry role
   // names; a deleted role invalidates them.)
   virtual std::optional<std::string> MissingRole(const std::vector<std::string>& roles) const = 0;

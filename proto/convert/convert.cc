@@ -38,6 +38,9 @@ void ToProto(const TokenMetadata& token, v1::TokenMetadata* out) {
   out->set_created_by(token.created_by);
   out->set_created_by_name(token.created_by_name);
   if (token.last_used_at.has_value()) ToProto(*token.last_used_at, out->mutable_last_used_at());
+  out->set_description(token.description);
+  out->set_rotated_from(token.rotated_from);
+  out->set_rotated_to(token.rotated_to);
 }
 
 v1::AccessLevel ToProto(Access access) {

@@ -187,7 +187,7 @@ WardenServer::WardenServer(const ServerConfig& config,
       "Verified tokens remembered (WARDEN_VALIDATION_CACHE_SIZE at most)",
       [this] { return std::optional<double>(validator_.cache_stats().entries); });
   revocations_.SetAddedListener([this](const RevocationView::Entry& added) {
-    watch_hub_.PublishRevocation(added.token_id, added.expires_at);
+    watch_hub_.PublishRevocation(added.token_id, added.expires_at, added.effective_from);
   });
   roles_.SetChangedListener([this] { watch_hub_.PublishRolesChanged(); });
   m2m_view_.SetChangedListener([this] { watch_hub_.PublishM2mChanged(); });
@@ -239,7 +239,8 @@ void WardenServer::OnChange(const std::string& channel, const std::string& paylo
       if (notice->sent_at.has_value()) lag = RealClock::Get().Now() - *notice->sent_at;
       // Recorded first, so that once a revocation is seen to apply, its metric is there too.
       metrics_.RecordFeedRevocation(lag);
-      revocations_.Add(notice->id, notice->expires_at);
+      revocations_.Add(notice->id, notice->expires_at,
+                       notice->effective_from.value_or(absl::InfinitePast()));
     } else {
       log_failure(sync_.Reload());  // an older replica's notice: reload in full
     }

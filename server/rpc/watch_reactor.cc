@@ -12,11 +12,12 @@
 namespace warden {
 namespace {
 
-void AddRevocation(const std::string& token_id, absl::Time expires_at,
+void AddRevocation(const std::string& token_id, absl::Time expires_at, absl::Time effective_from,
                    v1::WatchRevocationsResponse& message) {
   v1::RevokedToken* token = message.add_revocations();
   token->set_id(token_id);
   ToProto(expires_at, token->mutable_expiration());
+  if (effective_from != absl::InfinitePast()) ToProto(effective_from, token->mutable_effective_from());
 }
 
 }  // namespace
@@ -89,7 +90,8 @@ absl::Status WatchReactor::QueueFullState() {
     if (queued_.back().revocations_size() == static_cast<int>(kRevocationsPerMessage)) {
       queued_.emplace_back();
     }
-    AddRevocation(revoked[i].token_id, revoked[i].expires_at, queued_.back());
+    AddRevocation(revoked[i].token_id, revoked[i].expires_at, revoked[i].effective_from,
+                  queued_.back());
   }
   queued_.back().set_cursor(sources_.hub.Cursor(position_));
   return absl::OkStatus();
@@ -128,7 +130,7 @@ absl::Status WatchReactor::QueueNext() {
   v1::WatchRevocationsResponse message;
   for (const WatchHub::Revocation& revocation : changes->revocations) {
     RETURN_IF_ERROR(CheckNotOwn(revocation.token_id));
-    AddRevocation(revocation.token_id, revocation.expires_at, message);
+    AddRevocation(revocation.token_id, revocation.expires_at, revocation.effective_from, message);
   }
   // The sets as they are now, which includes these changes (the views change first).
   if (changes->roles_changed) {

@@ -2,8 +2,8 @@
 
 namespace warden {
 
-bool ViewsState::IsRevoked(const std::string& token_id) const {
-  return revocations_.IsRevoked(token_id);
+bool ViewsState::IsRevoked(const std::string& token_id, absl::Time now) const {
+  return revocations_.IsRevoked(token_id, now);
 }
 
 std::optional<std::string> ViewsState::MissingRole(const std::vector<std::string>& roles) const {

@@ -22,7 +22,7 @@ class ViewsState final : public ValidationState {
              const AuthProviderView& providers)
       : revocations_(revocations), roles_(roles), m2m_(m2m), providers_(providers) {}
 
-  bool IsRevoked(const std::string& token_id) const override;
+  bool IsRevoked(const std::string& token_id, absl::Time now) const override;
   std::optional<std::string> MissingRole(const std::vector<std::string>& roles) const override;
   std::optional<int64_t> M2mConfigRevision(const std::string& config_id) const override;
   std::optional<int64_t> AuthProviderRevision(const std::string& provider_id) const override;

@@ -13,8 +13,9 @@ WatchHub::WatchHub(size_t capacity) : capacity_(capacity), epoch_(NewUuidV4()) {
   CHECK_GE(capacity_, 1u) << "the watch log must hold at least one change";
 }
 
-void WatchHub::PublishRevocation(std::string token_id, absl::Time expires_at) {
-  Append(Change{Kind::kRevocation, Revocation{std::move(token_id), expires_at}});
+void WatchHub::PublishRevocation(std::string token_id, absl::Time expires_at,
+                                 absl::Time effective_from) {
+  Append(Change{Kind::kRevocation, Revocation{std::move(token_id), expires_at, effective_from}});
 }
 
 void WatchHub::PublishRolesChanged() { Append(Change{Kind::kRoles, {}}); }

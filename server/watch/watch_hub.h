@@ -32,13 +32,17 @@ class WatchHub final {
   WatchHub& operator=(const WatchHub&) = delete;
 
   // Each appends one change and wakes every watcher.
-  void PublishRevocation(std::string token_id, absl::Time expires_at);
+  // effective_from: when the token is refused from (InfinitePast: at once; later for a
+  // rotated token's end of overlap).
+  void PublishRevocation(std::string token_id, absl::Time expires_at,
+                         absl::Time effective_from = absl::InfinitePast());
   void PublishRolesChanged();
   void PublishM2mChanged();
 
   struct Revocation {
     std::string token_id;
     absl::Time expires_at;
+    absl::Time effective_from = absl::InfinitePast();
   };
   struct Changes {
     std::vector<Revocation> revocations;
