@@ -33,11 +33,10 @@ bool IsValidUtf8(absl::string_view text) {
   return true;
 }
 
-absl::Status ValidateName(absl::string_view name, absl::string_view what) {
-  if (name.empty()) return absl::InvalidArgumentError(absl::StrCat(what, " must not be empty"));
+absl::Status ValidatePrintable(absl::string_view text, absl::string_view what, size_t max_chars) {
   size_t chars = 0;
-  for (size_t i = 0; i < name.size();) {
-    int32_t cp = NextCodePoint(name, i);
+  for (size_t i = 0; i < text.size();) {
+    int32_t cp = NextCodePoint(text, i);
     if (cp < 0) return absl::InvalidArgumentError(absl::StrCat(what, " is not valid UTF-8"));
     if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) {
       return absl::InvalidArgumentError(
@@ -45,11 +44,16 @@ absl::Status ValidateName(absl::string_view name, absl::string_view what) {
     }
     ++chars;
   }
-  if (chars > 128) {
+  if (chars > max_chars) {
     return absl::InvalidArgumentError(
-        absl::StrCat(what, " is ", chars, " characters long; the limit is 128"));
+        absl::StrCat(what, " is ", chars, " characters long; the limit is ", max_chars));
   }
   return absl::OkStatus();
+}
+
+absl::Status ValidateName(absl::string_view name, absl::string_view what) {
+  if (name.empty()) return absl::InvalidArgumentError(absl::StrCat(what, " must not be empty"));
+  return ValidatePrintable(name, what, 128);
 }
 
 }  // namespace warden

@@ -30,6 +30,12 @@ struct TokenMetadata {
   std::string description;   // optional; at most kMaxTokenDescriptionLength characters
   std::string rotated_from;  // the token a rotation replaced with this one; empty: none
   std::string rotated_to;    // the token that replaced this one; empty: not rotated
+  // The expiry the token string carries, when a rotation cut expires_at short; the token is
+  // refused from expires_at on by the revocation view. Unset: expires_at is it.
+  std::optional<absl::Time> signed_expires_at;
+
+  // Until when the token string itself is valid: what revocations must be kept for.
+  absl::Time SignedExpiry() const { return signed_expires_at.value_or(expires_at); }
 };
 
 // The longest description a token may have, in characters (code points).

@@ -22,6 +22,7 @@ struct TokenListQuery {
   bool include_expired = false;  // false hides tokens with expires_at <= now
   // Set: only tokens never used or last used before it (last_used_at < unused_since).
   std::optional<absl::Time> unused_since;
+  std::string created_by;  // non-empty: only tokens this identity created
   absl::Time now;
   int page_size = 100;               // REQUIRES: >= 1 (else INVALID_ARGUMENT)
   std::optional<TokenCursor> after;  // the previous page's `next`
@@ -41,6 +42,41 @@ struct MintConditions {
   // kStaleRolesMessage when it is no longer the current one (a role write committed since):
   // the check must run again on fresh roles. Unset: not compared.
   std::optional<int64_t> role_generation;
+};
+
+// A revoked token that has not expired yet: what every replica must keep rejecting.
+struct RevokedToken {
+  std::string id;
+  absl::Time expires_at;  // the expiry the token string carries (TokenMetadata::SignedExpiry)
+  // Refused from then on; unset: at once. Set for a rotated token in its overlap.
+  std::optional<absl::Time> effective_from;
+};
+
+// Which tokens RevokeTree revokes: one token, or everything one identity created; with
+// `cascade`, also every token those minted (created_by "token:<id>"), transitively.
+struct RevokeScope {
+  std::string id;          // a token id, or
+  std::string created_by;  // a TokenMetadata::created_by; exactly one of the two is set
+  bool cascade = false;
+};
+
+struct RevokedTree {
+  std::optional<TokenMetadata> token;  // the token `id` named, as stored after; unset for created_by
+  std::vector<RevokedToken> newly_revoked;  // those this call revoked (not those revoked before)
+};
+
+// A rotation to store: the successor's row, minted under `conditions` as Insert mints, and
+// the replaced token's expiry cut to `cut_at`.
+struct Rotation {
+  std::string replaced_id;
+  TokenMetadata successor;  // successor.rotated_from == replaced_id
+  MintConditions conditions;
+  absl::Time cut_at;
+};
+
+struct RotatedTokens {
+  TokenMetadata successor;
+  TokenMetadata replaced;  // as stored after: rotated_to set, expires_at cut
 };
 
 // The token rows the token use cases read and write (TokenAuthority; M2mAuthority stores
@@ -82,6 +118,19 @@ class TokenRecords {
   // NOT_FOUND.
   virtual void Revoke(std::string id, absl::Time now,
                       std::function<void(absl::StatusOr<TokenMetadata>)> done) = 0;
+
+  // Revokes what `scope` names at `now` in one transaction, telling the other replicas of
+  // each token it revokes. scope.id unknown: NOT_FOUND; created_by naming nothing: OK with
+  // nothing revoked.
+  virtual void RevokeTree(RevokeScope scope, absl::Time now,
+                          std::function<void(absl::StatusOr<RevokedTree>)> done) = 0;
+
+  // In one transaction: checks the replaced token is live (revoked, expired at successor
+  // .issued_at or already rotated: FAILED_PRECONDITION; unknown: NOT_FOUND), inserts the
+  // successor as Insert does (same errors; a cap does not count the replaced token when both
+  // have one root), links the two and cuts the replaced token's expires_at to cut_at if that
+  // is earlier, telling the other replicas to refuse it from then on.
+  virtual void Rotate(Rotation rotation, std::function<void(absl::StatusOr<RotatedTokens>)> done) = 0;
 
   // The message of the ABORTED status a stale role generation gets.
   static constexpr char kStaleRolesMessage[] =

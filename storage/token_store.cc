@@ -21,23 +21,27 @@ namespace {
   "1000000)::bigint, "                                                            \
   "(extract(epoch FROM expires_at) * 1000000)::bigint, revoked, "                 \
   "(extract(epoch FROM revoked_at) * 1000000)::bigint, created_by, "              \
-  "(extract(epoch FROM last_used_at) * 1000000)::bigint, created_by_name"
+  "(extract(epoch FROM last_used_at) * 1000000)::bigint, created_by_name, description, " \
+  "rotated_from::text, rotated_to::text, "                                        \
+  "(extract(epoch FROM signed_expires_at) * 1000000)::bigint"
 
 // $1 id, $2 name, $3 roles (text[] literal), $4 issued_at, $5 expires_at (micros),
 // $6 revoked, $7 revoked_at (micros; ignored unless revoked), $8 created_by, $9 root, $10 the
 // cap on the root's live tokens (0: none), $11 the role generation checked against (NULL:
-// not compared), $12 created_by_name. One round trip, in its own implicit transaction: the
-// function (migrations 0011, 0013) holds the root's advisory lock, counts, compares the generation
-// under the shared roles lock, locks the named roles and inserts. Yields (live: NULL unless the cap
-// was reached, missing roles as JSON, stale).
+// not compared), $12 created_by_name, $13 description, $14 rotated_from (NULL: none). One
+// round trip, in its own implicit transaction (or inside a rotation's): the function
+// (migration 0014) checks the creating token is not revoked, holds the root's advisory lock,
+// counts, compares the generation under the shared roles lock, locks the named roles and
+// inserts. Yields (live: NULL unless the cap was reached, missing roles as JSON, stale,
+// creator_revoked).
 constexpr char kMint[] = "warden_token_mint";
 constexpr char kMintSql[] = R"sql(
-SELECT live, array_to_json(missing_roles)::text, stale FROM warden_mint_token(
+SELECT live, array_to_json(missing_roles)::text, stale, creator_revoked FROM warden_mint_token(
   $1::uuid, $2, $3::text[],
   'epoch'::timestamptz + $4::bigint * interval '1 microsecond',
   'epoch'::timestamptz + $5::bigint * interval '1 microsecond',
   $6::boolean, 'epoch'::timestamptz + $7::bigint * interval '1 microsecond', $8, $9,
-  $10::integer, $11::bigint, $12))sql";
+  $10::integer, $11::bigint, $12, $13, $14::uuid))sql";
 
 // $1 id.
 constexpr char kGet[] = "warden_token_get";
@@ -56,18 +60,27 @@ constexpr char kGetSql[] = "SELECT " WARDEN_TOKEN_COLUMNS " FROM tokens WHERE id
 // $4 after.issued_at (micros; NULL on the first page), $5 after.id (NULL on the first page),
 // $6 limit. The row comparison lets the (issued_at, id) index start at the cursor.
 // WARDEN_LIST_WHERE is the filter both listings share ($1-$5).
-#define WARDEN_LIST_WHERE(EXPIRY)                                                          \
-  " WHERE ($1::boolean IS NULL OR revoked = $1::boolean) AND " EXPIRY                      \
+// CREATOR is "" or the created_by filter (WARDEN_BY_CREATOR), whose parameter number follows
+// the statement's others; with it the planner walks tokens_created_by_idx (created_by,
+// issued_at, id) from the cursor.
+#define WARDEN_LIST_WHERE(EXPIRY, CREATOR)                                                 \
+  " WHERE ($1::boolean IS NULL OR revoked = $1::boolean) AND " EXPIRY CREATOR              \
   " AND (issued_at, id) > "                                                                \
   "(COALESCE('epoch'::timestamptz + $4::bigint * interval '1 microsecond', '-infinity'), " \
   "COALESCE($5::uuid, '00000000-0000-0000-0000-000000000000')) "
-#define WARDEN_LIST_SQL(EXPIRY)  \
-  "SELECT " WARDEN_TOKEN_COLUMNS \
-  " FROM tokens" WARDEN_LIST_WHERE(EXPIRY) "ORDER BY tokens.issued_at, tokens.id LIMIT $6"
+#define WARDEN_BY_CREATOR(N) " AND created_by = $" #N "::text"
+#define WARDEN_LIST_SQL(EXPIRY, CREATOR)                                 \
+  "SELECT " WARDEN_TOKEN_COLUMNS " FROM tokens" WARDEN_LIST_WHERE(EXPIRY, \
+                                                                  CREATOR) "ORDER BY tokens.issued_at, tokens.id LIMIT $6"
 constexpr char kList[] = "warden_token_list";
-constexpr char kListSql[] = WARDEN_LIST_SQL(WARDEN_ANY_EXPIRY);
+constexpr char kListSql[] = WARDEN_LIST_SQL(WARDEN_ANY_EXPIRY, "");
 constexpr char kListLive[] = "warden_token_list_live";
-constexpr char kListLiveSql[] = WARDEN_LIST_SQL(WARDEN_LIVE_ONLY);
+constexpr char kListLiveSql[] = WARDEN_LIST_SQL(WARDEN_LIVE_ONLY, "");
+// $7 created_by.
+constexpr char kListBy[] = "warden_token_list_by";
+constexpr char kListBySql[] = WARDEN_LIST_SQL(WARDEN_ANY_EXPIRY, WARDEN_BY_CREATOR(7));
+constexpr char kListLiveBy[] = "warden_token_list_live_by";
+constexpr char kListLiveBySql[] = WARDEN_LIST_SQL(WARDEN_LIVE_ONLY, WARDEN_BY_CREATOR(7));
 
 // kList with unused_since: $1-$5 as there, $6 limit (page_size + 1), $7 unused_since
 // (micros), $8 how many rows to examine at most (kUnusedScanRows). The inner query walks the
@@ -77,17 +90,24 @@ constexpr char kListLiveSql[] = WARDEN_LIST_SQL(WARDEN_LIVE_ONLY);
 // page whose first page_size + 1 rows match reads no more than that. The outer ORDER BY
 // names scanned.issued_at, scanned.id (the uuid, not the selected id::text), which the
 // subquery already delivers in order, so no sort is added.
-#define WARDEN_LIST_UNUSED_SQL(EXPIRY) \
+#define WARDEN_LIST_UNUSED_SQL(EXPIRY, CREATOR) \
   "SELECT " WARDEN_TOKEN_COLUMNS ", wanted, n FROM (SELECT tokens.*, "                  \
   "(last_used_at IS NULL OR "                                                           \
   "last_used_at < 'epoch'::timestamptz + $7::bigint * interval '1 microsecond') AS wanted, " \
   "row_number() OVER (ORDER BY issued_at, id) AS n FROM tokens"                         \
-  WARDEN_LIST_WHERE(EXPIRY) "ORDER BY issued_at, id LIMIT $8) AS scanned "              \
+  WARDEN_LIST_WHERE(EXPIRY, CREATOR) "ORDER BY issued_at, id LIMIT $8) AS scanned "     \
   "WHERE wanted OR n = $8 ORDER BY scanned.issued_at, scanned.id LIMIT $6"
 constexpr char kListUnused[] = "warden_token_list_unused";
-constexpr char kListUnusedSql[] = WARDEN_LIST_UNUSED_SQL(WARDEN_ANY_EXPIRY);
+constexpr char kListUnusedSql[] = WARDEN_LIST_UNUSED_SQL(WARDEN_ANY_EXPIRY, "");
 constexpr char kListUnusedLive[] = "warden_token_list_unused_live";
-constexpr char kListUnusedLiveSql[] = WARDEN_LIST_UNUSED_SQL(WARDEN_LIVE_ONLY);
+constexpr char kListUnusedLiveSql[] = WARDEN_LIST_UNUSED_SQL(WARDEN_LIVE_ONLY, "");
+// $9 created_by.
+constexpr char kListUnusedBy[] = "warden_token_list_unused_by";
+constexpr char kListUnusedBySql[] =
+    WARDEN_LIST_UNUSED_SQL(WARDEN_ANY_EXPIRY, WARDEN_BY_CREATOR(9));
+constexpr char kListUnusedLiveBy[] = "warden_token_list_unused_live_by";
+constexpr char kListUnusedLiveBySql[] =
+    WARDEN_LIST_UNUSED_SQL(WARDEN_LIVE_ONLY, WARDEN_BY_CREATOR(9));
 
 // $1 now (micros), $2 batch size: flags up to $2 tokens past their expiry as expired (the
 // sweep behind the live listings' partial index). SKIP LOCKED: replicas sweeping at once
@@ -113,18 +133,66 @@ RETURNING )sql" WARDEN_TOKEN_COLUMNS;
 // $1 channel, $2 payload (the token id). Delivered when the revoking transaction commits.
 constexpr char kNotifyRevoked[] = "warden_token_notify_revoked";
 constexpr char kNotifyRevokedSql[] = "SELECT pg_notify($1, $2)";
+// $1 channel, $2 payloads (text[] literal): one notice each.
+constexpr char kNotifyAllRevoked[] = "warden_token_notify_all_revoked";
+constexpr char kNotifyAllRevokedSql[] =
+    "SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload";
+
+// RevokeTree: SEED selects the first tokens; with $2 the tree grows through the tokens each
+// one minted (created_by 'token:<id>', tokens_created_by_idx). $3 now (micros). Locks the
+// rows to revoke in id order, so two overlapping cascades cannot deadlock. Yields the tokens
+// this statement revoked, with the expiry their token strings carry.
+#define WARDEN_REVOKE_TREE_SQL(SEED)                                                          \
+  "WITH RECURSIVE tree(id) AS (SELECT id FROM tokens WHERE " SEED                             \
+  " UNION SELECT t.id FROM tokens t JOIN tree ON $2::boolean AND "                            \
+  "t.created_by = 'token:' || tree.id::text) "                                                \
+  "UPDATE tokens SET revoked = true, revoked_at = COALESCE(revoked_at, "                      \
+  "'epoch'::timestamptz + $3::bigint * interval '1 microsecond') "                            \
+  "WHERE id IN (SELECT id FROM tokens WHERE id IN (SELECT id FROM tree) AND NOT revoked "     \
+  "ORDER BY id FOR UPDATE) "                                                                  \
+  "RETURNING id::text, (extract(epoch FROM COALESCE(signed_expires_at, expires_at)) * " \
+  "1000000)::bigint"
+// $1 the token id.
+constexpr char kRevokeTreeById[] = "warden_token_revoke_tree_by_id";
+constexpr char kRevokeTreeByIdSql[] = WARDEN_REVOKE_TREE_SQL("id = $1::uuid");
+// $1 created_by.
+constexpr char kRevokeTreeByCreator[] = "warden_token_revoke_tree_by_creator";
+constexpr char kRevokeTreeByCreatorSql[] = WARDEN_REVOKE_TREE_SQL("created_by = $1::text");
+
+// $1 id: the token a rotation replaces, locked until the rotation commits, with its root.
+constexpr char kRotateLock[] = "warden_token_rotate_lock";
+constexpr char kRotateLockSql[] =
+    "SELECT " WARDEN_TOKEN_COLUMNS ", root_principal FROM tokens WHERE id = $1::uuid FOR UPDATE";
+// $1 id, $2 cut_at (micros), $3 the successor's id. Keeps the signed expiry when it cuts.
+constexpr char kRotateCut[] = "warden_token_rotate_cut";
+constexpr char kRotateCutSql[] = R"sql(
+UPDATE tokens
+SET signed_expires_at = CASE
+      WHEN 'epoch'::timestamptz + $2::bigint * interval '1 microsecond' < expires_at
+      THEN COALESCE(signed_expires_at, expires_at) ELSE signed_expires_at END,
+    expires_at = LEAST(expires_at, 'epoch'::timestamptz + $2::bigint * interval '1 microsecond'),
+    rotated_to = $3::uuid
+WHERE id = $1::uuid
+RETURNING )sql" WARDEN_TOKEN_COLUMNS;
 
 constexpr char kHighSIssuedBefore[] = "warden_signature_policy_high_s";
 constexpr char kHighSIssuedBeforeSql[] =
     "SELECT (extract(epoch FROM high_s_issued_before) * 1000000)::bigint FROM signature_policy";
 
-// $1 not_expired_before (micros). Served by the partial index on revoked tokens.
+// $1 not_expired_before (micros). Revoked tokens, by the partial index on them, and rotated
+// ones, by tokens_cut_short_idx: (id, signed expiry, refused from: NULL for at once).
 constexpr char kListRevoked[] = "warden_token_list_revoked";
 constexpr char kListRevokedSql[] = R"sql(
-SELECT id::text, (extract(epoch FROM expires_at) * 1000000)::bigint
+SELECT id::text, (extract(epoch FROM COALESCE(signed_expires_at, expires_at)) * 1000000)::bigint,
+       NULL::bigint
 FROM tokens
 WHERE revoked AND expires_at > 'epoch'::timestamptz + $1::bigint * interval '1 microsecond'
-ORDER BY expires_at, id)sql";
+UNION
+SELECT id::text, (extract(epoch FROM signed_expires_at) * 1000000)::bigint,
+       CASE WHEN NOT revoked THEN (extract(epoch FROM expires_at) * 1000000)::bigint END
+FROM tokens
+WHERE signed_expires_at > 'epoch'::timestamptz + $1::bigint * interval '1 microsecond'
+ORDER BY 2, 1)sql";
 
 // $1 start expires_at (micros), $2 start id: exclusive, (now, the largest uuid) for the
 // first page; $3 until (micros, inclusive); $4 limit. Both bounds are on the leading column of
@@ -138,7 +206,7 @@ constexpr char kListExpiring[] = "warden_token_list_expiring";
 
 const char kListExpiringSql[] = "SELECT " WARDEN_TOKEN_COLUMNS R"sql(
 FROM tokens
-WHERE NOT revoked
+WHERE NOT revoked AND rotated_to IS NULL
   AND (expires_at, id) > ('epoch'::timestamptz + $1::bigint * interval '1 microsecond', $2::uuid)
   AND expires_at <= 'epoch'::timestamptz + $3::bigint * interval '1 microsecond'
 ORDER BY tokens.expires_at, tokens.id
@@ -150,6 +218,9 @@ namespace {
 constexpr char kMaxUuid[] = "ffffffff-ffff-ffff-ffff-ffffffffffff";
 
 #undef WARDEN_TOKEN_COLUMNS
+
+// How many columns WARDEN_TOKEN_COLUMNS selects.
+constexpr int kColumns = 14;
 
 absl::StatusOr<TokenMetadata> ReadToken(const pqxx::row& row) {
   TokenMetadata token;
@@ -163,7 +234,29 @@ absl::StatusOr<TokenMetadata> ReadToken(const pqxx::row& row) {
   token.created_by = row[7].as<std::string>();
   if (!row[8].is_null()) token.last_used_at = FromMicros(row[8].as<int64_t>());
   token.created_by_name = row[9].as<std::string>();
+  token.description = row[10].as<std::string>();
+  if (!row[11].is_null()) token.rotated_from = row[11].as<std::string>();
+  if (!row[12].is_null()) token.rotated_to = row[12].as<std::string>();
+  if (!row[13].is_null()) token.signed_expires_at = FromMicros(row[13].as<int64_t>());
   return token;
+}
+
+// FAILED_PRECONDITION unless `token` can be rotated at `now`.
+absl::Status CheckRotatable(const TokenMetadata& token, absl::Time now) {
+  if (token.revoked) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("token ", token.id, " is revoked; generate a new token instead"));
+  }
+  if (!token.rotated_to.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat("token ", token.id,
+                                                      " was already rotated; rotate its successor ",
+                                                      token.rotated_to, " instead"));
+  }
+  if (token.expires_at <= now) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("token ", token.id, " has expired; generate a new token instead"));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status CheckId(const std::string& id) {
@@ -185,6 +278,47 @@ absl::Status NotFound(const std::string& id) {
   return absl::NotFoundError(absl::StrCat("token ", id, " not found"));
 }
 
+// The primary key is the only unique constraint on tokens.
+absl::Status NameDuplicate(absl::Status status, const std::string& id) {
+  if (!absl::IsAlreadyExists(status)) return status;
+  return absl::AlreadyExistsError(absl::StrCat("token ", id, " already exists"));
+}
+
+// Runs warden_mint_token for `token` in `tx`, and turns what it yields into a status.
+absl::Status Mint(pqxx::transaction_base& tx, const TokenMetadata& token,
+                  const MintConditions& conditions) {
+  const int64_t revoked_at = token.revoked_at ? ToMicros(*token.revoked_at) : 0;
+  const std::string& root = token.root.empty() ? token.created_by : token.root;
+  const std::string generation =
+      conditions.role_generation ? absl::StrCat(*conditions.role_generation) : "";
+  // libpqxx 6.4 passes a null `const char*` as SQL NULL.
+  const pqxx::row row = tx.exec_prepared1(
+      kMint, token.id, token.name, TextArrayLiteral(token.roles), ToMicros(token.issued_at),
+      ToMicros(token.expires_at), token.revoked, revoked_at, token.created_by, root,
+      std::max(conditions.max_live_per_root, 0),
+      conditions.role_generation ? generation.c_str() : nullptr, token.created_by_name,
+      token.description, token.rotated_from.empty() ? nullptr : token.rotated_from.c_str());
+  if (row[3].as<bool>()) {
+    return absl::UnauthenticatedError("the token this request was made with has been revoked");
+  }
+  if (row[2].as<bool>()) return absl::AbortedError(TokenRecords::kStaleRolesMessage);
+  if (!row[0].is_null()) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "the caller already has ", row[0].as<int>(),
+        " live tokens, the most one identity may have; revoke some (or let them expire) "
+        "first"));
+  }
+  ASSIGN_OR_RETURN(std::vector<std::string> missing, ParseJsonTextArray(row[1].as<std::string>()));
+  if (!missing.empty()) return MissingRolesError(missing);
+  return absl::OkStatus();
+}
+
+// One notice per revoked token, for the other replicas. `effective_from` as RevocationNotice's.
+std::string Notice(const TokenMetadata& token, absl::Time now,
+                   std::optional<absl::Time> effective_from = std::nullopt) {
+  return EncodeRevocationNotice({token.id, token.SignedExpiry(), now, effective_from});
+}
+
 }  // namespace
 
 TokenStore::TokenStore(StorageExecutor& executor) : executor_(executor) {
@@ -195,6 +329,15 @@ TokenStore::TokenStore(StorageExecutor& executor) : executor_(executor) {
   executor_.Prepare(kListUnusedLive, kListUnusedLiveSql);
   executor_.Prepare(kMarkExpired, kMarkExpiredSql);
   executor_.Prepare(kListUnused, kListUnusedSql);
+  executor_.Prepare(kListBy, kListBySql);
+  executor_.Prepare(kListLiveBy, kListLiveBySql);
+  executor_.Prepare(kListUnusedBy, kListUnusedBySql);
+  executor_.Prepare(kListUnusedLiveBy, kListUnusedLiveBySql);
+  executor_.Prepare(kNotifyAllRevoked, kNotifyAllRevokedSql);
+  executor_.Prepare(kRevokeTreeById, kRevokeTreeByIdSql);
+  executor_.Prepare(kRevokeTreeByCreator, kRevokeTreeByCreatorSql);
+  executor_.Prepare(kRotateLock, kRotateLockSql);
+  executor_.Prepare(kRotateCut, kRotateCutSql);
   PrepareRecordUses();
   executor_.Prepare(kRevoke, kRevokeSql);
   executor_.Prepare(kNotifyRevoked, kNotifyRevokedSql);
@@ -217,33 +360,10 @@ void TokenStore::Insert(TokenMetadata token, MintConditions conditions,
   executor_.Run(
       [token = std::move(token), conditions](pqxx::connection_base& conn) {
         pqxx::nontransaction tx(conn, "token_mint");  // the statement commits itself
-        const int64_t revoked_at = token.revoked_at ? ToMicros(*token.revoked_at) : 0;
-        const std::string& root = token.root.empty() ? token.created_by : token.root;
-        const std::string generation =
-            conditions.role_generation ? absl::StrCat(*conditions.role_generation) : "";
-        const pqxx::row row = tx.exec_prepared1(
-            kMint, token.id, token.name, TextArrayLiteral(token.roles), ToMicros(token.issued_at),
-            ToMicros(token.expires_at), token.revoked, revoked_at, token.created_by, root,
-            std::max(conditions.max_live_per_root, 0),
-            conditions.role_generation ? generation.c_str() : nullptr, token.created_by_name);
-        if (row[2].as<bool>()) return absl::AbortedError(kStaleRolesMessage);
-        if (!row[0].is_null()) {
-          return absl::ResourceExhaustedError(absl::StrCat(
-              "the caller already has ", row[0].as<int>(),
-              " live tokens, the most one identity may have; revoke some (or let them expire) "
-              "first"));
-        }
-        ASSIGN_OR_RETURN(std::vector<std::string> missing,
-                         ParseJsonTextArray(row[1].as<std::string>()));
-        if (!missing.empty()) return MissingRolesError(missing);
-        return absl::OkStatus();
+        return Mint(tx, token, conditions);
       },
       [id = std::move(id), done = std::move(done)](absl::Status status) {
-        // The primary key is the only unique constraint on tokens.
-        if (absl::IsAlreadyExists(status)) {
-          status = absl::AlreadyExistsError(absl::StrCat("token ", id, " already exists"));
-        }
-        done(std::move(status));
+        done(NameDuplicate(std::move(status), id));
       });
 }
 
@@ -282,25 +402,36 @@ void TokenStore::List(TokenListQuery query, std::function<void(absl::StatusOr<To
         const char* after_id = q.after ? q.after->id.c_str() : nullptr;
         const int64_t limit = static_cast<int64_t>(q.page_size) + 1;
         pqxx::nontransaction tx(conn, "token_list");
-        const pqxx::result rows =
-            q.unused_since ? tx.exec_prepared(
-                                 q.include_expired ? kListUnused : kListUnusedLive, revoked,
-                                 q.include_expired, ToMicros(q.now), after_issued, after_id, limit,
-                                 ToMicros(*q.unused_since), static_cast<int64_t>(kUnusedScanRows))
-                           : tx.exec_prepared(q.include_expired ? kList : kListLive, revoked,
-                                              q.include_expired, ToMicros(q.now), after_issued,
-                                              after_id, limit);
+        const bool by = !q.created_by.empty();
+        pqxx::result rows;
+        if (q.unused_since) {
+          const char* statement = q.include_expired ? (by ? kListUnusedBy : kListUnused)
+                                                    : (by ? kListUnusedLiveBy : kListUnusedLive);
+          rows = by ? tx.exec_prepared(statement, revoked, q.include_expired, ToMicros(q.now),
+                                       after_issued, after_id, limit, ToMicros(*q.unused_since),
+                                       static_cast<int64_t>(kUnusedScanRows), q.created_by)
+                    : tx.exec_prepared(statement, revoked, q.include_expired, ToMicros(q.now),
+                                       after_issued, after_id, limit, ToMicros(*q.unused_since),
+                                       static_cast<int64_t>(kUnusedScanRows));
+        } else {
+          const char* statement =
+              q.include_expired ? (by ? kListBy : kList) : (by ? kListLiveBy : kListLive);
+          rows = by ? tx.exec_prepared(statement, revoked, q.include_expired, ToMicros(q.now),
+                                       after_issued, after_id, limit, q.created_by)
+                    : tx.exec_prepared(statement, revoked, q.include_expired, ToMicros(q.now),
+                                       after_issued, after_id, limit);
+        }
         TokenPage page;
         for (const pqxx::row& row : rows) {
           // kListUnused's last row may be where its budget ended rather than a match.
-          const bool wanted = !q.unused_since || row[10].as<bool>();
+          const bool wanted = !q.unused_since || row[kColumns].as<bool>();
           if (wanted && page.tokens.size() == static_cast<size_t>(q.page_size)) {
             const TokenMetadata& last = page.tokens.back();
             page.next = TokenCursor{last.issued_at, last.id};
             break;
           }
           ASSIGN_OR_RETURN(TokenMetadata token, ReadToken(row));
-          if (q.unused_since && row[11].as<int64_t>() == kUnusedScanRows) {
+          if (q.unused_since && row[kColumns + 1].as<int64_t>() == kUnusedScanRows) {
             page.next = TokenCursor{token.issued_at, token.id};  // more may follow
           }
           if (wanted) page.tokens.push_back(std::move(token));
@@ -331,12 +462,99 @@ void TokenStore::Revoke(std::string id, absl::Time now,
         const pqxx::result rows = tx.exec_prepared(kRevoke, id, ToMicros(now));
         if (rows.empty()) return NotFound(id);
         ASSIGN_OR_RETURN(TokenMetadata token, ReadToken(rows[0]));
-        tx.exec_prepared(kNotifyRevoked, kRevocationChannel,
-                         EncodeRevocationNotice({token.id, token.expires_at, now}));
+        tx.exec_prepared(kNotifyRevoked, kRevocationChannel, Notice(token, now));
         tx.commit();
         return token;
       },
       std::move(done));
+}
+
+void TokenStore::RevokeTree(RevokeScope scope, absl::Time now,
+                            std::function<void(absl::StatusOr<RevokedTree>)> done) {
+  if (scope.id.empty() == scope.created_by.empty()) {
+    return done(absl::InvalidArgumentError("name either a token id or a creator, not both"));
+  }
+  if (!scope.id.empty()) {
+    if (absl::Status s = CheckId(scope.id); !s.ok()) return done(s);
+  }
+  executor_.Run<RevokedTree>(
+      [scope = std::move(scope), now](pqxx::connection_base& conn) -> absl::StatusOr<RevokedTree> {
+        pqxx::work tx(conn, "token_revoke_tree");
+        RevokedTree tree;
+        if (!scope.id.empty()) {
+          const pqxx::result named = tx.exec_prepared(kRotateLock, scope.id);
+          if (named.empty()) return NotFound(scope.id);
+        }
+        const char* statement = scope.id.empty() ? kRevokeTreeByCreator : kRevokeTreeById;
+        const std::string& seed = scope.id.empty() ? scope.created_by : scope.id;
+        // Each pass reads a fresh snapshot (READ COMMITTED): a token minted by one in the tree
+        // that committed while the previous pass ran is found by the next. Once a pass
+        // revokes nothing, every token of the tree is revoked and locked, and a mint by any of
+        // them waits for this commit and then fails (warden_mint_token's creator check).
+        std::vector<std::string> notices;
+        for (;;) {
+          const pqxx::result rows =
+              tx.exec_prepared(statement, seed, scope.cascade, ToMicros(now));
+          for (const pqxx::row& row : rows) {
+            RevokedToken revoked{row[0].as<std::string>(), FromMicros(row[1].as<int64_t>()),
+                                 std::nullopt};
+            notices.push_back(
+                EncodeRevocationNotice({revoked.id, revoked.expires_at, now, std::nullopt}));
+            tree.newly_revoked.push_back(std::move(revoked));
+          }
+          if (rows.empty() || !scope.cascade) break;
+        }
+        if (!notices.empty()) {
+          tx.exec_prepared(kNotifyAllRevoked, kRevocationChannel, TextArrayLiteral(notices));
+        }
+        if (!scope.id.empty()) {
+          const pqxx::result named = tx.exec_prepared(kGet, scope.id);
+          if (named.empty()) return NotFound(scope.id);
+          ASSIGN_OR_RETURN(tree.token, ReadToken(named[0]));
+        }
+        tx.commit();
+        return tree;
+      },
+      std::move(done));
+}
+
+void TokenStore::Rotate(Rotation rotation,
+                        std::function<void(absl::StatusOr<RotatedTokens>)> done) {
+  if (absl::Status s = CheckId(rotation.replaced_id); !s.ok()) return done(s);
+  if (absl::Status s = CheckId(rotation.successor.id); !s.ok()) return done(s);
+  std::string id = rotation.successor.id;
+  executor_.Run<RotatedTokens>(
+      [rotation = std::move(rotation)](
+          pqxx::connection_base& conn) -> absl::StatusOr<RotatedTokens> {
+        pqxx::work tx(conn, "token_rotate");
+        const pqxx::result locked = tx.exec_prepared(kRotateLock, rotation.replaced_id);
+        if (locked.empty()) return NotFound(rotation.replaced_id);
+        ASSIGN_OR_RETURN(TokenMetadata replaced, ReadToken(locked[0]));
+        RETURN_IF_ERROR(CheckRotatable(replaced, rotation.successor.issued_at));
+        MintConditions conditions = rotation.conditions;
+        const std::string& root = rotation.successor.root.empty() ? rotation.successor.created_by
+                                                                  : rotation.successor.root;
+        // The replaced token is live and about to end: it does not count against the cap.
+        if (conditions.max_live_per_root > 0 && locked[0][kColumns].as<std::string>() == root) {
+          ++conditions.max_live_per_root;
+        }
+        RETURN_IF_ERROR(Mint(tx, rotation.successor, conditions));
+        const pqxx::result cut = tx.exec_prepared(kRotateCut, rotation.replaced_id,
+                                                  ToMicros(rotation.cut_at), rotation.successor.id);
+        RotatedTokens rotated{rotation.successor, {}};
+        ASSIGN_OR_RETURN(rotated.replaced, ReadToken(cut.at(0)));
+        if (rotated.replaced.signed_expires_at.has_value()) {
+          tx.exec_prepared(kNotifyRevoked, kRevocationChannel,
+                           Notice(rotated.replaced, rotation.successor.issued_at,
+                                  rotated.replaced.expires_at));
+        }
+        tx.commit();
+        return rotated;
+      },
+      [id = std::move(id), done = std::move(done)](absl::StatusOr<RotatedTokens> rotated) {
+        if (!rotated.ok()) return done(NameDuplicate(rotated.status(), id));
+        done(std::move(rotated));
+      });
 }
 
 void TokenStore::ListRevoked(absl::Time not_expired_before,
@@ -349,8 +567,10 @@ void TokenStore::ListRevoked(absl::Time not_expired_before,
         std::vector<RevokedToken> revoked;
         revoked.reserve(rows.size());
         for (const pqxx::row& row : rows) {
-          revoked.push_back(
-              RevokedToken{row[0].as<std::string>(), FromMicros(row[1].as<int64_t>())});
+          RevokedToken token{row[0].as<std::string>(), FromMicros(row[1].as<int64_t>()),
+                             std::nullopt};
+          if (!row[2].is_null()) token.effective_from = FromMicros(row[2].as<int64_t>());
+          revoked.push_back(std::move(token));
         }
         return revoked;
       },

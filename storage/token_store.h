@@ -23,12 +23,6 @@ struct TokenUse {
   absl::Time used_at;
 };
 
-// A revoked token that has not expired yet: what every replica must keep rejecting.
-struct RevokedToken {
-  std::string id;
-  absl::Time expires_at;
-};
-
 // Token metadata in PostgreSQL (table `tokens`): the TokenRecords the use cases use, and
 // what the server's background work needs besides (last uses, expiry, revocations to load).
 //
@@ -75,8 +69,13 @@ class TokenStore final : public TokenRecords {
   void Revoke(std::string id, absl::Time now,
               std::function<void(absl::StatusOr<TokenMetadata>)> done) override;
 
-  // Every revoked token with expires_at > `not_expired_before`, ordered by expires_at.
-  // Revocations are never deleted from the database; this is what replicas load at start.
+  void RevokeTree(RevokeScope scope, absl::Time now,
+                  std::function<void(absl::StatusOr<RevokedTree>)> done) override;
+  void Rotate(Rotation rotation, std::function<void(absl::StatusOr<RotatedTokens>)> done) override;
+
+  // Every revoked token whose token string is valid after `not_expired_before`, and every
+  // rotated one (refused from its cut expiry on), ordered by expiry. This is what replicas
+  // load at start.
   void ListRevoked(absl::Time not_expired_before,
                    std::function<void(absl::StatusOr<std::vector<RevokedToken>>)> done);
 

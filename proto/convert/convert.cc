@@ -27,6 +27,17 @@ absl::StatusOr<absl::Time> FromProto(const google::protobuf::Timestamp& ts, cons
   return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
 }
 
+absl::StatusOr<absl::Duration> FromProto(const google::protobuf::Duration& d, const char* field) {
+  // The range google.protobuf.Duration documents: about ±10,000 years, nanos of one sign.
+  constexpr int64_t kMaxSeconds = 315576000000;
+  if (d.seconds() < -kMaxSeconds || d.seconds() > kMaxSeconds || d.nanos() < -999999999 ||
+      d.nanos() > 999999999 || (d.seconds() > 0 && d.nanos() < 0) ||
+      (d.seconds() < 0 && d.nanos() > 0)) {
+    return absl::InvalidArgumentError(absl::StrCat(field, " is not a valid duration"));
+  }
+  return absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
+}
+
 void ToProto(const TokenMetadata& token, v1::TokenMetadata* out) {
   out->set_id(token.id);
   out->set_name(token.name);

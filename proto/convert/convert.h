@@ -21,6 +21,7 @@ void ToProto(absl::Time t, google::protobuf::Timestamp* out);
 void ToProto(absl::Duration d, google::protobuf::Duration* out);
 // INVALID_ARGUMENT if the timestamp is outside the range protobuf allows. `field` names it.
 absl::StatusOr<absl::Time> FromProto(const google::protobuf::Timestamp& ts, const char* field);
+absl::StatusOr<absl::Duration> FromProto(const google::protobuf::Duration& d, const char* field);
 
 void ToProto(const TokenMetadata& token, v1::TokenMetadata* out);
 v1::AccessLevel ToProto(Access access);

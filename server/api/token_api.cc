@@ -14,6 +14,7 @@ void TokenApi::GenerateToken(const Identity& caller, const v1::GenerateTokenRequ
     if (!expiration.ok()) return done(expiration.status());
     mint.expiration = *expiration;
   }
+  mint.description = request.description();
   tokens_.Mint(caller, std::move(mint),
                Reply<MintedToken>(std::move(done), [response](MintedToken& minted) {
                  response->set_token(std::move(minted.token));
@@ -38,6 +39,7 @@ void TokenApi::ListTokens(const Identity&, const v1::ListTokensRequest& request,
     if (!unused_since.ok()) return done(unused_since.status());
     list.unused_since = *unused_since;
   }
+  list.created_by = request.created_by();
   list.page_size = request.page_size();
   list.page_token = request.page_token();
   tokens_.List(list, Reply<TokenList>(std::move(done), [response](TokenList& page) {
@@ -48,9 +50,35 @@ void TokenApi::ListTokens(const Identity&, const v1::ListTokensRequest& request,
 
 void TokenApi::RevokeToken(const Identity& caller, const v1::RevokeTokenRequest& request,
                            v1::RevokeTokenResponse* response, ApiDone done) {
-  tokens_.Revoke(caller, request.id(),
-                 Reply<TokenMetadata>(std::move(done), [response](TokenMetadata& t) {
-                   ToProto(t, response->mutable_token());
+  RevokeRequest revoke{request.id(), request.created_by(), request.cascade()};
+  tokens_.RevokeTree(caller, std::move(revoke),
+                     Reply<RevokeOutcome>(std::move(done), [response](RevokeOutcome& outcome) {
+                       if (outcome.token.has_value()) {
+                         ToProto(*outcome.token, response->mutable_token());
+                       }
+                       response->set_revoked_count(outcome.revoked_count);
+                     }));
+}
+
+void TokenApi::RotateToken(const Identity& caller, const v1::RotateTokenRequest& request,
+                           v1::RotateTokenResponse* response, ApiDone done) {
+  RotateRequest rotate;
+  rotate.id = request.id();
+  if (request.has_overlap()) {
+    absl::StatusOr<absl::Duration> overlap = FromProto(request.overlap(), "overlap");
+    if (!overlap.ok()) return done(overlap.status());
+    rotate.overlap = *overlap;
+  }
+  if (request.has_expiration()) {
+    absl::StatusOr<absl::Time> expiration = FromProto(request.expiration(), "expiration");
+    if (!expiration.ok()) return done(expiration.status());
+    rotate.expiration = *expiration;
+  }
+  tokens_.Rotate(caller, std::move(rotate),
+                 Reply<RotatedToken>(std::move(done), [response](RotatedToken& rotated) {
+                   response->set_token(std::move(rotated.token));
+                   ToProto(rotated.successor, response->mutable_metadata());
+                   ToProto(rotated.replaced, response->mutable_previous());
                  }));
 }
 

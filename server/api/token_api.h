@@ -24,6 +24,8 @@ class TokenApi final {
                   v1::ListTokensResponse* response, ApiDone done);
   void RevokeToken(const Identity& caller, const v1::RevokeTokenRequest& request,
                    v1::RevokeTokenResponse* response, ApiDone done);
+  void RotateToken(const Identity& caller, const v1::RotateTokenRequest& request,
+                   v1::RotateTokenResponse* response, ApiDone done);
   void ListAllowedTokenRoles(const Identity& caller,
                              const v1::ListAllowedTokenRolesRequest& request,
                              v1::ListAllowedTokenRolesResponse* response, ApiDone done);

@@ -52,7 +52,10 @@ absl::Status StateSync::Reload() {
   if (!revoked.ok()) return revoked.status();
   std::vector<RevocationView::Entry> entries;
   entries.reserve(revoked->size());
-  for (storage::RevokedToken& r : *revoked) entries.push_back({std::move(r.id), r.expires_at});
+  for (storage::RevokedToken& r : *revoked) {
+    entries.push_back(
+        {std::move(r.id), r.expires_at, r.effective_from.value_or(absl::InfinitePast())});
+  }
   revocations_.AddAll(entries);
   revocations_.PruneExpiredBefore(cutoff);
   role_view_.Replace(std::move(*roles));

@@ -17,6 +17,7 @@ enum class Method {
   kGetToken,
   kListTokens,
   kRevokeToken,
+  kRotateToken,
   kListAllowedTokenRoles,
   kListExpiringTokens,
   // RoleService

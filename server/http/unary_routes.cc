@@ -43,6 +43,7 @@ std::vector<UnaryRoute> UnaryRoutes(TokenApi& tokens, RoleApi& roles, AuthApi& a
       Route(Method::kGetToken, tokens, &TokenApi::GetToken),
       Route(Method::kListTokens, tokens, &TokenApi::ListTokens),
       Route(Method::kRevokeToken, tokens, &TokenApi::RevokeToken),
+      Route(Method::kRotateToken, tokens, &TokenApi::RotateToken),
       Route(Method::kListAllowedTokenRoles, tokens, &TokenApi::ListAllowedTokenRoles),
       Route(Method::kListExpiringTokens, tokens, &TokenApi::ListExpiringTokens),
       Route(Method::kListResources, roles, &RoleApi::ListResources),

@@ -32,6 +32,13 @@ grpc::ServerUnaryReactor* TokenServiceImpl::RevokeToken(grpc::CallbackServerCont
                response);
 }
 
+grpc::ServerUnaryReactor* TokenServiceImpl::RotateToken(grpc::CallbackServerContext* context,
+                                                        const v1::RotateTokenRequest* request,
+                                                        v1::RotateTokenResponse* response) {
+  return Serve(gate_, context, Method::kRotateToken, api_, &TokenApi::RotateToken, request,
+               response);
+}
+
 grpc::ServerUnaryReactor* TokenServiceImpl::ListAllowedTokenRoles(
     grpc::CallbackServerContext* context, const v1::ListAllowedTokenRolesRequest* request,
     v1::ListAllowedTokenRolesResponse* response) {

@@ -25,6 +25,9 @@ class TokenServiceImpl final : public v1::TokenService::CallbackService {
   grpc::ServerUnaryReactor* RevokeToken(grpc::CallbackServerContext* context,
                                         const v1::RevokeTokenRequest* request,
                                         v1::RevokeTokenResponse* response) override;
+  grpc::ServerUnaryReactor* RotateToken(grpc::CallbackServerContext* context,
+                                        const v1::RotateTokenRequest* request,
+                                        v1::RotateTokenResponse* response) override;
   grpc::ServerUnaryReactor* ListAllowedTokenRoles(
       grpc::CallbackServerContext* context, const v1::ListAllowedTokenRolesRequest* request,
       v1::ListAllowedTokenRolesResponse* response) override;

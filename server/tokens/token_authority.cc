@@ -14,6 +14,9 @@
 namespace warden {
 namespace {
 
+// Longer than any principal Warden makes ("user:<provider>:<sub>" with a 255-byte sub).
+constexpr size_t kMaxCreatedByLength = 1024;
+
 absl::Status CheckTokenId(const std::string& id) {
   if (!IsUuid(id)) {
     return absl::InvalidArgumentError(
@@ -105,16 +108,29 @@ struct TokenAuthority::MintJob {
   Identity creator;
   std::string name;
   std::vector<std::string> roles;
+  std::string description;
   absl::Time now;
   absl::Time expiration;
   int attempts_left = kMintAttempts;
-  std::function<void(absl::StatusOr<MintedToken>)> done;
+  std::function<void(absl::StatusOr<MintedToken>)> done;  // a mint's
+  // A rotation's: the token it replaces, when that stops working, and where the answer goes.
+  std::string replaces;
+  absl::Time cut_at;
+  std::function<void(absl::StatusOr<RotatedToken>)> rotated;
+
+  void Fail(absl::Status status) {
+    if (rotated) return rotated(std::move(status));
+    done(std::move(status));
+  }
 };
 
 void TokenAuthority::Mint(const Identity& creator, MintRequest request,
                           std::function<void(absl::StatusOr<MintedToken>)> done) {
   absl::Status name_ok = ValidateName(request.name, "token name");
   if (!name_ok.ok()) return done(name_ok);
+  absl::Status description_ok =
+      ValidatePrintable(request.description, "description", kMaxTokenDescriptionLength);
+  if (!description_ok.ok()) return done(description_ok);
   if (request.roles.empty())
     return done(absl::InvalidArgumentError("at least one role is required"));
   auto job = std::make_shared<MintJob>();
@@ -130,16 +146,67 @@ void TokenAuthority::Mint(const Identity& creator, MintRequest request,
   job->expiration = *expiration;
   job->creator = creator;
   job->name = std::move(request.name);
+  job->description = std::move(request.description);
   job->done = std::move(done);
   MintAttempt(std::move(job));
+}
+
+void TokenAuthority::Rotate(const Identity& caller, RotateRequest request,
+                            std::function<void(absl::StatusOr<RotatedToken>)> done) {
+  absl::Status id_ok = CheckTokenId(request.id);
+  if (!id_ok.ok()) return done(id_ok);
+  const absl::Duration overlap = request.overlap.value_or(kDefaultOverlap);
+  if (overlap < absl::ZeroDuration() || overlap > kMaxOverlap) {
+    return done(absl::InvalidArgumentError(
+        absl::StrCat("overlap must be between 0s and ", absl::FormatDuration(kMaxOverlap))));
+  }
+  const absl::Time now = clock_.Now();
+  std::optional<absl::Time> requested = request.expiration;
+  if (requested.has_value()) {
+    absl::StatusOr<absl::Time> expiration = ResolveExpiration(requested, now, caller.MintCeiling());
+    if (!expiration.ok()) return done(expiration.status());
+  }
+  store_.Get(request.id, [this, caller, now, overlap, requested,
+                          done = std::move(done)](absl::StatusOr<TokenMetadata> replaced) mutable {
+    if (!replaced.ok()) return done(replaced.status());
+    auto job = std::make_shared<MintJob>();
+    job->now = now;
+    if (requested.has_value()) {
+      job->expiration = *requested;
+    } else {
+      // The same lifetime from now, within what a new token may have.
+      const absl::Duration lifetime =
+          std::min(replaced->SignedExpiry() - replaced->issued_at, policy_.max_lifetime);
+      job->expiration = now + lifetime;
+      if (const std::optional<absl::Time> ceiling = caller.MintCeiling()) {
+        job->expiration = std::min(job->expiration, *ceiling);
+      }
+      if (job->expiration <= now) {
+        return done(absl::UnauthenticatedError("the caller's identity has expired"));
+      }
+    }
+    job->creator = caller;
+    job->name = replaced->name;
+    job->roles = replaced->roles;
+    job->description = replaced->description;
+    job->replaces = replaced->id;
+    job->cut_at = now + overlap;
+    job->rotated = std::move(done);
+    MintAttempt(std::move(job));
+  });
 }
 
 void TokenAuthority::MintAttempt(std::shared_ptr<MintJob> job) {
   std::shared_ptr<const RoleSnapshot> snapshot = roles_.Snapshot();
   absl::StatusOr<std::vector<const Role*>> requested = LookUpRoles(*snapshot, job->roles);
-  if (!requested.ok()) return job->done(requested.status());
+  if (!requested.ok()) {
+    if (!job->rotated) return job->done(requested.status());
+    // The roles are the token's, not the caller's request.
+    return job->Fail(absl::FailedPreconditionError(
+        absl::StrCat("the token cannot be rotated: ", requested.status().message())));
+  }
   absl::Status allowed = CheckNoEscalation(HeldRoles(*snapshot, job->creator), *requested);
-  if (!allowed.ok()) return job->done(allowed);
+  if (!allowed.ok()) return job->Fail(allowed);
 
   // JWT times are whole seconds; the metadata says exactly what the token says.
   const Identity& creator = job->creator;
@@ -156,7 +223,7 @@ void TokenAuthority::MintAttempt(std::shared_ptr<MintJob> job) {
   claims.m2m_revision = creator.m2m_revision;
   claims.root = creator.Root();
   absl::StatusOr<std::string> token = jose::SignJwt(keys_.signer(), claims);
-  if (!token.ok()) return job->done(token.status());
+  if (!token.ok()) return job->Fail(token.status());
 
   MintedToken minted;
   minted.token = std::move(*token);
@@ -168,31 +235,74 @@ void TokenAuthority::MintAttempt(std::shared_ptr<MintJob> job) {
   minted.metadata.created_by = creator.Principal();
   minted.metadata.created_by_name = creator.name;
   minted.metadata.root = claims.root;
+  minted.metadata.description = job->description;
+  minted.metadata.rotated_from = job->replaces;
   TokenMetadata row = minted.metadata;
   storage::MintConditions conditions;
   conditions.max_live_per_root = policy_.max_live_tokens_per_creator;
   // Generation 0: a view never loaded from storage (tests); nothing to compare.
   if (snapshot->generation() != 0) conditions.role_generation = snapshot->generation();
+  if (job->rotated) {
+    storage::Rotation rotation{job->replaces, std::move(row), conditions, job->cut_at};
+    return store_.Rotate(
+        std::move(rotation), [this, job, minted = std::move(minted)](
+                                 absl::StatusOr<storage::RotatedTokens> rotated) mutable {
+          if (!rotated.ok()) {
+            if (!RetryStale(job, rotated.status())) job->Fail(rotated.status());
+            return;
+          }
+          FinishRotation(job, std::move(minted), *std::move(rotated));
+        });
+  }
   store_.Insert(std::move(row), conditions,
                 [this, job, minted = std::move(minted)](absl::Status stored) mutable {
                   if (stored.ok()) {
                     const TokenMetadata& t = minted.metadata;
                     audit_.Record("token.create", t.created_by, t.id,
                                   {{"name", t.name},
+                                   {"description", t.description},
                                    {"roles", t.roles},
                                    {"expiration", absl::FormatTime(absl::RFC3339_sec, t.expires_at,
                                                                    absl::UTCTimeZone())}});
                     return job->done(std::move(minted));
                   }
-                  if (!absl::IsAborted(stored) || --job->attempts_left <= 0 || !reload_roles_) {
-                    return job->done(stored);
-                  }
-                  // A role write committed after our snapshot: check again on fresh roles.
-                  reload_roles_([this, job](absl::Status reloaded) {
-                    if (!reloaded.ok()) return job->done(reloaded);
-                    MintAttempt(job);
-                  });
+                  if (!RetryStale(job, stored)) job->done(stored);
                 });
+}
+
+bool TokenAuthority::RetryStale(const std::shared_ptr<MintJob>& job, const absl::Status& stored) {
+  if (!absl::IsAborted(stored) || --job->attempts_left <= 0 || !reload_roles_) return false;
+  // A role write committed after our snapshot: check again on fresh roles.
+  reload_roles_([this, job](absl::Status reloaded) {
+    if (!reloaded.ok()) return job->Fail(reloaded);
+    MintAttempt(job);
+  });
+  return true;
+}
+
+void TokenAuthority::FinishRotation(const std::shared_ptr<MintJob>& job, MintedToken minted,
+                                    storage::RotatedTokens rotated) {
+  const TokenMetadata& replaced = rotated.replaced;
+  // Committed: this replica refuses the replaced token from the end of the overlap on.
+  if (replaced.signed_expires_at.has_value()) {
+    revocations_.Add(replaced.id, replaced.SignedExpiry(), replaced.expires_at);
+  }
+  const TokenMetadata& t = minted.metadata;
+  const std::string actor = t.created_by;
+  const auto rfc3339 = [](absl::Time time) {
+    return absl::FormatTime(absl::RFC3339_sec, time, absl::UTCTimeZone());
+  };
+  audit_.Record("token.create", actor, t.id,
+                {{"name", t.name},
+                 {"description", t.description},
+                 {"roles", t.roles},
+                 {"expiration", rfc3339(t.expires_at)},
+                 {"rotated_from", replaced.id}});
+  audit_.Record("token.rotate", actor, replaced.id,
+                {{"name", replaced.name},
+                 {"rotated_to", t.id},
+                 {"expiration", rfc3339(replaced.expires_at)}});
+  job->rotated(RotatedToken{std::move(minted.token), t, replaced});
 }
 
 void TokenAuthority::Get(const std::string& id,
@@ -218,6 +328,12 @@ void TokenAuthority::List(const TokenListRequest& request,
   query.revoked = request.revoked;
   query.include_expired = request.include_expired;
   query.unused_since = request.unused_since;
+  if (!request.created_by.empty()) {
+    absl::Status creator_ok =
+        ValidatePrintable(request.created_by, "created_by", kMaxCreatedByLength);
+    if (!creator_ok.ok()) return done(creator_ok);
+  }
+  query.created_by = request.created_by;
   query.now = clock_.Now();
   query.page_size = *page_size;
   if (!request.page_token.empty()) {
@@ -282,6 +398,42 @@ void TokenAuthority::Revoke(const Identity& caller, const std::string& id,
                   }
                   done(std::move(revoked));
                 });
+}
+
+void TokenAuthority::RevokeTree(const Identity& caller, RevokeRequest request,
+                                std::function<void(absl::StatusOr<RevokeOutcome>)> done) {
+  if (request.id.empty() == request.created_by.empty()) {
+    return done(absl::InvalidArgumentError("give either a token id or created_by, not both"));
+  }
+  if (!request.id.empty()) {
+    absl::Status id_ok = CheckTokenId(request.id);
+    if (!id_ok.ok()) return done(id_ok);
+  } else {
+    absl::Status creator_ok =
+        ValidatePrintable(request.created_by, "created_by", kMaxCreatedByLength);
+    if (!creator_ok.ok()) return done(creator_ok);
+  }
+  std::string seed = request.id.empty() ? request.created_by : request.id;
+  storage::RevokeScope scope{std::move(request.id), std::move(request.created_by), request.cascade};
+  store_.RevokeTree(
+      std::move(scope), clock_.Now(),
+      [this, actor = caller.Principal(), seed = std::move(seed),
+       done = std::move(done)](absl::StatusOr<storage::RevokedTree> tree) {
+        if (!tree.ok()) return done(tree.status());
+        RevokeOutcome outcome;
+        outcome.token = std::move(tree->token);
+        outcome.revoked_count = static_cast<int64_t>(tree->newly_revoked.size());
+        // Committed: make this replica reject them before answering.
+        for (const storage::RevokedToken& revoked : tree->newly_revoked) {
+          revocations_.Add(revoked.id, revoked.expires_at);
+          if (outcome.token.has_value() && revoked.id == outcome.token->id) {
+            audit_.Record("token.revoke", actor, revoked.id, {{"name", outcome.token->name}});
+          } else {
+            audit_.Record("token.revoke", actor, revoked.id, {{"cascade_from", seed}});
+          }
+        }
+        done(std::move(outcome));
+      });
 }
 
 std::vector<std::string> TokenAuthority::AllowedRoles(const Identity& caller) const {

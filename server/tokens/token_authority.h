@@ -32,6 +32,33 @@ struct MintRequest {
   std::string name;
   std::vector<std::string> roles;
   std::optional<absl::Time> expiration;  // unset: the default lifetime
+  std::string description;               // optional
+};
+
+struct RotateRequest {
+  std::string id;
+  std::optional<absl::Duration> overlap;  // unset: kDefaultOverlap
+  // Unset: the replaced token's lifetime from now, cut to the maximum lifetime.
+  std::optional<absl::Time> expiration;
+};
+
+struct RotatedToken {
+  std::string token;  // the successor's; the only copy
+  TokenMetadata successor;
+  TokenMetadata replaced;  // as stored after the rotation
+};
+
+// One token (id), or every token one identity created (created_by); exactly one is set.
+// With cascade, also every token those minted, transitively.
+struct RevokeRequest {
+  std::string id;
+  std::string created_by;
+  bool cascade = false;
+};
+
+struct RevokeOutcome {
+  std::optional<TokenMetadata> token;  // the token `id` named, after; unset for created_by
+  int64_t revoked_count = 0;           // tokens this call revoked (not those revoked before)
 };
 
 struct MintedToken {
@@ -45,6 +72,7 @@ struct TokenListRequest {
   // Only tokens never used or last used before it. Pages may then be short (even empty)
   // while more follow: see storage::TokenRecords::List.
   std::optional<absl::Time> unused_since;
+  std::string created_by;  // non-empty: only tokens this identity created
   int page_size = 0;       // 0: the default
   std::string page_token;  // empty: the first page
 };
@@ -101,6 +129,17 @@ class TokenAuthority final {
   // the audit trail names.
   void Revoke(const Identity& caller, const std::string& id,
               std::function<void(absl::StatusOr<TokenMetadata>)> done);
+  // RevokeToken: revokes what `request` names in one transaction, then at once in this
+  // replica's revocation view, and records each token revoked in the audit trail.
+  void RevokeTree(const Identity& caller, RevokeRequest request,
+                  std::function<void(absl::StatusOr<RevokeOutcome>)> done);
+  // Mints a successor of token `request.id` for `caller` as Mint would (its name,
+  // description and roles; the no-escalation rule and the caps apply) and cuts the replaced
+  // token's life to the overlap: this replica refuses it from then on at once, the others
+  // when the notice reaches them. Revoked, expired or already rotated: FAILED_PRECONDITION;
+  // a role of the token gone: FAILED_PRECONDITION.
+  void Rotate(const Identity& caller, RotateRequest request,
+              std::function<void(absl::StatusOr<RotatedToken>)> done);
 
   // Role names `caller` may put into a token, sorted, never `None`.
   std::vector<std::string> AllowedRoles(const Identity& caller) const;
@@ -111,6 +150,8 @@ class TokenAuthority final {
   absl::Duration max_lifetime() const { return policy_.max_lifetime; }
 
   static constexpr int kMintAttempts = 3;
+  static constexpr absl::Duration kDefaultOverlap = absl::Hours(24);
+  static constexpr absl::Duration kMaxOverlap = absl::Hours(168);
   static constexpr int kDefaultPageSize = 100;
   static constexpr int kMaxPageSize = 1000;
 
@@ -121,8 +162,13 @@ class TokenAuthority final {
                                                absl::Time now,
                                                const std::optional<absl::Time>& ceiling) const;
   struct MintJob;
-  // One attempt: check against the current snapshot, sign, insert.
+  // One attempt: check against the current snapshot, sign, insert (or rotate).
   void MintAttempt(std::shared_ptr<MintJob> job);
+  // After a failed store: true if it was a stale role generation and another attempt is under
+  // way (the job answers then).
+  bool RetryStale(const std::shared_ptr<MintJob>& job, const absl::Status& stored);
+  void FinishRotation(const std::shared_ptr<MintJob>& job, MintedToken minted,
+                      storage::RotatedTokens rotated);
 
   storage::TokenRecords& store_;
   const jose::KeyRing& keys_;

@@ -9,7 +9,10 @@
 --    TokenStore::ListRevoked.
 -- 4. tokens_created_by_idx: ListTokens' created_by filter and the cascade of RevokeToken,
 --    which follows created_by = 'token:<id>' from a token to the tokens it minted.
--- 5. warden_mint_token gains p_description and p_rotated_from; the overloads of migrations
+-- 5. warden_mint_token gains p_description and p_rotated_from, and refuses a mint whose
+--    creator is a token revoked meanwhile (creator_revoked): it reads the creator's row FOR
+--    SHARE, which waits for a RevokeTree that is revoking it to commit, so a token cannot
+--    mint a child that escapes a cascade revocation in flight. The overloads of migrations
 --    0011 and 0013 stay for the previous releases' replicas during a rolling update.
 ALTER TABLE tokens ADD COLUMN description text NOT NULL DEFAULT '';
 ALTER TABLE tokens ADD COLUMN rotated_from uuid;
@@ -27,7 +30,7 @@ CREATE FUNCTION warden_mint_token(
     p_revoked boolean, p_revoked_at timestamptz, p_created_by text, p_root text,
     p_max_live integer, p_role_generation bigint, p_created_by_name text, p_description text,
     p_rotated_from uuid,
-    OUT live integer, OUT missing_roles text[], OUT stale boolean)
+    OUT live integer, OUT missing_roles text[], OUT stale boolean, OUT creator_revoked boolean)
 LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
   counted integer;
@@ -36,6 +39,15 @@ BEGIN
   live := NULL;
   missing_roles := '{}';
   stale := false;
+  creator_revoked := false;
+  IF p_created_by LIKE 'token:%' THEN
+    SELECT revoked INTO creator_revoked FROM tokens
+    WHERE id = substr(p_created_by, 7)::uuid FOR SHARE;
+    creator_revoked := coalesce(creator_revoked, false);
+    IF creator_revoked THEN
+      RETURN;
+    END IF;
+  END IF;
   IF p_max_live > 0 THEN
     -- Serializes one root's mints until commit (index tokens_root_unrevoked).
     PERFORM pg_advisory_xact_lock(hashtextextended('warden.tokens.root:' || p_root, 0));

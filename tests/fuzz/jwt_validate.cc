@@ -130,7 +130,7 @@ void CheckAccepted(const Identity& identity, std::string_view token) {
   const auto claims = jose::VerifyJwt(FuzzKeyRing(), token, options, kNow);
   FUZZ_CHECK_STATUS(claims.ok(), claims.status());
   FUZZ_CHECK(IsUuid(identity.id) && identity.id == claims->id);
-  FUZZ_CHECK(!FuzzRevocationView().IsRevoked(identity.id));
+  FUZZ_CHECK(!FuzzRevocationView().IsRevoked(identity.id, absl::InfiniteFuture()));
   FUZZ_CHECK(!identity.roles.empty() && identity.roles == claims->roles);
   for (const std::string& role : identity.roles) {
     FUZZ_CHECK(FuzzRoleView().Snapshot()->Find(role) != nullptr);

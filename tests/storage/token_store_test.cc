@@ -209,7 +209,13 @@ TEST_CASE("a revocation notice of an older replica, without sent_at, still parse
   CHECK(notice->id == id);
   CHECK_FALSE(notice->sent_at.has_value());
   CHECK_FALSE(ParseRevocationNotice(id).has_value());
-  CHECK_FALSE(ParseRevocationNotice(id + " 1 2 3").has_value());
+  CHECK_FALSE(ParseRevocationNotice(id + " 1 2 3 4").has_value());
+  CHECK_FALSE(ParseRevocationNotice(id + " 1 2 x").has_value());
+  // A rotation's: refused from its fourth field on.
+  std::optional<RevocationNotice> rotation = ParseRevocationNotice(
+      EncodeRevocationNotice({id, TestEpoch(), TestEpoch(), TestEpoch() + absl::Hours(1)}));
+  REQUIRE(rotation.has_value());
+  CHECK(rotation->effective_from == TestEpoch() + absl::Hours(1));
   CHECK_FALSE(ParseRevocationNotice(id + " 1 x").has_value());
   CHECK_FALSE(ParseRevocationNotice("not-a-uuid 1 2").has_value());
 }

@@ -39,7 +39,12 @@ bool Paginate(std::vector<TokenMetadata>& tokens, Key (*key)(const TokenMetadata
 
 void FakeTokenRecords::Insert(TokenMetadata token, storage::MintConditions conditions,
                               std::function<void(absl::Status)> done) {
-  Answer("Insert", std::move(done), [&]() -> absl::Status {
+  Answer("Insert", std::move(done), [&]() { return InsertLocked(std::move(token), conditions); });
+}
+
+absl::Status FakeTokenRecords::InsertLocked(TokenMetadata token,
+                                            storage::MintConditions conditions) {
+  {
     last_conditions_ = conditions;
     if (tokens_.count(token.id) > 0) {
       return absl::AlreadyExistsError(absl::StrCat("token ", token.id, " already exists"));
@@ -61,7 +66,7 @@ void FakeTokenRecords::Insert(TokenMetadata token, storage::MintConditions condi
     }
     tokens_.emplace(token.id, std::move(token));
     return absl::OkStatus();
-  });
+  }
 }
 
 void FakeTokenRecords::Get(std::string id,
@@ -80,6 +85,7 @@ void FakeTokenRecords::List(storage::TokenListQuery query,
     storage::TokenPage page;
     for (const auto& [id, token] : tokens_) {
       if (query.revoked.has_value() && token.revoked != *query.revoked) continue;
+      if (!query.created_by.empty() && token.created_by != query.created_by) continue;
       if (!query.include_expired && token.expires_at <= query.now) continue;
       if (query.unused_since.has_value() && token.last_used_at.has_value() &&
           *token.last_used_at >= *query.unused_since) {
@@ -103,7 +109,8 @@ void FakeTokenRecords::ListExpiring(
     if (limit < 1) return absl::InvalidArgumentError("limit must be positive");
     storage::ExpiringPage page;
     for (const auto& [id, token] : tokens_) {
-      if (!token.revoked && token.expires_at > now && token.expires_at <= until) {
+      if (!token.revoked && token.rotated_to.empty() && token.expires_at > now &&
+          token.expires_at <= until) {
         page.tokens.push_back(token);
       }
     }
@@ -126,6 +133,67 @@ void FakeTokenRecords::Revoke(std::string id, absl::Time now,
       it->second.revoked_at = now;
     }
     return it->second;
+  });
+}
+
+void FakeTokenRecords::RevokeTree(storage::RevokeScope scope, absl::Time now,
+                                  std::function<void(absl::StatusOr<storage::RevokedTree>)> done) {
+  Answer("RevokeTree", std::move(done), [&]() -> absl::StatusOr<storage::RevokedTree> {
+    if (scope.id.empty() == scope.created_by.empty()) {
+      return absl::InvalidArgumentError("name either a token id or a creator, not both");
+    }
+    std::vector<std::string> tree;
+    if (!scope.id.empty()) {
+      if (tokens_.count(scope.id) == 0) return NotFound(scope.id);
+      tree.push_back(scope.id);
+    } else {
+      for (const auto& [id, token] : tokens_) {
+        if (token.created_by == scope.created_by) tree.push_back(id);
+      }
+    }
+    for (size_t i = 0; scope.cascade && i < tree.size(); ++i) {
+      for (const auto& [id, token] : tokens_) {
+        if (token.created_by == "token:" + tree[i]) tree.push_back(id);
+      }
+    }
+    storage::RevokedTree revoked;
+    for (const std::string& id : tree) {
+      TokenMetadata& token = tokens_.at(id);
+      if (token.revoked) continue;
+      token.revoked = true;
+      token.revoked_at = now;
+      revoked.newly_revoked.push_back({id, token.SignedExpiry(), std::nullopt});
+    }
+    if (!scope.id.empty()) revoked.token = tokens_.at(scope.id);
+    return revoked;
+  });
+}
+
+void FakeTokenRecords::Rotate(storage::Rotation rotation,
+                              std::function<void(absl::StatusOr<storage::RotatedTokens>)> done) {
+  Answer("Rotate", std::move(done), [&]() -> absl::StatusOr<storage::RotatedTokens> {
+    auto it = tokens_.find(rotation.replaced_id);
+    if (it == tokens_.end()) return NotFound(rotation.replaced_id);
+    TokenMetadata& replaced = it->second;
+    if (replaced.revoked || !replaced.rotated_to.empty() ||
+        replaced.expires_at <= rotation.successor.issued_at) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("token ", replaced.id, " is revoked, expired or already rotated"));
+    }
+    storage::MintConditions conditions = rotation.conditions;
+    if (conditions.max_live_per_root > 0 && RootOf(replaced) == RootOf(rotation.successor)) {
+      ++conditions.max_live_per_root;
+    }
+    TokenMetadata successor = rotation.successor;
+    if (absl::Status inserted = InsertLocked(successor, conditions); !inserted.ok()) {
+      return inserted;
+    }
+    replaced.rotated_to = successor.id;
+    if (rotation.cut_at < replaced.expires_at) {
+      replaced.signed_expires_at = replaced.SignedExpiry();
+      replaced.expires_at = rotation.cut_at;
+    }
+    return storage::RotatedTokens{std::move(successor), replaced};
   });
 }
 

@@ -22,7 +22,9 @@ namespace warden::testing {
 // - List and ListExpiring: the filters, order and cursors of the interface, without the
 //   unused_since scan budget (pages are never short).
 // Ids are not checked to be UUIDs. Answers inline unless held; see FakeReplies for failures.
-// Method names for FailNext: "Insert", "Get", "List", "ListExpiring", "Revoke".
+// - RevokeTree and Rotate: as the interface says; Rotate's successor is checked as Insert's.
+// Method names for FailNext: "Insert", "Get", "List", "ListExpiring", "Revoke", "RevokeTree",
+// "Rotate".
 class FakeTokenRecords final : public storage::TokenRecords, public FakeReplies {
  public:
   void Insert(TokenMetadata token, storage::MintConditions conditions,
@@ -35,6 +37,10 @@ class FakeTokenRecords final : public storage::TokenRecords, public FakeReplies 
                     std::function<void(absl::StatusOr<storage::ExpiringPage>)> done) override;
   void Revoke(std::string id, absl::Time now,
               std::function<void(absl::StatusOr<TokenMetadata>)> done) override;
+  void RevokeTree(storage::RevokeScope scope, absl::Time now,
+                  std::function<void(absl::StatusOr<storage::RevokedTree>)> done) override;
+  void Rotate(storage::Rotation rotation,
+              std::function<void(absl::StatusOr<storage::RotatedTokens>)> done) override;
 
   // The current role generation (1 at first): a role write elsewhere raises it.
   void SetRoleGeneration(int64_t generation);
@@ -48,6 +54,9 @@ class FakeTokenRecords final : public storage::TokenRecords, public FakeReplies 
   storage::MintConditions last_conditions() const;
 
  private:
+  absl::Status InsertLocked(TokenMetadata token, storage::MintConditions conditions)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
   std::map<std::string, TokenMetadata> tokens_ ABSL_GUARDED_BY(mu_);
   int64_t role_generation_ ABSL_GUARDED_BY(mu_) = 1;
   storage::MintConditions last_conditions_ ABSL_GUARDED_BY(mu_);

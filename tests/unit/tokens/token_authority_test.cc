@@ -45,7 +45,7 @@ TEST_CASE_METHOD(RevokeFixture,
   CHECK(revoked.value()->revoked);
   CHECK(revoked.value()->revoked_at == clock_.Now());
   CHECK(rejected_when_answered);
-  CHECK(revocations_.IsRevoked(minted_.metadata.id));
+  CHECK(revocations_.IsRevoked(minted_.metadata.id, clock_.Now()));
   CHECK(validator_.Validate(minted_.token).status().message() == "token has been revoked");
 
   std::vector<testing::AuditEntry> audit = audit_.entries();
