@@ -148,11 +148,25 @@ absl::StatusOr<v1::ListTokensResponse> Client::ListTokens(const v1::ListTokensRe
 absl::StatusOr<v1::TokenMetadata> Client::RevokeToken(const std::string& id) {
   v1::RevokeTokenRequest request;
   request.set_id(id);
+  ASSIGN_OR_RETURN(v1::RevokeTokenResponse response, RevokeTokens(request));
+  return std::move(*response.mutable_token());
+}
+
+absl::StatusOr<v1::RevokeTokenResponse> Client::RevokeTokens(
+    const v1::RevokeTokenRequest& request) {
   v1::RevokeTokenResponse response;
   RETURN_IF_ERROR(Call(/*idempotent=*/true, [&](grpc::ClientContext* context) {
     return tokens_->RevokeToken(context, request, &response);
   }));
-  return std::move(*response.mutable_token());
+  return response;
+}
+
+absl::StatusOr<v1::RotateTokenResponse> Client::RotateToken(const v1::RotateTokenRequest& request) {
+  v1::RotateTokenResponse response;
+  RETURN_IF_ERROR(Call(/*idempotent=*/false, [&](grpc::ClientContext* context) {
+    return tokens_->RotateToken(context, request, &response);
+  }));
+  return response;
 }
 
 absl::StatusOr<std::vector<std::string>> Client::ListAllowedTokenRoles() {

@@ -79,6 +79,12 @@ class Client final {
   absl::StatusOr<v1::ListTokensResponse> ListTokens(const v1::ListTokensRequest& request);
   // Revoking an already revoked token succeeds, so this is retried like a read.
   absl::StatusOr<v1::TokenMetadata> RevokeToken(const std::string& id);
+  // The whole RevokeToken: with cascade, or everything one identity created. Retried too: a
+  // retry revokes nothing more (its revoked_count may then be lower).
+  absl::StatusOr<v1::RevokeTokenResponse> RevokeTokens(const v1::RevokeTokenRequest& request);
+  // Never retried, like GenerateToken: a retry after a lost answer would find the token
+  // already rotated, and the successor's string would be lost.
+  absl::StatusOr<v1::RotateTokenResponse> RotateToken(const v1::RotateTokenRequest& request);
   absl::StatusOr<std::vector<std::string>> ListAllowedTokenRoles();
   // One page of the live tokens that expire within `request.within()` (unset: the server's
   // window), soonest first; pass the response's next_page_token back (with the same

@@ -61,7 +61,8 @@ struct RevokeScope {
 };
 
 struct RevokedTree {
-  std::optional<TokenMetadata> token;  // the token `id` named, as stored after; unset for created_by
+  std::optional<TokenMetadata>
+      token;  // the token `id` named, as stored after; unset for created_by
   std::vector<RevokedToken> newly_revoked;  // those this call revoked (not those revoked before)
 };
 
@@ -130,7 +131,8 @@ class TokenRecords {
   // successor as Insert does (same errors; a cap does not count the replaced token when both
   // have one root), links the two and cuts the replaced token's expires_at to cut_at if that
   // is earlier, telling the other replicas to refuse it from then on.
-  virtual void Rotate(Rotation rotation, std::function<void(absl::StatusOr<RotatedTokens>)> done) = 0;
+  virtual void Rotate(Rotation rotation,
+                      std::function<void(absl::StatusOr<RotatedTokens>)> done) = 0;
 
   // The message of the ABORTED status a stale role generation gets.
   static constexpr char kStaleRolesMessage[] =

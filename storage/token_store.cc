@@ -16,13 +16,13 @@ namespace warden::storage {
 namespace {
 
 // The columns ReadToken expects, in order.
-#define WARDEN_TOKEN_COLUMNS                                                      \
-  "id::text, name, array_to_json(roles)::text, (extract(epoch FROM issued_at) * " \
-  "1000000)::bigint, "                                                            \
-  "(extract(epoch FROM expires_at) * 1000000)::bigint, revoked, "                 \
-  "(extract(epoch FROM revoked_at) * 1000000)::bigint, created_by, "              \
+#define WARDEN_TOKEN_COLUMNS                                                             \
+  "id::text, name, array_to_json(roles)::text, (extract(epoch FROM issued_at) * "        \
+  "1000000)::bigint, "                                                                   \
+  "(extract(epoch FROM expires_at) * 1000000)::bigint, revoked, "                        \
+  "(extract(epoch FROM revoked_at) * 1000000)::bigint, created_by, "                     \
   "(extract(epoch FROM last_used_at) * 1000000)::bigint, created_by_name, description, " \
-  "rotated_from::text, rotated_to::text, "                                        \
+  "rotated_from::text, rotated_to::text, "                                               \
   "(extract(epoch FROM signed_expires_at) * 1000000)::bigint"
 
 // $1 id, $2 name, $3 roles (text[] literal), $4 issued_at, $5 expires_at (micros),
@@ -69,9 +69,9 @@ constexpr char kGetSql[] = "SELECT " WARDEN_TOKEN_COLUMNS " FROM tokens WHERE id
   "(COALESCE('epoch'::timestamptz + $4::bigint * interval '1 microsecond', '-infinity'), " \
   "COALESCE($5::uuid, '00000000-0000-0000-0000-000000000000')) "
 #define WARDEN_BY_CREATOR(N) " AND created_by = $" #N "::text"
-#define WARDEN_LIST_SQL(EXPIRY, CREATOR)                                 \
-  "SELECT " WARDEN_TOKEN_COLUMNS " FROM tokens" WARDEN_LIST_WHERE(EXPIRY, \
-                                                                  CREATOR) "ORDER BY tokens.issued_at, tokens.id LIMIT $6"
+#define WARDEN_LIST_SQL(EXPIRY, CREATOR)                           \
+  "SELECT " WARDEN_TOKEN_COLUMNS " FROM tokens" WARDEN_LIST_WHERE( \
+      EXPIRY, CREATOR) "ORDER BY tokens.issued_at, tokens.id LIMIT $6"
 constexpr char kList[] = "warden_token_list";
 constexpr char kListSql[] = WARDEN_LIST_SQL(WARDEN_ANY_EXPIRY, "");
 constexpr char kListLive[] = "warden_token_list_live";
@@ -103,8 +103,7 @@ constexpr char kListUnusedLive[] = "warden_token_list_unused_live";
 constexpr char kListUnusedLiveSql[] = WARDEN_LIST_UNUSED_SQL(WARDEN_LIVE_ONLY, "");
 // $9 created_by.
 constexpr char kListUnusedBy[] = "warden_token_list_unused_by";
-constexpr char kListUnusedBySql[] =
-    WARDEN_LIST_UNUSED_SQL(WARDEN_ANY_EXPIRY, WARDEN_BY_CREATOR(9));
+constexpr char kListUnusedBySql[] = WARDEN_LIST_UNUSED_SQL(WARDEN_ANY_EXPIRY, WARDEN_BY_CREATOR(9));
 constexpr char kListUnusedLiveBy[] = "warden_token_list_unused_live_by";
 constexpr char kListUnusedLiveBySql[] =
     WARDEN_LIST_UNUSED_SQL(WARDEN_LIVE_ONLY, WARDEN_BY_CREATOR(9));
@@ -142,15 +141,15 @@ constexpr char kNotifyAllRevokedSql[] =
 // one minted (created_by 'token:<id>', tokens_created_by_idx). $3 now (micros). Locks the
 // rows to revoke in id order, so two overlapping cascades cannot deadlock. Yields the tokens
 // this statement revoked, with the expiry their token strings carry.
-#define WARDEN_REVOKE_TREE_SQL(SEED)                                                          \
-  "WITH RECURSIVE tree(id) AS (SELECT id FROM tokens WHERE " SEED                             \
-  " UNION SELECT t.id FROM tokens t JOIN tree ON $2::boolean AND "                            \
-  "t.created_by = 'token:' || tree.id::text) "                                                \
-  "UPDATE tokens SET revoked = true, revoked_at = COALESCE(revoked_at, "                      \
-  "'epoch'::timestamptz + $3::bigint * interval '1 microsecond') "                            \
-  "WHERE id IN (SELECT id FROM tokens WHERE id IN (SELECT id FROM tree) AND NOT revoked "     \
-  "ORDER BY id FOR UPDATE) "                                                                  \
-  "RETURNING id::text, (extract(epoch FROM COALESCE(signed_expires_at, expires_at)) * " \
+#define WARDEN_REVOKE_TREE_SQL(SEED)                                                      \
+  "WITH RECURSIVE tree(id) AS (SELECT id FROM tokens WHERE " SEED                         \
+  " UNION SELECT t.id FROM tokens t JOIN tree ON $2::boolean AND "                        \
+  "t.created_by = 'token:' || tree.id::text) "                                            \
+  "UPDATE tokens SET revoked = true, revoked_at = COALESCE(revoked_at, "                  \
+  "'epoch'::timestamptz + $3::bigint * interval '1 microsecond') "                        \
+  "WHERE id IN (SELECT id FROM tokens WHERE id IN (SELECT id FROM tree) AND NOT revoked " \
+  "ORDER BY id FOR UPDATE) "                                                              \
+  "RETURNING id::text, (extract(epoch FROM COALESCE(signed_expires_at, expires_at)) * "   \
   "1000000)::bigint"
 // $1 the token id.
 constexpr char kRevokeTreeById[] = "warden_token_revoke_tree_by_id";
@@ -493,8 +492,7 @@ void TokenStore::RevokeTree(RevokeScope scope, absl::Time now,
         // them waits for this commit and then fails (warden_mint_token's creator check).
         std::vector<std::string> notices;
         for (;;) {
-          const pqxx::result rows =
-              tx.exec_prepared(statement, seed, scope.cascade, ToMicros(now));
+          const pqxx::result rows = tx.exec_prepared(statement, seed, scope.cascade, ToMicros(now));
           for (const pqxx::row& row : rows) {
             RevokedToken revoked{row[0].as<std::string>(), FromMicros(row[1].as<int64_t>()),
                                  std::nullopt};
@@ -524,8 +522,8 @@ void TokenStore::Rotate(Rotation rotation,
   if (absl::Status s = CheckId(rotation.successor.id); !s.ok()) return done(s);
   std::string id = rotation.successor.id;
   executor_.Run<RotatedTokens>(
-      [rotation = std::move(rotation)](
-          pqxx::connection_base& conn) -> absl::StatusOr<RotatedTokens> {
+      [rotation =
+           std::move(rotation)](pqxx::connection_base& conn) -> absl::StatusOr<RotatedTokens> {
         pqxx::work tx(conn, "token_rotate");
         const pqxx::result locked = tx.exec_prepared(kRotateLock, rotation.replaced_id);
         if (locked.empty()) return NotFound(rotation.replaced_id);
@@ -544,9 +542,9 @@ void TokenStore::Rotate(Rotation rotation,
         RotatedTokens rotated{rotation.successor, {}};
         ASSIGN_OR_RETURN(rotated.replaced, ReadToken(cut.at(0)));
         if (rotated.replaced.signed_expires_at.has_value()) {
-          tx.exec_prepared(kNotifyRevoked, kRevocationChannel,
-                           Notice(rotated.replaced, rotation.successor.issued_at,
-                                  rotated.replaced.expires_at));
+          tx.exec_prepared(
+              kNotifyRevoked, kRevocationChannel,
+              Notice(rotated.replaced, rotation.successor.issued_at, rotated.replaced.expires_at));
         }
         tx.commit();
         return rotated;

@@ -7,7 +7,7 @@
 namespace warden::cli {
 
 absl::StatusOr<absl::Duration> ParseLifetime(const Session& session, const std::string& flag,
-                                             const std::string& value) {
+                                             const std::string& value, bool allow_zero) {
   absl::Duration duration;
   int64_t days = 0;
   bool parsed = absl::ParseDuration(value, &duration);
@@ -16,9 +16,10 @@ absl::StatusOr<absl::Duration> ParseLifetime(const Session& session, const std::
     duration = absl::Hours(24) * days;
     parsed = true;
   }
-  if (!parsed || duration <= absl::ZeroDuration() || duration == absl::InfiniteDuration()) {
-    return session.Usage(absl::StrCat("--", flag, " must be a positive duration such as 720h, ",
-                                      "90m or 30d, not \"", value, "\""));
+  if (!parsed || duration < absl::ZeroDuration() ||
+      (duration == absl::ZeroDuration() && !allow_zero) || duration == absl::InfiniteDuration()) {
+    return session.Usage(absl::StrCat("--", flag, " must be a ", allow_zero ? "" : "positive ",
+                                      "duration such as 720h, 90m or 30d, not \"", value, "\""));
   }
   return duration;
 }

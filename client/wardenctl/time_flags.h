@@ -8,10 +8,10 @@
 
 namespace warden::cli {
 
-// The value of --`flag` as a positive duration: Go style ("720h", "90m", "1h30m") or whole
-// days ("30d"). A usage error naming the flag otherwise.
+// The value of --`flag` as a positive duration (or zero, if `allow_zero`): Go style ("720h",
+// "90m", "1h30m", "0s") or whole days ("30d"). A usage error naming the flag otherwise.
 absl::StatusOr<absl::Duration> ParseLifetime(const Session& session, const std::string& flag,
-                                             const std::string& value);
+                                             const std::string& value, bool allow_zero = false);
 
 // The value of --`flag` as an RFC 3339 time ("2030-01-01T00:00:00Z"); a usage error
 // naming the flag otherwise.

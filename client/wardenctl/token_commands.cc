@@ -29,9 +29,10 @@ std::string LastUsedCell(const v1::TokenMetadata& token) {
 }
 
 std::vector<std::pair<std::string, std::string>> TokenFields(const v1::TokenMetadata& token) {
-  return {
+  std::vector<std::pair<std::string, std::string>> fields = {
       {"ID", token.id()},
       {"NAME", token.name()},
+      {"DESCRIPTION", token.description()},
       {"ROLES", absl::StrJoin(token.roles(), ", ")},
       {"ISSUED", FormatTimestamp(token.issued_at())},
       {"EXPIRES", FormatTimestamp(token.expiration())},
@@ -41,27 +42,52 @@ std::vector<std::pair<std::string, std::string>> TokenFields(const v1::TokenMeta
                          ? token.created_by()
                          : absl::StrCat(token.created_by_name(), " (", token.created_by(), ")")},
   };
+  if (!token.rotated_from().empty()) fields.emplace_back("ROTATED FROM", token.rotated_from());
+  if (!token.rotated_to().empty()) fields.emplace_back("ROTATED TO", token.rotated_to());
+  return fields;
+}
+
+// At most `width` characters of a description, for a table cell.
+std::string DescriptionCell(const std::string& description, size_t width = 40) {
+  if (description.size() <= width) return description;
+  // Cut at a character boundary: back off over UTF-8 continuation bytes.
+  size_t cut = width - 3;
+  while (cut > 0 && (static_cast<unsigned char>(description[cut]) & 0xc0) == 0x80) --cut;
+  return description.substr(0, cut) + "...";
+}
+
+// --expires-in or --expiration into `out`; neither: leaves it unset.
+absl::Status ExpirationFlags(Session& session, google::protobuf::Timestamp* out, bool* set) {
+  const ParsedFlags& flags = session.flags();
+  *set = false;
+  if (flags.Has("expires-in") && flags.Has("expiration")) {
+    return session.Usage("--expires-in and --expiration are mutually exclusive");
+  }
+  if (flags.Has("expires-in")) {
+    ASSIGN_OR_RETURN(absl::Duration lifetime,
+                     ParseLifetime(session, "expires-in", flags.Get("expires-in")));
+    out->set_seconds(absl::ToUnixSeconds(absl::Now() + lifetime));
+    *set = true;
+  } else if (flags.Has("expiration")) {
+    ASSIGN_OR_RETURN(absl::Time expiration,
+                     ParseRfc3339(session, "expiration", flags.Get("expiration")));
+    out->set_seconds(absl::ToUnixSeconds(expiration));
+    *set = true;
+  }
+  return absl::OkStatus();
 }
 
 absl::Status RunCreate(Session& session) {
   const ParsedFlags& flags = session.flags();
   if (!flags.Has("name")) return session.Usage("--name is required");
   if (!flags.Has("role")) return session.Usage("at least one --role is required");
-  if (flags.Has("expires-in") && flags.Has("expiration")) {
-    return session.Usage("--expires-in and --expiration are mutually exclusive");
-  }
   v1::GenerateTokenRequest request;
   request.set_name(flags.Get("name"));
+  request.set_description(flags.Get("description"));
   for (const std::string& role : flags.GetAll("role")) request.add_roles(role);
-  if (flags.Has("expires-in")) {
-    ASSIGN_OR_RETURN(absl::Duration lifetime,
-                     ParseLifetime(session, "expires-in", flags.Get("expires-in")));
-    request.mutable_expiration()->set_seconds(absl::ToUnixSeconds(absl::Now() + lifetime));
-  } else if (flags.Has("expiration")) {
-    ASSIGN_OR_RETURN(absl::Time expiration,
-                     ParseRfc3339(session, "expiration", flags.Get("expiration")));
-    request.mutable_expiration()->set_seconds(absl::ToUnixSeconds(expiration));
-  }
+  bool expiration_set = false;
+  RETURN_IF_ERROR(ExpirationFlags(session, request.mutable_expiration(), &expiration_set));
+  if (!expiration_set) request.clear_expiration();
   // Before minting: a token that cannot be saved would be lost at once.
   ASSIGN_OR_RETURN(SecretTokenOutput output, SecretTokenOutput::Open(flags));
   ASSIGN_OR_RETURN(std::unique_ptr<Client> client, session.Connect());
@@ -82,6 +108,43 @@ absl::Status RunCreate(Session& session) {
                  saved.code(),
                  absl::StrCat(saved.message(), "; the new token ", token.id(),
                               revoked.ok() ? " was revoked" : " could not be revoked"));
+           }});
+}
+
+absl::Status RunRotate(Session& session) {
+  const ParsedFlags& flags = session.flags();
+  v1::RotateTokenRequest request;
+  request.set_id(session.invocation().args[0]);
+  if (flags.Has("overlap")) {
+    ASSIGN_OR_RETURN(absl::Duration overlap, ParseLifetime(session, "overlap", flags.Get("overlap"),
+                                                           /*allow_zero=*/true));
+    request.mutable_overlap()->set_seconds(absl::ToInt64Seconds(overlap));
+  }
+  bool expiration_set = false;
+  RETURN_IF_ERROR(ExpirationFlags(session, request.mutable_expiration(), &expiration_set));
+  if (!expiration_set) request.clear_expiration();
+  // Before rotating: a successor that cannot be saved would be lost at once.
+  ASSIGN_OR_RETURN(SecretTokenOutput output, SecretTokenOutput::Open(flags));
+  ASSIGN_OR_RETURN(std::unique_ptr<Client> client, session.Connect());
+  ASSIGN_OR_RETURN(v1::RotateTokenResponse rotated, client->RotateToken(request));
+  const v1::TokenMetadata& successor = rotated.metadata();
+  const v1::TokenMetadata& previous = rotated.previous();
+  return output.Put(
+      session, rotated.token(),
+      {.response = &rotated,
+       .clear_token = [&] { rotated.clear_token(); },
+       .fields = TokenFields(successor),
+       .note = absl::StrCat("Rotated token ", previous.id(), ": it keeps working until ",
+                            FormatTimestamp(previous.expiration()), ". Its successor ",
+                            successor.id(), " (expires ", FormatTimestamp(successor.expiration()),
+                            ") is shown only this once: store it now.\n"),
+       .on_save_error =
+           [&](const absl::Status& saved) {
+             return absl::Status(
+                 saved.code(),
+                 absl::StrCat(saved.message(), "; the successor ", successor.id(),
+                              " was minted but not saved: rotate again is not possible, so "
+                              "revoke it and create a new token"));
            }});
 }
 
@@ -168,6 +231,7 @@ absl::Status RunList(Session& session) {
   if (flags.Has("expiring")) return RunListExpiring(session, limit);
   if (flags.Has("within")) return session.Usage("--within needs --expiring");
   v1::ListTokensRequest request;
+  request.set_created_by(flags.Get("created-by"));
   if (flags.Has("revoked")) request.set_revoked(true);
   if (flags.Has("active")) request.set_revoked(false);
   request.set_include_expired(flags.Has("all"));
@@ -200,11 +264,12 @@ absl::Status RunList(Session& session) {
     session.err() << "No tokens found.\n";
     return absl::OkStatus();
   }
-  Table table({"ID", "NAME", "ROLES", "EXPIRES", "LAST USED", "REVOKED", "CREATED BY"});
+  Table table(
+      {"ID", "NAME", "DESCRIPTION", "ROLES", "EXPIRES", "LAST USED", "REVOKED", "CREATED BY"});
   for (const v1::TokenMetadata& token : all.tokens()) {
-    table.AddRow({token.id(), token.name(), absl::StrJoin(token.roles(), ", "),
-                  FormatTimestamp(token.expiration()), LastUsedCell(token), RevokedCell(token),
-                  CreatorCell(token)});
+    table.AddRow({token.id(), token.name(), DescriptionCell(token.description()),
+                  absl::StrJoin(token.roles(), ", "), FormatTimestamp(token.expiration()),
+                  LastUsedCell(token), RevokedCell(token), CreatorCell(token)});
   }
   session.out() << table.Render();
   return absl::OkStatus();
@@ -224,14 +289,33 @@ absl::Status RunGet(Session& session) {
 }
 
 absl::Status RunRevoke(Session& session) {
+  const ParsedFlags& flags = session.flags();
+  const std::vector<std::string>& args = session.invocation().args;
+  if (args.empty() == !flags.Has("created-by")) {
+    return session.Usage("give either a token ID or --created-by, not both");
+  }
+  v1::RevokeTokenRequest request;
+  if (!args.empty()) request.set_id(args[0]);
+  request.set_created_by(flags.Get("created-by"));
+  request.set_cascade(flags.Has("cascade"));
   ASSIGN_OR_RETURN(std::unique_ptr<Client> client, session.Connect());
-  ASSIGN_OR_RETURN(v1::TokenMetadata token, client->RevokeToken(session.invocation().args[0]));
+  ASSIGN_OR_RETURN(v1::RevokeTokenResponse response, client->RevokeTokens(request));
   if (session.format() == OutputFormat::kJson) {
-    v1::RevokeTokenResponse response;
-    *response.mutable_token() = std::move(token);
     session.out() << ToJson(response);
+    return absl::OkStatus();
+  }
+  const int64_t count = response.revoked_count();
+  if (response.has_token()) {
+    const v1::TokenMetadata& token = response.token();
+    session.out() << "Revoked token " << token.id() << " (" << token.name() << ")";
+    if (request.cascade()) {
+      session.out() << " and every token minted with it: " << count
+                    << " token(s) revoked now (tokens revoked before are not counted)";
+    }
+    session.out() << ".\n";
   } else {
-    session.out() << "Revoked token " << token.id() << " (" << token.name() << ").\n";
+    session.out() << "Revoked " << count << " token(s) created by " << request.created_by()
+                  << (request.cascade() ? ", and every token they minted" : "") << ".\n";
   }
   return absl::OkStatus();
 }
@@ -269,6 +353,9 @@ Command TokenCommand() {
       .flags = {{.name = "name",
                  .value_name = "NAME",
                  .help = "a name people recognise (required)"},
+                {.name = "description",
+                 .value_name = "TEXT",
+                 .help = "what the token is for (up to 1,024 characters)"},
                 {.name = "role",
                  .value_name = "ROLE",
                  .help = "a role for the token (required; repeat for more)",
@@ -311,13 +398,17 @@ Command TokenCommand() {
                 {.name = "unused-since",
                  .value_name = "WHEN",
                  .help = "only tokens not used since then: 90d (ago) or an RFC 3339 time"},
+                {.name = "created-by",
+                 .value_name = "WHO",
+                 .help = "only tokens this identity created: user:admin, token:<id>, ..."},
                 {.name = "expiring", .help = "only live tokens that expire soon, soonest first"},
                 {.name = "within",
                  .value_name = "DURATION",
                  .help = "with --expiring: how far ahead to look (48h, 7d; 1s to 8760h)"}},
       .examples = {"wardenctl token list --active", "wardenctl token list --all -o json | jq .",
                    "wardenctl token list --expiring --within 48h",
-                   "wardenctl token list --active --unused-since 90d"},
+                   "wardenctl token list --active --unused-since 90d",
+                   "wardenctl token list --created-by token:0b6c3c1e-5f4e-4e8e-9a57-0d3f3e1b2a10"},
       .run = RunList,
   };
   Command get{
@@ -331,12 +422,51 @@ Command TokenCommand() {
   };
   Command revoke{
       .name = "revoke",
-      .summary = "Revoke a token permanently",
+      .summary = "Revoke a token permanently (with --cascade, what it minted too)",
+      .arguments = "[ID]",
+      .description =
+          "Revoke a token permanently. Revoking a revoked token succeeds. With --cascade,\n"
+          "also every token minted with it as the credential, and every token those minted,\n"
+          "in one transaction. With --created-by instead of an ID, every token that identity\n"
+          "created (a person who left: user:<provider>:<subject>). Says how many it revoked.",
+      .flags = {{.name = "cascade", .help = "also revoke every token minted with it, transitively"},
+                {.name = "created-by",
+                 .value_name = "WHO",
+                 .help = "revoke every token this identity created instead of one ID"}},
+      .min_args = 0,
+      .max_args = 1,
+      .examples = {"wardenctl token revoke --cascade 0b6c3c1e-5f4e-4e8e-9a57-0d3f3e1b2a10",
+                   "wardenctl token revoke --created-by user:corp:alice@example.com --cascade"},
+      .run = RunRevoke,
+  };
+  Command rotate{
+      .name = "rotate",
+      .summary = "Replace a token with a successor; the old one works for an overlap",
       .arguments = "ID",
-      .description = "Revoke a token permanently. Revoking a revoked token succeeds.",
+      .description =
+          "Mint a successor with the token's name, description and roles and the same\n"
+          "lifetime from now (or --expires-in / --expiration), and cut the old token's life\n"
+          "to --overlap from now (default 24h, at most 168h; 0s ends it at once), so whoever\n"
+          "uses it can switch without an outage. The successor is printed (or written to\n"
+          "--output-file) this once only. Needs what `token create` needs.",
+      .flags = {{.name = "overlap",
+                 .value_name = "DURATION",
+                 .help = "how long the old token keeps working: 0s to 168h (default 24h)"},
+                {.name = "expires-in",
+                 .value_name = "DURATION",
+                 .help = "the successor's lifetime from now"},
+                {.name = "expiration",
+                 .value_name = "TIME",
+                 .help = "the successor's expiry as RFC 3339"},
+                {.name = "output-file",
+                 .value_name = "FILE",
+                 .help = "write the successor to FILE (mode 0600) instead of stdout",
+                 .file_value = true}},
       .min_args = 1,
       .max_args = 1,
-      .run = RunRevoke,
+      .examples = {"wardenctl token rotate 0b6c3c1e-5f4e-4e8e-9a57-0d3f3e1b2a10 --overlap 2h "
+                   "--output-file ci.token"},
+      .run = RunRotate,
   };
   Command allowed_roles{
       .name = "allowed-roles",
@@ -345,9 +475,9 @@ Command TokenCommand() {
   };
   return Command{
       .name = "token",
-      .summary = "Create, list, show and revoke API tokens",
-      .description = "Create, list, show and revoke API tokens (warden.v1.TokenService).",
-      .subcommands = {create, list, get, revoke, allowed_roles},
+      .summary = "Create, list, show, rotate and revoke API tokens",
+      .description = "Create, list, show, rotate and revoke API tokens (warden.v1.TokenService).",
+      .subcommands = {create, list, get, rotate, revoke, allowed_roles},
   };
 }
 

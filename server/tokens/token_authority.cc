@@ -244,30 +244,34 @@ void TokenAuthority::MintAttempt(std::shared_ptr<MintJob> job) {
   if (snapshot->generation() != 0) conditions.role_generation = snapshot->generation();
   if (job->rotated) {
     storage::Rotation rotation{job->replaces, std::move(row), conditions, job->cut_at};
-    return store_.Rotate(
-        std::move(rotation), [this, job, minted = std::move(minted)](
-                                 absl::StatusOr<storage::RotatedTokens> rotated) mutable {
-          if (!rotated.ok()) {
-            if (!RetryStale(job, rotated.status())) job->Fail(rotated.status());
-            return;
-          }
-          FinishRotation(job, std::move(minted), *std::move(rotated));
-        });
+    return store_.Rotate(std::move(rotation),
+                         [this, job, minted = std::move(minted)](
+                             absl::StatusOr<storage::RotatedTokens> rotated) mutable {
+                           if (!rotated.ok()) {
+                             if (!RetryStale(job, rotated.status())) job->Fail(rotated.status());
+                             return;
+                           }
+                           FinishRotation(job, std::move(minted), *std::move(rotated));
+                         });
   }
   store_.Insert(std::move(row), conditions,
                 [this, job, minted = std::move(minted)](absl::Status stored) mutable {
                   if (stored.ok()) {
-                    const TokenMetadata& t = minted.metadata;
-                    audit_.Record("token.create", t.created_by, t.id,
-                                  {{"name", t.name},
-                                   {"description", t.description},
-                                   {"roles", t.roles},
-                                   {"expiration", absl::FormatTime(absl::RFC3339_sec, t.expires_at,
-                                                                   absl::UTCTimeZone())}});
+                    RecordCreate(minted.metadata);
                     return job->done(std::move(minted));
                   }
                   if (!RetryStale(job, stored)) job->done(stored);
                 });
+}
+
+void TokenAuthority::RecordCreate(const TokenMetadata& t) {
+  nlohmann::json details = {
+      {"name", t.name},
+      {"roles", t.roles},
+      {"expiration", absl::FormatTime(absl::RFC3339_sec, t.expires_at, absl::UTCTimeZone())}};
+  if (!t.description.empty()) details["description"] = t.description;
+  if (!t.rotated_from.empty()) details["rotated_from"] = t.rotated_from;
+  audit_.Record("token.create", t.created_by, t.id, std::move(details));
 }
 
 bool TokenAuthority::RetryStale(const std::shared_ptr<MintJob>& job, const absl::Status& stored) {
@@ -288,20 +292,12 @@ void TokenAuthority::FinishRotation(const std::shared_ptr<MintJob>& job, MintedT
     revocations_.Add(replaced.id, replaced.SignedExpiry(), replaced.expires_at);
   }
   const TokenMetadata& t = minted.metadata;
-  const std::string actor = t.created_by;
-  const auto rfc3339 = [](absl::Time time) {
-    return absl::FormatTime(absl::RFC3339_sec, time, absl::UTCTimeZone());
-  };
-  audit_.Record("token.create", actor, t.id,
-                {{"name", t.name},
-                 {"description", t.description},
-                 {"roles", t.roles},
-                 {"expiration", rfc3339(t.expires_at)},
-                 {"rotated_from", replaced.id}});
-  audit_.Record("token.rotate", actor, replaced.id,
+  RecordCreate(t);
+  audit_.Record("token.rotate", t.created_by, replaced.id,
                 {{"name", replaced.name},
                  {"rotated_to", t.id},
-                 {"expiration", rfc3339(replaced.expires_at)}});
+                 {"expiration",
+                  absl::FormatTime(absl::RFC3339_sec, replaced.expires_at, absl::UTCTimeZone())}});
   job->rotated(RotatedToken{std::move(minted.token), t, replaced});
 }
 

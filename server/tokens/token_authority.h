@@ -169,6 +169,8 @@ class TokenAuthority final {
   bool RetryStale(const std::shared_ptr<MintJob>& job, const absl::Status& stored);
   void FinishRotation(const std::shared_ptr<MintJob>& job, MintedToken minted,
                       storage::RotatedTokens rotated);
+  // The audit record of a token minted (by a mint or a rotation).
+  void RecordCreate(const TokenMetadata& token);
 
   storage::TokenRecords& store_;
   const jose::KeyRing& keys_;

@@ -42,14 +42,19 @@ TEST_CASE("every command's --help shows its usage and flags") {
       {{"login"}, {"--password-file", "--lifetime", "12h"}},
       {{"logout"}, {"Revoke the login session"}},
       {{"whoami"}, {"kind, id, name, roles, expiry"}},
-      {{"token"}, {"create", "list", "get", "revoke", "allowed-roles"}},
+      {{"token"}, {"create", "list", "get", "rotate", "revoke", "allowed-roles"}},
       {{"token", "create"},
-       {"--name", "--role", "--expires-in", "--expiration", "--output-file", "0600"}},
+       {"--name", "--role", "--description TEXT", "--expires-in", "--expiration", "--output-file",
+        "0600"}},
       {{"token", "list"},
        {"--revoked", "--active", "--all", "--limit", "--expiring", "--within DURATION",
-        "--unused-since WHEN", "LAST USED"}},
+        "--unused-since WHEN", "--created-by WHO", "LAST USED"}},
       {{"token", "get"}, {"wardenctl token get [flags] ID"}},
-      {{"token", "revoke"}, {"wardenctl token revoke [flags] ID"}},
+      {{"token", "revoke"},
+       {"wardenctl token revoke [flags] [ID]", "--cascade", "--created-by WHO"}},
+      {{"token", "rotate"},
+       {"wardenctl token rotate [flags] ID", "--overlap DURATION", "--expires-in",
+        "--output-file"}},
       {{"token", "allowed-roles"}, {"roles"}},
       {{"role"}, {"list", "get", "create", "update", "delete", "read-only"}},
       {{"role", "create"}, {"--permission-set", "--scope", "--description", "-f, --file", "YAML"}},
@@ -87,7 +92,7 @@ TEST_CASE("usage errors exit 1 with one line that says where to look") {
   };
   const std::vector<Case> cases = {
       {{"tokens"}, "wardenctl: unknown command \"tokens\" (see `wardenctl --help`)"},
-      {{"token"}, "a command is required: create, list, get, revoke, allowed-roles"},
+      {{"token"}, "a command is required: create, list, get, rotate, revoke, allowed-roles"},
       {{"token", "create", "--role", "Analyst"}, "--name is required"},
       {{"token", "create", "--name", "x"}, "at least one --role is required"},
       {{"token", "create", "--name", "x", "--role", "A", "--expires-in", "soon"},
@@ -254,7 +259,7 @@ TEST_CASE("login without a terminal or --password-file asks for the file") {
 TEST_CASE("bash completion completes commands, flags and flag values") {
   WardenctlRunner cli;
   CHECK(Complete(cli, "wardenctl to") == "token");
-  CHECK(Complete(cli, "wardenctl token ") == "create list get revoke allowed-roles");
+  CHECK(Complete(cli, "wardenctl token ") == "create list get rotate revoke allowed-roles");
   CHECK(Complete(cli, "wardenctl --endpoint h:1 token c") == "create");
   CHECK(Complete(cli, "wardenctl token create --na") == "--name");
   CHECK(Complete(cli, "wardenctl token create --expires-in 1h --output") ==

@@ -40,9 +40,9 @@ TEST_CASE_METHOD(CliFixture,
   CHECK(FileMode(file) == 0600);
   const std::string saved(absl::StripSuffix(ReadWholeFile(file), "\n"));
   CHECK_FALSE(absl::StrContains(to_file.out + to_file.err, saved));
-  CHECK(absl::StrContains(to_file.out, "NAME         to file\n"));
-  CHECK(absl::StrContains(to_file.out, "ROLES        Analyst, Continuous Integration\n"));
-  CHECK(absl::StrContains(to_file.out, absl::StrCat("TOKEN        written to ", file)));
+  CHECK(absl::StrContains(to_file.out, "NAME          to file\n"));
+  CHECK(absl::StrContains(to_file.out, "ROLES         Analyst, Continuous Integration\n"));
+  CHECK(absl::StrContains(to_file.out, absl::StrCat("TOKEN         written to ", file)));
   auto file_identity = api_.Validate(admin_, saved);
   REQUIRE(file_identity.ok());
   CHECK(file_identity.response.identity().expiration().seconds() - NowSeconds() ==
@@ -131,8 +131,8 @@ TEST_CASE_METHOD(CliFixture, "token list, get, revoke and allowed-roles") {
   CliResult get = Ctl({"token", "get", beta}, env);
   INFO(Describe(get));
   CHECK(get.exit_code == 0);
-  CHECK(absl::StartsWith(get.out, absl::StrCat("ID           ", beta, "\nNAME         beta\n")));
-  CHECK(absl::StrContains(get.out, "\nCREATED BY   admin (user:admin)\n"));
+  CHECK(absl::StartsWith(get.out, absl::StrCat("ID            ", beta, "\nNAME          beta\n")));
+  CHECK(absl::StrContains(get.out, "\nCREATED BY    admin (user:admin)\n"));
   nlohmann::json got = Json(Ctl({"token", "get", beta, "-o", "json"}, env))["token"];
   CHECK(got["revoked"] == true);
   CHECK(got.contains("revokedAt"));
@@ -341,7 +341,7 @@ TEST_CASE_METHOD(QuickLastUsedFixture,
   CHECK(lines[3].substr(last_used_column, 6) == "never ");
 
   CliResult get = Ctl({"token", "get", idle}, env);
-  CHECK(absl::StrContains(get.out, "\nLAST USED    never\n"));
+  CHECK(absl::StrContains(get.out, "\nLAST USED     never\n"));
   nlohmann::json got = Json(Ctl({"token", "get", used.metadata().id(), "-o", "json"}, env));
   // RFC 3339 with the stored fraction of a second.
   CHECK(absl::StartsWith(got["token"]["lastUsedAt"].get<std::string>(),

@@ -43,9 +43,10 @@ std::unique_ptr<google::protobuf::Message> NewRequest(Method method) {
 // Fields whose values two equivalent calls do not share.
 const std::set<std::string>& VolatileFields() {
   static const auto* names =
-      new std::set<std::string>{"id",         "token",      "access_token",  "issued_at",
-                                "expiration", "revoked_at", "last_used_at",  "time_left",
-                                "token_id",   "state",      "code_verifier", "authorization_url"};
+      new std::set<std::string>{"id",           "token",      "access_token",  "issued_at",
+                                "expiration",   "revoked_at", "last_used_at",  "time_left",
+                                "token_id",     "state",      "code_verifier", "authorization_url",
+                                "rotated_from", "rotated_to"};
   return *names;
 }
 

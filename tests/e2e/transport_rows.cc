@@ -91,6 +91,29 @@ std::vector<TransportRow> TokenRows() {
        true},
       {Method::kRevokeToken, "an unknown id", kAdmin, UnknownId<v1::RevokeTokenRequest>(),
        StatusCode::NOT_FOUND},
+      {Method::kRevokeToken, "a cascade", kAdmin,
+       Make<v1::RevokeTokenRequest>([](auto& f, auto& r) {
+         r.set_id(f.MintFreshTokenId());
+         r.set_cascade(true);
+       }),
+       StatusCode::OK},
+      {Method::kRevokeToken, "both an id and created_by", kAdmin,
+       Make<v1::RevokeTokenRequest>([](auto& f, auto& r) {
+         r.set_id(f.MintFreshTokenId());
+         r.set_created_by("user:admin");
+       }),
+       StatusCode::INVALID_ARGUMENT},
+      {Method::kRotateToken, "a live token", kAdmin,
+       ById<v1::RotateTokenRequest>([](auto& f) { return f.MintFreshTokenId(); }), StatusCode::OK,
+       true},
+      {Method::kRotateToken, "an overlap over 7 days", kAdmin,
+       Make<v1::RotateTokenRequest>([](auto& f, auto& r) {
+         r.set_id(f.MintFreshTokenId());
+         r.mutable_overlap()->set_seconds(8 * 86400);
+       }),
+       StatusCode::INVALID_ARGUMENT},
+      {Method::kRotateToken, "an unknown id", kAdmin, UnknownId<v1::RotateTokenRequest>(),
+       StatusCode::NOT_FOUND},
       {Method::kListAllowedTokenRoles, "as admin", kAdmin,
        Empty<v1::ListAllowedTokenRolesRequest>(), StatusCode::OK, true},
       {Method::kListExpiringTokens, "within a day", kAdmin,

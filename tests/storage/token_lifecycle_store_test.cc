@@ -23,8 +23,7 @@ absl::StatusOr<RotatedTokens> Rotate(StorageFixture& storage, Rotation rotation)
       [&](auto done) { storage.tokens().Rotate(std::move(rotation), std::move(done)); });
 }
 
-absl::StatusOr<RevokedTree> RevokeTree(StorageFixture& storage, RevokeScope scope,
-                                       absl::Time now) {
+absl::StatusOr<RevokedTree> RevokeTree(StorageFixture& storage, RevokeScope scope, absl::Time now) {
   return Await<absl::StatusOr<RevokedTree>>(
       [&](auto done) { storage.tokens().RevokeTree(std::move(scope), now, std::move(done)); });
 }
@@ -95,8 +94,7 @@ TEST_CASE("a rotated token is not listed as expiring soon", "[token_lifecycle]")
   CHECK(page->tokens.empty());
 }
 
-TEST_CASE("a rotation tells the other replicas when to refuse the old token",
-          "[token_lifecycle]") {
+TEST_CASE("a rotation tells the other replicas when to refuse the old token", "[token_lifecycle]") {
   StorageFixture storage;
   TokenMetadata old = NewToken(TestEpoch());
   REQUIRE(storage.Insert(old).ok());

@@ -28,8 +28,8 @@ TEST_CASE("of two revocations of one token the earlier wins, and watchers hear o
   view.SetAddedListener(
       [&](const RevocationView::Entry& entry) { heard.push_back(entry.effective_from); });
   view.Add(kId, kNow + absl::Hours(100), kNow + absl::Hours(24));
-  view.Add(kId, kNow + absl::Hours(100), kNow + absl::Hours(48));  // later: ignored
-  view.Add(kId, kNow + absl::Hours(100));                          // revoked: at once
+  view.Add(kId, kNow + absl::Hours(100), kNow + absl::Hours(48));         // later: ignored
+  view.Add(kId, kNow + absl::Hours(100));                                 // revoked: at once
   view.AddAll({{kId, kNow + absl::Hours(100), kNow + absl::Hours(24)}});  // a stale reload
   CHECK(view.IsRevoked(kId, kNow));
   CHECK(heard == std::vector<absl::Time>{kNow + absl::Hours(24), absl::InfinitePast()});
