@@ -2,100 +2,26 @@
 // the real warden-server serving the console it embeds. Each case runs one scenario of
 // web/tests/scenarios/ (a person's task, done through the page by role, label and visible
 // text) and checks its outcome here over gRPC, as another client of Warden would see it.
+// The token lifecycle (descriptions, rotation, cascade revocation, the creator filter) is in
+// token_lifecycle_test.cc.
 
 #include <catch2/catch.hpp>
-#include <map>
 #include <string>
 #include <vector>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "nlohmann/json.hpp"
-#include "tests/e2e/api_client.h"
+#include "tests/browser/console_fixture.h"
 #include "tests/e2e/m2m_fixture.h"
 #include "tests/e2e/sign_in_fixture.h"
 #include "tests/e2e/tool_run.h"
-#include "tests/e2e/warden_process.h"
-#include "tests/support/test_database.h"
 #include "warden/v1/auth.grpc.pb.h"
-#include "warden/v1/role.grpc.pb.h"
 
 namespace warden::testing {
 namespace {
 
-using Json = nlohmann::json;
-
 // The built-in access scope every role may use.
 constexpr char kUnrestricted[] = "a0a0a0a0-0000-4000-8000-000000000001";
-
-// Runs web/tests/scenarios/`name`.mjs with `input` against `server` (which serves HTTP);
-// REQUIREs that it passes and returns what it reports. A failing scenario leaves a
-// screenshot in the build tree.
-Json Browse(const WardenProcess& server, const std::string& name,
-            const Json& input = Json::object(),
-            const std::map<std::string, std::string>& extra_env = {}) {
-  const std::string failure_shot =
-      absl::StrCat(WARDEN_BROWSER_ARTIFACTS, "/", name, "-failure.png");
-  std::map<std::string, std::string> env = {{"WARDEN_URL", server.http_url()},
-                                            {"WARDEN_ADMIN_PASSWORD", server.admin_password()},
-                                            {"WARDEN_CHROMIUM", WARDEN_CHROMIUM},
-                                            {"WARDEN_FAILURE_SCREENSHOT", failure_shot}};
-  env.insert(extra_env.begin(), extra_env.end());
-  const ToolRun run =
-      RunTool({WARDEN_NODE_EXECUTABLE, WARDEN_CONSOLE_TESTS "/run.mjs", name, input.dump()},
-              absl::Seconds(120), env);
-  INFO("scenario " << name << " exit " << run.exit_code << "\nstdout: " << run.out
-                   << "\nstderr: " << run.err << "\n(screenshot: " << failure_shot << ")");
-  REQUIRE(run.exit_code == 0);
-  const Json reported = Json::parse(run.out, nullptr, false);
-  REQUIRE(reported.is_object());
-  return reported;
-}
-
-// A Warden server with HTTP, and gRPC clients to check what the console did.
-class ConsoleFixture {
- public:
-  ConsoleFixture()
-      : server_({{"WARDEN_DATABASE_URL", database_.url()}}),
-        api_(server_.channel()),
-        roles_(v1::RoleService::NewStub(server_.channel())) {
-    server_.ServeHttp();
-    server_.Start();
-  }
-
-  Json Browse(const std::string& name, const Json& input = Json::object()) {
-    return testing::Browse(server_, name, input);
-  }
-
-  std::string Admin() const { return server_.AdminAuthorization(); }
-
-  // Mints a token over gRPC as the admin.
-  v1::GenerateTokenResponse Mint(const std::string& name, const std::vector<std::string>& roles,
-                                 absl::Duration lifetime = absl::Hours(24 * 30)) {
-    auto minted = api_.Generate(Admin(), name, roles, absl::Now() + lifetime);
-    REQUIRE(minted.ok());
-    return minted.response;
-  }
-
-  // The live tokens named `name`.
-  std::vector<v1::TokenMetadata> Named(const std::string& name) {
-    v1::ListTokensRequest request;
-    request.set_page_size(1000);
-    auto listed = api_.List(Admin(), request);
-    REQUIRE(listed.ok());
-    std::vector<v1::TokenMetadata> found;
-    for (const v1::TokenMetadata& token : listed.response.tokens()) {
-      if (token.name() == name) found.push_back(token);
-    }
-    return found;
-  }
-
-  TestDatabase database_;
-  WardenProcess server_;
-  ApiClient api_;
-  std::unique_ptr<v1::RoleService::Stub> roles_;
-};
 
 // A Warden server with HTTP and a fake OIDC issuer that M2M configurations can name.
 class ConsoleM2mFixture : public M2mFixture {
@@ -124,7 +50,8 @@ TEST_CASE_METHOD(ConsoleFixture,
 TEST_CASE_METHOD(ConsoleFixture, "a person revokes a token and Warden refuses it at once") {
   const v1::GenerateTokenResponse minted = Mint("old laptop", {"Analyst"});
   REQUIRE(api_.AuthStatus(Bearer(minted.token())).ok());
-  Browse("revoke", {{"name", "old laptop"}});
+  const Json seen = Browse("revoke", {{"name", "old laptop"}});
+  CHECK(seen.at("notice") == "Revoked 1 token: old laptop.");
   auto refused = api_.AuthStatus(Bearer(minted.token()));
   CHECK(refused.code() == grpc::StatusCode::UNAUTHENTICATED);
   auto after = api_.Get(Admin(), minted.metadata().id());
@@ -260,7 +187,8 @@ TEST_CASE_METHOD(ConsoleFixture, "the console works from the keyboard alone") {
 
 TEST_CASE_METHOD(ConsoleFixture, "every page renders, at desktop and phone width") {
   Mint("nightly export", {"Analyst"}, absl::Hours(60));
-  Mint("grafana", {"Analyst"});
+  Mint("grafana", {"Analyst"}, absl::Hours(24 * 30),
+       "Reads alerts for the on-call wall screen in the operations room");
   const char* dir = std::getenv("WARDEN_SCREENSHOTS_DIR");
   const Json seen = Browse(
       "screenshots",

@@ -39,7 +39,8 @@ function page(route: Route) {
   if (extra !== undefined) return <NotFound path={route.path} />;
   switch (section) {
     case "tokens":
-      return arg === undefined ? <Tokens /> : <TokenDetails key={arg} id={arg} />;
+      return arg === undefined ? <Tokens createdBy={route.query.get("created_by") ?? ""} />
+        : <TokenDetails key={arg} id={arg} />;
     case "roles":
       return arg === undefined ? <Roles /> : <RoleDetails key={arg} name={arg} />;
     case "permission-sets":

@@ -82,3 +82,31 @@ export function expiresInLessThan(msLeft: number): string {
   const days = Math.max(1, Math.ceil(msLeft / 86_400_000));
   return `Expires in less than ${plural(days, "day", "days")}`;
 }
+
+// An <input type="datetime-local">'s value as a Date, or undefined if it is not one.
+export function parseDateTimeLocal(value: string): Date | undefined {
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}
+
+// A duration in the largest whole unit that fits, for an approximate length of time:
+// "365 days", "5 hours", "1 minute".
+export function roughDuration(seconds: number): string {
+  if (seconds >= 86400) return plural(Math.round(seconds / 86400), "day", "days");
+  if (seconds >= 3600) return plural(Math.round(seconds / 3600), "hour", "hours");
+  return plural(Math.max(1, Math.round(seconds / 60)), "minute", "minutes");
+}
+
+// The longest token description the server accepts, in characters (code points).
+export const maxDescriptionLength = 1024;
+
+// How many characters (code points, as the server counts them) `text` holds.
+export function characters(text: string): number {
+  return [...text].length;
+}
+
+// True if `text` holds a character the server refuses in names and descriptions (C0 and C1
+// controls, DEL).
+export function hasControlCharacters(text: string): boolean {
+  return /[\u0000-\u001f\u007f-\u009f]/.test(text);
+}

@@ -24,10 +24,33 @@ export async function open(page, link, heading = link) {
   await page.getByRole("heading", { name: heading, exact: true }).waitFor();
 }
 
-// The row of the tokens table whose name cell is `name`.
+// The row of the tokens table whose name cell is `name` (not one whose creator is named so).
 export function tokenRow(page, name) {
   return page.getByRole("table", { name: "Tokens" }).getByRole("row")
-    .filter({ has: page.getByRole("link", { name, exact: true }) });
+    .filter({ has: page.getByRole("rowheader").getByRole("link", { name, exact: true }) });
+}
+
+// The names in the tokens table, in its order.
+export async function tokenNames(page) {
+  return page.getByRole("table", { name: "Tokens" }).getByRole("rowheader").getByRole("link")
+    .allInnerTexts();
+}
+
+// From the tokens list, opens the details of the token named `name`.
+export async function openToken(page, name) {
+  await tokenRow(page, name).getByRole("link", { name, exact: true }).click();
+  await page.getByRole("heading", { name, exact: true }).waitFor();
+}
+
+// The value of a details page's field (<dt>`term`</dt><dd>…</dd>).
+export function detail(page, term) {
+  return page.getByRole("term").filter({ hasText: new RegExp(`^${term}$`) })
+    .locator("xpath=following-sibling::dd[1]");
+}
+
+// The status message that starts with `start` (a page's own, not the list's count).
+export function statusText(page, start) {
+  return page.getByRole("status").filter({ hasText: new RegExp(`^${start}`) });
 }
 
 // Fails unless `locator` holds no element.

@@ -1,16 +1,20 @@
-// Generate token: name, roles (only those the caller may give), expiration. The new token
-// is shown once, here; it lives in this component's state only and is gone when the
-// dialog closes.
+// Generate token: name, an optional description, roles (only those the caller may give),
+// expiration. The new token is shown once, here; it lives in this component's state only and
+// is gone when the dialog closes.
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { tokens } from "../api";
 import type { TokenMetadata } from "../gen/warden/v1/token_pb";
-import { toDateTimeLocal, windowWords } from "../format";
+import {
+  characters, hasControlCharacters, maxDescriptionLength, parseDateTimeLocal, toDateTimeLocal,
+  windowWords,
+} from "../format";
 import { useLoad } from "../load";
 import { ErrorAlert } from "./ErrorAlert";
 import { Loading } from "./Loading";
 import { Modal } from "./Modal";
 import { Time } from "./Time";
+import { TokenShownOnce } from "./TokenShownOnce";
 
 interface Props {
   onClose: () => void;
@@ -37,6 +41,7 @@ function fromNow(seconds: bigint | undefined): Date | undefined {
 export function GenerateTokenDialog({ onClose, onGenerated }: Props) {
   const allowed = useLoad((signal) => tokens.listAllowedTokenRoles({}, { signal }), []);
   const [name, setName] = useState("");
+  const [description, setDescription] = useState("");
   const [chosen, setChosen] = useState<string[]>([]);
   const [expiration, setExpiration] = useState(() => toDateTimeLocal(oneYearFromNow()));
   const [expirationEdited, setExpirationEdited] = useState(false);
@@ -54,8 +59,7 @@ export function GenerateTokenDialog({ onClose, onGenerated }: Props) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
   const [generated, setGenerated] = useState<Generated | null>(null);
-  const [copied, setCopied] = useState("");
-  const copyButton = useRef<HTMLButtonElement>(null);
+  const descriptionLength = characters(description);
 
   const toggle = (role: string, on: boolean) =>
     setChosen((c) => (on ? [...c.filter((r) => r !== role), role] : c.filter((r) => r !== role)));
@@ -64,16 +68,25 @@ export function GenerateTokenDialog({ onClose, onGenerated }: Props) {
     e.preventDefault();
     setError(undefined);
     setProblem("");
-    if ([...name].some((ch) => ch < " " || ch === "\x7f")) {
+    if (hasControlCharacters(name)) {
       setProblem("The name may hold printable characters only.");
+      return;
+    }
+    if (hasControlCharacters(description)) {
+      setProblem("The description may hold printable characters only.");
+      return;
+    }
+    if (descriptionLength > maxDescriptionLength) {
+      setProblem(`The description is ${descriptionLength.toLocaleString()} characters long; ` +
+                 `the limit is ${maxDescriptionLength.toLocaleString()}.`);
       return;
     }
     if (chosen.length === 0) {
       setProblem("Choose at least one role.");
       return;
     }
-    const expires = new Date(expiration);
-    if (Number.isNaN(expires.getTime())) {
+    const expires = parseDateTimeLocal(expiration);
+    if (!expires) {
       setProblem("Enter the expiration as a date and time.");
       return;
     }
@@ -81,12 +94,12 @@ export function GenerateTokenDialog({ onClose, onGenerated }: Props) {
     try {
       const res = await tokens.generateToken({
         name,
+        description,
         roles: (allowed.data?.roleNames ?? []).filter((r) => chosen.includes(r)),
         expiration: timestampFromDate(expires),
       });
       setGenerated({ token: res.token, metadata: res.metadata });
       onGenerated();
-      window.setTimeout(() => copyButton.current?.focus(), 0);
     } catch (err) {
       setError(err);
     } finally {
@@ -94,43 +107,15 @@ export function GenerateTokenDialog({ onClose, onGenerated }: Props) {
     }
   };
 
-  const copy = async () => {
-    if (!generated) return;
-    try {
-      await navigator.clipboard.writeText(generated.token);
-      setCopied("Copied");
-    } catch {
-      setCopied("Could not copy: select the token and copy it yourself.");
-    }
-  };
-
   if (generated) {
     return (
       <Modal title="Generate token" onClose={onClose}>
-        <p>
-          Token <strong>{generated.metadata?.name ?? name}</strong> was generated. It
-          expires <Time value={generated.metadata?.expiration} />.
-        </p>
-        <div class="field">
-          <label for="new-token">Token</label>
-          <textarea
-            id="new-token"
-            class="mono"
-            readOnly
-            rows={5}
-            value={generated.token}
-            onFocus={(e) => e.currentTarget.select()}
-          />
-        </div>
-        <p class="warning">
-          <strong>You will not be able to view it again.</strong> Copy it now and keep it
-          somewhere safe: Warden stores only its metadata.
-        </p>
-        <div class="actions">
-          <button type="button" class="primary" ref={copyButton} onClick={copy}>Copy</button>
-          <span role="status" class="muted">{copied}</span>
-          <button type="button" onClick={onClose}>Close</button>
-        </div>
+        <TokenShownOnce token={generated.token} onClose={onClose}>
+          <p>
+            Token <strong>{generated.metadata?.name ?? name}</strong> was generated. It
+            expires <Time value={generated.metadata?.expiration} />.
+          </p>
+        </TokenShownOnce>
       </Modal>
     );
   }
@@ -151,6 +136,28 @@ export function GenerateTokenDialog({ onClose, onGenerated }: Props) {
             aria-describedby="token-name-hint"
           />
           <p class="hint" id="token-name-hint">1 to 128 printable characters, to recognise the token by.</p>
+        </div>
+        <div class="field">
+          <label for="token-description">Description</label>
+          <textarea
+            id="token-description"
+            rows={2}
+            value={description}
+            // One line: Enter submits, as in the name field; pasted line breaks become spaces.
+            onKeyDown={(e) => {
+              if (e.key !== "Enter") return;
+              e.preventDefault();
+              e.currentTarget.form?.requestSubmit();
+            }}
+            onInput={(e) => setDescription(e.currentTarget.value.replace(/\r\n|[\r\n]/g, " "))}
+            aria-invalid={descriptionLength > maxDescriptionLength}
+            aria-describedby="token-description-hint"
+          />
+          <p class={descriptionLength > maxDescriptionLength ? "hint over" : "hint"}
+             id="token-description-hint">
+            Optional: what the token is for, shown with its name.{" "}
+            {descriptionLength.toLocaleString()} of {maxDescriptionLength.toLocaleString()} characters.
+          </p>
         </div>
         <fieldset class="field">
           <legend>Roles</legend>

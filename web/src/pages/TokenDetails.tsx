@@ -1,10 +1,12 @@
-// One token's metadata (GetToken), with Revoke while it is live.
+// One token's metadata (GetToken): its description, the tokens a rotation linked it to, and
+// Rotate and Revoke while it is live.
 import { useState } from "preact/hooks";
 import { tokens } from "../api";
-import { ConfirmDialog } from "../components/ConfirmDialog";
-import { CreatedBy } from "../components/CreatedBy";
+import { CreatedBy, createdByHref } from "../components/CreatedBy";
 import { ErrorAlert } from "../components/ErrorAlert";
 import { Loading } from "../components/Loading";
+import { RevokeTokenDialog } from "../components/RevokeTokenDialog";
+import { RotateTokenDialog, rotateBlocked } from "../components/RotateTokenDialog";
 import { Time } from "../components/Time";
 import { TokenStatus, tokenState } from "../components/TokenStatus";
 import { AccessLevel } from "../gen/warden/v1/access_pb";
@@ -15,18 +17,34 @@ import { href } from "../router";
 export function TokenDetails({ id }: { id: string }) {
   const res = useLoad((signal) => tokens.getToken({ id }, { signal }), [id]);
   const [revoking, setRevoking] = useState(false);
+  const [rotating, setRotating] = useState(false);
+  // What the last revocation did ("Revoked 2 tokens: …").
+  const [notice, setNotice] = useState("");
+  // RotateToken needs what GenerateToken needs: Read on Access, Read-write on Integration.
   const canRevoke = useCan("Integration", AccessLevel.READ_WRITE_ACCESS);
+  const canRotate = useCan("Access", AccessLevel.READ_ACCESS) && canRevoke;
   const t = res.data?.token;
-  const state = t ? tokenState(t, Date.now()) : undefined;
+  const now = Date.now();
+  const state = t ? tokenState(t, now) : undefined;
+  const blocked = t && rotateBlocked(t, now);
   return (
     <section aria-labelledby="token-title">
       <p class="crumbs"><a href="#/tokens">Tokens</a></p>
       <div class="page-head">
         <h1 id="token-title">{t ? t.name : "Token"}</h1>
+        {t && canRotate && (
+          <button type="button" disabled={!!blocked}
+                  aria-describedby={blocked ? "rotate-blocked" : undefined}
+                  onClick={() => setRotating(true)}>
+            Rotate
+          </button>
+        )}
         {t && state === "Live" && canRevoke && (
           <button type="button" class="danger" onClick={() => setRevoking(true)}>Revoke</button>
         )}
       </div>
+      {t && canRotate && blocked && <p class="hint" id="rotate-blocked">{blocked}</p>}
+      {notice && <p role="status" class="ok">{notice}</p>}
       <ErrorAlert error={res.error} context="Could not load the token" />
       {res.loading && <Loading />}
       {t && state && (
@@ -35,6 +53,8 @@ export function TokenDetails({ id }: { id: string }) {
           <dd><TokenStatus state={state} /></dd>
           <dt>Name</dt>
           <dd>{t.name}</dd>
+          <dt>Description</dt>
+          <dd>{t.description || <span class="muted">None</span>}</dd>
           <dt>ID</dt>
           <dd class="mono">{t.id}</dd>
           <dt>Roles</dt>
@@ -44,11 +64,41 @@ export function TokenDetails({ id }: { id: string }) {
             </ul>
           </dd>
           <dt>Created by</dt>
-          <dd><CreatedBy by={t.createdBy} name={t.createdByName} full /></dd>
+          <dd>
+            <CreatedBy by={t.createdBy} name={t.createdByName} full />
+            {t.createdBy && (
+              <> · <a href={createdByHref(t.createdBy)}>All tokens by this creator</a></>
+            )}
+          </dd>
+          <dt>Tokens minted with it</dt>
+          <dd><a href={createdByHref(`token:${t.id}`)}>Show them</a></dd>
           <dt>Issued</dt>
           <dd><Time value={t.issuedAt} /></dd>
           <dt>Expires</dt>
-          <dd><Time value={t.expiration} /></dd>
+          <dd>
+            <Time value={t.expiration} />
+            {t.rotatedTo && (
+              <span class="hint"> Shortened when the token was rotated: the overlap ends then.</span>
+            )}
+          </dd>
+          {t.rotatedFrom && (
+            <>
+              <dt>Rotated from</dt>
+              <dd>
+                <a class="mono" href={href("tokens", t.rotatedFrom)}>{t.rotatedFrom}</a>
+                <span class="hint"> The token this one replaced.</span>
+              </dd>
+            </>
+          )}
+          {t.rotatedTo && (
+            <>
+              <dt>Rotated to</dt>
+              <dd>
+                <a class="mono" href={href("tokens", t.rotatedTo)}>{t.rotatedTo}</a>
+                <span class="hint"> The successor that replaced this token.</span>
+              </dd>
+            </>
+          )}
           <dt>Last used</dt>
           <dd>
             <Time value={t.lastUsedAt} empty="Never" />
@@ -58,22 +108,19 @@ export function TokenDetails({ id }: { id: string }) {
           <dd>{t.revoked ? <Time value={t.revokedAt} empty="Yes" /> : "No"}</dd>
         </dl>
       )}
+      {rotating && t && (
+        <RotateTokenDialog token={t} onClose={() => setRotating(false)} onRotated={res.reload} />
+      )}
       {revoking && t && (
-        <ConfirmDialog
-          title={`Revoke token ${t.name}?`}
-          confirm="Revoke"
-          pending="Revoking…"
-          action={async () => {
-            await tokens.revokeToken({ id: t.id });
-          }}
-          onDone={() => {
+        <RevokeTokenDialog
+          target={{ token: t }}
+          onRevoked={(outcome) => {
             setRevoking(false);
+            setNotice(outcome);
             res.reload();
           }}
           onCancel={() => setRevoking(false)}
-        >
-          <p>Anything that uses this token is refused from now on. This cannot be undone.</p>
-        </ConfirmDialog>
+        />
       )}
     </section>
   );

@@ -1,15 +1,17 @@
-// Tokens: every token, filtered, sorted and paged in the browser; the expiry banner;
-// Generate token and Revoke.
-import { timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
+// Tokens: every token (or one creator's, `#/tokens?created_by=…`), filtered, sorted and
+// paged in the browser; the expiry banner; Generate token, Rotate and Revoke.
+import { timestampDate } from "@bufbuild/protobuf/wkt";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
-import { useMemo, useState } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { tokens } from "../api";
-import { ConfirmDialog } from "../components/ConfirmDialog";
 import { CreatedBy, createdByLabel } from "../components/CreatedBy";
+import { CreatorFilter } from "../components/CreatorFilter";
 import { ErrorAlert } from "../components/ErrorAlert";
 import { GenerateTokenDialog } from "../components/GenerateTokenDialog";
 import { Loading } from "../components/Loading";
 import { Pager } from "../components/Pager";
+import { RevokeTokenDialog } from "../components/RevokeTokenDialog";
+import { RotateTokenDialog, rotateBlocked } from "../components/RotateTokenDialog";
 import { SortHeader } from "../components/SortHeader";
 import type { Sort } from "../components/SortHeader";
 import { Time } from "../components/Time";
@@ -19,6 +21,7 @@ import { AccessLevel } from "../gen/warden/v1/access_pb";
 import type { TokenMetadata } from "../gen/warden/v1/token_pb";
 import { expiresInLessThan, fromDateLocal, plural, windowWords } from "../format";
 import { useCan } from "../identity";
+import { listAllTokens } from "../list_tokens";
 import { useLoad } from "../load";
 import { href, navigate } from "../router";
 
@@ -30,24 +33,14 @@ const pageSize = 25;
 const ms = (t: Timestamp | undefined): number =>
   t ? timestampDate(t).getTime() : Number.NEGATIVE_INFINITY;
 
-async function listAll(status: StatusFilter, unusedSince: string, signal: AbortSignal) {
-  const since = fromDateLocal(unusedSince);
-  const all: TokenMetadata[] = [];
-  let pageToken = "";
-  do {
-    const res = await tokens.listTokens(
-      {
-        revoked: status === "revoked" ? true : status === "all" ? undefined : false,
-        includeExpired: status !== "live",
-        pageSize: 1000,
-        pageToken,
-        unusedSince: since ? timestampFromDate(since) : undefined,
-      },
-      { signal });
-    all.push(...res.tokens);
-    pageToken = res.nextPageToken;
-  } while (pageToken);
-  return all;
+function listAll(status: StatusFilter, unusedSince: string, createdBy: string,
+                 signal: AbortSignal) {
+  return listAllTokens({
+    revoked: status === "revoked" ? true : status === "all" ? undefined : false,
+    includeExpired: status !== "live",
+    unusedSince: fromDateLocal(unusedSince),
+    createdBy,
+  }, signal);
 }
 
 // Tokens minted to live a day or less (the console's own sign-in sessions, wardenctl
@@ -89,7 +82,12 @@ function compare(a: TokenMetadata, b: TokenMetadata, key: SortKey, now: number):
   }
 }
 
-export function Tokens() {
+interface Props {
+  // Only this identity's tokens (TokenMetadata.created_by), from the URL; empty: everyone's.
+  createdBy: string;
+}
+
+export function Tokens({ createdBy }: Props) {
   const [status, setStatus] = useState<StatusFilter>("live");
   const [expiringDays, setExpiringDays] = useState("");
   const [unusedSince, setUnusedSince] = useState("");
@@ -98,15 +96,29 @@ export function Tokens() {
   const [page, setPage] = useState(0);
   const [generating, setGenerating] = useState(false);
   const [revoking, setRevoking] = useState<TokenMetadata | null>(null);
+  const [rotating, setRotating] = useState<TokenMetadata | null>(null);
+  // What the last revocation did ("Revoked 2 tokens: …").
+  const [notice, setNotice] = useState("");
   // GenerateToken needs Read on Access and Read-write on Integration; RevokeToken the latter.
   const canRevoke = useCan("Integration", AccessLevel.READ_WRITE_ACCESS);
   const canGenerate = useCan("Access", AccessLevel.READ_ACCESS) && canRevoke;
 
-  const list = useLoad((signal) => listAll(status, unusedSince, signal), [status, unusedSince]);
+  const list = useLoad((signal) => listAll(status, unusedSince, createdBy, signal),
+                       [status, unusedSince, createdBy]);
+  useEffect(() => setPage(0), [createdBy]);
   const expiring = useLoad(listExpiring, []);
   const refresh = () => {
     list.reload();
     expiring.reload();
+  };
+  // The creator's name, kept once seen: the list may lose it (all its tokens revoked).
+  const creator = useRef({ by: "", name: "" });
+  const seenName = list.data?.find((t) => t.createdByName)?.createdByName;
+  if (seenName) creator.current = { by: createdBy, name: seenName };
+  const creatorName = creator.current.by === createdBy ? creator.current.name : "";
+  const revoked = (outcome: string) => {
+    setNotice(outcome);
+    refresh();
   };
 
   const now = Date.now();
@@ -120,7 +132,8 @@ export function Tokens() {
       const state = tokenState(t, now);
       if (wanted[status] && state !== wanted[status]) return false;
       if (horizon !== undefined && (state !== "Live" || ms(t.expiration) > horizon)) return false;
-      return !needle || t.name.toLowerCase().includes(needle);
+      return !needle || t.name.toLowerCase().includes(needle) ||
+        t.description.toLowerCase().includes(needle);
     });
     const sign = sort.dir === "ascending" ? 1 : -1;
     return rows.sort((a, b) =>
@@ -131,7 +144,8 @@ export function Tokens() {
   const pages = Math.max(1, Math.ceil(shown.length / pageSize));
   const at = Math.min(page, pages - 1);
   const visible = shown.slice(at * pageSize, (at + 1) * pageSize);
-  const filtered = status !== "live" || expiringDays !== "" || unusedSince !== "" || search !== "";
+  const filtered = status !== "live" || expiringDays !== "" || unusedSince !== "" || search !== "" ||
+    createdBy !== "";
 
   const change = <T,>(set: (v: T) => void) => (v: T) => {
     set(v);
@@ -143,6 +157,7 @@ export function Tokens() {
     setUnusedSince("");
     setSearch("");
     setPage(0);
+    if (createdBy) navigate(href("tokens"));
   };
   const windowDays = (expiring.data?.within ?? 0) / 86400;
   const showExpiring = () => {
@@ -182,6 +197,15 @@ export function Tokens() {
         </div>
       )}
       <ErrorAlert error={expiring.error} context="Could not check for tokens that expire soon" />
+      {notice && <p role="status" class="ok">{notice}</p>}
+      {createdBy && (
+        <CreatorFilter
+          createdBy={createdBy}
+          name={creatorName}
+          canRevoke={canRevoke}
+          onRevoked={revoked}
+        />
+      )}
 
       <form class="filters" role="search" aria-label="Filter tokens" onSubmit={(e) => e.preventDefault()}>
         <div class="field">
@@ -206,7 +230,7 @@ export function Tokens() {
                  onInput={(e) => change(setUnusedSince)(e.currentTarget.value)} />
         </div>
         <div class="field grow">
-          <label for="f-search">Search by name</label>
+          <label for="f-search">Search by name or description</label>
           <input id="f-search" type="search" value={search}
                  onInput={(e) => change(setSearch)(e.currentTarget.value)} />
         </div>
@@ -247,9 +271,14 @@ export function Tokens() {
                     const soon = state === "Live" && expiring.data?.ids.has(t.id);
                     return (
                       <tr key={t.id} class="clickable" onClick={(e) => openRow(e, t)}>
-                        <th scope="row"><a href={href("tokens", t.id)}>{t.name}</a></th>
+                        <th scope="row">
+                          <a href={href("tokens", t.id)}>{t.name}</a>
+                          {t.description && (
+                            <span class="description" title={t.description}>{t.description}</span>
+                          )}
+                        </th>
                         <td>{t.roles.join(", ")}</td>
-                        <td><CreatedBy by={t.createdBy} name={t.createdByName} /></td>
+                        <td><CreatedBy by={t.createdBy} name={t.createdByName} filter /></td>
                         <td><Time value={t.issuedAt} /></td>
                         <td>
                           <Time value={t.expiration} />
@@ -258,8 +287,16 @@ export function Tokens() {
                           )}
                         </td>
                         <td><Time value={t.lastUsedAt} empty="Never" /></td>
-                        <td><TokenStatus state={state} /></td>
+                        <td>
+                          <TokenStatus state={state} />
+                          {t.rotatedTo && <span class="badge muted-badge">Rotated</span>}
+                        </td>
                         <td class="row-actions">
+                          {canGenerate && !rotateBlocked(t, now) && (
+                            <button type="button" class="small" onClick={() => setRotating(t)}>
+                              Rotate
+                            </button>
+                          )}
                           {state === "Live" && canRevoke && (
                             <button type="button" class="danger small" onClick={() => setRevoking(t)}>
                               Revoke
@@ -280,22 +317,18 @@ export function Tokens() {
       {generating && (
         <GenerateTokenDialog onClose={() => setGenerating(false)} onGenerated={refresh} />
       )}
+      {rotating && (
+        <RotateTokenDialog token={rotating} onClose={() => setRotating(null)} onRotated={refresh} />
+      )}
       {revoking && (
-        <ConfirmDialog
-          title={`Revoke token ${revoking.name}?`}
-          confirm="Revoke"
-          pending="Revoking…"
-          action={async () => {
-            await tokens.revokeToken({ id: revoking.id });
-          }}
-          onDone={() => {
+        <RevokeTokenDialog
+          target={{ token: revoking }}
+          onRevoked={(outcome) => {
             setRevoking(null);
-            refresh();
+            revoked(outcome);
           }}
           onCancel={() => setRevoking(null)}
-        >
-          <p>Anything that uses this token is refused from now on. This cannot be undone.</p>
-        </ConfirmDialog>
+        />
       )}
     </section>
   );
