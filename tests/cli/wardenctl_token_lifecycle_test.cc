@@ -22,8 +22,8 @@ TEST_CASE_METHOD(CliFixture, "token rotate prints the successor once and ends th
   CliResult rotated = Ctl({"token", "rotate", old_id, "--overlap", "2h"}, env);
   INFO(Describe(rotated));
   REQUIRE(rotated.exit_code == 0);
-  CHECK(absl::StrContains(rotated.err, absl::StrCat("Rotated token ", old_id,
-                                                    ": it keeps working until ")));
+  CHECK(absl::StrContains(rotated.err,
+                          absl::StrCat("Rotated token ", old_id, ": it keeps working until ")));
   const std::string successor = std::string(absl::StripSuffix(rotated.out, "\n"));
   CHECK(Ok({"whoami"}, {{"WARDEN_TOKEN", successor}}).exit_code == 0);
   CHECK(Ok({"whoami"}, {{"WARDEN_TOKEN", old_token}}).exit_code == 0);
@@ -37,8 +37,8 @@ TEST_CASE_METHOD(CliFixture, "token rotate prints the successor once and ends th
   CHECK(again.exit_code == 2);
   CHECK(absl::StartsWith(again.err, "wardenctl: FAILED_PRECONDITION: "));
 
-  nlohmann::json now = Json(Ctl(
-      {"token", "create", "--name", "leaked", "--role", "Analyst", "-o", "json"}, env));
+  nlohmann::json now =
+      Json(Ctl({"token", "create", "--name", "leaked", "--role", "Analyst", "-o", "json"}, env));
   Ok({"token", "rotate", now["metadata"]["id"], "--overlap", "0s", "-o", "json"}, env);
   CliResult refused = Ctl({"whoami"}, {{"WARDEN_TOKEN", now["token"]}});
   CHECK(refused.exit_code != 0);

@@ -86,9 +86,9 @@ TEST_CASE_METHOD(LifecycleFixture,
                  "a rotation with no overlap over HTTP ends the old token at once, also after a "
                  "restart") {
   v1::GenerateTokenResponse old = MintAsAdmin("leaked", {"Analyst"});
-  HttpReply reply =
-      http().Connect("/warden.v1.TokenService/RotateToken", "application/json",
-                     nlohmann::json{{"id", old.metadata().id()}, {"overlap", "0s"}}.dump(), {admin_});
+  HttpReply reply = http().Connect(
+      "/warden.v1.TokenService/RotateToken", "application/json",
+      nlohmann::json{{"id", old.metadata().id()}, {"overlap", "0s"}}.dump(), {admin_});
   INFO(reply.body);
   REQUIRE(reply.status == 200);
   const std::string successor = reply.Json()["token"];
@@ -168,12 +168,12 @@ TEST_CASE_METHOD(LifecycleFixture, "a description is kept and shown, and a long 
   REQUIRE(got.ok());
   CHECK(got.response.token().description() == "builds main");
 
-  HttpReply too_long = http().Connect("/warden.v1.TokenService/GenerateToken", "application/json",
-                                      nlohmann::json{{"name", "ci"},
-                                                     {"roles", {"Analyst"}},
-                                                     {"description", std::string(1025, 'x')}}
-                                          .dump(),
-                                      {admin_});
+  HttpReply too_long = http().Connect(
+      "/warden.v1.TokenService/GenerateToken", "application/json",
+      nlohmann::json{
+          {"name", "ci"}, {"roles", {"Analyst"}}, {"description", std::string(1025, 'x')}}
+          .dump(),
+      {admin_});
   CHECK(too_long.status == 400);
   CHECK(too_long.Json()["message"] == "description is 1025 characters long; the limit is 1024");
 }

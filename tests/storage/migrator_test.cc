@@ -128,9 +128,10 @@ TEST_CASE("the tokens table has no column for the token string", "[migrator]") {
        tx.exec("SELECT column_name FROM information_schema.columns WHERE table_name = 'tokens'")) {
     columns.insert(row[0].as<std::string>());
   }
-  CHECK(columns == std::set<std::string>{"id", "name", "roles", "issued_at", "expires_at",
-                                         "revoked", "revoked_at", "created_by", "last_used_at",
-                                         "expired", "root_principal", "created_by_name"});
+  CHECK(columns == std::set<std::string>{
+                       "id", "name", "roles", "issued_at", "expires_at", "revoked", "revoked_at",
+                       "created_by", "last_used_at", "expired", "root_principal", "created_by_name",
+                       "description", "rotated_from", "rotated_to", "signed_expires_at"});
 }
 
 TEST_CASE("migrating an unreachable database is UNAVAILABLE", "[migrator]") {
