@@ -60,22 +60,17 @@ absl::Status ExpirationNotifier::Notify(RunReport& report) {
   std::optional<storage::ExpiringCursor> cursor;
   absl::Status error;
   while (!job_.stopped()) {
-    std::optional<absl::StatusOr<storage::ExpiringPage>> page =
-        job_.Await<absl::StatusOr<storage::ExpiringPage>>(
-            [&](std::function<void(absl::StatusOr<storage::ExpiringPage>)> done) {
-              tokens_.ListExpiring(report.run_at, until, cursor, config_.page_size,
-                                   std::move(done));
-            });
-    if (!page.has_value()) break;  // stopped
-    if (!page->ok()) {
-      error = page->status();
-      break;
-    }
+    std::optional<storage::ExpiringPage> page = job_.AwaitValue<storage::ExpiringPage>(
+        [&](auto done) {
+          tokens_.ListExpiring(report.run_at, until, cursor, config_.page_size, std::move(done));
+        },
+        &error);
+    if (!page.has_value()) break;  // stopped, or `error`
     ++report.pages;
-    report.tokens_expiring += static_cast<int64_t>((*page)->tokens.size());
-    cursor = (*page)->next;
-    if (!(*page)->tokens.empty()) {
-      pool_.Submit([this, run_at = report.run_at, tokens = std::move((*page)->tokens)] {
+    report.tokens_expiring += static_cast<int64_t>(page->tokens.size());
+    cursor = page->next;
+    if (!page->tokens.empty()) {
+      pool_.Submit([this, run_at = report.run_at, tokens = std::move(page->tokens)] {
         EmitPage(run_at, tokens);
       });
     }

@@ -2,8 +2,10 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
@@ -62,10 +64,21 @@ class FleetJob final {
   template <typename Report>
   absl::StatusOr<Report> RunOnce(const std::function<absl::Status(Report&)>& body);
 
-  // Waits for `start(done)` to call done, unless the job is stopped first (nullopt).
+  // Waits for `start(done)` to call done, unless the job is stopped first. Returns done's
+  // value; nullopt when the job stopped, or when done got an error, which is then put in
+  // `*error`. (A late `done` after a stop is dropped safely.)
   template <typename T>
-  std::optional<T> Await(const std::function<void(std::function<void(T)>)>& start) const {
-    return StopSignal::AwaitUnlessStopped<T>(stop_, start);
+  std::optional<T> AwaitValue(
+      const std::function<void(std::function<void(absl::StatusOr<T>)>)>& start,
+      absl::Status* error) const {
+    std::optional<absl::StatusOr<T>> result =
+        StopSignal::AwaitUnlessStopped<absl::StatusOr<T>>(stop_, start);
+    if (!result.has_value()) return std::nullopt;
+    if (!result->ok()) {
+      *error = result->status();
+      return std::nullopt;
+    }
+    return std::move(**result);
   }
 
   bool stopped() const { return stop_->stopped(); }

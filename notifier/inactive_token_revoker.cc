@@ -55,19 +55,15 @@ absl::Status InactiveTokenRevoker::Sweep(InactivityReport& report) {
   std::optional<storage::TokenCursor> cursor;
   absl::Status error;
   while (!job_.stopped()) {
-    std::optional<absl::StatusOr<storage::IdlePage>> page =
-        job_.Await<absl::StatusOr<storage::IdlePage>>(
-            [&](std::function<void(absl::StatusOr<storage::IdlePage>)> done) {
-              tokens_.ListIdle(now, bounds.warn_before, cursor, config_.inactivity_batch,
-                               std::move(done));
-            });
-    if (!page.has_value()) break;  // stopped
-    if (!page->ok()) {
-      error = page->status();
-      break;
-    }
+    std::optional<storage::IdlePage> page = job_.AwaitValue<storage::IdlePage>(
+        [&](auto done) {
+          tokens_.ListIdle(now, bounds.warn_before, cursor, config_.inactivity_batch,
+                           std::move(done));
+        },
+        &error);
+    if (!page.has_value()) break;  // stopped, or `error`
     ++report.pages;
-    IdleSplit split = SplitIdle((*page)->tokens, bounds, config_.inactivity_timeout);
+    IdleSplit split = SplitIdle(page->tokens, bounds, config_.inactivity_timeout);
     if (!split.revoke.empty()) {
       error = Revoke(std::move(split.revoke), report, now, bounds.revoke_before);
       if (!error.ok()) break;
@@ -76,7 +72,7 @@ absl::Status InactiveTokenRevoker::Sweep(InactivityReport& report) {
       Warn(split.warn, now);
       report.tokens_warned += static_cast<int64_t>(split.warn.size());
     }
-    cursor = (*page)->next;
+    cursor = page->next;
     if (!cursor.has_value()) {
       report.complete = true;
       break;

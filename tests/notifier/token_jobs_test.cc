@@ -29,16 +29,6 @@ namespace {
 
 const absl::Duration kDay = absl::Hours(24);
 
-struct Database {
-  warden::testing::TestDatabase db;
-  Database() {
-    const absl::Status migrated = storage::ApplyMigrations(db.url());
-    INFO(migrated.ToString());
-    REQUIRE(migrated.ok());
-  }
-  const std::string& url() const { return db.url(); }
-};
-
 TokenMetadata Insert(Replica& replica, std::string name, absl::Time issued_at,
                      absl::Time expires_at) {
   TokenMetadata token;

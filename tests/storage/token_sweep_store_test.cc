@@ -21,6 +21,7 @@
 #include "storage/revocation_notice.h"
 #include "storage/token_store.h"
 #include "storage/token_sweep_sql.h"
+#include "tests/storage/explain.h"
 #include "tests/storage/storage_fixture.h"
 
 namespace warden::storage::testing {
@@ -380,15 +381,6 @@ TEST_CASE("two deleters at once never delete or count a row twice", "[token_swee
   CHECK(CountRows(storage.url()) == 0);
 }
 
-std::string Explain(pqxx::connection& conn, const std::string& name, const std::string& args) {
-  pqxx::nontransaction tx(conn);
-  std::string plan;
-  for (const pqxx::row& row : tx.exec("EXPLAIN EXECUTE " + name + "(" + args + ")")) {
-    plan += row[0].as<std::string>() + "\n";
-  }
-  return plan;
-}
-
 TEST_CASE("the jobs' statements are served by indexes, not by scanning the table",
           "[token_sweep][explain]") {
   StorageFixture storage;
@@ -430,7 +422,7 @@ FROM generate_series(1, 40000) AS i,
       tx.exec0(absl::StrCat("SET plan_cache_mode = ", mode));
     }
     for (const std::string& args : {idle_first, idle_later}) {
-      const std::string plan = Explain(conn, "list_idle", args);
+      const std::string plan = ExplainExecute(conn, "list_idle", args);
       INFO(mode << "\n" << plan);
       CHECK(absl::StrContains(plan, "Index Scan using tokens_unexpired_issued_at_id_idx"));
       CHECK_FALSE(absl::StrContains(plan, "Seq Scan"));
@@ -441,7 +433,7 @@ FROM generate_series(1, 40000) AS i,
       // the batch, or, where the planner expects few more rows than the batch (as in a table
       // this small), as a Bitmap Index Scan of those few plus a sort. The deletes go by
       // primary key. The churn benchmark shows the plan on a large table.
-      const std::string plan = Explain(conn, "delete_expired", args);
+      const std::string plan = ExplainExecute(conn, "delete_expired", args);
       INFO(mode << "\n" << plan);
       CHECK((absl::StrContains(plan, "Index Scan using tokens_expired_purge_idx") ||
              absl::StrContains(plan, "Bitmap Index Scan on tokens_expired_purge_idx")));
