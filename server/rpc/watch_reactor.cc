@@ -17,7 +17,8 @@ void AddRevocation(const std::string& token_id, absl::Time expires_at, absl::Tim
   v1::RevokedToken* token = message.add_revocations();
   token->set_id(token_id);
   ToProto(expires_at, token->mutable_expiration());
-  if (effective_from != absl::InfinitePast()) ToProto(effective_from, token->mutable_effective_from());
+  if (effective_from != absl::InfinitePast())
+    ToProto(effective_from, token->mutable_effective_from());
 }
 
 }  // namespace
