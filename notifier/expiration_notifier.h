@@ -14,19 +14,17 @@
 #include "common/thread_pool.h"
 #include "domain/token.h"
 #include "notifier/expiration_sink.h"
+#include "notifier/fleet_job.h"
+#include "notifier/notice_sinks.h"
 #include "notifier/notifier_config.h"
-#include "notifier/stop_signal.h"
 #include "storage/schedule_store.h"
 #include "storage/token_store.h"
 
 namespace warden::notifier {
 
-// What one RunOnce did.
-struct RunReport {
-  absl::Time run_at;      // the clock's time when the run began
-  bool claimed = false;   // this replica won the period's run (false: one ran within backoff)
-  bool complete = false;  // claimed, and every page was listed and handed to the sinks
-  int64_t pages = 0;      // ListExpiring pages read
+// What one RunOnce did (JobRun: run_at, claimed, complete).
+struct RunReport : JobRun {
+  int64_t pages = 0;  // ListExpiring pages read
   // Tokens found not revoked, not expired and expiring within the window, each notified
   // once. The figure for a "tokens expiring soon" gauge, valid when `complete`.
   int64_t tokens_expiring = 0;
@@ -41,7 +39,8 @@ struct RunReport {
 //
 // A run that fails or is stopped mid-scan gives its claim back (ScheduleStore::ReleaseClaim),
 // so the next wake of any replica runs again rather than a whole backoff later; some tokens
-// may then be notified twice, never zero times.
+// may then be notified twice, never zero times. The claim, the loop and the stop are
+// FleetJob's.
 //
 // Lifetime: the stores (and their executor) and `clock` must outlive the notifier; Stop()
 // (or the destructor) must run before the storage executor shuts down. The notifier needs the
@@ -55,6 +54,10 @@ class ExpirationNotifier final {
   ExpirationNotifier(NotifierConfig config, storage::ScheduleStore& schedule,
                      storage::TokenStore& tokens, const Clock& clock,
                      std::vector<std::unique_ptr<ExpirationSink>> sinks);
+  // The same with sinks shared with the inactivity revoker (runs take turns on them).
+  ExpirationNotifier(NotifierConfig config, storage::ScheduleStore& schedule,
+                     storage::TokenStore& tokens, const Clock& clock,
+                     std::shared_ptr<NoticeSinks> sinks);
   // Calls Stop().
   ~ExpirationNotifier();
 
@@ -80,25 +83,21 @@ class ExpirationNotifier final {
   std::optional<RunReport> last_report() const;
 
  private:
-  void Loop();
+  void LogRun(const absl::StatusOr<RunReport>& report) const;
+  // The claimed part of a run: lists, notifies, waits for the sinks.
+  absl::Status Notify(RunReport& report);
   // Runs on the pool: turns a page into notices and passes them to every sink.
   void EmitPage(absl::Time run_at, const std::vector<TokenMetadata>& tokens) const;
-  void ReleaseClaim(absl::Time claimed_at);
 
   const NotifierConfig config_;
-  storage::ScheduleStore& schedule_;
   storage::TokenStore& tokens_;
   const Clock& clock_;
-  const std::vector<std::unique_ptr<ExpirationSink>> sinks_;
-  const std::shared_ptr<StopSignal> stop_ = std::make_shared<StopSignal>();
+  const std::shared_ptr<NoticeSinks> sinks_;
+  FleetJob job_;
   ThreadPool pool_;
-
-  absl::Mutex run_mu_;  // held for a whole RunOnce
 
   mutable absl::Mutex mu_;
   std::optional<RunReport> last_report_ ABSL_GUARDED_BY(mu_);
-  std::thread loop_;
-  absl::Mutex stop_mu_;  // serializes Stop() callers
 };
 
 }  // namespace warden::notifier

@@ -57,6 +57,27 @@ absl::StatusOr<NotifierConfig> ParseNotifierConfig(const EnvLookup& env) {
                    "a Go-style duration greater than 0, such as 10s", config.webhook_timeout);
   if (!s.ok()) return s;
 
+  if (auto v = env("WARDEN_TOKEN_INACTIVITY_TIMEOUT"); v.has_value() && !v->empty()) {
+    absl::Duration d;
+    if (!absl::ParseDuration(*v, &d) || d == absl::InfiniteDuration() ||
+        (d != absl::ZeroDuration() && d < absl::Hours(24))) {
+      return Invalid("WARDEN_TOKEN_INACTIVITY_TIMEOUT", *v,
+                     "0 (off) or a Go-style duration of at least 24h, such as 2160h");
+    }
+    config.inactivity_timeout = d;
+  }
+  if (auto v = env("WARDEN_TOKEN_RETENTION"); v.has_value()) {
+    absl::Duration d;
+    if (!absl::ParseDuration(*v, &d) || d == absl::InfiniteDuration() || d < absl::Hours(1)) {
+      return Invalid("WARDEN_TOKEN_RETENTION", *v,
+                     "a Go-style duration of at least 1h, such as 720h. It cannot be 0: "
+                     "deleting a row as soon as its token expires would let a revoked token "
+                     "work again after a restart while it is within the validation leeway "
+                     "(WARDEN_TOKEN_LEEWAY, up to 10m), and 0 does not mean keep forever: "
+                     "to keep rows longer, set a long retention such as 87600h");
+    }
+    config.retention = d;
+  }
   if (auto v = env("ROX_TOKEN_EXPIRATION_LOG_SLICE_DURATION_NAME"); v.has_value()) {
     if (v->empty() || v->size() > 32 || !IsPrintableAscii(*v)) {
       return absl::InvalidArgumentError(

@@ -34,6 +34,21 @@ struct NotifierConfig {
   absl::Duration webhook_timeout = absl::Seconds(10);
   // Tokens per ListExpiring page: bounds the memory of a run. Not an environment setting.
   int page_size = 1000;
+
+  // The background token jobs (issue 18), which wake every `interval` and run once per
+  // `backoff` in the fleet, like the notifier, each under a job name of its own.
+  //
+  // WARDEN_TOKEN_INACTIVITY_TIMEOUT: live tokens neither used nor issued within it are
+  // revoked, after a warning through the sinks one detection window ahead. Zero (the
+  // default; unset, empty or "0"): off. When set, at least 24h.
+  absl::Duration inactivity_timeout = absl::ZeroDuration();
+  // WARDEN_TOKEN_RETENTION: rows of tokens whose expiry (the one the token string carries)
+  // is longer ago than this are deleted. At least 1h; never off.
+  absl::Duration retention = absl::Hours(720);
+  // Tokens examined per inactivity page, which is also the most revoked in one
+  // transaction; rows deleted per retention statement. Not environment settings.
+  int inactivity_batch = 500;
+  int retention_batch = 1000;
 };
 
 // Reads the variables named above through `env`; unset ones keep their defaults.
@@ -41,7 +56,8 @@ struct NotifierConfig {
 // variable and what it expects for: a malformed duration; slice, window or webhook timeout
 // <= 0; interval < 1s; backoff < 0; threads outside 1..64; a slice name that is empty,
 // longer than 32 bytes or not printable ASCII; a webhook URL that is not http(s)://
-// (its value is never echoed: it may hold a secret).
+// (its value is never echoed: it may hold a secret); an inactivity timeout that is neither
+// 0 nor at least 24h; a retention under 1h (0 included: see the message).
 absl::StatusOr<NotifierConfig> ParseNotifierConfig(const EnvLookup& env);
 
 }  // namespace warden::notifier

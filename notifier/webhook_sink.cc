@@ -117,9 +117,11 @@ std::string WebhookSink::BodyForTesting(const RunSummary& summary) const {
 }
 
 std::string WebhookSink::Body(const RunSummary& summary) const {
+  const bool inactive = summary.kind == NoticeKind::kInactive;
   std::string text =
       absl::StrCat("Warden: ", total_, total_ == 1 ? " API token" : " API tokens",
-                   " will expire within ", absl::FormatDuration(summary.window), ".");
+                   inactive ? " will be revoked for inactivity within " : " will expire within ",
+                   absl::FormatDuration(summary.window), inactive ? " unless used." : ".");
   nlohmann::json tokens = nlohmann::json::array();
   for (const ExpiringTokenNotice& notice : listed_) {
     absl::StrAppend(&text, "\n", EscapeForSlack(notice.message));
@@ -129,7 +131,7 @@ std::string WebhookSink::Body(const RunSummary& summary) const {
   if (more > 0) absl::StrAppend(&text, "\n…and ", more, " more.");
   const nlohmann::json body{
       {"text", text},
-      {"event", "token_expiration_summary"},
+      {"event", inactive ? "token_inactivity_summary" : "token_expiration_summary"},
       {"run_at", FormatRfc3339(summary.run_at)},
       {"window", absl::FormatDuration(summary.window)},
       {"total", total_},

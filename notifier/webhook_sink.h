@@ -30,6 +30,9 @@ struct WebhookOptions {
 // mention a channel or forge a link; names are also log-escaped. Only the first
 // `max_listed` tokens by expiry are kept, so memory and the body stay bounded.
 //
+// A run of inactivity notices (RunSummary::kind kInactive) says "…will be revoked for
+// inactivity within <window> unless used." and has "event": "token_inactivity_summary".
+//
 // Nothing is sent for a run that was not complete (it is retried, and would repeat) or that
 // found no token. A POST is retried on transport errors, timeouts, 408, 429 and 5xx, up to
 // `attempts` in all, waiting first_retry_delay, then twice that; other statuses are final.

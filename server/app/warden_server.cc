@@ -143,7 +143,10 @@ WardenServer::WardenServer(const ServerConfig& config,
                 [this](auto done) { provider_authority_.RefreshView(std::move(done)); });
           },
           [this] { OnReady(); }),
-      notifier_(notifier_config, schedule_store_, token_store_, RealClock::Get(), std::move(sinks)),
+      notice_sinks_(std::make_shared<notifier::NoticeSinks>(std::move(sinks))),
+      notifier_(notifier_config, schedule_store_, token_store_, RealClock::Get(), notice_sinks_),
+      token_jobs_(notifier_config, executor_, schedule_store_, notice_sinks_, *audit_, revocations_,
+                  RealClock::Get()),
       change_feed_(
           {config.database_url,
            {storage::TokenStore::kRevocationChannel, "warden_roles",
@@ -200,6 +203,7 @@ WardenServer::WardenServer(const ServerConfig& config,
         if (!report.has_value() || !report->complete) return std::nullopt;
         return static_cast<double>(report->tokens_expiring);
       });
+  token_jobs_.AddMetrics(metrics_);
   metrics_.AddScrapeGauge("warden_db_pool_size", "Database connections the pool may hold",
                           [this] { return std::optional<double>(executor_.Stats().size); });
   metrics_.AddScrapeGauge("warden_db_pool_in_use",
@@ -356,6 +360,7 @@ void WardenServer::OnReady() {
   gate_.SetReady();
   change_feed_.Start();
   notifier_.Start();
+  token_jobs_.Start();
   if (config_.track_last_used) usage_.Start();
   SetServing(true);
   LOG(INFO) << "warden-server is SERVING";
@@ -380,6 +385,7 @@ void WardenServer::Shutdown() {
   }
   usage_.Stop();  // no RPC validates any more: write the last uses while storage is up
   notifier_.Stop();
+  token_jobs_.Stop();
   change_feed_.Stop();
   sync_.Stop();
   blocking_pool_.Shutdown();

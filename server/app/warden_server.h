@@ -16,6 +16,7 @@
 #include "server/api/token_api.h"
 #include "server/app/declarative_roles.h"
 #include "server/app/state_sync.h"
+#include "server/app/token_jobs.h"
 #include "server/audit/audit_log.h"
 #include "server/auth/authenticator.h"
 #include "server/config/server_config.h"
@@ -137,7 +138,10 @@ class WardenServer final {
   ReflectionV1Service reflection_v1_;
   ReflectionV1AlphaService reflection_v1alpha_;
   StateSync sync_;
+  // The notifier's sinks, shared with the inactivity revoker of token_jobs_.
+  std::shared_ptr<notifier::NoticeSinks> notice_sinks_;
   notifier::ExpirationNotifier notifier_;  // started once the database is ready
+  TokenJobs token_jobs_;                   // likewise
   storage::ChangeFeed change_feed_;        // likewise
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<grpc::Server> health_server_;  // WARDEN_HEALTH_LISTEN; health only

@@ -43,7 +43,8 @@ namespace warden {
 //   warden_db_pool_in_use, warden_db_pool_waiting, warden_db_tasks_refused_total,
 //   warden_db_tasks_expired_total, warden_db_tasks_cancelled_total, warden_audit_pending,
 //   warden_last_used_pending, warden_last_used_dropped, warden_validation_cache_entries,
-//   warden_validation_cache_hits_total, warden_validation_cache_misses_total
+//   warden_validation_cache_hits_total, warden_validation_cache_misses_total,
+//   warden_tokens_revoked_inactive_total, warden_tokens_deleted_total
 class Metrics final {
  public:
   // Reads a gauge at scrape time; nullopt: nothing to report yet (the gauge is absent).

@@ -38,8 +38,10 @@ bench_make_pki() {
 # Sets BENCH_WARDEN_PID, and BENCH_WARDEN_EXEC_NS to the instant just before the exec.
 # The abuse limits on GenerateToken (per-identity rate, live tokens per creator) are off:
 # the bench mints thousands of tokens per second as one identity. Private issuers are
-# allowed: the bench's issuer listens on 127.0.0.1. Other settings are the defaults unless
-# the caller's environment sets them.
+# allowed: the bench's issuer listens on 127.0.0.1. The retention is ten years: the listing
+# figures are taken over load_tokens.sql's table, half of it expired up to a year ago, which
+# the default 720h would delete behind the bench's back (the churn bench measures deletion).
+# Other settings are the defaults unless the caller's environment sets them.
 bench_start_warden() {
   local binary="$1" data_dir="$2" url="$3" listen="$4" ca_file="$5" log="$6"
   mkdir -p "$data_dir"
@@ -47,7 +49,7 @@ bench_start_warden() {
   BENCH_WARDEN_EXEC_NS="$(date +%s%N)"
   WARDEN_DATABASE_URL="$url" WARDEN_LISTEN="$listen" WARDEN_DATA_DIR="$data_dir" \
     WARDEN_M2M_CA_FILE="$ca_file" WARDEN_M2M_ALLOW_PRIVATE_ISSUERS=true \
-    WARDEN_GENERATE_RATE_LIMIT=0 \
+    WARDEN_GENERATE_RATE_LIMIT=0 WARDEN_TOKEN_RETENTION="${WARDEN_TOKEN_RETENTION:-87600h}" \
     WARDEN_MAX_LIVE_TOKENS_PER_CREATOR=0 "$binary" </dev/null >>"$log" 2>&1 &
   BENCH_WARDEN_PID=$!
 }

@@ -19,17 +19,6 @@
 namespace warden::notifier::testing {
 namespace {
 
-// A migrated test database.
-struct Database {
-  warden::testing::TestDatabase db;
-  Database() {
-    const absl::Status migrated = storage::ApplyMigrations(db.url());
-    INFO(migrated.ToString());
-    REQUIRE(migrated.ok());
-  }
-  const std::string& url() const { return db.url(); }
-};
-
 std::set<std::string> NoticeIds(const RecordingSink::Record& record) {
   std::set<std::string> ids;
   for (const ExpiringTokenNotice& n : record.notices) ids.insert(n.token_id);

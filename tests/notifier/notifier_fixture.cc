@@ -5,6 +5,7 @@
 #include "common/await.h"
 #include "common/random.h"
 #include "glog/logging.h"
+#include "storage/pg/migrator.h"
 
 namespace warden::notifier::testing {
 namespace {
@@ -19,6 +20,12 @@ storage::DatabaseOptions Options(const std::string& url) {
 }  // namespace
 
 absl::Time TestNow() { return absl::FromUnixMicros(1'700'000'000'000'000); }
+
+Database::Database() {
+  const absl::Status migrated = storage::ApplyMigrations(db_.url());
+  INFO(migrated.ToString());
+  REQUIRE(migrated.ok());
+}
 
 Replica::Replica(const std::string& url)
     : executor_(Options(url), RealClock::Get()), tokens_(executor_), schedule_(executor_) {}

@@ -14,11 +14,22 @@
 #include "storage/pg/executor.h"
 #include "storage/schedule_store.h"
 #include "storage/token_store.h"
+#include "tests/support/test_database.h"
 
 namespace warden::notifier::testing {
 
 // A fixed instant with whole microseconds, so that stored times compare equal.
 absl::Time TestNow();
+
+// A fresh test database with the migrations applied (REQUIREs they apply).
+class Database {
+ public:
+  Database();
+  const std::string& url() const { return db_.url(); }
+
+ private:
+  warden::testing::TestDatabase db_;
+};
 
 // One server's storage on a shared test database: its own executor (connections) and stores.
 // Two Replicas on one URL behave like two warden-server processes.

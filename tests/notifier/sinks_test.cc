@@ -25,12 +25,6 @@
 namespace warden::notifier::testing {
 namespace {
 
-struct Database {
-  warden::testing::TestDatabase db;
-  Database() { REQUIRE(storage::ApplyMigrations(db.url()).ok()); }
-  const std::string& url() const { return db.url(); }
-};
-
 struct Hostile {
   std::string name;     // as stored
   std::string escaped;  // as the log line must show it

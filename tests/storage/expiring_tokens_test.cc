@@ -14,6 +14,7 @@
 #include "storage/expiring_page.h"
 #include "storage/token_sql.h"
 #include "storage/token_store.h"
+#include "tests/storage/explain.h"
 #include "tests/storage/storage_fixture.h"
 
 namespace warden::storage::testing {
@@ -112,16 +113,6 @@ TEST_CASE("ListExpiring refuses a bad limit or cursor", "[token_store][expiring]
         absl::StatusCode::kInvalidArgument);
 }
 
-// The plan PostgreSQL picks for the store's statement, first page or later, custom or generic.
-std::string Explain(pqxx::connection& conn, const std::string& args) {
-  pqxx::nontransaction tx(conn);
-  std::string plan;
-  for (const pqxx::row& row : tx.exec("EXPLAIN EXECUTE list_expiring(" + args + ")")) {
-    plan += row[0].as<std::string>() + "\n";
-  }
-  return plan;
-}
-
 TEST_CASE("ListExpiring's statement is an index scan on the live-token expiry index",
           "[token_store][expiring]") {
   StorageFixture storage;
@@ -160,7 +151,7 @@ FROM generate_series(1, 40000) AS i,
       tx.exec0(absl::StrCat("SET plan_cache_mode = ", mode));
     }
     for (const std::string& args : {first_page, later_page}) {
-      const std::string plan = Explain(conn, args);
+      const std::string plan = ExplainExecute(conn, "list_expiring", args);
       INFO(mode << "\n" << plan);
       CHECK(absl::StrContains(plan, "Index Scan using tokens_live_expires_at_idx"));
       CHECK_FALSE(absl::StrContains(plan, "Seq Scan"));

@@ -1,0 +1,30 @@
+-- Warden schema, version 15: the background token jobs (issue 18).
+--
+-- tokens_expired_purge_idx serves the retention job's delete (TokenSweepStore::DeleteExpired,
+-- storage/token_sweep_store.cc): rows whose token expired more than WARDEN_TOKEN_RETENTION
+-- ago, 1,000 at a time, earliest first, each batch starting after the (expiry, id) where the
+-- last one ended (so a long catch-up never walks again past the entries it has deleted). The expiry compared is the one the token string
+-- carries, coalesce(signed_expires_at, expires_at): a rotation cuts expires_at short while
+-- the string stays valid (refused by the revocation view, which is loaded from these rows)
+-- until signed_expires_at, so the row must stay until then.
+--
+-- Why a new index: none of the existing ones can hand that delete its rows in order and stop
+-- after a batch.
+--   * tokens_live_expires_at_idx (… WHERE NOT revoked) and tokens_revoked_expires_at_idx
+--     (… WHERE revoked) each hold only half of the rows, so the query could use them only
+--     as a BitmapOr, which reads every matching entry of both before it returns the first
+--     row: each batch would cost the whole backlog, a catch-up run its square.
+--   * tokens_unexpired_* (… WHERE NOT expired) hold exactly the rows it never deletes.
+--   * None is on coalesce(signed_expires_at, expires_at).
+-- Partial on `expired`: it holds only tokens the expiry sweep (TokenStore::MarkExpired, every
+-- reconcile) has flagged, i.e. the rows awaiting deletion, so it stays as small as the
+-- retention period's worth of expired tokens however large the table grows, and costs live
+-- tokens nothing. Its columns are neither last_used_at nor anything the last-use flush
+-- writes, so those updates stay HOT (migration 0007).
+--
+-- The inactivity job needs no index: it walks tokens_unexpired_issued_at_id_idx (issued_at,
+-- id) up to now - timeout, a bounded number of rows per statement, and reads last_used_at
+-- from the row. An index on last_used_at would make every last-use flush a non-HOT update of
+-- all the table's indexes, every minute, to speed up a daily job.
+CREATE INDEX tokens_expired_purge_idx ON tokens ((coalesce(signed_expires_at, expires_at)), id)
+  WHERE expired;
