@@ -222,7 +222,8 @@ int Main(int argc, char** argv) {
     storage::StorageExecutor list_executor(options, RealClock::Get());
     storage::TokenStore list_tokens(list_executor);
     storage::ScheduleStore list_schedule(list_executor);
-    notifier::ExpirationNotifier silent(config, list_schedule, list_tokens, clock, {});
+    notifier::ExpirationNotifier silent(config, list_schedule, list_tokens, clock,
+                                        std::vector<std::unique_ptr<notifier::ExpirationSink>>());
     list_ms = Time([&] { CHECK(silent.RunOnce().ok()); });
   }
 
