@@ -223,7 +223,7 @@ int Main(int argc, char** argv) {
     storage::TokenStore list_tokens(list_executor);
     storage::ScheduleStore list_schedule(list_executor);
     notifier::ExpirationNotifier silent(config, list_schedule, list_tokens, clock,
-                                        std::vector<std::unique_ptr<notifier::ExpirationSink>>{});
+                                        std::vector<std::unique_ptr<notifier::ExpirationSink>>());
     list_ms = Time([&] { CHECK(silent.RunOnce().ok()); });
   }
 

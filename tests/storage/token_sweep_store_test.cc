@@ -417,12 +417,8 @@ FROM generate_series(1, 40000) AS i,
   const std::string purge_later = absl::StrCat(now - 30 * day, ", ", now - 80 * day,
                                                ", '80000000-0000-4000-8000-000000000000', 1000");
   for (const char* mode : {"force_custom_plan", "force_generic_plan"}) {
-    {
-      pqxx::nontransaction tx(conn);
-      tx.exec0(absl::StrCat("SET plan_cache_mode = ", mode));
-    }
     for (const std::string& args : {idle_first, idle_later}) {
-      const std::string plan = ExplainExecute(conn, "list_idle", args);
+      const std::string plan = ExplainExecute(conn, mode, "list_idle", args);
       INFO(mode << "\n" << plan);
       CHECK(absl::StrContains(plan, "Index Scan using tokens_unexpired_issued_at_id_idx"));
       CHECK_FALSE(absl::StrContains(plan, "Seq Scan"));
@@ -433,7 +429,7 @@ FROM generate_series(1, 40000) AS i,
       // the batch, or, where the planner expects few more rows than the batch (as in a table
       // this small), as a Bitmap Index Scan of those few plus a sort. The deletes go by
       // primary key. The churn benchmark shows the plan on a large table.
-      const std::string plan = ExplainExecute(conn, "delete_expired", args);
+      const std::string plan = ExplainExecute(conn, mode, "delete_expired", args);
       INFO(mode << "\n" << plan);
       CHECK((absl::StrContains(plan, "Index Scan using tokens_expired_purge_idx") ||
              absl::StrContains(plan, "Bitmap Index Scan on tokens_expired_purge_idx")));
