@@ -9,6 +9,7 @@
 
 #include "common/await.h"
 #include "common/random.h"
+#include "tests/storage/notice_listener.h"
 #include "tests/storage/race_support.h"
 #include "tests/storage/storage_fixture.h"
 
@@ -333,19 +334,10 @@ TEST_CASE_METHOD(ProviderFixture, "a declarative provider is read-only through t
   CHECK(ListProviders()->size() == 1);
 }
 
-// Collects NOTIFY payloads on a connection of its own, as another replica would.
-class Listener final : public pqxx::notification_receiver {
- public:
-  Listener(pqxx::connection_base& conn, const std::string& channel)
-      : pqxx::notification_receiver(conn, channel) {}
-  void operator()(const std::string& payload, int) override { payloads.push_back(payload); }
-  std::vector<std::string> payloads;
-};
-
 TEST_CASE_METHOD(ProviderFixture, "every change notifies the channel with the provider's id",
                  "[auth_provider_store]") {
   pqxx::connection conn(url());
-  Listener listener(conn, AuthProviderStore::kChangeChannel);
+  NoticeListener listener(conn, AuthProviderStore::kChangeChannel);
   conn.get_notifs();  // makes sure LISTEN has been sent
   auto wait_for = [&](size_t n) {
     for (int i = 0; i < 50 && listener.payloads.size() < n; ++i) {

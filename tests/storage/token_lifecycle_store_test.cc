@@ -11,6 +11,7 @@
 #include "common/await.h"
 #include "common/random.h"
 #include "storage/token_store.h"
+#include "tests/storage/notice_listener.h"
 #include "tests/storage/storage_fixture.h"
 
 namespace warden::storage::testing {
@@ -99,19 +100,13 @@ TEST_CASE("a rotation tells the other replicas when to refuse the old token", "[
   TokenMetadata old = NewToken(TestEpoch());
   REQUIRE(storage.Insert(old).ok());
   pqxx::connection conn(storage.url());
-  std::vector<std::string> payloads;
-  struct Listener final : pqxx::notification_receiver {
-    Listener(pqxx::connection_base& c, std::vector<std::string>& out)
-        : pqxx::notification_receiver(c, TokenStore::kRevocationChannel), out(out) {}
-    void operator()(const std::string& payload, int) override { out.push_back(payload); }
-    std::vector<std::string>& out;
-  } listener(conn, payloads);
+  NoticeListener listener(conn, TokenStore::kRevocationChannel);
   conn.get_notifs();
   const absl::Time now = TestEpoch() + absl::Hours(1);
   REQUIRE(Rotate(storage, RotationOf(old, now, absl::Hours(3))).ok());
-  for (int i = 0; i < 50 && payloads.empty(); ++i) conn.await_notification(0, 100'000);
-  REQUIRE(payloads.size() == 1);
-  std::optional<RevocationNotice> notice = ParseRevocationNotice(payloads[0]);
+  for (int i = 0; i < 50 && listener.payloads.empty(); ++i) conn.await_notification(0, 100'000);
+  REQUIRE(listener.payloads.size() == 1);
+  std::optional<RevocationNotice> notice = ParseRevocationNotice(listener.payloads[0]);
   REQUIRE(notice.has_value());
   CHECK(notice->id == old.id);
   CHECK(notice->expires_at == old.expires_at);

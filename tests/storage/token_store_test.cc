@@ -12,6 +12,7 @@
 #include "common/await.h"
 #include "common/random.h"
 #include "tests/storage/blocking_role_stores.h"
+#include "tests/storage/notice_listener.h"
 #include "tests/storage/storage_fixture.h"
 
 namespace warden::storage::testing {
@@ -174,22 +175,13 @@ TEST_CASE("revoking an unknown token is NOT_FOUND", "[token_store]") {
   CHECK(revoked.status().message() == "token " + id + " not found");
 }
 
-// Collects NOTIFY payloads on a connection of its own, as another replica would.
-class Listener final : public pqxx::notification_receiver {
- public:
-  Listener(pqxx::connection_base& conn, const std::string& channel)
-      : pqxx::notification_receiver(conn, channel) {}
-  void operator()(const std::string& payload, int) override { payloads.push_back(payload); }
-  std::vector<std::string> payloads;
-};
-
 TEST_CASE("revoking notifies warden_revocations with the id", "[token_store]") {
   StorageFixture storage;
   TokenMetadata token = NewToken(TestEpoch());
   REQUIRE(storage.Insert(token).ok());
 
   pqxx::connection conn(storage.url());
-  Listener listener(conn, TokenStore::kRevocationChannel);
+  NoticeListener listener(conn, TokenStore::kRevocationChannel);
   conn.get_notifs();  // makes sure LISTEN has been sent
   REQUIRE(storage.Revoke(token.id, TestEpoch()).ok());
   for (int i = 0; i < 50 && listener.payloads.empty(); ++i) conn.await_notification(0, 100'000);

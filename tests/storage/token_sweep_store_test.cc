@@ -22,6 +22,7 @@
 #include "storage/token_store.h"
 #include "storage/token_sweep_sql.h"
 #include "tests/storage/explain.h"
+#include "tests/storage/notice_listener.h"
 #include "tests/storage/storage_fixture.h"
 
 namespace warden::storage::testing {
@@ -178,15 +179,6 @@ TEST_CASE("ListIdle pages examine a bounded number of tokens and cover each idle
   CHECK(seen.size() == idle.size());
 }
 
-// Collects NOTIFY payloads on a connection of its own, as another replica would.
-class Listener final : public pqxx::notification_receiver {
- public:
-  Listener(pqxx::connection_base& conn, const std::string& channel)
-      : pqxx::notification_receiver(conn, channel) {}
-  void operator()(const std::string& payload, int) override { payloads.push_back(payload); }
-  std::vector<std::string> payloads;
-};
-
 TEST_CASE("RevokeIdle revokes what is still idle and tells every replica",
           "[token_sweep][inactivity]") {
   StorageFixture storage;
@@ -209,7 +201,7 @@ TEST_CASE("RevokeIdle revokes what is still idle and tells every replica",
   RecordUse(storage, used_since.id, now - absl::Minutes(1));
 
   pqxx::connection conn(storage.url());
-  Listener listener(conn, TokenStore::kRevocationChannel);
+  NoticeListener listener(conn, TokenStore::kRevocationChannel);
   conn.get_notifs();  // makes sure LISTEN has been sent
   absl::StatusOr<std::vector<IdleToken>> revoked =
       RevokeIdle(sweep, {idle.id, rotated.id, used_since.id, revoked_before.id}, now, cutoff);
