@@ -58,6 +58,7 @@ TEST_CASE("the notifier warns once per backoff period, across restarts, in log a
   const std::string line =
       "API Token " + name + " (ID " + id + ") will expire in less than 2 days.";
   CHECK(Count(configured.Log(), line) == 1);
+  CHECK(Count(configured.Log(), line + " Rotate it: wardenctl token rotate " + id) == 1);
   CHECK_FALSE(absl::StrContains(configured.Log(), "API Token later"));
 
   std::string json = ReadFile(json_path);
@@ -74,6 +75,7 @@ TEST_CASE("the notifier warns once per backoff period, across restarts, in log a
   configured.Start();
   REQUIRE(configured.WaitForLog(kRan, 3, absl::Seconds(30)));
   CHECK(Count(configured.Log(), line) == 1);
+  CHECK(Count(configured.Log(), line + " Rotate it: wardenctl token rotate " + id) == 1);
   CHECK_THAT(configured.Log(), Catch::Contains("skipped, the last notifying run"));
 }
 

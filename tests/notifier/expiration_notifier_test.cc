@@ -74,8 +74,12 @@ TEST_CASE("the warning rounds the remaining time up to whole slices", "[notifier
   REQUIRE(notifier.notifier->RunOnce().ok());
   CHECK(TokenWarnings(warnings) ==
         std::vector<std::string>{
-            absl::StrCat("API Token b (ID ", b.id, ") will expire in less than 1 hour."),
-            absl::StrCat("API Token a (ID ", a.id, ") will expire in less than 2 hours.")});
+            absl::StrCat("API Token b (ID ", b.id,
+                         ") will expire in less than 1 hour. Rotate it: wardenctl token rotate ",
+                         b.id),
+            absl::StrCat("API Token a (ID ", a.id,
+                         ") will expire in less than 2 hours. Rotate it: wardenctl token rotate ",
+                         a.id)});
 }
 
 TEST_CASE("pages cover every expiring token once, however many pages", "[notifier]") {

@@ -71,8 +71,14 @@ TEST_CASE("hostile token names give one exact log line and one valid JSON line e
     expected.push_back(absl::StrCat("API Token ", HostileNames()[i].escaped, " (ID ", tokens[i].id,
                                     ") will expire in less than 1 hour."));
   }
+  // The log line adds how to rotate; the JSON record's message is the sentence alone.
+  std::vector<std::string> expected_log;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    expected_log.push_back(
+        absl::StrCat(expected[i], " Rotate it: wardenctl token rotate ", tokens[i].id));
+  }
   const std::vector<std::string> logged = TokenWarnings(warnings);
-  CHECK(logged == expected);
+  CHECK(logged == expected_log);
   for (const std::string& line : logged) {
     CHECK(line.find_first_of("\n\r") == std::string::npos);
   }
@@ -95,6 +101,7 @@ TEST_CASE("hostile token names give one exact log line and one valid JSON line e
     CHECK(record.at("remaining") == 1);
     CHECK(record.at("slice") == "hour");
     CHECK(record.at("message") == expected[i]);
+    CHECK(record.at("how_to_rotate") == "wardenctl token rotate " + tokens[i].id);
   }
 }
 
