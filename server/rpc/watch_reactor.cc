@@ -62,9 +62,13 @@ void WatchReactor::ArmExpiry() {
   });
 }
 
-absl::Status WatchReactor::CheckNotOwn(const std::string& token_id) const {
+absl::Status WatchReactor::CheckNotOwn(const std::string& token_id,
+                                       absl::Time effective_from) const {
   // The admin's id is a user name, never a token id.
   if (caller_.kind == IdentityKind::kAdmin || token_id != caller_.id) return absl::OkStatus();
+  // The caller's token was rotated and still works: the stream goes on (a new stream is
+  // refused once the overlap ends, as any call is).
+  if (effective_from > sources_.clock.Now()) return absl::OkStatus();
   return absl::UnauthenticatedError("the credential of this stream was revoked");
 }
 
@@ -79,7 +83,9 @@ absl::Status WatchReactor::QueueFullState() {
   // change twice is harmless.
   position_ = sources_.hub.head();
   std::vector<RevocationView::Entry> revoked = sources_.revocations.Entries();
-  for (const RevocationView::Entry& entry : revoked) RETURN_IF_ERROR(CheckNotOwn(entry.token_id));
+  for (const RevocationView::Entry& entry : revoked) {
+    RETURN_IF_ERROR(CheckNotOwn(entry.token_id, entry.effective_from));
+  }
   queued_.clear();
   v1::WatchRevocationsResponse first;
   first.set_reset(true);
@@ -130,7 +136,7 @@ absl::Status WatchReactor::QueueNext() {
   if (changes->through == position_) return absl::OkStatus();
   v1::WatchRevocationsResponse message;
   for (const WatchHub::Revocation& revocation : changes->revocations) {
-    RETURN_IF_ERROR(CheckNotOwn(revocation.token_id));
+    RETURN_IF_ERROR(CheckNotOwn(revocation.token_id, revocation.effective_from));
     AddRevocation(revocation.token_id, revocation.expires_at, revocation.effective_from, message);
   }
   // The sets as they are now, which includes these changes (the views change first).

@@ -74,8 +74,9 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchRevocationsR
   absl::Status QueueFullState() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void FillRoles(v1::WatchRevocationsResponse& message) const;
   void FillM2m(v1::WatchRevocationsResponse& message) const;
-  // UNAUTHENTICATED if `token_id` is the caller's own credential.
-  absl::Status CheckNotOwn(const std::string& token_id) const;
+  // UNAUTHENTICATED if `token_id` is the caller's own credential, refused from
+  // `effective_from` on, and that time has come.
+  absl::Status CheckNotOwn(const std::string& token_id, absl::Time effective_from) const;
   // PERMISSION_DENIED unless the caller's roles, as they are now, grant kMethod.
   absl::Status CheckStillAllowed() const;
   // Ends the stream (once no write is in flight) when the caller's credential expires.

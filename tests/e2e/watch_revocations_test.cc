@@ -76,6 +76,33 @@ TEST_CASE_METHOD(ServerFixture, "a watch ends when its own token is revoked") {
   CHECK(ended.error_message() == "the credential of this stream was revoked");
 }
 
+TEST_CASE_METHOD(ServerFixture,
+                 "a watch goes on while its own rotated token is in its overlap, and hears when "
+                 "the token will be refused") {
+  const v1::GenerateTokenResponse watcher = MintAsAdmin("watcher", {"Analyst"});
+  const v1::GenerateTokenResponse other = MintAsAdmin("other", {"Analyst"});
+  Watch watch(server_.channel(), Bearer(watcher.token()));
+  REQUIRE(watch.Next());  // the full state
+
+  auto stub = v1::TokenService::NewStub(server_.channel());
+  v1::RotateTokenRequest rotate;
+  rotate.set_id(watcher.metadata().id());
+  rotate.mutable_overlap()->set_seconds(3600);
+  auto rotated = CallWithAuthorization<v1::RotateTokenResponse>(
+      [&](auto* context, const auto& r, auto* out) { return stub->RotateToken(context, r, out); },
+      admin_, rotate);
+  REQUIRE(rotated.ok());
+  REQUIRE(watch.Next());  // the scheduled refusal of its own token, as news
+  REQUIRE(watch.last().revocations_size() == 1);
+  CHECK(watch.last().revocations(0).id() == watcher.metadata().id());
+  CHECK(watch.last().revocations(0).effective_from().seconds() ==
+        rotated.response.previous().expiration().seconds());
+
+  REQUIRE(api_.Revoke(admin_, other.metadata().id()).ok());
+  REQUIRE(watch.Next());  // still open
+  CHECK(watch.last().revocations(0).id() == other.metadata().id());
+}
+
 TEST_CASE_METHOD(ServerFixture, "a watch ends when its own token expires") {
   const absl::Time expiration = absl::Now() + absl::Seconds(3);
   const v1::GenerateTokenResponse watcher = MintAsAdmin("short-lived", {"Analyst"}, expiration);
