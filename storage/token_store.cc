@@ -158,9 +158,10 @@ constexpr char kRevokeTreeByIdSql[] = WARDEN_REVOKE_TREE_SQL("id = $1::uuid");
 constexpr char kRevokeTreeByCreator[] = "warden_token_revoke_tree_by_creator";
 constexpr char kRevokeTreeByCreatorSql[] = WARDEN_REVOKE_TREE_SQL("created_by = $1::text");
 
-// $1 id: the token a rotation replaces, locked until the rotation commits, with its root.
-constexpr char kRotateLock[] = "warden_token_rotate_lock";
-constexpr char kRotateLockSql[] =
+// $1 id: one token, locked until the transaction commits, with its root (the token a
+// rotation replaces; the token a cascade starts from).
+constexpr char kLockToken[] = "warden_token_lock";
+constexpr char kLockTokenSql[] =
     "SELECT " WARDEN_TOKEN_COLUMNS ", root_principal FROM tokens WHERE id = $1::uuid FOR UPDATE";
 // $1 id, $2 cut_at (micros), $3 the successor's id. Keeps the signed expiry when it cuts.
 constexpr char kRotateCut[] = "warden_token_rotate_cut";
@@ -335,7 +336,7 @@ TokenStore::TokenStore(StorageExecutor& executor) : executor_(executor) {
   executor_.Prepare(kNotifyAllRevoked, kNotifyAllRevokedSql);
   executor_.Prepare(kRevokeTreeById, kRevokeTreeByIdSql);
   executor_.Prepare(kRevokeTreeByCreator, kRevokeTreeByCreatorSql);
-  executor_.Prepare(kRotateLock, kRotateLockSql);
+  executor_.Prepare(kLockToken, kLockTokenSql);
   executor_.Prepare(kRotateCut, kRotateCutSql);
   PrepareRecordUses();
   executor_.Prepare(kRevoke, kRevokeSql);
@@ -481,7 +482,7 @@ void TokenStore::RevokeTree(RevokeScope scope, absl::Time now,
         pqxx::work tx(conn, "token_revoke_tree");
         RevokedTree tree;
         if (!scope.id.empty()) {
-          const pqxx::result named = tx.exec_prepared(kRotateLock, scope.id);
+          const pqxx::result named = tx.exec_prepared(kLockToken, scope.id);
           if (named.empty()) return NotFound(scope.id);
         }
         const char* statement = scope.id.empty() ? kRevokeTreeByCreator : kRevokeTreeById;
@@ -525,7 +526,7 @@ void TokenStore::Rotate(Rotation rotation,
       [rotation =
            std::move(rotation)](pqxx::connection_base& conn) -> absl::StatusOr<RotatedTokens> {
         pqxx::work tx(conn, "token_rotate");
-        const pqxx::result locked = tx.exec_prepared(kRotateLock, rotation.replaced_id);
+        const pqxx::result locked = tx.exec_prepared(kLockToken, rotation.replaced_id);
         if (locked.empty()) return NotFound(rotation.replaced_id);
         ASSIGN_OR_RETURN(TokenMetadata replaced, ReadToken(locked[0]));
         RETURN_IF_ERROR(CheckRotatable(replaced, rotation.successor.issued_at));
