@@ -74,6 +74,17 @@ warden_install_fuzz_deps() {
   warden_apt_install "${missing[@]}"
 }
 
+# Debian packages only scripts/bench needs: h2load (nghttp2-client), the second load
+# generator of the ValidateToken figures (issue 19).
+WARDEN_BENCH_APT_PACKAGES=(nghttp2-client)
+
+# Installs what is missing of WARDEN_BENCH_APT_PACKAGES.
+warden_install_bench_deps() {
+  local missing
+  mapfile -t missing < <(warden_not_installed "${WARDEN_BENCH_APT_PACKAGES[@]}")
+  warden_apt_install "${missing[@]}"
+}
+
 # Debian packages only the tests need: clang-format for the format check (CTest
 # clang_format) and chromium for the console's browser tests (tests/browser, driven by
 # playwright-core from web/package-lock.json).

@@ -24,6 +24,7 @@
 #include "tests/bench/bench_options.h"
 #include "tests/bench/bench_setup.h"
 #include "tests/bench/crypto_bench.h"
+#include "tests/bench/h2load_files.h"
 #include "tests/bench/http_load.h"
 #include "tests/bench/http_scenarios.h"
 #include "tests/bench/last_use_bench.h"
@@ -354,6 +355,16 @@ int Main(int argc, char** argv) {
   if (options->command == "wait-serving") return WaitServing(*options);
   if (options->command == "last-use") {
     return RunLastUseBench(options->crypto_seconds, options->threads, options->results);
+  }
+  if (options->command == "h2load-files") {
+    if (options->target.empty() || options->admin_password_file.empty() ||
+        options->out_dir.empty()) {
+      return Fail(absl::InvalidArgumentError(
+          "h2load-files needs --target, --admin-password-file and --out-dir"));
+    }
+    absl::Status written =
+        WriteH2loadFiles(options->target, options->admin_password_file, options->out_dir);
+    return written.ok() ? 0 : Fail(written);
   }
   if (options->command == "crypto") {
     return RunCryptoBench(options->crypto_seconds, options->threads, options->results);

@@ -70,7 +70,8 @@ absl::StatusOr<BenchOptions> ParseBenchOptions(int argc, char** argv) {
     first = 2;
   }
   if (options.command != "run" && options.command != "wait-serving" &&
-      options.command != "crypto" && options.command != "last-use") {
+      options.command != "crypto" && options.command != "last-use" &&
+      options.command != "h2load-files") {
     return absl::InvalidArgumentError(absl::StrCat("unknown command ", options.command));
   }
   std::string scenarios = "all";
@@ -135,6 +136,8 @@ absl::StatusOr<BenchOptions> ParseBenchOptions(int argc, char** argv) {
       if (value != "raw" && value != "httplib") parsed = Bad(name, "expected raw or httplib");
     } else if (name == "http-threads") {
       parsed = ParseInt(name, value, 1, &options.http_threads);
+    } else if (name == "out-dir") {
+      options.out_dir = value;
     } else if (name == "timeout") {
       parsed = ParseDuration(name, value, &options.timeout);
     } else if (name == "since-epoch-ns") {
@@ -183,6 +186,9 @@ std::string BenchUsage() {
       its own, and how busy the machine's cores were.
   warden-bench wait-serving --target=HOST:PORT [--timeout=60s] [--since-epoch-ns=N]
       waits until grpc.health.v1 reports SERVING; prints the milliseconds since N
+  warden-bench h2load-files --target=HOST:PORT --admin-password-file=PATH --out-dir=DIR
+      mints a caller token and a token to validate, and writes DIR/validate.grpc and
+      DIR/echo.grpc (gRPC-framed requests) and DIR/authorization, for h2load -d and -H
   warden-bench crypto [--seconds=2s] [--threads=0]
   warden-bench last-use [--seconds=2s] [--threads=0]
       TokenValidator in process, with and without last-use recording (cache and signature

@@ -18,7 +18,7 @@ struct ScenarioSpec {
 };
 
 struct BenchOptions {
-  std::string command = "run";  // run | wait-serving | crypto
+  std::string command = "run";  // run | wait-serving | crypto | last-use | h2load-files
 
   // run
   std::string target;       // warden-server host:port
@@ -53,6 +53,9 @@ struct BenchOptions {
   // wait-serving
   absl::Duration timeout = absl::Seconds(60);
   int64_t since_epoch_ns = 0;  // report the time from this instant (date +%s%N) to SERVING
+
+  // h2load-files (also takes --target and --admin-password-file)
+  std::string out_dir;
 
   // crypto
   absl::Duration crypto_seconds = absl::Seconds(2);

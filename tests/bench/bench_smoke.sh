@@ -70,6 +70,18 @@ bench_start_hello "$hello_server" "$hello_address" "$work/hello.log" ||
   --duration=300ms --warmup=100ms --require-no-errors | tee -a "$work/bench.out" ||
   fail "warden-bench's httplib client reported failed calls"
 
+# The files scripts/bench hands to h2load: two gRPC frames (a zero flag byte, then the
+# length) and the caller's credential.
+mkdir -p "$work/h2load"
+"$bench" h2load-files --target="$warden_address" \
+  --admin-password-file="$work/data/admin-password" --out-dir="$work/h2load" ||
+  fail "warden-bench h2load-files failed"
+for frame in validate echo; do
+  [[ "$(head -c1 "$work/h2load/$frame.grpc" | od -An -tu1 | tr -d ' ')" == 0 &&
+    "$(stat -c %s "$work/h2load/$frame.grpc")" -gt 5 ]] || fail "$frame.grpc is not a gRPC frame"
+done
+grep -q '^Bearer ' "$work/h2load/authorization" || fail "no Bearer credential for h2load"
+
 # Every scenario printed a row.
 for scenario in echo validate-cached generate validate-distinct exchange list list-walk \
   validate-local validate-local-cached http-hello http-validate http-hello-get http-jwks; do
