@@ -15,7 +15,7 @@ WARDEN_APT_PACKAGES=(
   catch2 python3-jwt libyaml-cpp-dev
   postgresql-15 postgresql-client-15
   libcurl4-openssl-dev libcpp-httplib-dev
-  prometheus-cpp-dev libre2-dev
+  prometheus-cpp-dev libre2-dev libjemalloc-dev
 )
 
 # Prints each of the given Debian packages that is not installed.
