@@ -8,6 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "server/http/fast_json.h"
 #include "validation/jose/json_object.h"
 
 namespace warden::http {
@@ -68,6 +69,7 @@ absl::Status DecodeMessage(Codec codec, absl::string_view body, google::protobuf
     return absl::OkStatus();
   }
   if (body.empty()) return absl::OkStatus();
+  if (DecodeJsonFast(body, out)) return absl::OkStatus();
   if (JsonTooDeep(body, kMaxJsonDepth)) {
     return absl::InvalidArgumentError(
         absl::StrCat("the request body nests deeper than ", kMaxJsonDepth, " levels"));
@@ -90,6 +92,7 @@ std::string EncodeMessage(Codec codec, const google::protobuf::Message& message)
     message.SerializeToString(&out);
     return out;
   }
+  if (EncodeJsonFast(message, &out)) return out;
   google::protobuf::util::JsonPrintOptions options;
   options.preserve_proto_field_names = false;
   (void)google::protobuf::util::MessageToJsonString(message, &out, options);

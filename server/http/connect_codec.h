@@ -29,12 +29,15 @@ const char* ContentTypeOf(Codec codec);
 inline constexpr int kMaxJsonDepth = 32;
 
 // Parses `body` into `out`. Binary: protobuf's parser. JSON: the proto3 mapping, refusing
-// unknown fields, nesting beyond kMaxJsonDepth and invalid UTF-8. An empty body is the empty
-// message. INVALID_ARGUMENT naming the message type and what was wrong; never echoes the
-// body, which may hold a token.
+// unknown fields, nesting beyond kMaxJsonDepth and invalid UTF-8 (a plain ValidateTokenRequest
+// is read by fast_json.h, to the same message). An empty body is the empty message.
+// INVALID_ARGUMENT naming the message type and what was wrong; never echoes the body, which
+// may hold a token.
 absl::Status DecodeMessage(Codec codec, absl::string_view body, google::protobuf::Message* out);
 // Serializes `message` in `codec` (JSON: lowerCamelCase names, default values omitted, as
-// protojson does). Always succeeds for a message the server built.
+// protojson does; the identity answers are written by fast_json.h, byte for byte as
+// protobuf's printer would, map entries sorted by key). Always succeeds for a message the
+// server built.
 std::string EncodeMessage(Codec codec, const google::protobuf::Message& message);
 
 // Whether JSON text nests deeper than `max_depth` objects and arrays (strings are skipped).

@@ -59,7 +59,7 @@ HttpResponse ServeConnect(const CallGate& gate, const UnaryRoute& route, const H
       version.has_value() && *version != "1") {
     return ConnectError(absl::InvalidArgumentError("Connect-Protocol-Version must be 1"));
   }
-  if (request.headers.count("connect-protocol-version") > 1) {
+  if (request.HeaderCount("connect-protocol-version") > 1) {
     return ConnectError(absl::InvalidArgumentError("Connect-Protocol-Version must be sent once"));
   }
   for (const std::string& encoding : request.HeaderValues("content-encoding")) {

@@ -11,7 +11,6 @@
 #include <mutex>
 #include <vector>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
@@ -92,24 +91,43 @@ HttpRequest ToRequest(const httplib::Request& in, std::string body) {
   out.method = in.method;
   out.path = in.path;
   out.query.insert(in.params.begin(), in.params.end());
-  for (const auto& [name, value] : in.headers) {
-    out.headers.emplace(absl::AsciiStrToLower(name), value);
-  }
+  // Both maps order names ignoring case, so each field goes in at the end, as it is.
+  for (const auto& [name, value] : in.headers)
+    out.headers.emplace_hint(out.headers.end(), name, value);
   out.body = std::move(body);
   out.remote_addr = in.remote_addr;
   out.remote_port = in.remote_port;
   return out;
 }
 
-void Write(const HttpResponse& in, httplib::Response& out) {
+// Whether the library's answer already carries each of the router's headers, as the only
+// field of its name, spelled and valued alike: the security headers and Cache-Control of
+// most answers, which are also the server's defaults.
+bool HasHeadersAlready(const HttpResponse& in, const httplib::Response& out) {
+  for (const auto& [name, value] : in.headers) {
+    const auto [begin, end] = out.headers.equal_range(name);
+    if (begin == end || std::next(begin) != end || begin->first != name || begin->second != value ||
+        in.headers.count(name) != 1) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void Write(HttpResponse in, httplib::Response& out) {
   out.status = in.status;
   // The router's headers replace the server's defaults of the same name (Cache-Control).
-  for (const auto& [name, value] : in.headers) out.headers.erase(name);
-  for (const auto& [name, value] : in.headers) out.headers.emplace(name, value);
+  if (!HasHeadersAlready(in, out)) {
+    for (const auto& [name, value] : in.headers) out.headers.erase(name);
+    for (const auto& [name, value] : in.headers) out.headers.emplace(name, value);
+  }
   if (in.content_type.empty()) {
     out.body.clear();
   } else {
-    out.set_content(in.body, in.content_type.c_str());
+    // Response::set_content, without copying the body.
+    out.body = std::move(in.body);
+    out.headers.erase("Content-Type");
+    out.set_header("Content-Type", in.content_type);
   }
 }
 
@@ -282,7 +300,7 @@ absl::StatusOr<std::unique_ptr<HttpListener>> HttpListener::Start(ListenerOption
     HttpResponse refused;
     refused.status = status;
     refused.body = ErrorBody(why);
-    Write(refused, out);
+    Write(std::move(refused), out);
     if (observe) observe("other", status, absl::ZeroDuration());
   };
   const size_t max_fields = options.max_header_fields;
@@ -300,8 +318,9 @@ absl::StatusOr<std::unique_ptr<HttpListener>> HttpListener::Start(ListenerOption
     const absl::Time start = absl::Now();
     std::string route;
     HttpResponse answer = router.Handle(ToRequest(in, std::move(body)), &route);
-    Write(answer, out);
-    if (observe) observe(route, answer.status, absl::Now() - start);
+    const int status = answer.status;
+    Write(std::move(answer), out);
+    if (observe) observe(route, status, absl::Now() - start);
   };
   // Bodies are read here, not by the library, so that the cap holds for chunked and
   // compressed bodies too.
@@ -313,6 +332,11 @@ absl::StatusOr<std::unique_ptr<HttpListener>> HttpListener::Start(ListenerOption
       return serve(in, std::string(), out);
     }
     std::string body;
+    // The declared length, when it is within the cap, is room enough for the whole body.
+    if (size_t declared = 0; absl::SimpleAtoi(in.get_header_value("Content-Length"), &declared) &&
+                             declared <= max_body) {
+      body.reserve(declared);
+    }
     bool too_big = false;
     const bool complete = reader([&](const char* data, size_t length) {
       if (body.size() + length > max_body) {

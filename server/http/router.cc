@@ -6,7 +6,6 @@
 #include "absl/strings/str_cat.h"
 #include "server/http/connect_handler.h"
 #include "server/http/console_routes.h"
-#include "server/http/well_known.h"
 
 namespace warden::http {
 namespace {
@@ -36,7 +35,7 @@ Router::Router(RouterOptions options, const CallGate& gate, std::vector<UnaryRou
     : options_(std::move(options)),
       gate_(gate),
       routes_(std::move(routes)),
-      tokens_(tokens),
+      well_known_(tokens),
       stackrox_(gate, routes_, options_.max_call_timeout) {
   for (const UnaryRoute& route : routes_) by_path_.emplace(route.path, &route);
 }
@@ -83,11 +82,11 @@ HttpResponse Router::Dispatch(const HttpRequest& request, std::string* route) co
   }
   if (request.path == "/.well-known/jwks.json" && get) {
     *route = request.path;
-    return ServeJwks(tokens_);
+    return well_known_.Jwks();
   }
   if (request.path == "/.well-known/openid-configuration" && get) {
     *route = request.path;
-    return ServeDiscovery(tokens_);
+    return well_known_.Discovery();
   }
   if (std::optional<HttpResponse> answer = stackrox_.Serve(request, route)) return *answer;
   if (std::optional<HttpResponse> answer = ServeConsole(request, route)) return *answer;

@@ -9,6 +9,7 @@
 #include "server/http/http_message.h"
 #include "server/http/stackrox_routes.h"
 #include "server/http/unary_routes.h"
+#include "server/http/well_known.h"
 #include "validation/token_validator.h"
 
 namespace warden::http {
@@ -57,7 +58,7 @@ class Router final {
   const RouterOptions options_;
   const CallGate& gate_;
   const std::vector<UnaryRoute> routes_;
-  const TokenValidator& tokens_;
+  const WellKnownDocuments well_known_;
   absl::flat_hash_map<std::string, const UnaryRoute*> by_path_;
   const StackRoxRoutes stackrox_;
 };

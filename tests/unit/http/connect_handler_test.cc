@@ -140,6 +140,22 @@ TEST_CASE_METHOD(ConnectFixture, "Connect-Protocol-Version, when sent, must be 1
   CHECK(calls_ == 0);
 }
 
+TEST_CASE_METHOD(ConnectFixture, "header names are matched in any case, as sent") {
+  // The listener hands over names as the client spelled them.
+  HttpRequest request = testing::MakeRequest("POST", kGetToken, R"({"id":"t-1"})",
+                                             {{"Content-TYPE", "application/json"},
+                                              {"AUTHORIZATION", Bearer({"Admin"})},
+                                              {"Connect-Protocol-Version", "1"}});
+  CHECK(Serve(request).status == 200);
+  CHECK(calls_ == 1);
+  // Two spellings of one name are two fields of that name.
+  request.headers.emplace("connect-protocol-version", "1");
+  CHECK(request.HeaderCount("CONNECT-protocol-VERSION") == 2);
+  CHECK_FALSE(request.Header("Connect-Protocol-Version").has_value());
+  CheckConnectError(Serve(request), 400, "invalid_argument");
+  CHECK(calls_ == 1);
+}
+
 TEST_CASE_METHOD(ConnectFixture, "a compressed body is Connect's unimplemented (501)") {
   for (const char* encoding : {"gzip", "br", "deflate"}) {
     INFO(encoding);

@@ -77,10 +77,9 @@ inline std::vector<UnaryRoute> FakeRoutes(std::map<Method, RouteCall> calls = {}
   return routes;
 }
 
-// A request from 10.0.0.7:5000, as the listener hands it to the Router (header names in
-// lower case).
+// A request from 10.0.0.7:5000, as the listener hands it to the Router.
 inline HttpRequest MakeRequest(std::string method, std::string path, std::string body = "",
-                               std::multimap<std::string, std::string> headers = {}) {
+                               HeaderMap headers = {}) {
   HttpRequest request;
   request.method = std::move(method);
   request.path = std::move(path);

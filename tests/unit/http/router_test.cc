@@ -293,5 +293,23 @@ TEST_CASE_METHOD(KeysFixture, "discovery names the issuer, the JWKS under it and
                         .body)["jwks_uri"] == "https://example.com/warden/.well-known/jwks.json");
 }
 
+TEST_CASE_METHOD(KeysFixture, "the documents are serialized once per key set") {
+  std::unique_ptr<Router> router = RouterFor("https://warden.example.com");
+  const std::string jwks = Serve(*router, MakeRequest("GET", "/.well-known/jwks.json")).body;
+  CHECK(Serve(*router, MakeRequest("GET", "/.well-known/jwks.json")).body == jwks);
+  // A new key set (the ring replaced under the validator) is served from the next request.
+  ring_ = *jose::KeyRing::Create({jose::SigningKey::Generate(jose::JwsAlgorithm::kEdDsa)});
+  const Json keys =
+      Json::parse(Serve(*router, MakeRequest("GET", "/.well-known/jwks.json")).body)["keys"];
+  REQUIRE(keys.size() == 1);
+  CHECK(keys[0] == ring_.keys()[0]->PublicJwk());
+  const Json discovery =
+      Json::parse(Serve(*router, MakeRequest("GET", "/.well-known/openid-configuration")).body);
+  CHECK(discovery["id_token_signing_alg_values_supported"] == Json::array({"EdDSA"}));
+  HttpResponse again = Serve(*router, MakeRequest("GET", "/.well-known/jwks.json"));
+  CHECK(again.headers.find("Cache-Control")->second ==
+        "public, max-age=" + std::to_string(kJwksMaxAgeSeconds));
+}
+
 }  // namespace
 }  // namespace warden::http
