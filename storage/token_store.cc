@@ -6,10 +6,10 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "common/random.h"
 #include "common/status_macros.h"
 #include "storage/pg/sql_values.h"
+#include "storage/token_mint.h"
 #include "storage/token_sql.h"
 
 namespace warden::storage {
@@ -24,24 +24,6 @@ namespace {
   "(extract(epoch FROM last_used_at) * 1000000)::bigint, created_by_name, description, " \
   "rotated_from::text, rotated_to::text, "                                               \
   "(extract(epoch FROM signed_expires_at) * 1000000)::bigint"
-
-// $1 id, $2 name, $3 roles (text[] literal), $4 issued_at, $5 expires_at (micros),
-// $6 revoked, $7 revoked_at (micros; ignored unless revoked), $8 created_by, $9 root, $10 the
-// cap on the root's live tokens (0: none), $11 the role generation checked against (NULL:
-// not compared), $12 created_by_name, $13 description, $14 rotated_from (NULL: none). One
-// round trip, in its own implicit transaction (or inside a rotation's): the function
-// (migration 0014) checks the creating token is not revoked, holds the root's advisory lock,
-// counts, compares the generation under the shared roles lock, locks the named roles and
-// inserts. Yields (live: NULL unless the cap was reached, missing roles as JSON, stale,
-// creator_revoked).
-constexpr char kMint[] = "warden_token_mint";
-constexpr char kMintSql[] = R"sql(
-SELECT live, array_to_json(missing_roles)::text, stale, creator_revoked FROM warden_mint_token(
-  $1::uuid, $2, $3::text[],
-  'epoch'::timestamptz + $4::bigint * interval '1 microsecond',
-  'epoch'::timestamptz + $5::bigint * interval '1 microsecond',
-  $6::boolean, 'epoch'::timestamptz + $7::bigint * interval '1 microsecond', $8, $9,
-  $10::integer, $11::bigint, $12, $13, $14::uuid))sql";
 
 // $1 id.
 constexpr char kGet[] = "warden_token_get";
@@ -265,52 +247,8 @@ absl::Status CheckId(const std::string& id) {
   return absl::OkStatus();
 }
 
-// FAILED_PRECONDITION naming the roles a new token names that do not exist. REQUIRES: not
-// empty.
-absl::Status MissingRolesError(const std::vector<std::string>& missing) {
-  return absl::FailedPreconditionError(
-      missing.size() == 1
-          ? absl::StrCat("role ", missing[0], " no longer exists")
-          : absl::StrCat("roles ", absl::StrJoin(missing, ", "), " no longer exist"));
-}
-
 absl::Status NotFound(const std::string& id) {
   return absl::NotFoundError(absl::StrCat("token ", id, " not found"));
-}
-
-// The primary key is the only unique constraint on tokens.
-absl::Status NameDuplicate(absl::Status status, const std::string& id) {
-  if (!absl::IsAlreadyExists(status)) return status;
-  return absl::AlreadyExistsError(absl::StrCat("token ", id, " already exists"));
-}
-
-// Runs warden_mint_token for `token` in `tx`, and turns what it yields into a status.
-absl::Status Mint(pqxx::transaction_base& tx, const TokenMetadata& token,
-                  const MintConditions& conditions) {
-  const int64_t revoked_at = token.revoked_at ? ToMicros(*token.revoked_at) : 0;
-  const std::string& root = token.root.empty() ? token.created_by : token.root;
-  const std::string generation =
-      conditions.role_generation ? absl::StrCat(*conditions.role_generation) : "";
-  // libpqxx 6.4 passes a null `const char*` as SQL NULL.
-  const pqxx::row row = tx.exec_prepared1(
-      kMint, token.id, token.name, TextArrayLiteral(token.roles), ToMicros(token.issued_at),
-      ToMicros(token.expires_at), token.revoked, revoked_at, token.created_by, root,
-      std::max(conditions.max_live_per_root, 0),
-      conditions.role_generation ? generation.c_str() : nullptr, token.created_by_name,
-      token.description, token.rotated_from.empty() ? nullptr : token.rotated_from.c_str());
-  if (row[3].as<bool>()) {
-    return absl::UnauthenticatedError("the token this request was made with has been revoked");
-  }
-  if (row[2].as<bool>()) return absl::AbortedError(TokenRecords::kStaleRolesMessage);
-  if (!row[0].is_null()) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "the caller already has ", row[0].as<int>(),
-        " live tokens, the most one identity may have; revoke some (or let them expire) "
-        "first"));
-  }
-  ASSIGN_OR_RETURN(std::vector<std::string> missing, ParseJsonTextArray(row[1].as<std::string>()));
-  if (!missing.empty()) return MissingRolesError(missing);
-  return absl::OkStatus();
 }
 
 // One notice per revoked token, for the other replicas. `effective_from` as RevocationNotice's.
@@ -321,8 +259,7 @@ std::string Notice(const TokenMetadata& token, absl::Time now,
 
 }  // namespace
 
-TokenStore::TokenStore(StorageExecutor& executor) : executor_(executor) {
-  executor_.Prepare(kMint, kMintSql);
+TokenStore::TokenStore(StorageExecutor& executor) : executor_(executor), mints_(executor) {
   executor_.Prepare(kGet, kGetSql);
   executor_.Prepare(kList, kListSql);
   executor_.Prepare(kListLive, kListLiveSql);
@@ -356,15 +293,7 @@ void TokenStore::Insert(TokenMetadata token, MintConditions conditions,
   if (token.revoked != token.revoked_at.has_value()) {
     return done(absl::InvalidArgumentError("token revoked and revoked_at disagree"));
   }
-  std::string id = token.id;
-  executor_.Run(
-      [token = std::move(token), conditions](pqxx::connection_base& conn) {
-        pqxx::nontransaction tx(conn, "token_mint");  // the statement commits itself
-        return Mint(tx, token, conditions);
-      },
-      [id = std::move(id), done = std::move(done)](absl::Status status) {
-        done(NameDuplicate(std::move(status), id));
-      });
+  mints_.Mint(std::move(token), conditions, std::move(done));
 }
 
 void TokenStore::HighSIssuedBefore(std::function<void(absl::StatusOr<absl::Time>)> done) {
@@ -537,7 +466,7 @@ void TokenStore::Rotate(Rotation rotation,
         if (conditions.max_live_per_root > 0 && locked[0][kColumns].as<std::string>() == root) {
           ++conditions.max_live_per_root;
         }
-        RETURN_IF_ERROR(Mint(tx, rotation.successor, conditions));
+        RETURN_IF_ERROR(MintOne(tx, rotation.successor, conditions));
         const pqxx::result cut = tx.exec_prepared(kRotateCut, rotation.replaced_id,
                                                   ToMicros(rotation.cut_at), rotation.successor.id);
         RotatedTokens rotated{rotation.successor, {}};

@@ -10,6 +10,7 @@
 #include "absl/time/time.h"
 #include "domain/token.h"
 #include "storage/expiring_page.h"
+#include "storage/mint_batcher.h"
 #include "storage/pg/executor.h"
 #include "storage/revocation_notice.h"
 #include "storage/token_cursor.h"
@@ -38,7 +39,9 @@ class TokenStore final : public TokenRecords {
 
   // Insert with no conditions.
   void Insert(TokenMetadata token, std::function<void(absl::Status)> done);
-  // As TokenRecords::Insert. Race-free against RoleStore::DeleteRole: the roles stay locked
+  // As TokenRecords::Insert, through the MintBatcher: concurrent inserts are grouped into one
+  // statement and one commit (storage/mint_batcher.h), each with its own answer, given once
+  // its group committed. Race-free against RoleStore::DeleteRole: the roles stay locked
   // until the insert commits. Concurrent inserts with one root are serialized on an
   // advisory lock, so the cap holds; the generation is compared under the shared roles lock
   // (migration 0011), held until the insert commits, so no role write slips in between.
@@ -90,6 +93,9 @@ class TokenStore final : public TokenRecords {
   // it may carry either form of signature.
   void HighSIssuedBefore(std::function<void(absl::StatusOr<absl::Time>)> done);
 
+  // Counts of the group commit of Insert, for metrics.
+  MintBatcher::Stats mint_stats() const { return mints_.stats(); }
+
   // The channel Revoke notifies on; the payload is a RevocationNotice, encoded.
   static constexpr char kRevocationChannel[] = "warden_revocations";
   // How many tokens a List page with unused_since examines at most (about 2 ms of work).
@@ -99,6 +105,7 @@ class TokenStore final : public TokenRecords {
   void PrepareRecordUses();  // token_store_usage.cc
 
   StorageExecutor& executor_;
+  MintBatcher mints_;
 };
 
 }  // namespace warden::storage

@@ -227,6 +227,23 @@ WardenServer::WardenServer(const ServerConfig& config,
       return std::optional<double>(executor_.Stats().*count);
     });
   }
+  for (const auto& [name, help, count] :
+       {std::tuple{"warden_token_mint_batches_total",
+                   "Statements that minted tokens, each for a group of concurrent mints",
+                   &storage::MintBatcher::Stats::batches},
+        std::tuple{"warden_token_mint_batched_total",
+                   "Mints those statements carried (each with its own answer)",
+                   &storage::MintBatcher::Stats::mints},
+        std::tuple{"warden_token_mint_fallbacks_total",
+                   "Mint statements that failed as a whole, their mints then run one by one",
+                   &storage::MintBatcher::Stats::fallbacks}}) {
+    metrics_.AddScrapeCounter(name, help, [this, count = count] {
+      return std::optional<double>(token_store_.mint_stats().*count);
+    });
+  }
+  metrics_.AddScrapeGauge(
+      "warden_token_mint_waiting", "Mints queued until a mint statement in flight ends",
+      [this] { return std::optional<double>(token_store_.mint_stats().queued); });
   metrics_.AddScrapeGauge("warden_audit_pending",
                           "Audit records queued for the audit writer, not yet written",
                           [this] { return std::optional<double>(audit_->pending()); });

@@ -126,6 +126,15 @@ void StorageExecutor::Loop(Worker& worker) {
   worker.conn.reset();
 }
 
+absl::Status StorageExecutor::CheckAwaited(const CallScope* call) {
+  absl::Status status = StillAwaited(call);
+  if (!status.ok()) {
+    absl::MutexLock lock(&mu_);
+    ++(absl::IsCancelled(status) ? cancelled_ : expired_);
+  }
+  return status;
+}
+
 absl::Status StorageExecutor::StillAwaited(const CallScope* call) const {
   if (call == nullptr) return absl::OkStatus();
   if (clock_.Now() >= call->deadline) {

@@ -95,6 +95,12 @@ class StorageExecutor final {
   void Run(std::function<absl::StatusOr<T>(pqxx::connection_base&)> work,
            std::function<void(absl::StatusOr<T>)> done);
 
+  // For work that serves several calls at once (storage/mint_batcher.h) and is therefore
+  // queued outside any call: OK if someone still waits for the part of it done for `call`
+  // (null: background work, always OK); else DEADLINE_EXCEEDED or CANCELLED as Run would
+  // answer a task of that call, counted in Stats() as a task not run. Any thread.
+  absl::Status CheckAwaited(const CallScope* call);
+
   // A snapshot of the pool, for metrics: threads busy running work (each holding its
   // connection), tasks queued until one is free, and the tasks never run since start, by
   // reason.

@@ -4,16 +4,38 @@
 
 namespace warden::storage {
 
+namespace {
+
+void AppendQuoted(std::string& out, const std::string& value) {
+  out += '"';
+  for (char c : value) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '"';
+}
+
+}  // namespace
+
 std::string TextArrayLiteral(const std::vector<std::string>& values) {
   std::string out = "{";
   for (size_t i = 0; i < values.size(); ++i) {
     if (i > 0) out += ',';
-    out += '"';
-    for (char c : values[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
+    AppendQuoted(out, values[i]);
+  }
+  out += '}';
+  return out;
+}
+
+std::string NullableArrayLiteral(const std::vector<std::optional<std::string>>& values) {
+  std::string out = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out += ',';
+    if (values[i].has_value()) {
+      AppendQuoted(out, *values[i]);
+    } else {
+      out += "NULL";  // unquoted: SQL NULL ("NULL" quoted is the text NULL)
     }
-    out += '"';
   }
   out += '}';
   return out;

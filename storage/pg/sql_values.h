@@ -4,6 +4,7 @@
 // Internal to storage/.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,10 @@ inline absl::Time FromMicros(int64_t micros) { return absl::FromUnixMicros(micro
 // A PostgreSQL array literal for a text[] parameter: every element double-quoted, with `"`
 // and `\` escaped, so any string (commas, braces, quotes, "NULL", unicode) survives exactly.
 std::string TextArrayLiteral(const std::vector<std::string>& values);
+
+// The same for an array of any element type whose text form PostgreSQL parses (bigint[],
+// uuid[], boolean[] ...: `$n::bigint[]`), with NULL for each unset element.
+std::string NullableArrayLiteral(const std::vector<std::optional<std::string>>& values);
 
 // Parses a text[] column selected as `array_to_json(col)::text` (JSON has one unambiguous
 // quoting; libpqxx 6.4's array_parser mangles elements such as 'quoted'). INTERNAL on

@@ -54,6 +54,12 @@ TEST_CASE("the metrics port serves RPC, latency and validation metrics") {
   CHECK(SampleValue(text, "warden_db_tasks_expired_total") == 0);
   CHECK(SampleValue(text, "warden_db_tasks_cancelled_total") == 0);
   CHECK(SampleValue(text, "warden_audit_pending") >= 0);
+  // The GenerateToken above went through the mint batcher, alone or with company.
+  CHECK(SampleValue(text, "warden_token_mint_batches_total") >= 1);
+  CHECK(SampleValue(text, "warden_token_mint_batched_total") >=
+        SampleValue(text, "warden_token_mint_batches_total"));
+  CHECK(SampleValue(text, "warden_token_mint_fallbacks_total") == 0);
+  CHECK(SampleValue(text, "warden_token_mint_waiting") >= 0);
 }
 
 TEST_CASE("a metrics address that cannot be bound stops start-up") {
