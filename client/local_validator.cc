@@ -2,6 +2,7 @@
 
 #include <grpcpp/client_context.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <utility>
 #include <vector>
@@ -47,6 +48,13 @@ std::vector<Role> RolesFrom(const google::protobuf::RepeatedPtrField<v1::Watched
     roles.push_back(std::move(role));
   }
   return roles;
+}
+
+// Whether `a` and `b` read the same to ToProto(Identity, ...): then, under one role snapshot,
+// their answers are the same.
+bool SameAnswer(const Identity& a, const Identity& b) {
+  return a.kind == b.kind && a.id == b.id && a.token_id == b.token_id && a.name == b.name &&
+         a.roles == b.roles && a.expires_at == b.expires_at && a.claims == b.claims;
 }
 
 }  // namespace
@@ -144,6 +152,12 @@ std::shared_ptr<const LocalValidator::Keys> LocalValidator::CurrentKeys() const 
 }
 
 absl::StatusOr<v1::Identity> LocalValidator::Validate(absl::string_view token) const {
+  ASSIGN_OR_RETURN(std::shared_ptr<const v1::Identity> answer, ValidateShared(token));
+  return *answer;
+}
+
+absl::StatusOr<std::shared_ptr<const v1::Identity>> LocalValidator::ValidateShared(
+    absl::string_view token) const {
   const absl::Time now = absl::Now();
   std::shared_ptr<const Keys> keys;
   {
@@ -171,9 +185,25 @@ absl::StatusOr<v1::Identity> LocalValidator::Validate(absl::string_view token) c
     }
   }
   if (!identity.ok()) return identity.status();
-  v1::Identity out;
-  ToProto(*identity, state_.roles().Snapshot()->ResolvePermissions(identity->roles), &out);
-  return out;
+  return AnswerFor(*identity);
+}
+
+std::shared_ptr<const v1::Identity> LocalValidator::AnswerFor(const Identity& identity) const {
+  std::shared_ptr<const RoleSnapshot> roles = state_.roles().Snapshot();
+  {
+    absl::ReaderMutexLock lock(&answers_mu_);
+    auto it = answers_.find(identity.token_id);
+    if (it != answers_.end() && it->second.roles == roles &&
+        SameAnswer(it->second.identity, identity)) {
+      return it->second.answer;
+    }
+  }
+  auto answer = std::make_shared<v1::Identity>();
+  ToProto(identity, *roles->Resolve(identity.roles), answer.get());
+  absl::MutexLock lock(&answers_mu_);
+  if (answers_.size() >= std::max<size_t>(local_.cache_size, 1)) answers_.clear();
+  answers_.insert_or_assign(identity.token_id, Answer{identity, std::move(roles), answer});
+  return answer;
 }
 
 LocalValidator::Stats LocalValidator::stats() const {

@@ -8,12 +8,14 @@
 #include <thread>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "client/client.h"
 #include "client/watched_state.h"
+#include "domain/identity.h"
 #include "warden/v1/auth.grpc.pb.h"
 
 namespace warden {
@@ -72,6 +74,12 @@ class LocalValidator final {
   // UNAVAILABLE when the watch has been down longer than `max_disconnected`. May block for
   // one GetPublicKeys call when the token names an unknown key (at most once per cooldown).
   absl::StatusOr<v1::Identity> Validate(absl::string_view token) const;
+  // The same decision and answer, shared instead of copied: a token presented again while
+  // its roles' permissions are unchanged gets the very answer it got before (never modified
+  // once returned), which saves copying its permissions on every call. Every check of
+  // Validate (signature or cached verification, expiry, revocation, roles, M2M and provider
+  // revisions, the watch being up) still runs on every call.
+  absl::StatusOr<std::shared_ptr<const v1::Identity>> ValidateShared(absl::string_view token) const;
 
   struct Stats {
     int64_t connects = 0;  // watch streams opened
@@ -98,6 +106,9 @@ class LocalValidator final {
   // so that Validate stops vouching after `max_disconnected` rather than trust old keys.
   absl::Status Apply(const v1::WatchRevocationsResponse& message);
   std::shared_ptr<const Keys> CurrentKeys() const;
+  // The answer for a valid `identity` under the current roles: the one built before for the
+  // same identity and role snapshot, else a new one (then kept).
+  std::shared_ptr<const v1::Identity> AnswerFor(const Identity& identity) const;
 
   const ClientOptions options_;
   const LocalValidatorOptions local_;
@@ -119,6 +130,18 @@ class LocalValidator final {
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   grpc::ClientContext* stream_context_ ABSL_GUARDED_BY(mu_) = nullptr;
   absl::Time last_prune_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+
+  // Answers already built, by token id. An answer is a function of the identity and the
+  // role snapshot, so an entry is used only when both are the same (the snapshot is held, so
+  // its address cannot be reused by a newer one). At most `cache_size` entries (at least
+  // one); when full it starts over.
+  struct Answer {
+    Identity identity;
+    std::shared_ptr<const RoleSnapshot> roles;
+    std::shared_ptr<const v1::Identity> answer;
+  };
+  mutable absl::Mutex answers_mu_;
+  mutable absl::flat_hash_map<std::string, Answer> answers_ ABSL_GUARDED_BY(answers_mu_);
 
   std::thread watch_thread_;
 };

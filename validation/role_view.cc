@@ -1,12 +1,22 @@
 #include "validation/role_view.h"
 
+#include "absl/hash/hash.h"
+
 namespace warden {
 
-RoleSnapshot::RoleSnapshot(std::vector<Role> roles, int64_t generation) : generation_(generation) {
+RoleSnapshot::RoleSnapshot(std::vector<Role> roles, int64_t generation)
+    : none_(std::make_shared<const PermissionMap>()), generation_(generation) {
   for (Role& role : roles) {
     std::string name = role.name;
     roles_.emplace(std::move(name), std::move(role));
   }
+  for (const auto& [name, role] : roles_) {
+    single_.emplace(name, std::make_shared<const PermissionMap>(role.permission_set.permissions));
+  }
+}
+
+size_t RoleSnapshot::NamesHash::operator()(absl::Span<const std::string> names) const {
+  return absl::HashOf(names);
 }
 
 const Role* RoleSnapshot::Find(const std::string& name) const {
@@ -14,10 +24,31 @@ const Role* RoleSnapshot::Find(const std::string& name) const {
   return it == roles_.end() ? nullptr : &it->second;
 }
 
-PermissionMap RoleSnapshot::ResolvePermissions(const std::vector<std::string>& role_names) const {
-  PermissionMap resolved;
+std::shared_ptr<const PermissionMap> RoleSnapshot::Resolve(
+    const std::vector<std::string>& role_names) const {
+  if (role_names.empty()) return none_;
+  if (role_names.size() == 1) {  // no lock: built with the snapshot
+    auto it = single_.find(role_names.front());
+    return it == single_.end() ? none_ : it->second;
+  }
+  const absl::Span<const std::string> names(role_names);
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    auto it = sets_.find(names);
+    if (it != sets_.end()) return it->second;
+  }
+  std::shared_ptr<const PermissionMap> resolved = ResolveUncached(role_names);
+  absl::MutexLock lock(&mu_);
+  if (sets_.size() >= kMaxResolvedSets) return resolved;
+  // Another thread may have resolved the same set meanwhile: keep the first.
+  return sets_.try_emplace(role_names, std::move(resolved)).first->second;
+}
+
+std::shared_ptr<const PermissionMap> RoleSnapshot::ResolveUncached(
+    const std::vector<std::string>& role_names) const {
+  auto resolved = std::make_shared<PermissionMap>();
   for (const std::string& name : role_names) {
-    if (const Role* role = Find(name)) MergeMax(resolved, role->permission_set.permissions);
+    if (const Role* role = Find(name)) MergeMax(*resolved, role->permission_set.permissions);
   }
   return resolved;
 }

@@ -5,28 +5,21 @@
 #include <algorithm>
 
 #include "glog/logging.h"
+#include "validation/jose/signature_verifier.h"
 
 namespace warden {
 namespace {
 
 constexpr size_t kShards = 16;
 
-// Fetched once: EVP_sha256() would make OpenSSL 3 look the algorithm up on every digest.
-const EVP_MD* Sha256() {
-  static const EVP_MD* const md = [] {
-    EVP_MD* fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-    CHECK(fetched != nullptr) << "OpenSSL has no SHA256";
-    return fetched;
-  }();
-  return md;
-}
-
 }  // namespace
 
 VerifiedTokenCache::Digest VerifiedTokenCache::DigestOf(absl::string_view token) {
   Digest digest;
   unsigned int size = 0;
-  CHECK_EQ(EVP_Digest(token.data(), token.size(), digest.data(), &size, Sha256(), nullptr), 1);
+  CHECK_EQ(
+      EVP_Digest(token.data(), token.size(), digest.data(), &size, jose::FetchedSha256(), nullptr),
+      1);
   DCHECK_EQ(size, digest.size());
   return digest;
 }

@@ -7,7 +7,7 @@
 namespace warden {
 
 void AuthApi::FillIdentity(const Identity& identity, v1::Identity* out) const {
-  ToProto(identity, roles_.Snapshot()->ResolvePermissions(identity.roles), out);
+  ToProto(identity, *roles_.Snapshot()->Resolve(identity.roles), out);
 }
 
 void AuthApi::GetAuthStatus(const Identity& caller, const v1::GetAuthStatusRequest&,

@@ -68,7 +68,7 @@ void AuthProviderApi::FillSession(const SignedInSession& session, v1::SignInSess
   out->set_token(session.token);
   out->set_token_id(session.token_id);
   ToProto(session.expires_at, out->mutable_expiration());
-  ToProto(session.identity, roles_.Snapshot()->ResolvePermissions(session.identity.roles),
+  ToProto(session.identity, *roles_.Snapshot()->Resolve(session.identity.roles),
           out->mutable_identity());
 }
 

@@ -82,8 +82,7 @@ absl::StatusOr<Identity> CallGate::Conclude(const Request& request, Method metho
   const MethodInfo& info = Describe(method);
   // Methods any identity may call (ValidateToken, the hot path) need no permissions resolved.
   if (!info.requirements.empty()) {
-    absl::Status allowed =
-        Authorize(method, roles_.Snapshot()->ResolvePermissions(identity->roles));
+    absl::Status allowed = Authorize(method, *roles_.Snapshot()->Resolve(identity->roles));
     if (!allowed.ok()) return allowed;
   }
   // Per root: tokens minting tokens share their root's budget instead of each getting one.

@@ -5,7 +5,9 @@
 namespace warden {
 
 AuthServiceImpl::AuthServiceImpl(const CallGate& gate, AuthApi& api, WatchSources watch)
-    : gate_(gate), api_(api), watch_(watch) {}
+    : gate_(gate), api_(api), watch_(watch) {
+  SetMessageAllocatorFor_ValidateToken(&validate_messages_);
+}
 
 grpc::ServerUnaryReactor* AuthServiceImpl::GetAuthStatus(grpc::CallbackServerContext* context,
                                                          const v1::GetAuthStatusRequest* request,

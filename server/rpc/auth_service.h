@@ -2,6 +2,7 @@
 
 #include "server/api/auth_api.h"
 #include "server/api/call_gate.h"
+#include "server/rpc/arena_allocator.h"
 #include "server/rpc/watch_reactor.h"
 #include "warden/v1/auth.grpc.pb.h"
 
@@ -55,6 +56,8 @@ class AuthServiceImpl final : public v1::AuthService::CallbackService {
   const CallGate& gate_;
   AuthApi& api_;
   const WatchSources watch_;
+  // ValidateToken is the hot path: its answer (an identity and its permissions) in an arena.
+  ArenaMessageAllocator<v1::ValidateTokenRequest, v1::ValidateTokenResponse> validate_messages_;
 };
 
 }  // namespace warden

@@ -73,7 +73,7 @@ absl::Status WatchReactor::CheckNotOwn(const std::string& token_id,
 }
 
 absl::Status WatchReactor::CheckStillAllowed() const {
-  return Authorize(kMethod, sources_.roles.Snapshot()->ResolvePermissions(caller_.roles));
+  return Authorize(kMethod, *sources_.roles.Snapshot()->Resolve(caller_.roles));
 }
 
 absl::Status WatchReactor::QueueFullState() {

@@ -117,6 +117,12 @@ TEST_CASE_METHOD(CliFixture, "LocalValidator follows role edits") {
     return it == identity->permissions().end() ? v1::ACCESS_LEVEL_NO_ACCESS : it->second;
   };
   REQUIRE(level() == v1::ACCESS_LEVEL_READ_WRITE_ACCESS);
+  // Presented again under the same roles, a token gets the very answer it got before.
+  absl::StatusOr<std::shared_ptr<const v1::Identity>> shared =
+      local->ValidateShared(minted.token());
+  REQUIRE(shared.ok());
+  CHECK(local->ValidateShared(minted.token()).value() == *shared);
+  CHECK((*shared)->DebugString() == local->Validate(minted.token())->DebugString());
 
   v1::UpdatePermissionSetRequest update;
   *update.mutable_permission_set() = set.response.permission_set();
@@ -126,6 +132,12 @@ TEST_CASE_METHOD(CliFixture, "LocalValidator follows role edits") {
   CHECK(TimeUntil(
             true, [&] { return level() == v1::ACCESS_LEVEL_READ_ACCESS; }, absl::Seconds(5))
             .has_value());
+  // The shared answer follows the edit too; the one handed out before is left as it was.
+  absl::StatusOr<std::shared_ptr<const v1::Identity>> edited =
+      local->ValidateShared(minted.token());
+  REQUIRE(edited.ok());
+  CHECK((*edited)->permissions().at("Integration") == v1::ACCESS_LEVEL_READ_ACCESS);
+  CHECK((*shared)->permissions().at("Integration") == v1::ACCESS_LEVEL_READ_WRITE_ACCESS);
 }
 
 TEST_CASE_METHOD(CliFixture, "LocalValidator reconnects after a restart and catches up") {

@@ -164,6 +164,7 @@ void SigningKey::PkeyFree::operator()(EVP_PKEY* pkey) const { EVP_PKEY_free(pkey
 SigningKey::SigningKey(PkeyPtr pkey, JwsAlgorithm algorithm, bool can_sign,
                        nlohmann::json public_jwk)
     : pkey_(std::move(pkey)),
+      verifier_(pkey_.get()),
       algorithm_(algorithm),
       can_sign_(can_sign),
       public_jwk_(std::move(public_jwk)),
@@ -283,7 +284,7 @@ nlohmann::json SigningKey::PublicJwk() const { return public_jwk_; }
 absl::StatusOr<std::string> SigningKey::Sign(std::string_view signing_input) const {
   if (!can_sign_) return absl::FailedPreconditionError("signing key has no private part");
   // EdDSA hashes internally (one-shot, no digest); the others sign SHA-256.
-  const EVP_MD* md = algorithm_ == JwsAlgorithm::kEdDsa ? nullptr : EVP_sha256();
+  const EVP_MD* md = algorithm_ == JwsAlgorithm::kEdDsa ? nullptr : FetchedSha256();
   MdCtxPtr ctx(EVP_MD_CTX_new());
   const auto* data = reinterpret_cast<const unsigned char*>(signing_input.data());
   size_t len = 0;
@@ -307,25 +308,21 @@ absl::StatusOr<std::string> SigningKey::Sign(std::string_view signing_input) con
 }
 
 bool SigningKey::Verify(std::string_view signing_input, std::string_view signature) const {
-  std::string der;
-  const EVP_MD* md = EVP_sha256();
   switch (algorithm_) {
     case JwsAlgorithm::kEs256: {
-      std::optional<std::string> converted = Es256RawToDer(signature);
-      if (!converted.has_value()) return false;
-      der = *std::move(converted);
-      signature = der;
-      break;
+      std::optional<std::string> der = Es256RawToDer(signature);
+      return der.has_value() && verifier_.Verify(signing_input, *der);
     }
     case JwsAlgorithm::kRs256:
-      break;
+      return verifier_.Verify(signing_input, signature);
     case JwsAlgorithm::kEdDsa:
-      md = nullptr;
       break;
   }
+  // EdDSA hashes inside the signature scheme: one-shot, with no digest.
   MdCtxPtr ctx(EVP_MD_CTX_new());
   const bool ok =
-      ctx != nullptr && EVP_DigestVerifyInit(ctx.get(), nullptr, md, nullptr, pkey_.get()) == 1 &&
+      ctx != nullptr &&
+      EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, pkey_.get()) == 1 &&
       EVP_DigestVerify(
           ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
           reinterpret_cast<const unsigned char*>(signing_input.data()), signing_input.size()) == 1;

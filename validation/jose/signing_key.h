@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "nlohmann/json.hpp"
+#include "validation/jose/signature_verifier.h"
 
 namespace warden::jose {
 
@@ -98,6 +99,8 @@ class SigningKey final {
   SigningKey(PkeyPtr pkey, JwsAlgorithm algorithm, bool can_sign, nlohmann::json public_jwk);
 
   const PkeyPtr pkey_;
+  // ES256 and RS256 checks, with contexts reused across calls; EdDSA verifies one-shot.
+  const SignatureVerifier verifier_;
   const JwsAlgorithm algorithm_;
   const bool can_sign_;
   const nlohmann::json public_jwk_;  // Includes kid, alg and use.
