@@ -55,10 +55,20 @@ absl::Status ParseScenarios(const std::string& value, std::vector<ScenarioSpec>*
 }  // namespace
 
 const std::vector<std::string>& KnownScenarios() {
-  static const auto* const names = new std::vector<std::string>{
-      "echo",          "validate-cached", "generate",       "validate-distinct",     "exchange",
-      "list",          "list-walk",       "validate-local", "validate-local-cached", "http-hello",
-      "http-validate", "http-hello-get",  "http-jwks"};
+  static const auto* const names = new std::vector<std::string>{"echo",
+                                                                "validate-cached",
+                                                                "generate",
+                                                                "validate-distinct",
+                                                                "exchange",
+                                                                "list",
+                                                                "list-walk",
+                                                                "validate-local",
+                                                                "validate-local-cached",
+                                                                "validate-local-shared",
+                                                                "http-hello",
+                                                                "http-validate",
+                                                                "http-hello-get",
+                                                                "http-jwks"};
   return *names;
 }
 
@@ -168,7 +178,7 @@ std::string BenchUsage() {
                [--http-target=HOST:PORT --hello-target=HOST:PORT --hello-pid=PID]
                [--http-connections=16] [--http-client=raw|httplib] [--http-threads=1]
       scenarios: echo validate-cached generate validate-distinct exchange list list-walk
-                 validate-local validate-local-cached
+                 validate-local validate-local-cached validate-local-shared
                  http-hello http-validate http-hello-get http-jwks
       The http-* scenarios speak HTTP/1.1 over --http-connections keep-alive connections
       (NAME@N: N of them), one request in flight on each: http-validate and http-jwks to
@@ -181,7 +191,8 @@ std::string BenchUsage() {
       NAME@THREADS) on the tokens minted for validate-distinct or generate, with a cache of
       --local-cache-size tokens (default 1000, fewer than the tokens it cycles through, so
       every one is checked by signature); validate-local-cached on the one token, again and
-      again (its cache path).
+      again (its cache path); validate-local-shared the same through ValidateShared, which
+      returns the answer it keeps rather than a copy.
       With the servers' PIDs it also reports their CPU time per call; it always reports
       its own, and how busy the machine's cores were.
   warden-bench wait-serving --target=HOST:PORT [--timeout=60s] [--since-epoch-ns=N]

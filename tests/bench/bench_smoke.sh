@@ -84,7 +84,7 @@ grep -q '^Bearer ' "$work/h2load/authorization" || fail "no Bearer credential fo
 
 # Every scenario printed a row.
 for scenario in echo validate-cached generate validate-distinct exchange list list-walk \
-  validate-local validate-local-cached http-hello http-validate http-hello-get http-jwks; do
+  validate-local validate-local-cached validate-local-shared http-hello http-validate http-hello-get http-jwks; do
   grep -q "^$scenario " "$work/bench.out" || fail "no row for $scenario"
 done
 echo "bench smoke: every scenario ran without a failed call"
