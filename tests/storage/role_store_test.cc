@@ -10,36 +10,14 @@
 #include "domain/role.h"
 #include "tests/storage/blocking_role_stores.h"
 #include "tests/storage/storage_fixture.h"
+#include "tests/support/default_resources.h"
 
 namespace warden::storage::testing {
 namespace {
 
 using absl::StatusCode;
 
-const std::vector<std::string> kDefaultResources = {"Access",
-                                                    "Administration",
-                                                    "Alert",
-                                                    "CVE",
-                                                    "Cluster",
-                                                    "Compliance",
-                                                    "Deployment",
-                                                    "DeploymentExtension",
-                                                    "Detection",
-                                                    "Image",
-                                                    "Integration",
-                                                    "K8sRole",
-                                                    "K8sRoleBinding",
-                                                    "K8sSubject",
-                                                    "Namespace",
-                                                    "NetworkGraph",
-                                                    "NetworkPolicy",
-                                                    "Node",
-                                                    "Secret",
-                                                    "ServiceAccount",
-                                                    "VulnerabilityManagementApprovals",
-                                                    "VulnerabilityManagementRequests",
-                                                    "WatchedImage",
-                                                    "WorkflowAdministration"};
+const std::vector<std::string>& kDefaultResources = DefaultResources();
 
 std::map<std::string, Role> ByName(const std::vector<Role>& roles) {
   std::map<std::string, Role> out;

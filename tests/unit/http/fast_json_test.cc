@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "server/http/connect_codec.h"
+#include "tests/support/default_resources.h"
 #include "warden/v1/auth.pb.h"
 #include "warden/v1/token.pb.h"
 
@@ -88,36 +89,15 @@ std::string Utf8(uint32_t cp) {
   return out;
 }
 
-// The identity ValidateToken answers for the bench's "Analyst" token: 23 resources.
+// An identity like the one ValidateToken answers for an "Analyst" token: every seeded
+// resource.
 v1::Identity AnalystIdentity() {
   v1::Identity identity;
   identity.set_kind(v1::IDENTITY_KIND_API_TOKEN);
   identity.set_id("0b9f6f4e-8a51-4c1e-9d7b-2f0c8e4e7a11");
   identity.set_name("bench analyst");
   identity.add_roles("Analyst");
-  for (const char* resource : {"Access",
-                               "Administration",
-                               "Alert",
-                               "CVE",
-                               "Cluster",
-                               "Compliance",
-                               "Deployment",
-                               "DeploymentExtension",
-                               "Detection",
-                               "Image",
-                               "Integration",
-                               "K8sRole",
-                               "K8sRoleBinding",
-                               "K8sSubject",
-                               "Namespace",
-                               "NetworkGraph",
-                               "NetworkPolicy",
-                               "Node",
-                               "Secret",
-                               "ServiceAccount",
-                               "VulnerabilityManagementApprovals",
-                               "VulnerabilityManagementRequests",
-                               "WorkflowAdministration"}) {
+  for (const std::string& resource : DefaultResources()) {
     (*identity.mutable_permissions())[resource] = v1::ACCESS_LEVEL_READ_ACCESS;
   }
   identity.mutable_expiration()->set_seconds(1'800'000'000);
