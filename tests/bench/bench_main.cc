@@ -70,7 +70,7 @@ void Report(const std::string& name, int in_flight, int channels, const LoadResu
     // 8-11 p50 p99 p999 max ms, 12 errors, 13 server CPU us/call (-1: unknown),
     // 14 client CPU us/call, 15 machine busy (0..1).
     *tsv << absl::StrFormat(
-                "scenario\t%s\t%d\t%d\t%.2f\t%d\t%.1f\t%.3f\t%.3f\t%.3f\t%.3f\t%s\t%.1f\t%.1f\t%."
+                "scenario\t%s\t%d\t%d\t%.2f\t%d\t%.1f\t%.3f\t%.3f\t%.3f\t%.3f\t%s\t%.1f\t%.3f\t%."
                 "3f\n",
                 name, in_flight, channels, result.seconds, result.calls, result.ok_qps(),
                 result.PercentileMs(0.50), result.PercentileMs(0.99), result.PercentileMs(0.999),
