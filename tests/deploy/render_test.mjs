@@ -25,6 +25,7 @@ if (!overlay || !existsSync(path.join(overlayDir, 'kustomization.yaml'))) {
 const GRPC_PORT = 8443;
 const HEALTH_PORT = 8444;  // plaintext health only (WARDEN_HEALTH_LISTEN): kubelet probes lack TLS
 const METRICS_PORT = 9090;
+const HTTP_PORT = 8080;  // WARDEN_HTTP_LISTEN: Connect, the StackRox paths, the console
 const NAMESPACE = 'warden';
 const SERVER = { deployment: 'warden', container: 'warden' };
 // Objects of these kinds run pods; their templates are checked container by container.
@@ -325,9 +326,9 @@ test('the Warden server: gRPC probes, ports, replicas, spreading, settings', asy
     }
   });
 
-  await t.test('container ports: grpc 8443, metrics 9090, health 8444', () => {
+  await t.test('container ports: grpc 8443, http 8080, metrics 9090, health 8444', () => {
     const ports = Object.fromEntries((serverContainer().ports ?? []).map((p) => [p.name, p.containerPort]));
-    assert.deepStrictEqual(ports, { grpc: GRPC_PORT, metrics: METRICS_PORT, health: HEALTH_PORT });
+    assert.deepStrictEqual(ports, { grpc: GRPC_PORT, http: HTTP_PORT, metrics: METRICS_PORT, health: HEALTH_PORT });
   });
 
   await t.test('3 replicas, pod anti-affinity, rolling update without capacity loss', () => {
@@ -472,21 +473,23 @@ test('Services, the PodDisruptionBudget and NetworkPolicies select running pods'
       });
     }
   }
-  await t.test('the server Service carries gRPC and metrics', () => {
+  await t.test('the server Service carries gRPC, HTTP and metrics', () => {
     const svc = objects.find((o) => o.kind === 'Service' && selects(o.spec.selector, serverLabels));
     assert.ok(svc, 'a Service selects the server pods');
     assert.deepStrictEqual(Object.fromEntries(svc.spec.ports.map((p) => [p.name, p.port])),
-                           { grpc: GRPC_PORT, metrics: METRICS_PORT });
+                           { grpc: GRPC_PORT, http: HTTP_PORT, metrics: METRICS_PORT });
   });
   await t.test('a PodDisruptionBudget covers the server and allows an eviction', () => {
     const pdb = objects.find((o) => o.kind === 'PodDisruptionBudget' && selects(o.spec.selector, serverLabels));
     assert.ok(pdb, 'a PodDisruptionBudget selects the server pods');
     assert.ok(pdb.spec.maxUnavailable >= 1 || pdb.spec.minAvailable < serverDeployment().spec.replicas);
   });
-  await t.test('a NetworkPolicy admits gRPC to the server', () => {
+  await t.test('a NetworkPolicy admits gRPC and HTTP to the server', () => {
     const np = objects.find((o) => o.kind === 'NetworkPolicy' && selects(o.spec.podSelector, serverLabels));
     assert.ok(np, 'a NetworkPolicy selects the server pods');
-    assert.ok(np.spec.ingress.some((rule) => rule.ports?.some((p) => p.port === GRPC_PORT)));
+    for (const port of [GRPC_PORT, HTTP_PORT]) {
+      assert.ok(np.spec.ingress.some((rule) => rule.ports?.some((p) => p.port === port)), `port ${port}`);
+    }
   });
 });
 
