@@ -9,7 +9,7 @@
 
 # The one list of Debian packages. Add new ones here.
 WARDEN_APT_PACKAGES=(
-  build-essential cmake pkg-config
+  build-essential cmake pkg-config ccache
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libssl-dev libpqxx-dev libgoogle-glog-dev nlohmann-json3-dev
   catch2 python3-jwt libyaml-cpp-dev
