@@ -2,12 +2,13 @@
 #
 # WARDEN_CCACHE (default ON): compile through ccache when it is installed. The settings make
 # a compile's result reusable from another checkout or a container build of the same
-# sources with the same flags and compiler: paths under the source tree are hashed relative
-# (base_dir), the working directory is not hashed (hash_dir), the compiler is identified by
-# its contents, not its timestamp, and depend mode takes the includes from the compiler's
-# own -MD output, so a miss costs no second preprocessor run. `scripts/image` lends the
-# host's cache to deploy/Dockerfile's build stage, which then reuses what `scripts/test`
-# compiled. CCACHE_DIR and the other CCACHE_* variables of the environment still apply.
+# sources with the same flags, compiler and headers: paths under the source tree are hashed
+# relative (base_dir), the working directory is not hashed (hash_dir), the compiler is
+# identified by its contents, not its timestamp, and depend mode takes the includes from the
+# compiler's own -MD output, so a miss costs no second preprocessor run. `scripts/image`
+# lends the host's cache to deploy/Dockerfile's build stage, so an image rebuilt after a
+# change compiles only what changed. CCACHE_DIR and the other CCACHE_* variables of the
+# environment still apply.
 #
 # WARDEN_LINKER (default gold where the compiler accepts -fuse-ld=gold): GNU gold links the
 # test executables about three times faster than ld.bfd (9 s against 3 s for the e2e tests).
