@@ -19,7 +19,8 @@ WARDEN_UPSTREAM_BASE=docker.io/library/debian:12-slim
 # Where a base made from Debian packages is kept.
 WARDEN_LOCAL_BASE=localhost/debian:12-slim
 
-# Sets WARDEN_ENGINE (the command, as an array) and WARDEN_ENGINE_NAME.
+# Sets WARDEN_ENGINE (the command, as an array), WARDEN_ENGINE_NAME and WARDEN_ULIMITS (the
+# --ulimit options every container and build is run with).
 warden_container_engine() {
   local choice="${WARDEN_CONTAINER_ENGINE:-}"
   if [[ -z "$choice" ]]; then
@@ -47,8 +48,10 @@ warden_container_engine() {
       return 1
       ;;
   esac
-  # shellcheck disable=SC2034 # read by scripts/image and image_check.sh
+  # shellcheck disable=SC2034 # these two are read by scripts/image and image_check.sh
   WARDEN_ENGINE_NAME="$choice"
+  # shellcheck disable=SC2034
+  mapfile -t WARDEN_ULIMITS < <(warden_container_ulimits)
 }
 
 # Prints --ulimit options that keep a container's limits within this host's hard limits:

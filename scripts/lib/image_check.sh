@@ -157,12 +157,11 @@ _check_cleanup() {
 
 # The image must carry the two binaries and nothing to build with, and declare user 65532.
 _check_image_contents() {
-  local image="$1" user found ulimits
+  local image="$1" user found
   user="$("${WARDEN_ENGINE[@]}" image inspect --format '{{.Config.User}}' "$image")"
   [[ "$user" == 65532:65532 ]] || _check_fail "the image runs as '$user', not 65532:65532" || return 1
-  mapfile -t ulimits < <(warden_container_ulimits)
   # shellcheck disable=SC2016 # expanded by the container's shell
-  found="$("${WARDEN_ENGINE[@]}" run --rm --network none "${ulimits[@]}" --entrypoint /bin/sh \
+  found="$("${WARDEN_ENGINE[@]}" run --rm --network none "${WARDEN_ULIMITS[@]}" --entrypoint /bin/sh \
     "$image" -c '
     for tool in gcc g++ cc c++ clang cmake make ld as; do
       command -v "$tool" >/dev/null 2>&1 && echo "compiler or build tool: $tool"
@@ -206,10 +205,9 @@ warden_image_check() {
   _check_step "starting $image as deploy/kubernetes runs it (read-only, user 65532, no capabilities)"
   _check_container="warden-image-check-$$"
   # The database URL reaches the container through this environment, not the command line.
-  mapfile -t ulimits < <(warden_container_ulimits)
   WARDEN_DATABASE_URL="$pg_url" "${WARDEN_ENGINE[@]}" run -d --name "$_check_container" \
     --network host --read-only --tmpfs /tmp:rw,size=64m,mode=1777 \
-    --user 65532:65532 --cap-drop ALL --security-opt no-new-privileges "${ulimits[@]}" \
+    --user 65532:65532 --cap-drop ALL --security-opt no-new-privileges "${WARDEN_ULIMITS[@]}" \
     --env-file "$_check_repo/deploy/kubernetes/base/server.env" \
     --env-file "$_check_repo/deploy/kubernetes/base/notifier.env" \
     -e WARDEN_DATABASE_URL \
