@@ -158,7 +158,9 @@ TEST_CASE_METHOD(CliFixture, "LocalValidator reconnects after a restart and catc
   // The restarted server cannot resume the old cursor: a second full state. The stream
   // counts as connected once a message has been applied whole, just after it takes effect.
   CHECK(local->stats().resets == 2);
-  CHECK(TimeUntil(true, [&] { return local->stats().connected; }, absl::Seconds(5)).has_value());
+  CHECK(TimeUntil(
+            true, [&] { return local->stats().connected; }, absl::Seconds(5))
+            .has_value());
 }
 
 TEST_CASE_METHOD(CliFixture, "LocalValidator stops vouching when its watch is down too long") {
