@@ -263,11 +263,6 @@ grpc::Status LocalValidator::WatchOnce() {
 }
 
 absl::Status LocalValidator::Apply(const v1::WatchRevocationsResponse& message) {
-  // Counted before the state changes, so whoever sees a full state's effect sees it counted.
-  if (message.reset()) {
-    absl::MutexLock lock(&mu_);
-    ++resets_;
-  }
   // A full state names every key the server verifies with: keys it no longer names go.
   if (message.has_public_keys()) RETURN_IF_ERROR(InstallKeys(message.public_keys()));
   // Revocations are permanent, so a full state (reset) needs nothing forgotten: adding its
@@ -298,6 +293,7 @@ absl::Status LocalValidator::Apply(const v1::WatchRevocationsResponse& message) 
   bool prune = false;
   {
     absl::MutexLock lock(&mu_);
+    if (message.reset()) ++resets_;
     if (!message.cursor().empty()) {
       cursor_ = message.cursor();
       synced_ = true;

@@ -81,9 +81,11 @@ class LocalValidator final {
   // revisions, the watch being up) still runs on every call.
   absl::StatusOr<std::shared_ptr<const v1::Identity>> ValidateShared(absl::string_view token) const;
 
+  // A message is counted once it has been applied whole: when `resets` reads n, the n-th
+  // full state's keys, revocations and roles are in force.
   struct Stats {
     int64_t connects = 0;  // watch streams opened
-    int64_t resets = 0;    // full states received (the first included)
+    int64_t resets = 0;    // full states applied (the first included)
     int64_t key_fetches = 0;
     bool connected = false;
   };
